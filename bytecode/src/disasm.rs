@@ -1,0 +1,92 @@
+//! The disassembler: a program's bytecode as text, one instruction per line, with function
+//! names, constant values and source lines interleaved.
+
+use crate::{Constant, Instr, Program};
+use std::fmt::Write;
+
+/// A comment explaining an instruction's operand, such as a constant's value or a callee's name.
+fn annotate(program: &Program, instr: &Instr) -> Option<String> {
+    match *instr {
+        Instr::Const(index) => program.constants.get(index as usize).map(|c| match *c {
+            Constant::Int(v) => v.to_string(),
+            Constant::Float(bits) => format!("{:?}", f64::from_bits(bits)),
+            Constant::Str(s) => format!("{:?}", program.string(s)),
+        }),
+        Instr::GetGlobal(site) | Instr::SetGlobal(site) => {
+            program.global_sites.get(site as usize).map(|&n| program.string(n).to_string())
+        }
+        Instr::Call(f) => program.functions.get(f as usize).map(|f| f.name.clone()),
+        Instr::CallHost(h) => program.hosts.get(h as usize).map(|h| h.to_string()),
+        _ => None,
+    }
+}
+
+/// Formats one instruction's operands (jump targets in hex, like pcs).
+fn operands(instr: &Instr) -> String {
+    let values = instr.operand_values();
+    let target = crate::op::jump_target(instr);
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            if target.is_some() && i == values.len() - 1 {
+                format!("{v:04x}")
+            } else {
+                v.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The source line (1-based number and text) containing byte `offset`.
+fn source_line(text: &str, offset: u32) -> Option<(usize, &str)> {
+    let offset = (offset as usize).min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = text.get(..start)?.matches('\n').count() + 1;
+    Some((line, text.get(start..end)?.trim_end_matches('\r')))
+}
+
+/// Disassembles one function of a program.
+pub fn disassemble_function(program: &Program, index: usize) -> String {
+    let mut out = String::new();
+    let Some(f) = program.functions.get(index) else {
+        return out;
+    };
+    let _ = writeln!(
+        out,
+        "fn {} (function {index}; params {}, locals {}, max stack {})",
+        f.name, f.params, f.locals, f.max_stack
+    );
+    let mut last_line = None;
+    for (pc, instr) in f.instructions() {
+        if let (Some(text), Some((start, _))) = (&program.source_text, f.span_at(pc)) {
+            if let Some((line, src)) = source_line(text, start) {
+                if last_line != Some(line) {
+                    let _ = writeln!(out, "  ; {line:>4} | {}", src.trim());
+                    last_line = Some(line);
+                }
+            }
+        }
+        let ops = operands(&instr);
+        let head = format!("  {pc:04x}  {}{}{}", instr.opcode().name(), if ops.is_empty() { "" } else { " " }, ops);
+        match annotate(program, &instr) {
+            Some(note) => {
+                let _ = writeln!(out, "{head:<34} ; {note}");
+            }
+            None => {
+                let _ = writeln!(out, "{head}");
+            }
+        }
+    }
+    out
+}
+
+/// Disassembles a whole program: every function in order, separated by blank lines.
+pub fn disassemble(program: &Program) -> String {
+    (0..program.functions.len())
+        .map(|i| disassemble_function(program, i))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

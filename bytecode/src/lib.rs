@@ -1,0 +1,25 @@
+//! The contract between the PBS compiler and the VM.
+//!
+//! It holds the opcode table (the single source of truth for encoding, decoding,
+//! disassembly, stack effects and cycle costs), the in-memory [`Program`], the `.pbc`
+//! file format, the disassembler and the load-time verifier. It never runs code and does
+//! no I/O. Entry points: [`encode`] and [`decode`] for files, [`load`] and [`verify`] to
+//! obtain the [`VerifiedProgram`] the VM runs, [`disassemble`] for people.
+//!
+//! Modules: `op` (the opcode table), `program` (the program structures), `pbc` (the file
+//! format), `verify` (the verifier), `disasm` (the disassembler), `error` (load errors).
+#![forbid(unsafe_code)]
+
+mod disasm;
+mod error;
+pub mod op;
+mod pbc;
+mod program;
+mod verify;
+
+pub use disasm::{disassemble, disassemble_function};
+pub use error::{LoadError, LoadErrorKind};
+pub use op::{DecodeError, Instr, OperandKind, Opcode, StackEffect};
+pub use pbc::{decode, encode, FORMAT_VERSION, MAGIC};
+pub use program::{BuiltinConstant, Constant, Entry, Function, HostSig, HostType, Program, SpanRun};
+pub use verify::{load, verify, VerifiedFunction, VerifiedProgram};

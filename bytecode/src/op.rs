@@ -1,0 +1,427 @@
+//! The opcode table: the single source of truth for every instruction's number, operands,
+//! stack effect, cycle cost and documentation.
+//!
+//! Everything else is generated from the table by the `opcodes!` macro: the [`Opcode`] enum
+//! with its `TryFrom<u8>`, the typed [`Instr`] enum, encoding and decoding, names for the
+//! disassembler, stack effects for the compiler and verifier, and cycle costs for the VM.
+//! Opcode numbers are append-only: the `.pbc` format depends on them.
+//!
+//! # Notes
+//! - Jump operands (`Jump`, `JumpIfFalse`, `JumpIfTrue`, `ForPrep`, `ForLoop`) are absolute
+//!   byte offsets inside the function in a [`crate::Program`]; the verifier rewrites them into
+//!   instruction indices in a [`crate::VerifiedProgram`].
+//! - `Call` and `CallHost` have a dynamic stack effect: they pop their callee's parameter
+//!   count and push one value (the unit value for a `void` result).
+//! - `ForPrep`/`ForLoop` read the three locals `slot` (the counter), `slot + 1` (the bound) and
+//!   `slot + 2` (the step), which the compiler reserves next to each other.
+//! - `Return` ends the function; control never falls through it.
+
+/// How an instruction changes the depth of the value stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StackEffect {
+    /// Pops `pop` values, then pushes `push` values.
+    Fixed {
+        /// Values popped.
+        pop: u16,
+        /// Values pushed.
+        push: u16,
+    },
+    /// Depends on the callee: see the notes of this module.
+    Call,
+}
+
+/// The kind of one operand, as stored in the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OperandKind {
+    /// An unsigned 16-bit value, two bytes little-endian.
+    U16,
+    /// An unsigned 32-bit value, four bytes little-endian.
+    U32,
+    /// A signed 32-bit value, four bytes little-endian.
+    I32,
+}
+
+/// Reading an instruction from bytes failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// The byte is not an opcode.
+    UnknownOpcode(u8),
+    /// The instruction's operands run past the end of the code.
+    Truncated,
+}
+
+/// Operand encoding helpers used by the generated code.
+trait Operand: Sized + Copy {
+    const SIZE: usize;
+    fn put(self, out: &mut Vec<u8>);
+    fn get(bytes: &[u8]) -> Self;
+}
+
+impl Operand for u16 {
+    const SIZE: usize = 2;
+    fn put(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+    fn get(bytes: &[u8]) -> Self {
+        u16::from_le_bytes([bytes[0], bytes[1]])
+    }
+}
+
+impl Operand for u32 {
+    const SIZE: usize = 4;
+    fn put(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+    fn get(bytes: &[u8]) -> Self {
+        u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
+    }
+}
+
+impl Operand for i32 {
+    const SIZE: usize = 4;
+    fn put(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+    fn get(bytes: &[u8]) -> Self {
+        i32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
+    }
+}
+
+/// Maps an operand type name to its [`OperandKind`].
+macro_rules! operand_kind {
+    (u16) => {
+        OperandKind::U16
+    };
+    (u32) => {
+        OperandKind::U32
+    };
+    (i32) => {
+        OperandKind::I32
+    };
+}
+
+/// Maps a stack-effect notation to a [`StackEffect`].
+macro_rules! stack_effect {
+    (call) => {
+        StackEffect::Call
+    };
+    ($pop:literal $push:literal) => {
+        StackEffect::Fixed { pop: $pop, push: $push }
+    };
+}
+
+macro_rules! opcodes {
+    ($(
+        $(#[doc = $doc:literal])+
+        $num:literal $name:ident ( $($field:ident : $ty:ident),* ) [$($effect:tt)+] $cost:literal;
+    )*) => {
+        /// Every opcode, numbered as in the `.pbc` format.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[repr(u8)]
+        pub enum Opcode {
+            $( $(#[doc = $doc])+ $name = $num, )*
+        }
+
+        /// One decoded instruction with its typed operands.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Instr {
+            $( $(#[doc = $doc])+ $name($($ty),*), )*
+        }
+
+        impl TryFrom<u8> for Opcode {
+            type Error = DecodeError;
+            fn try_from(byte: u8) -> Result<Opcode, DecodeError> {
+                match byte {
+                    $( $num => Ok(Opcode::$name), )*
+                    other => Err(DecodeError::UnknownOpcode(other)),
+                }
+            }
+        }
+
+        impl Opcode {
+            /// Every opcode in table order.
+            pub const ALL: &'static [Opcode] = &[$(Opcode::$name),*];
+
+            /// The opcode's name as the disassembler prints it.
+            pub fn name(self) -> &'static str {
+                match self { $( Opcode::$name => stringify!($name), )* }
+            }
+
+            /// The one-line documentation of the opcode.
+            pub fn doc(self) -> &'static str {
+                match self { $( Opcode::$name => concat!($($doc),+).trim_ascii(), )* }
+            }
+
+            /// The kinds of the opcode's operands, in order.
+            pub fn operands(self) -> &'static [OperandKind] {
+                match self { $( Opcode::$name => &[$(operand_kind!($ty)),*], )* }
+            }
+
+            /// How the opcode changes the stack depth.
+            pub fn stack_effect(self) -> StackEffect {
+                match self { $( Opcode::$name => stack_effect!($($effect)+), )* }
+            }
+
+            /// The fixed cycle cost charged before the instruction runs.
+            pub fn cost(self) -> u32 {
+                match self { $( Opcode::$name => $cost, )* }
+            }
+
+            /// The encoded size of the instruction in bytes, opcode included.
+            pub fn size(self) -> usize {
+                match self { $( Opcode::$name => 1 $(+ <$ty as Operand>::SIZE)*, )* }
+            }
+        }
+
+        impl Instr {
+            /// The instruction's opcode.
+            pub fn opcode(&self) -> Opcode {
+                match self { $( Instr::$name(..) => Opcode::$name, )* }
+            }
+
+            /// The instruction's operands widened to `i64`, in order (for the disassembler).
+            pub fn operand_values(&self) -> Vec<i64> {
+                match *self { $( Instr::$name($($field),*) => vec![$($field as i64),*], )* }
+            }
+
+            /// Appends the encoded instruction to `out`.
+            pub fn encode(&self, out: &mut Vec<u8>) {
+                match *self {
+                    $( Instr::$name($($field),*) => {
+                        out.push($num);
+                        $( Operand::put($field, out); )*
+                    } )*
+                }
+            }
+
+            /// Decodes the instruction at the start of `bytes`; returns it and its size.
+            #[allow(unused_assignments)]
+            pub fn decode(bytes: &[u8]) -> Result<(Instr, usize), DecodeError> {
+                let (&first, _) = bytes.split_first().ok_or(DecodeError::Truncated)?;
+                let opcode = Opcode::try_from(first)?;
+                let size = opcode.size();
+                if bytes.len() < size {
+                    return Err(DecodeError::Truncated);
+                }
+                #[allow(unused_mut, unused_variables, unused_assignments)]
+                let mut at = 1usize;
+                let instr = match opcode {
+                    $( Opcode::$name => {
+                        $( let $field = <$ty as Operand>::get(&bytes[at..]); at += <$ty as Operand>::SIZE; )*
+                        Instr::$name($($field),*)
+                    } )*
+                };
+                Ok((instr, size))
+            }
+        }
+    };
+}
+
+opcodes! {
+    /// Does nothing.
+    0x00 Nop() [0 0] 1;
+    /// Pushes the unit value (the result of a `void` call).
+    0x01 PushUnit() [0 1] 1;
+    /// Pushes `true`.
+    0x02 PushTrue() [0 1] 1;
+    /// Pushes `false`.
+    0x03 PushFalse() [0 1] 1;
+    /// Pushes a small integer held in the operand.
+    0x04 PushInt(value: i32) [0 1] 1;
+    /// Pushes constant `index` of the constant pool (an int, a float or a string).
+    0x05 Const(index: u32) [0 1] 1;
+    /// Discards the top of the stack.
+    0x06 Pop() [1 0] 1;
+    /// Pushes local `slot` of the current frame.
+    0x07 LoadLocal(slot: u16) [0 1] 1;
+    /// Pops a value into local `slot` of the current frame.
+    0x08 StoreLocal(slot: u16) [1 0] 1;
+    /// Pushes local 0 (superinstruction of `LoadLocal 0`).
+    0x09 LoadLocal0() [0 1] 1;
+    /// Pushes local 1 (superinstruction of `LoadLocal 1`).
+    0x0A LoadLocal1() [0 1] 1;
+    /// Pushes local 2 (superinstruction of `LoadLocal 2`).
+    0x0B LoadLocal2() [0 1] 1;
+    /// Pushes local 3 (superinstruction of `LoadLocal 3`).
+    0x0C LoadLocal3() [0 1] 1;
+    /// Pushes the global named by access site `site`, through the site's version-checked cache.
+    0x0D GetGlobal(site: u32) [0 1] 2;
+    /// Pops a value into the global named by access site `site`.
+    0x0E SetGlobal(site: u32) [1 0] 2;
+    /// Pops two ints, pushes their sum; traps on overflow.
+    0x0F AddInt() [2 1] 1;
+    /// Pops two ints, pushes their difference; traps on overflow.
+    0x10 SubInt() [2 1] 1;
+    /// Pops two ints, pushes their product; traps on overflow.
+    0x11 MulInt() [2 1] 2;
+    /// Pops two ints, pushes their quotient truncated toward zero; traps on zero or overflow.
+    0x12 DivInt() [2 1] 4;
+    /// Pops two ints, pushes the remainder with the dividend's sign; traps on zero or overflow.
+    0x13 RemInt() [2 1] 4;
+    /// Negates the int on top; traps on overflow.
+    0x14 NegInt() [1 1] 1;
+    /// Pops two floats, pushes their sum.
+    0x15 AddFloat() [2 1] 1;
+    /// Pops two floats, pushes their difference.
+    0x16 SubFloat() [2 1] 1;
+    /// Pops two floats, pushes their product.
+    0x17 MulFloat() [2 1] 2;
+    /// Pops two floats, pushes their quotient.
+    0x18 DivFloat() [2 1] 4;
+    /// Pops two floats, pushes the remainder with the dividend's sign.
+    0x19 RemFloat() [2 1] 4;
+    /// Negates the float on top.
+    0x1A NegFloat() [1 1] 1;
+    /// Pops two ints, pushes their bitwise and.
+    0x1B BitAnd() [2 1] 1;
+    /// Pops two ints, pushes their bitwise or.
+    0x1C BitOr() [2 1] 1;
+    /// Pops two ints, pushes their bitwise exclusive or.
+    0x1D BitXor() [2 1] 1;
+    /// Pops an int and a shift amount, pushes the left shift; traps outside `0..=63`.
+    0x1E Shl() [2 1] 1;
+    /// Pops an int and a shift amount, pushes the arithmetic right shift; traps outside `0..=63`.
+    0x1F Shr() [2 1] 1;
+    /// Negates the bool on top.
+    0x20 Not() [1 1] 1;
+    /// Pops two ints, pushes whether they are equal.
+    0x21 EqInt() [2 1] 1;
+    /// Pops two ints, pushes whether they differ.
+    0x22 NeInt() [2 1] 1;
+    /// Pops two ints, pushes `a < b`.
+    0x23 LtInt() [2 1] 1;
+    /// Pops two ints, pushes `a <= b`.
+    0x24 LeInt() [2 1] 1;
+    /// Pops two ints, pushes `a > b`.
+    0x25 GtInt() [2 1] 1;
+    /// Pops two ints, pushes `a >= b`.
+    0x26 GeInt() [2 1] 1;
+    /// Pops two floats, pushes whether they are equal (IEEE).
+    0x27 EqFloat() [2 1] 1;
+    /// Pops two floats, pushes whether they differ (IEEE).
+    0x28 NeFloat() [2 1] 1;
+    /// Pops two floats, pushes `a < b`.
+    0x29 LtFloat() [2 1] 1;
+    /// Pops two floats, pushes `a <= b`.
+    0x2A LeFloat() [2 1] 1;
+    /// Pops two floats, pushes `a > b`.
+    0x2B GtFloat() [2 1] 1;
+    /// Pops two floats, pushes `a >= b`.
+    0x2C GeFloat() [2 1] 1;
+    /// Pops two bools, pushes whether they are equal.
+    0x2D EqBool() [2 1] 1;
+    /// Pops two bools, pushes whether they differ.
+    0x2E NeBool() [2 1] 1;
+    /// Pops two strings, pushes whether their contents are equal.
+    0x2F EqStr() [2 1] 2;
+    /// Pops two strings, pushes whether their contents differ.
+    0x30 NeStr() [2 1] 2;
+    /// Pops two strings, pushes whether `a < b` byte-wise.
+    0x31 LtStr() [2 1] 2;
+    /// Pops two strings, pushes whether `a <= b` byte-wise.
+    0x32 LeStr() [2 1] 2;
+    /// Pops two strings, pushes whether `a > b` byte-wise.
+    0x33 GtStr() [2 1] 2;
+    /// Pops two strings, pushes whether `a >= b` byte-wise.
+    0x34 GeStr() [2 1] 2;
+    /// Pops two strings, pushes their concatenation (a new string).
+    0x35 Concat() [2 1] 4;
+    /// Converts the int on top to a float.
+    0x36 IntToFloat() [1 1] 1;
+    /// Converts the float on top to an int, truncating toward zero and saturating; NaN gives 0.
+    0x37 FloatToInt() [1 1] 1;
+    /// Continues at `target`.
+    0x38 Jump(target: u32) [0 0] 1;
+    /// Pops a bool and continues at `target` when it is false.
+    0x39 JumpIfFalse(target: u32) [1 0] 1;
+    /// Pops a bool and continues at `target` when it is true.
+    0x3A JumpIfTrue(target: u32) [1 0] 1;
+    /// Calls function `function` with its arguments on top of the stack.
+    0x3B Call(function: u32) [call] 5;
+    /// Calls host function `host` (an index into the program's host references).
+    0x3C CallHost(host: u32) [call] 5;
+    /// Pops the result and returns it to the caller.
+    0x3D Return() [1 0] 3;
+    /// Starts a `for` loop over locals `slot..slot+3`: traps on a zero step, jumps to `exit` if the loop runs zero times.
+    0x3E ForPrep(slot: u16, exit: u32) [0 0] 2;
+    /// Steps a `for` loop over locals `slot..slot+3` and jumps back to `body` while it runs.
+    0x3F ForLoop(slot: u16, body: u32) [0 0] 2;
+}
+
+/// Whether control can continue to the next instruction after `instr`.
+pub fn falls_through(instr: &Instr) -> bool {
+    !matches!(instr, Instr::Jump(_) | Instr::Return())
+}
+
+/// The jump target operand of an instruction, if it has one.
+pub fn jump_target(instr: &Instr) -> Option<u32> {
+    match *instr {
+        Instr::Jump(t) | Instr::JumpIfFalse(t) | Instr::JumpIfTrue(t) => Some(t),
+        Instr::ForPrep(_, t) | Instr::ForLoop(_, t) => Some(t),
+        _ => None,
+    }
+}
+
+/// Replaces the jump target operand of an instruction (no-op for instructions without one).
+pub fn with_jump_target(instr: Instr, target: u32) -> Instr {
+    match instr {
+        Instr::Jump(_) => Instr::Jump(target),
+        Instr::JumpIfFalse(_) => Instr::JumpIfFalse(target),
+        Instr::JumpIfTrue(_) => Instr::JumpIfTrue(target),
+        Instr::ForPrep(slot, _) => Instr::ForPrep(slot, target),
+        Instr::ForLoop(slot, _) => Instr::ForLoop(slot, target),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_opcode_round_trips_through_its_byte() {
+        for &op in Opcode::ALL {
+            assert_eq!(Opcode::try_from(op as u8), Ok(op));
+        }
+        assert_eq!(Opcode::try_from(0xFF), Err(DecodeError::UnknownOpcode(0xFF)));
+    }
+
+    #[test]
+    fn encode_decode_round_trip() {
+        let instrs = [Instr::PushInt(-7), Instr::ForPrep(3, 99), Instr::Const(70000), Instr::Return()];
+        let mut bytes = Vec::new();
+        for i in &instrs {
+            i.encode(&mut bytes);
+        }
+        let mut at = 0;
+        for i in &instrs {
+            let (d, size) = Instr::decode(&bytes[at..]).unwrap();
+            assert_eq!(&d, i);
+            assert_eq!(size, i.opcode().size());
+            at += size;
+        }
+        assert_eq!(Instr::decode(&bytes[..2]), Err(DecodeError::Truncated));
+    }
+
+    /// A snapshot of the whole table: any change to numbers, operands, effects or costs shows here.
+    #[test]
+    fn opcode_table_snapshot() {
+        let mut table = String::new();
+        for &op in Opcode::ALL {
+            table.push_str(&format!(
+                "{:#04x} {} {:?} {:?} cost={}\n",
+                op as u8,
+                op.name(),
+                op.operands(),
+                op.stack_effect(),
+                op.cost()
+            ));
+        }
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/opcodes.snap");
+        if std::env::var_os("BLESS").is_some() {
+            std::fs::write(path, &table).unwrap();
+        }
+        let expected = std::fs::read_to_string(path).unwrap_or_default();
+        assert_eq!(table, expected, "the opcode table changed; review and rerun with BLESS=1");
+    }
+}

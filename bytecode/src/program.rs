@@ -1,0 +1,192 @@
+//! The in-memory form of a compiled program, exactly what a `.pbc` file holds.
+
+use crate::Instr;
+
+/// The type of a host function's parameter or result, as recorded in signatures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HostType {
+    /// No value (results only).
+    Void,
+    /// A 64-bit signed integer.
+    Int,
+    /// A 64-bit float.
+    Float,
+    /// A bool.
+    Bool,
+    /// A string.
+    Str,
+    /// Any value (such as the argument of `print`).
+    Any,
+}
+
+impl HostType {
+    /// The byte that encodes this type in a `.pbc` file.
+    pub fn to_byte(self) -> u8 {
+        match self {
+            HostType::Void => 0,
+            HostType::Int => 1,
+            HostType::Float => 2,
+            HostType::Bool => 3,
+            HostType::Str => 4,
+            HostType::Any => 5,
+        }
+    }
+
+    /// The type a byte encodes, if any.
+    pub fn from_byte(byte: u8) -> Option<HostType> {
+        Some(match byte {
+            0 => HostType::Void,
+            1 => HostType::Int,
+            2 => HostType::Float,
+            3 => HostType::Bool,
+            4 => HostType::Str,
+            5 => HostType::Any,
+            _ => return None,
+        })
+    }
+
+    /// The PBS spelling of the type.
+    pub fn name(self) -> &'static str {
+        match self {
+            HostType::Void => "void",
+            HostType::Int => "int",
+            HostType::Float => "float",
+            HostType::Bool => "bool",
+            HostType::Str => "string",
+            HostType::Any => "any",
+        }
+    }
+}
+
+/// The signature of a host function: its qualified name, parameter types and result type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct HostSig {
+    /// The qualified name, such as `Math.sqrt`.
+    pub name: String,
+    /// The parameter types, in order.
+    pub params: Vec<HostType>,
+    /// The result type.
+    pub result: HostType,
+}
+
+impl std::fmt::Display for HostSig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let params: Vec<&str> = self.params.iter().map(|p| p.name()).collect();
+        write!(f, "{}({}): {}", self.name, params.join(", "), self.result.name())
+    }
+}
+
+/// The value of a built-in constant such as `Math.PI`, inlined by the compiler.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum BuiltinConstant {
+    /// An int constant.
+    Int(i64),
+    /// A float constant.
+    Float(f64),
+}
+
+/// One entry of the constant pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Constant {
+    /// An int.
+    Int(i64),
+    /// A float, stored as its IEEE-754 bits so that programs compare and hash exactly.
+    Float(u64),
+    /// A string: an index into the program's string pool.
+    Str(u32),
+}
+
+/// A run of instructions that share one source span: from byte `pc` until the next run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpanRun {
+    /// The first byte offset of the run.
+    pub pc: u32,
+    /// The first source byte of the span.
+    pub start: u32,
+    /// One past the last source byte of the span.
+    pub end: u32,
+}
+
+/// One compiled function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Function {
+    /// The function's name (methods are `Struct.method`).
+    pub name: String,
+    /// How many parameters it takes (they occupy the first local slots).
+    pub params: u16,
+    /// How many local slots it uses, parameters included.
+    pub locals: u16,
+    /// The deepest the value stack gets above the locals.
+    pub max_stack: u16,
+    /// The encoded instructions.
+    pub code: Vec<u8>,
+    /// The `pc → span` table, ordered by `pc`.
+    pub spans: Vec<SpanRun>,
+}
+
+impl Function {
+    /// The source span of the instruction at byte offset `pc`.
+    pub fn span_at(&self, pc: u32) -> Option<(u32, u32)> {
+        let index = self.spans.partition_point(|run| run.pc <= pc);
+        index.checked_sub(1).map(|i| (self.spans[i].start, self.spans[i].end))
+    }
+
+    /// Decodes the function's code into `(pc, instruction)` pairs, stopping at the first bad byte.
+    pub fn instructions(&self) -> Vec<(u32, Instr)> {
+        let mut out = Vec::new();
+        let mut at = 0usize;
+        while at < self.code.len() {
+            match Instr::decode(&self.code[at..]) {
+                Ok((instr, size)) => {
+                    out.push((at as u32, instr));
+                    at += size;
+                }
+                Err(_) => break,
+            }
+        }
+        out
+    }
+}
+
+/// Which functions start a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Entry {
+    /// The function that initializes the globals in source order (always present).
+    pub globals_init: u32,
+    /// `fn main()` of a script.
+    pub main: Option<u32>,
+    /// The `[Init]` function of a cartridge.
+    pub init: Option<u32>,
+    /// The `[Frame]` function of a cartridge.
+    pub frame: Option<u32>,
+}
+
+/// A whole compiled program.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Program {
+    /// The deduplicated string pool; constants and names refer to it.
+    pub strings: Vec<String>,
+    /// The constant pool.
+    pub constants: Vec<Constant>,
+    /// The functions; `Call` operands index this list.
+    pub functions: Vec<Function>,
+    /// The host functions the program calls, by signature; `CallHost` operands index this list.
+    pub hosts: Vec<HostSig>,
+    /// The names of the program's globals (indices into `strings`), in declaration order.
+    pub globals: Vec<u32>,
+    /// The global each access site names (an index into `strings`); `GetGlobal`/`SetGlobal` operands index this list.
+    pub global_sites: Vec<u32>,
+    /// The entry points.
+    pub entry: Entry,
+    /// The source file's display name.
+    pub source_name: String,
+    /// The source text, kept so traps in a `.pbc` still show excerpts.
+    pub source_text: Option<String>,
+}
+
+impl Program {
+    /// The string a constant or name index refers to, or `""` when out of range.
+    pub fn string(&self, index: u32) -> &str {
+        self.strings.get(index as usize).map_or("", String::as_str)
+    }
+}

@@ -1,0 +1,322 @@
+//! The spanned syntax tree the parser builds. Every node carries the span of its source text.
+
+use prometeu_lexer::Span;
+
+/// A name with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ident {
+    /// The text of the name.
+    pub name: String,
+    /// Where it appears.
+    pub span: Span,
+}
+
+/// A type as written in the source.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeExpr {
+    /// A named type: `int`, `string`, a struct name.
+    Named(Ident),
+    /// An array type `[T]`.
+    Array(Box<TypeExpr>, Span),
+}
+
+impl TypeExpr {
+    /// The span of the whole type.
+    pub fn span(&self) -> Span {
+        match self {
+            TypeExpr::Named(i) => i.span,
+            TypeExpr::Array(_, s) => *s,
+        }
+    }
+}
+
+/// A unary operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnOp {
+    /// `-`
+    Neg,
+    /// `!` / `not`
+    Not,
+}
+
+/// A binary operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `%`
+    Rem,
+    /// `&`
+    BitAnd,
+    /// `|`
+    BitOr,
+    /// `^`
+    BitXor,
+    /// `<<`
+    Shl,
+    /// `>>`
+    Shr,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `&&` / `and`
+    And,
+    /// `||` / `or`
+    Or,
+}
+
+impl BinOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Rem => "%",
+            BinOp::BitAnd => "&",
+            BinOp::BitOr => "|",
+            BinOp::BitXor => "^",
+            BinOp::Shl => "<<",
+            BinOp::Shr => ">>",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::And => "&&",
+            BinOp::Or => "||",
+        }
+    }
+
+    /// Whether the operator is `==`/`!=` (one non-associative level).
+    pub fn is_equality(self) -> bool {
+        matches!(self, BinOp::Eq | BinOp::Ne)
+    }
+
+    /// Whether the operator is `<`, `<=`, `>` or `>=` (one non-associative level).
+    pub fn is_ordering(self) -> bool {
+        matches!(self, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge)
+    }
+}
+
+/// An expression with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    /// What kind of expression.
+    pub kind: ExprKind,
+    /// Where it appears.
+    pub span: Span,
+}
+
+/// The kinds of expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// An integer literal (its magnitude; `-` is a separate unary node).
+    Int(u64),
+    /// A float literal.
+    Float(f64),
+    /// A string literal.
+    Str(String),
+    /// `true` or `false`.
+    Bool(bool),
+    /// A name.
+    Name(String),
+    /// `this`.
+    This,
+    /// A parenthesized expression (kept to tell `(a < b) < c` from `a < b < c`).
+    Paren(Box<Expr>),
+    /// A unary operation.
+    Unary(UnOp, Box<Expr>),
+    /// A binary operation.
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `e as T`.
+    Cast(Box<Expr>, TypeExpr),
+    /// A call `f(args)` (including `Math.sqrt(x)` and method calls `p.m(x)`).
+    Call(Box<Expr>, Vec<Expr>),
+    /// A field access `e.name` (also the callee of qualified and method calls).
+    Field(Box<Expr>, Ident),
+    /// An index `e[i]`.
+    Index(Box<Expr>, Box<Expr>),
+    /// An array literal `[a, b, c]`.
+    Array(Vec<Expr>),
+    /// A repeated array literal `[v; n]`.
+    ArrayRepeat(Box<Expr>, Box<Expr>),
+    /// `new S(args)`.
+    New(Ident, Vec<Expr>),
+    /// A part the parser could not read (an error was already reported).
+    Error,
+}
+
+/// A block `{ ... }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    /// The statements in order.
+    pub stmts: Vec<Stmt>,
+    /// The whole block, braces included.
+    pub span: Span,
+}
+
+impl Block {
+    /// The span of the closing brace.
+    pub fn close(&self) -> Span {
+        Span {
+            source: self.span.source,
+            start: self.span.end.saturating_sub(1).max(self.span.start),
+            end: self.span.end,
+        }
+    }
+}
+
+/// A statement with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stmt {
+    /// What kind of statement.
+    pub kind: StmtKind,
+    /// Where it appears.
+    pub span: Span,
+}
+
+/// The kinds of statement.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StmtKind {
+    /// `let name (: T)? = init;`
+    Let {
+        /// The new local's name.
+        name: Ident,
+        /// The annotated type, if any.
+        ty: Option<TypeExpr>,
+        /// The initializer.
+        init: Expr,
+    },
+    /// `target = value;` or `target op= value;`
+    Assign {
+        /// The place assigned to.
+        target: Expr,
+        /// The operator of a compound assignment.
+        op: Option<BinOp>,
+        /// The value.
+        value: Expr,
+    },
+    /// `if c { } else if c { } else { }`
+    If {
+        /// Each condition with its block, in order.
+        branches: Vec<(Expr, Block)>,
+        /// The final `else` block.
+        otherwise: Option<Block>,
+    },
+    /// `while c { }`
+    While {
+        /// The condition.
+        cond: Expr,
+        /// The body.
+        body: Block,
+    },
+    /// `for v from a until b step s { }`
+    For {
+        /// The loop variable.
+        var: Ident,
+        /// The start.
+        from: Expr,
+        /// The bound (exclusive).
+        until: Expr,
+        /// The step, if given.
+        step: Option<Expr>,
+        /// The body.
+        body: Block,
+    },
+    /// `break;`
+    Break,
+    /// `continue;`
+    Continue,
+    /// `return e?;`
+    Return(Option<Expr>),
+    /// An expression statement.
+    Expr(Expr),
+    /// A nested block.
+    Block(Block),
+    /// A statement the parser could not read (an error was already reported).
+    Error,
+}
+
+/// A function parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// Its name.
+    pub name: Ident,
+    /// Its type.
+    pub ty: TypeExpr,
+}
+
+/// A function declaration (top-level or a method).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FnDecl {
+    /// Attributes such as `[Frame]`.
+    pub attrs: Vec<Ident>,
+    /// The name.
+    pub name: Ident,
+    /// The parameters.
+    pub params: Vec<Param>,
+    /// The declared result type; `None` means `void`.
+    pub ret: Option<TypeExpr>,
+    /// The body.
+    pub body: Block,
+    /// The header `fn name(...): T`, for labels.
+    pub header: Span,
+}
+
+/// A top-level declaration.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    /// `fn ...`
+    Fn(FnDecl),
+    /// `declare const NAME: T = e;`
+    Const {
+        /// The name.
+        name: Ident,
+        /// The annotated type.
+        ty: Option<TypeExpr>,
+        /// The constant expression.
+        value: Expr,
+        /// The whole declaration.
+        span: Span,
+    },
+    /// `declare global name: T = e;`
+    Global {
+        /// The name.
+        name: Ident,
+        /// The annotated type.
+        ty: Option<TypeExpr>,
+        /// The initializer.
+        value: Expr,
+        /// The whole declaration.
+        span: Span,
+    },
+    /// An executable statement at top level (an error outside the REPL).
+    Stmt(Stmt),
+    /// A declaration the parser could not read (an error was already reported).
+    Error,
+}
+
+/// A parsed source file.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Module {
+    /// The declarations in source order.
+    pub items: Vec<Item>,
+}

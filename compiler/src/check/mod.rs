@@ -1,0 +1,253 @@
+//! Name resolution and static type checking: the AST in, a typed tree ([`crate::hir`]) and
+//! every error and warning out.
+//!
+//! The checker first collects the top-level declarations (so functions and constants can be
+//! used before they are declared), evaluates constants, checks global initializers in source
+//! order, then checks each function body. An expression that failed gets the error type,
+//! which is accepted everywhere, so one mistake is reported once.
+
+mod consts;
+mod error;
+mod expr;
+mod stmt;
+
+pub use consts::ConstValue;
+pub use error::CheckError;
+
+use crate::ast::{self, Ident, Item, Module, TypeExpr};
+use crate::hir::{TFunction, TStmt};
+use crate::types::Type;
+use crate::Builtins;
+use prometeu_lexer::Span;
+use std::collections::HashMap;
+
+/// The signature of a program function.
+#[derive(Clone, Debug)]
+pub(crate) struct FnSig {
+    pub(crate) name: Ident,
+    pub(crate) params: Vec<(Ident, Type)>,
+    pub(crate) ret: Type,
+    pub(crate) header: Span,
+}
+
+/// How far a constant's evaluation has come.
+#[derive(Clone, Debug)]
+pub(crate) enum ConstState {
+    Pending,
+    InProgress,
+    Done(ConstValue),
+    Failed,
+}
+
+/// A `declare const`.
+#[derive(Clone, Debug)]
+pub(crate) struct ConstInfo<'a> {
+    pub(crate) name: &'a Ident,
+    pub(crate) ty: Option<&'a TypeExpr>,
+    pub(crate) value: &'a ast::Expr,
+    pub(crate) state: ConstState,
+}
+
+/// A `declare global`.
+#[derive(Clone, Debug)]
+pub(crate) struct GlobalInfo {
+    pub(crate) name: Ident,
+    /// Its type, once its declaration has been checked.
+    pub(crate) ty: Option<Type>,
+}
+
+/// What a top-level name refers to.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum TopLevel {
+    Fn(u32),
+    Const(usize),
+    Global(usize),
+}
+
+/// The result of checking a module.
+#[derive(Clone, Debug, Default)]
+pub struct Checked {
+    /// The program functions, in declaration order.
+    pub functions: Vec<TFunction>,
+    /// The globals (name and type), in declaration order.
+    pub globals: Vec<(String, Type)>,
+    /// The global initializers, in source order.
+    pub global_init: Vec<TStmt>,
+    /// The index of `main`, if the module has one.
+    pub main: Option<u32>,
+}
+
+/// The checker's state for one module.
+pub(crate) struct Checker<'a> {
+    pub(crate) builtins: &'a Builtins,
+    pub(crate) top: HashMap<String, (TopLevel, Span)>,
+    pub(crate) fns: Vec<FnSig>,
+    pub(crate) consts: Vec<ConstInfo<'a>>,
+    pub(crate) globals: Vec<GlobalInfo>,
+    pub(crate) errors: Vec<CheckError>,
+}
+
+impl<'a> Checker<'a> {
+    /// Reports an error or warning.
+    pub(crate) fn report(&mut self, error: CheckError) {
+        self.errors.push(error);
+    }
+
+    /// Resolves a written type.
+    pub(crate) fn resolve_type(&mut self, ty: &TypeExpr) -> Type {
+        match ty {
+            TypeExpr::Named(name) => match name.name.as_str() {
+                "int" => Type::Int,
+                "float" => Type::Float,
+                "bool" => Type::Bool,
+                "string" => Type::Str,
+                "void" => Type::Void,
+                other => {
+                    self.report(CheckError::new(
+                        "E0203",
+                        format!("unknown type `{other}`"),
+                        name.span,
+                        "not a type",
+                    )
+                    .with_help("the types are int, float, bool, string and void"));
+                    Type::Error
+                }
+            },
+            TypeExpr::Array(_, span) => {
+                self.report(CheckError::new("E0203", "unknown type: arrays are not supported yet", *span, "not a type"));
+                Type::Error
+            }
+        }
+    }
+
+    /// Registers a top-level name, reporting a duplicate against the earlier declaration.
+    fn declare(&mut self, name: &Ident, what: TopLevel) -> bool {
+        if let Some((_, earlier)) = self.top.get(&name.name) {
+            let earlier = *earlier;
+            self.report(
+                CheckError::new(
+                    "E0201",
+                    format!("`{}` is declared more than once", name.name),
+                    name.span,
+                    "declared again here",
+                )
+                .with_label(earlier, "first declared here")
+                .with_help("rename one of them"),
+            );
+            return false;
+        }
+        self.top.insert(name.name.clone(), (what, name.span));
+        true
+    }
+}
+
+/// Checks a module against the builtins.
+pub fn check(module: &Module, builtins: &Builtins) -> (Checked, Vec<CheckError>) {
+    let mut c = Checker {
+        builtins,
+        top: HashMap::new(),
+        fns: Vec::new(),
+        consts: Vec::new(),
+        globals: Vec::new(),
+        errors: Vec::new(),
+    };
+    // Pass 1: declarations.
+    let mut fn_decls = Vec::new();
+    let mut global_decls = Vec::new();
+    for item in &module.items {
+        match item {
+            Item::Fn(f) => {
+                let params = f
+                    .params
+                    .iter()
+                    .map(|p| {
+                        let ty = c.resolve_type(&p.ty);
+                        if ty == Type::Void {
+                            c.report(CheckError::new(
+                                "E0310",
+                                format!("parameter `{}` cannot have type void", p.name.name),
+                                p.ty.span(),
+                                "void has no values",
+                            ));
+                        }
+                        (p.name.clone(), ty)
+                    })
+                    .collect();
+                let ret = f.ret.as_ref().map_or(Type::Void, |t| c.resolve_type(t));
+                let index = c.fns.len() as u32;
+                c.fns.push(FnSig {
+                    name: f.name.clone(),
+                    params,
+                    ret,
+                    header: f.header,
+                });
+                c.declare(&f.name, TopLevel::Fn(index));
+                fn_decls.push(f);
+            }
+            Item::Const { name, ty, value, .. } => {
+                let index = c.consts.len();
+                c.consts.push(ConstInfo {
+                    name,
+                    ty: ty.as_ref(),
+                    value,
+                    state: ConstState::Pending,
+                });
+                c.declare(name, TopLevel::Const(index));
+            }
+            Item::Global { name, ty, value, .. } => {
+                let index = c.globals.len();
+                c.globals.push(GlobalInfo {
+                    name: name.clone(),
+                    ty: None,
+                });
+                if c.declare(name, TopLevel::Global(index)) {
+                    global_decls.push((index, ty, value));
+                }
+            }
+            Item::Stmt(s) => c.report(
+                CheckError::new(
+                    "E0101",
+                    "statements are not allowed at top level",
+                    s.span,
+                    "this statement is outside any function",
+                )
+                .with_help("wrap it in `fn main() { ... }`"),
+            ),
+            Item::Error => {}
+        }
+    }
+    // Pass 2: constants (evaluated on demand, so order does not matter).
+    for i in 0..c.consts.len() {
+        c.const_value(i);
+    }
+    // Pass 3: globals, in source order.
+    let mut out = Checked::default();
+    for (index, ty, value) in global_decls {
+        let stmt = c.check_global(index, ty.as_ref(), value);
+        out.global_init.extend(stmt);
+    }
+    out.globals = c
+        .globals
+        .iter()
+        .map(|g| (g.name.name.clone(), g.ty.clone().unwrap_or(Type::Error)))
+        .collect();
+    // Pass 4: function bodies.
+    for (index, f) in fn_decls.iter().enumerate() {
+        out.functions.push(c.check_function(index as u32, f));
+    }
+    // Entry point.
+    if let Some((TopLevel::Fn(index), _)) = c.top.get("main").copied() {
+        {
+            let sig = &c.fns[index as usize];
+            if !sig.params.is_empty() || sig.ret != Type::Void {
+                let span = sig.name.span;
+                c.report(
+                    CheckError::new("E0501", "main must take no parameters and return nothing", span, "declared here")
+                        .with_help("declare it as `fn main() { ... }`"),
+                );
+            }
+            out.main = Some(index);
+        }
+    }
+    (out, c.errors)
+}

@@ -1,0 +1,471 @@
+//! Type checking of statements and function bodies, with local scopes, loop context,
+//! missing-return analysis and unreachable-code warnings.
+
+use super::expr::error_expr;
+use super::{CheckError, Checker, TopLevel};
+use crate::ast::{Block, Expr, ExprKind, FnDecl, Ident, Stmt, StmtKind, TypeExpr};
+use crate::hir::{Place, TExpr, TExprKind, TFunction, TStmt, TStmtKind};
+use crate::types::Type;
+use prometeu_lexer::Span;
+use std::collections::HashMap;
+
+/// What kind of local a name is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LocalKind {
+    Let,
+    Param,
+    ForVar,
+}
+
+/// A local variable in scope.
+#[derive(Clone, Debug)]
+pub(crate) struct Local {
+    pub(crate) slot: u16,
+    pub(crate) ty: Type,
+    pub(crate) kind: LocalKind,
+    pub(crate) span: Span,
+}
+
+/// Where the code being checked lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Function,
+    Global(usize),
+    Const,
+}
+
+/// The context of one function body (or initializer) being checked.
+pub(crate) struct FnCx {
+    mode: Mode,
+    scopes: Vec<HashMap<String, Local>>,
+    next_slot: u16,
+    max_slot: u16,
+    loops: u32,
+    ret: Type,
+}
+
+impl FnCx {
+    fn new(mode: Mode, ret: Type) -> FnCx {
+        FnCx {
+            mode,
+            scopes: vec![HashMap::new()],
+            next_slot: 0,
+            max_slot: 0,
+            loops: 0,
+            ret,
+        }
+    }
+
+    /// The context of a constant's initializer.
+    pub(crate) fn constant() -> FnCx {
+        FnCx::new(Mode::Const, Type::Void)
+    }
+
+    /// Inside a constant expression: the label explaining why only constants are allowed.
+    pub(crate) fn const_context(&self) -> Option<&'static str> {
+        (self.mode == Mode::Const).then_some("constant initializers may only use literals, constants, `as` and operators")
+    }
+
+    /// Inside a global initializer: the position of that global.
+    pub(crate) fn global_order(&self) -> Option<usize> {
+        match self.mode {
+            Mode::Global(order) => Some(order),
+            _ => None,
+        }
+    }
+
+    /// The local a name refers to, innermost scope first.
+    pub(crate) fn lookup(&self, name: &str) -> Option<&Local> {
+        self.scopes.iter().rev().find_map(|s| s.get(name))
+    }
+
+    /// Whether a local hides a top-level or built-in name.
+    pub(crate) fn shadows(&self, name: &str) -> bool {
+        self.lookup(name).is_some()
+    }
+
+    /// Reserves `count` consecutive slots.
+    fn alloc(&mut self, count: u16) -> u16 {
+        let slot = self.next_slot;
+        self.next_slot += count;
+        self.max_slot = self.max_slot.max(self.next_slot);
+        slot
+    }
+}
+
+/// Whether a statement list always ends in `return` (for missing-return analysis).
+fn always_returns(stmts: &[TStmt]) -> bool {
+    stmts.iter().any(|s| match &s.kind {
+        TStmtKind::Return(_) => true,
+        TStmtKind::Block(b) => always_returns(b),
+        TStmtKind::If(branches, Some(otherwise)) => {
+            branches.iter().all(|(_, b)| always_returns(b)) && always_returns(otherwise)
+        }
+        _ => false,
+    })
+}
+
+impl Checker<'_> {
+    /// Declares a local in the innermost scope, reporting a duplicate in the same block.
+    fn declare_local(&mut self, cx: &mut FnCx, name: &Ident, ty: Type, kind: LocalKind, slots: u16) -> u16 {
+        if let Some(earlier) = cx.scopes.last().and_then(|s| s.get(&name.name)) {
+            let earlier = earlier.span;
+            self.report(
+                CheckError::new(
+                    "E0202",
+                    format!("`{}` is already declared in this block", name.name),
+                    name.span,
+                    "declared again here",
+                )
+                .with_label(earlier, "first declared here")
+                .with_help("rename it, or assign to the existing variable without `let`"),
+            );
+        }
+        let slot = cx.alloc(slots);
+        if let Some(scope) = cx.scopes.last_mut() {
+            scope.insert(
+                name.name.clone(),
+                Local {
+                    slot,
+                    ty,
+                    kind,
+                    span: name.span,
+                },
+            );
+        }
+        slot
+    }
+
+    /// Checks a function body.
+    pub(crate) fn check_function(&mut self, index: u32, f: &FnDecl) -> TFunction {
+        let sig = self.fns[index as usize].clone();
+        let mut cx = FnCx::new(Mode::Function, sig.ret.clone());
+        for (name, ty) in &sig.params {
+            self.declare_local(&mut cx, name, ty.clone(), LocalKind::Param, 1);
+        }
+        let body = self.block_stmts(&f.body, &mut cx);
+        if !matches!(sig.ret, Type::Void | Type::Error) && !always_returns(&body) {
+            let ret_span = f.ret.as_ref().map_or(f.header, TypeExpr::span);
+            self.report(
+                CheckError::new(
+                    "E0405",
+                    format!("missing return: `{}` must return `{}` on every path", f.name.name, sig.ret),
+                    f.body.close(),
+                    "control can reach the end of the function here",
+                )
+                .with_label(ret_span, format!("declared to return `{}`", sig.ret))
+                .with_help("add a `return` at the end of the function"),
+            );
+        }
+        TFunction {
+            name: f.name.name.clone(),
+            params: sig.params.len() as u16,
+            locals: cx.max_slot,
+            returns_value: sig.ret != Type::Void,
+            body,
+            end: f.body.close(),
+        }
+    }
+
+    /// Checks a global's declaration and returns its initializing store.
+    pub(crate) fn check_global(&mut self, index: usize, ty: Option<&TypeExpr>, value: &Expr) -> Option<TStmt> {
+        let mut cx = FnCx::new(Mode::Global(index), Type::Void);
+        let annotated = ty.map(|t| self.resolve_type(t));
+        let t = match &annotated {
+            Some(Type::Void) => {
+                let name = self.globals[index].name.clone();
+                self.report(CheckError::new(
+                    "E0310",
+                    format!("global `{}` cannot have type void", name.name),
+                    ty.map_or(name.span, TypeExpr::span),
+                    "void has no values",
+                ));
+                error_expr(value.span)
+            }
+            Some(want) if !want.is_error() => self.expect(value, &mut cx, want, "the global is declared with this type"),
+            _ => self.value(value, &mut cx),
+        };
+        let ty = annotated.filter(|t| !t.is_error()).unwrap_or_else(|| t.ty.clone());
+        self.globals[index].ty = Some(ty);
+        let name = self.globals[index].name.name.clone();
+        (!t.ty.is_error()).then(|| TStmt {
+            kind: TStmtKind::Store(Place::Global(name), t),
+            span: value.span,
+        })
+    }
+
+    /// Checks the statements of a block in a new scope.
+    fn block_stmts(&mut self, block: &Block, cx: &mut FnCx) -> Vec<TStmt> {
+        cx.scopes.push(HashMap::new());
+        let saved = cx.next_slot;
+        let mut out = Vec::new();
+        let mut ended = false;
+        let mut warned = false;
+        for s in &block.stmts {
+            if ended && !warned && !matches!(s.kind, StmtKind::Error) {
+                self.report(
+                    CheckError::warning("W0001", "unreachable code", s.span, "this is never run")
+                        .with_help("remove it, or move it before the `return`, `break` or `continue`"),
+                );
+                warned = true;
+            }
+            if let Some(t) = self.stmt(s, cx) {
+                ended |= matches!(t.kind, TStmtKind::Return(_) | TStmtKind::Break | TStmtKind::Continue);
+                out.push(t);
+            }
+        }
+        cx.scopes.pop();
+        cx.next_slot = saved;
+        out
+    }
+
+    /// Checks a condition: it must be a bool.
+    fn condition(&mut self, e: &Expr, cx: &mut FnCx) -> TExpr {
+        let t = self.value(e, cx);
+        if !Type::Bool.accepts(&t.ty) {
+            self.report(
+                CheckError::new(
+                    "E0303",
+                    format!("condition must be `bool`, found `{}`", t.ty),
+                    e.span,
+                    format!("this is `{}`", t.ty),
+                )
+                .with_help("compare it explicitly, such as `x != 0`"),
+            );
+            return error_expr(e.span);
+        }
+        t
+    }
+
+    /// Checks one statement.
+    fn stmt(&mut self, s: &Stmt, cx: &mut FnCx) -> Option<TStmt> {
+        let span = s.span;
+        let kind = match &s.kind {
+            StmtKind::Let { name, ty, init } => {
+                let annotated = ty.as_ref().map(|t| self.resolve_type(t));
+                let t = match &annotated {
+                    Some(Type::Void) => {
+                        self.report(CheckError::new(
+                            "E0310",
+                            format!("variable `{}` cannot have type void", name.name),
+                            ty.as_ref().map_or(name.span, TypeExpr::span),
+                            "void has no values",
+                        ));
+                        self.expr(init, cx);
+                        error_expr(init.span)
+                    }
+                    Some(want) if !want.is_error() => self.expect(init, cx, want, "the variable is declared with this type"),
+                    _ => self.value(init, cx),
+                };
+                let local_ty = annotated.filter(|t| !t.is_error() && *t != Type::Void).unwrap_or_else(|| t.ty.clone());
+                let slot = self.declare_local(cx, name, local_ty, LocalKind::Let, 1);
+                TStmtKind::Store(Place::Local(slot), t)
+            }
+            StmtKind::Assign { target, op, value } => {
+                let (place, ty) = self.place(target, cx)?;
+                let load = TExpr {
+                    kind: match &place {
+                        Place::Local(slot) => TExprKind::Local(*slot),
+                        Place::Global(name) => TExprKind::Global(name.clone()),
+                    },
+                    ty: ty.clone(),
+                    span: target.span,
+                };
+                let value = match op {
+                    None => self.expect(value, cx, &ty, "the assigned place has this type"),
+                    Some(op) => {
+                        let combined = Expr {
+                            kind: ExprKind::Binary(*op, Box::new(target.clone()), Box::new(value.clone())),
+                            span,
+                        };
+                        let t = self.value(&combined, cx);
+                        if !ty.accepts(&t.ty) {
+                            self.report(CheckError::new(
+                                "E0300",
+                                format!("mismatched types: expected `{ty}`, found `{}`", t.ty),
+                                value.span,
+                                "the result does not fit the assigned place",
+                            ));
+                        }
+                        drop(load);
+                        t
+                    }
+                };
+                TStmtKind::Store(place, value)
+            }
+            StmtKind::If { branches, otherwise } => {
+                let branches = branches
+                    .iter()
+                    .map(|(c, b)| (self.condition(c, cx), self.block_stmts(b, cx)))
+                    .collect();
+                let otherwise = otherwise.as_ref().map(|b| self.block_stmts(b, cx));
+                TStmtKind::If(branches, otherwise)
+            }
+            StmtKind::While { cond, body } => {
+                let cond = self.condition(cond, cx);
+                cx.loops += 1;
+                let body = self.block_stmts(body, cx);
+                cx.loops -= 1;
+                TStmtKind::While(cond, body)
+            }
+            StmtKind::For {
+                var,
+                from,
+                until,
+                step,
+                body,
+            } => {
+                let from = self.expect(from, cx, &Type::Int, "`for` bounds are ints");
+                let until = self.expect(until, cx, &Type::Int, "`for` bounds are ints");
+                let step = match step {
+                    Some(e) => {
+                        let t = self.expect(e, cx, &Type::Int, "the `for` step is an int");
+                        if t.kind == TExprKind::Int(0) {
+                            self.report(
+                                CheckError::new("E0408", "for loop step is zero", e.span, "this loop would never advance")
+                                    .with_help("use a positive step to count up or a negative one to count down"),
+                            );
+                        }
+                        t
+                    }
+                    None => TExpr {
+                        kind: TExprKind::Int(1),
+                        ty: Type::Int,
+                        span: var.span,
+                    },
+                };
+                cx.scopes.push(HashMap::new());
+                let saved = cx.next_slot;
+                let slot = self.declare_local(cx, var, Type::Int, LocalKind::ForVar, 3);
+                cx.loops += 1;
+                let body = self.block_stmts(body, cx);
+                cx.loops -= 1;
+                cx.scopes.pop();
+                cx.next_slot = saved;
+                TStmtKind::For {
+                    slot,
+                    from,
+                    until,
+                    step,
+                    body,
+                }
+            }
+            StmtKind::Break | StmtKind::Continue => {
+                let is_break = matches!(s.kind, StmtKind::Break);
+                if cx.loops == 0 {
+                    let word = if is_break { "break" } else { "continue" };
+                    self.report(CheckError::new(
+                        "E0404",
+                        format!("`{word}` outside of a loop"),
+                        span,
+                        "not inside `while` or `for`",
+                    ));
+                    return None;
+                }
+                if is_break {
+                    TStmtKind::Break
+                } else {
+                    TStmtKind::Continue
+                }
+            }
+            StmtKind::Return(value) => {
+                let ret = cx.ret.clone();
+                match (value, &ret) {
+                    (None, Type::Void | Type::Error) => TStmtKind::Return(None),
+                    (None, _) => {
+                        self.report(CheckError::new(
+                            "E0406",
+                            format!("this function must return a value of type `{ret}`"),
+                            span,
+                            "`return` without a value",
+                        ));
+                        TStmtKind::Return(None)
+                    }
+                    (Some(e), Type::Void) => {
+                        self.expr(e, cx);
+                        self.report(
+                            CheckError::new("E0407", "cannot return a value from a void function", e.span, "this value")
+                                .with_help("declare a return type after the parameters, such as `fn f(): int`"),
+                        );
+                        TStmtKind::Return(None)
+                    }
+                    (Some(e), _) => TStmtKind::Return(Some(self.expect(e, cx, &ret, "the function's return type"))),
+                }
+            }
+            StmtKind::Expr(e) => TStmtKind::Expr(self.expr(e, cx)),
+            StmtKind::Block(b) => TStmtKind::Block(self.block_stmts(b, cx)),
+            StmtKind::Error => return None,
+        };
+        Some(TStmt { kind, span })
+    }
+
+    /// Resolves an assignment target.
+    fn place(&mut self, target: &Expr, cx: &mut FnCx) -> Option<(Place, Type)> {
+        let ExprKind::Name(name) = &target.kind else {
+            if !matches!(target.kind, ExprKind::Error) {
+                self.report(
+                    CheckError::new("E0403", "invalid assignment target", target.span, "cannot be assigned to")
+                        .with_help("assign to a variable, a global, a field or an array element"),
+                );
+            }
+            return None;
+        };
+        if let Some(local) = cx.lookup(name) {
+            let local = local.clone();
+            return match local.kind {
+                LocalKind::Let => Some((Place::Local(local.slot), local.ty)),
+                LocalKind::Param => {
+                    self.report(
+                        CheckError::new(
+                            "E0400",
+                            format!("cannot assign to parameter `{name}`: parameters are read-only"),
+                            target.span,
+                            "assigned here",
+                        )
+                        .with_label(local.span, "declared as a parameter here")
+                        .with_help(format!("parameters are read-only; copy it into a `let`: `let {name}2 = {name};`")),
+                    );
+                    None
+                }
+                LocalKind::ForVar => {
+                    self.report(
+                        CheckError::new(
+                            "E0402",
+                            format!("cannot assign to the loop variable `{name}`"),
+                            target.span,
+                            "assigned here",
+                        )
+                        .with_label(local.span, "the loop variable")
+                        .with_help("use `step` to change how it advances, or copy it into a `let`"),
+                    );
+                    None
+                }
+            };
+        }
+        match self.top.get(name.as_str()).map(|(t, s)| (*t, *s)) {
+            Some((TopLevel::Global(index), _)) => {
+                let ty = self.globals[index].ty.clone().unwrap_or(Type::Error);
+                Some((Place::Global(name.clone()), ty))
+            }
+            Some((TopLevel::Const(_), decl)) => {
+                self.report(
+                    CheckError::new("E0401", format!("cannot assign to constant `{name}`"), target.span, "assigned here")
+                        .with_label(decl, "declared as a constant here")
+                        .with_help("declare it with `declare global` to make it mutable"),
+                );
+                None
+            }
+            Some((TopLevel::Fn(_), decl)) => {
+                self.report(
+                    CheckError::new("E0403", "invalid assignment target", target.span, "a function cannot be assigned to")
+                        .with_label(decl, "declared here"),
+                );
+                None
+            }
+            None => {
+                self.report(CheckError::new("E0200", format!("cannot find `{name}` in this scope"), target.span, "not found"));
+                None
+            }
+        }
+    }
+}

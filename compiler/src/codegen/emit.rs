@@ -1,0 +1,90 @@
+//! The instruction emitter of one function: encodes instructions, records the `pc → span`
+//! runs, tracks the stack depth for `max_stack`, and patches jumps.
+
+use prometeu_bytecode::{Function, Instr, SpanRun, StackEffect};
+use prometeu_lexer::Span;
+
+/// A jump whose target is not known yet: the byte offset of its target operand.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Patch(usize);
+
+/// Emits the code of one function.
+pub(crate) struct Emitter {
+    code: Vec<u8>,
+    spans: Vec<SpanRun>,
+    depth: u32,
+    max: u32,
+}
+
+impl Emitter {
+    pub(crate) fn new() -> Emitter {
+        Emitter {
+            code: Vec::new(),
+            spans: Vec::new(),
+            depth: 0,
+            max: 0,
+        }
+    }
+
+    /// The byte offset the next instruction will have.
+    pub(crate) fn here(&self) -> u32 {
+        self.code.len() as u32
+    }
+
+    /// The current stack depth.
+    pub(crate) fn depth(&self) -> u32 {
+        self.depth
+    }
+
+    /// Resets the tracked depth at a join point reached from elsewhere.
+    pub(crate) fn set_depth(&mut self, depth: u32) {
+        self.depth = depth;
+    }
+
+    /// Emits one instruction at a source span; `call_params` is the pop count of a call.
+    pub(crate) fn emit_call(&mut self, instr: Instr, span: Span, call_params: u32) {
+        let pc = self.here();
+        if self.spans.last().is_none_or(|r| (r.start, r.end) != (span.start, span.end)) {
+            self.spans.push(SpanRun {
+                pc,
+                start: span.start,
+                end: span.end,
+            });
+        }
+        instr.encode(&mut self.code);
+        let (pop, push) = match instr.opcode().stack_effect() {
+            StackEffect::Fixed { pop, push } => (pop as u32, push as u32),
+            StackEffect::Call => (call_params, 1),
+        };
+        self.depth = self.depth.saturating_sub(pop) + push;
+        self.max = self.max.max(self.depth);
+    }
+
+    /// Emits one instruction with a fixed stack effect.
+    pub(crate) fn emit(&mut self, instr: Instr, span: Span) {
+        self.emit_call(instr, span, 0);
+    }
+
+    /// Emits a jump-like instruction with a placeholder target and returns its patch.
+    pub(crate) fn emit_jump(&mut self, instr: Instr, span: Span) -> Patch {
+        self.emit(instr, span);
+        Patch(self.code.len() - 4)
+    }
+
+    /// Points a pending jump at `target`.
+    pub(crate) fn patch(&mut self, patch: Patch, target: u32) {
+        self.code[patch.0..patch.0 + 4].copy_from_slice(&target.to_le_bytes());
+    }
+
+    /// Finishes the function.
+    pub(crate) fn finish(self, name: String, params: u16, locals: u16) -> Function {
+        Function {
+            name,
+            params,
+            locals,
+            max_stack: self.max.min(u16::MAX as u32) as u16,
+            code: self.code,
+            spans: self.spans,
+        }
+    }
+}

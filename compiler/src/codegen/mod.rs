@@ -1,0 +1,400 @@
+//! Code generation: the typed tree to a bytecode [`Program`].
+//!
+//! Instructions are chosen by the static types (`AddInt` vs `AddFloat`), local loads use
+//! the `LoadLocal0..3` superinstructions, `for` loops use the fused `ForPrep`/`ForLoop`
+//! pair, and every global access gets its own access site for the version-cached lookup.
+
+mod emit;
+
+use crate::ast::{BinOp, UnOp};
+use crate::check::Checked;
+use crate::hir::{Place, TExpr, TExprKind, TFunction, TStmt, TStmtKind};
+use crate::intern::Pool;
+use crate::types::Type;
+use crate::Builtins;
+use emit::{Emitter, Patch};
+use prometeu_bytecode::{Constant, Entry, Function, HostSig, Instr, Program};
+use prometeu_lexer::Span;
+use std::collections::HashMap;
+
+/// The jumps of the innermost loops that still need their targets.
+struct LoopLabels {
+    breaks: Vec<Patch>,
+    continues: Vec<Patch>,
+}
+
+/// Program-wide generation state.
+struct Gen<'a> {
+    builtins: &'a Builtins,
+    functions: &'a [TFunction],
+    pool: Pool,
+    hosts: Vec<HostSig>,
+    host_index: HashMap<usize, u32>,
+    global_sites: Vec<u32>,
+}
+
+/// Per-function generation state.
+struct FnGen {
+    e: Emitter,
+    loops: Vec<LoopLabels>,
+}
+
+impl Gen<'_> {
+    fn host(&mut self, builtin: usize) -> u32 {
+        if let Some(&i) = self.host_index.get(&builtin) {
+            return i;
+        }
+        let i = self.hosts.len() as u32;
+        self.hosts.push(self.builtins.hosts[builtin].clone());
+        self.host_index.insert(builtin, i);
+        i
+    }
+
+    fn site(&mut self, name: &str) -> u32 {
+        let s = self.pool.string(name);
+        self.global_sites.push(s);
+        self.global_sites.len() as u32 - 1
+    }
+
+    fn int(&mut self, f: &mut FnGen, v: i64, span: Span) {
+        match i32::try_from(v) {
+            Ok(small) => f.e.emit(Instr::PushInt(small), span),
+            Err(_) => {
+                let c = self.pool.constant(Constant::Int(v));
+                f.e.emit(Instr::Const(c), span);
+            }
+        }
+    }
+
+    fn expr(&mut self, f: &mut FnGen, e: &TExpr) {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(f, e))
+    }
+
+    fn expr_inner(&mut self, f: &mut FnGen, e: &TExpr) {
+        let span = e.span;
+        match &e.kind {
+            TExprKind::Int(v) => self.int(f, *v, span),
+            TExprKind::Float(v) => {
+                let c = self.pool.constant(Constant::Float(v.to_bits()));
+                f.e.emit(Instr::Const(c), span);
+            }
+            TExprKind::Bool(true) => f.e.emit(Instr::PushTrue(), span),
+            TExprKind::Bool(false) => f.e.emit(Instr::PushFalse(), span),
+            TExprKind::Str(s) => {
+                let c = self.pool.string_constant(s);
+                f.e.emit(Instr::Const(c), span);
+            }
+            TExprKind::Local(slot) => f.e.emit(load_local(*slot), span),
+            TExprKind::Global(name) => {
+                let site = self.site(name);
+                f.e.emit(Instr::GetGlobal(site), span);
+            }
+            TExprKind::Unary(op, operand) => {
+                self.expr(f, operand);
+                let instr = match (op, &e.ty) {
+                    (UnOp::Neg, Type::Float) => Instr::NegFloat(),
+                    (UnOp::Neg, _) => Instr::NegInt(),
+                    (UnOp::Not, _) => Instr::Not(),
+                };
+                f.e.emit(instr, span);
+            }
+            TExprKind::Binary(BinOp::And, a, b) | TExprKind::Binary(BinOp::Or, a, b) => {
+                let is_and = matches!(e.kind, TExprKind::Binary(BinOp::And, _, _));
+                self.expr(f, a);
+                let short = f.e.emit_jump(
+                    if is_and { Instr::JumpIfFalse(0) } else { Instr::JumpIfTrue(0) },
+                    span,
+                );
+                let depth = f.e.depth();
+                self.expr(f, b);
+                let end = f.e.emit_jump(Instr::Jump(0), span);
+                let short_target = f.e.here();
+                f.e.patch(short, short_target);
+                f.e.set_depth(depth);
+                f.e.emit(if is_and { Instr::PushFalse() } else { Instr::PushTrue() }, span);
+                let end_target = f.e.here();
+                f.e.patch(end, end_target);
+            }
+            TExprKind::Binary(op, a, b) => {
+                self.expr(f, a);
+                self.expr(f, b);
+                f.e.emit(binary(*op, &a.ty), span);
+            }
+            TExprKind::Cast(inner) => {
+                self.expr(f, inner);
+                let instr = if e.ty == Type::Float { Instr::IntToFloat() } else { Instr::FloatToInt() };
+                f.e.emit(instr, span);
+            }
+            TExprKind::Call(index, args) => {
+                for a in args {
+                    self.expr(f, a);
+                }
+                let params = self.functions[*index as usize].params as u32;
+                f.e.emit_call(Instr::Call(*index), span, params);
+            }
+            TExprKind::CallHost(builtin, args) => {
+                for a in args {
+                    self.expr(f, a);
+                }
+                let h = self.host(*builtin);
+                f.e.emit_call(Instr::CallHost(h), span, args.len() as u32);
+            }
+            TExprKind::Error => f.e.emit(Instr::PushUnit(), span),
+        }
+    }
+
+    fn store(&mut self, f: &mut FnGen, place: &Place, span: Span) {
+        match place {
+            Place::Local(slot) => f.e.emit(Instr::StoreLocal(*slot), span),
+            Place::Global(name) => {
+                let site = self.site(name);
+                f.e.emit(Instr::SetGlobal(site), span);
+            }
+        }
+    }
+
+    fn block(&mut self, f: &mut FnGen, stmts: &[TStmt]) {
+        for s in stmts {
+            self.stmt(f, s);
+        }
+    }
+
+    fn stmt(&mut self, f: &mut FnGen, s: &TStmt) {
+        let span = s.span;
+        match &s.kind {
+            TStmtKind::Store(place, value) => {
+                self.expr(f, value);
+                self.store(f, place, span);
+            }
+            TStmtKind::Expr(e) => {
+                self.expr(f, e);
+                f.e.emit(Instr::Pop(), span);
+            }
+            TStmtKind::If(branches, otherwise) => {
+                let mut ends = Vec::new();
+                for (cond, body) in branches {
+                    self.expr(f, cond);
+                    let next = f.e.emit_jump(Instr::JumpIfFalse(0), cond.span);
+                    self.block(f, body);
+                    ends.push(f.e.emit_jump(Instr::Jump(0), span));
+                    let target = f.e.here();
+                    f.e.patch(next, target);
+                }
+                if let Some(body) = otherwise {
+                    self.block(f, body);
+                }
+                let target = f.e.here();
+                for end in ends {
+                    f.e.patch(end, target);
+                }
+            }
+            TStmtKind::While(cond, body) => {
+                let top = f.e.here();
+                self.expr(f, cond);
+                let exit = f.e.emit_jump(Instr::JumpIfFalse(0), cond.span);
+                f.loops.push(LoopLabels {
+                    breaks: vec![exit],
+                    continues: Vec::new(),
+                });
+                self.block(f, body);
+                let back = f.e.emit_jump(Instr::Jump(0), span);
+                f.e.patch(back, top);
+                let labels = f.loops.pop().unwrap_or(LoopLabels {
+                    breaks: Vec::new(),
+                    continues: Vec::new(),
+                });
+                let end = f.e.here();
+                for b in labels.breaks {
+                    f.e.patch(b, end);
+                }
+                for c in labels.continues {
+                    f.e.patch(c, top);
+                }
+            }
+            TStmtKind::For {
+                slot,
+                from,
+                until,
+                step,
+                body,
+            } => {
+                self.expr(f, from);
+                f.e.emit(Instr::StoreLocal(*slot), from.span);
+                self.expr(f, until);
+                f.e.emit(Instr::StoreLocal(slot + 1), until.span);
+                self.expr(f, step);
+                f.e.emit(Instr::StoreLocal(slot + 2), step.span);
+                let exit = f.e.emit_jump(Instr::ForPrep(*slot, 0), step.span);
+                let body_start = f.e.here();
+                f.loops.push(LoopLabels {
+                    breaks: vec![exit],
+                    continues: Vec::new(),
+                });
+                self.block(f, body);
+                let next = f.e.here();
+                let back = f.e.emit_jump(Instr::ForLoop(*slot, 0), span);
+                f.e.patch(back, body_start);
+                let labels = f.loops.pop().unwrap_or(LoopLabels {
+                    breaks: Vec::new(),
+                    continues: Vec::new(),
+                });
+                let end = f.e.here();
+                for b in labels.breaks {
+                    f.e.patch(b, end);
+                }
+                for c in labels.continues {
+                    f.e.patch(c, next);
+                }
+            }
+            TStmtKind::Break => {
+                let p = f.e.emit_jump(Instr::Jump(0), span);
+                if let Some(l) = f.loops.last_mut() {
+                    l.breaks.push(p);
+                }
+            }
+            TStmtKind::Continue => {
+                let p = f.e.emit_jump(Instr::Jump(0), span);
+                if let Some(l) = f.loops.last_mut() {
+                    l.continues.push(p);
+                }
+            }
+            TStmtKind::Return(value) => {
+                match value {
+                    Some(v) => self.expr(f, v),
+                    None => f.e.emit(Instr::PushUnit(), span),
+                }
+                f.e.emit(Instr::Return(), span);
+            }
+            TStmtKind::Block(stmts) => self.block(f, stmts),
+        }
+    }
+
+    /// Generates one function; every function ends in an implicit `return` (reachable only
+    /// in `void` functions, since the checker proved the others return on every path).
+    fn function(&mut self, name: &str, params: u16, locals: u16, body: &[TStmt], end: Span) -> Function {
+        let mut f = FnGen {
+            e: Emitter::new(),
+            loops: Vec::new(),
+        };
+        self.block(&mut f, body);
+        f.e.emit(Instr::PushUnit(), end);
+        f.e.emit(Instr::Return(), end);
+        f.e.finish(name.to_string(), params, locals)
+    }
+}
+
+/// The instruction that loads a local, using the short forms for slots 0 to 3.
+fn load_local(slot: u16) -> Instr {
+    match slot {
+        0 => Instr::LoadLocal0(),
+        1 => Instr::LoadLocal1(),
+        2 => Instr::LoadLocal2(),
+        3 => Instr::LoadLocal3(),
+        n => Instr::LoadLocal(n),
+    }
+}
+
+/// The typed instruction of a binary operator (not `&&`/`||`).
+fn binary(op: BinOp, ty: &Type) -> Instr {
+    use BinOp::*;
+    match (op, ty) {
+        (Add, Type::Str) => Instr::Concat(),
+        (Add, Type::Float) => Instr::AddFloat(),
+        (Add, _) => Instr::AddInt(),
+        (Sub, Type::Float) => Instr::SubFloat(),
+        (Sub, _) => Instr::SubInt(),
+        (Mul, Type::Float) => Instr::MulFloat(),
+        (Mul, _) => Instr::MulInt(),
+        (Div, Type::Float) => Instr::DivFloat(),
+        (Div, _) => Instr::DivInt(),
+        (Rem, Type::Float) => Instr::RemFloat(),
+        (Rem, _) => Instr::RemInt(),
+        (BitAnd, _) => Instr::BitAnd(),
+        (BitOr, _) => Instr::BitOr(),
+        (BitXor, _) => Instr::BitXor(),
+        (Shl, _) => Instr::Shl(),
+        (Shr, _) => Instr::Shr(),
+        (Eq, Type::Float) => Instr::EqFloat(),
+        (Eq, Type::Bool) => Instr::EqBool(),
+        (Eq, Type::Str) => Instr::EqStr(),
+        (Eq, _) => Instr::EqInt(),
+        (Ne, Type::Float) => Instr::NeFloat(),
+        (Ne, Type::Bool) => Instr::NeBool(),
+        (Ne, Type::Str) => Instr::NeStr(),
+        (Ne, _) => Instr::NeInt(),
+        (Lt, Type::Float) => Instr::LtFloat(),
+        (Lt, Type::Str) => Instr::LtStr(),
+        (Lt, _) => Instr::LtInt(),
+        (Le, Type::Float) => Instr::LeFloat(),
+        (Le, Type::Str) => Instr::LeStr(),
+        (Le, _) => Instr::LeInt(),
+        (Gt, Type::Float) => Instr::GtFloat(),
+        (Gt, Type::Str) => Instr::GtStr(),
+        (Gt, _) => Instr::GtInt(),
+        (Ge, Type::Float) => Instr::GeFloat(),
+        (Ge, Type::Str) => Instr::GeStr(),
+        (Ge, _) => Instr::GeInt(),
+        (And, _) | (Or, _) => Instr::Nop(),
+    }
+}
+
+/// Generates the program for a checked module.
+pub fn generate(checked: &Checked, builtins: &Builtins, source_name: &str, source_text: Option<&str>) -> Program {
+    let mut g = Gen {
+        builtins,
+        functions: &checked.functions,
+        pool: Pool::default(),
+        hosts: Vec::new(),
+        host_index: HashMap::new(),
+        global_sites: Vec::new(),
+    };
+    let globals: Vec<u32> = checked.globals.iter().map(|(name, _)| g.pool.string(name)).collect();
+    let mut functions = Vec::new();
+    for f in &checked.functions {
+        functions.push(g.function(&f.name, f.params, f.locals, &f.body, f.end));
+    }
+    // The globals initializer: every global starts at its type's zero value, so even a
+    // function that reads a later global during initialization sees a value of its type.
+    let mut init = Vec::new();
+    let start = Span::default();
+    for (name, ty) in &checked.globals {
+        let zero = match ty {
+            Type::Int => TExprKind::Int(0),
+            Type::Float => TExprKind::Float(0.0),
+            Type::Bool => TExprKind::Bool(false),
+            Type::Str => TExprKind::Str(String::new()),
+            Type::Void | Type::Error => continue,
+        };
+        init.push(TStmt {
+            kind: TStmtKind::Store(
+                Place::Global(name.clone()),
+                TExpr {
+                    kind: zero,
+                    ty: ty.clone(),
+                    span: start,
+                },
+            ),
+            span: start,
+        });
+    }
+    init.extend(checked.global_init.iter().cloned());
+    let init_index = functions.len() as u32;
+    functions.push(g.function("<globals>", 0, 0, &init, start));
+    let (strings, constants) = g.pool.finish();
+    Program {
+        strings,
+        constants,
+        functions,
+        hosts: g.hosts,
+        globals,
+        global_sites: g.global_sites,
+        entry: Entry {
+            globals_init: init_index,
+            main: checked.main,
+            init: None,
+            frame: None,
+        },
+        source_name: source_name.to_string(),
+        source_text: source_text.map(str::to_string),
+    }
+}

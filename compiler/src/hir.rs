@@ -1,0 +1,115 @@
+//! The typed tree the checker produces and the code generator consumes: names are resolved
+//! to slots, globals, functions and host functions, and every expression has its type.
+
+use crate::ast::{BinOp, UnOp};
+use crate::types::Type;
+use prometeu_lexer::Span;
+
+/// A typed expression.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TExpr {
+    /// What it computes.
+    pub kind: TExprKind,
+    /// Its static type.
+    pub ty: Type,
+    /// Its source span.
+    pub span: Span,
+}
+
+/// The kinds of typed expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TExprKind {
+    /// An int constant.
+    Int(i64),
+    /// A float constant.
+    Float(f64),
+    /// A bool constant.
+    Bool(bool),
+    /// A string constant.
+    Str(String),
+    /// A local slot.
+    Local(u16),
+    /// A global, by name.
+    Global(String),
+    /// A unary operation on an operand of the expression's type.
+    Unary(UnOp, Box<TExpr>),
+    /// A binary operation; the operand type is the left operand's type.
+    Binary(BinOp, Box<TExpr>, Box<TExpr>),
+    /// A conversion between int and float.
+    Cast(Box<TExpr>),
+    /// A call of a program function, by index.
+    Call(u32, Vec<TExpr>),
+    /// A call of a host function, by index into the builtins' signatures.
+    CallHost(usize, Vec<TExpr>),
+    /// An expression that had an error (never reaches code generation).
+    Error,
+}
+
+/// Where an assignment stores.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Place {
+    /// A local slot.
+    Local(u16),
+    /// A global, by name.
+    Global(String),
+}
+
+/// A typed statement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TStmt {
+    /// What it does.
+    pub kind: TStmtKind,
+    /// Its source span.
+    pub span: Span,
+}
+
+/// The kinds of typed statement.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TStmtKind {
+    /// Store a value (a `let`, an assignment or a compound assignment already expanded).
+    Store(Place, TExpr),
+    /// Evaluate and discard.
+    Expr(TExpr),
+    /// `if` / `else if` / `else`.
+    If(Vec<(TExpr, Vec<TStmt>)>, Option<Vec<TStmt>>),
+    /// `while`.
+    While(TExpr, Vec<TStmt>),
+    /// `for`: the counter occupies `slot`, the bound `slot + 1`, the step `slot + 2`.
+    For {
+        /// The first of the three slots.
+        slot: u16,
+        /// The start value.
+        from: TExpr,
+        /// The bound.
+        until: TExpr,
+        /// The step (a literal 1 when omitted).
+        step: TExpr,
+        /// The body.
+        body: Vec<TStmt>,
+    },
+    /// `break`.
+    Break,
+    /// `continue`.
+    Continue,
+    /// `return`, with the value of a non-void function.
+    Return(Option<TExpr>),
+    /// A nested block.
+    Block(Vec<TStmt>),
+}
+
+/// A checked function ready for code generation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TFunction {
+    /// The name.
+    pub name: String,
+    /// How many parameters.
+    pub params: u16,
+    /// How many local slots in all.
+    pub locals: u16,
+    /// Whether it returns a value.
+    pub returns_value: bool,
+    /// The body.
+    pub body: Vec<TStmt>,
+    /// The span of the closing brace (for the implicit return).
+    pub end: Span,
+}

@@ -1,0 +1,133 @@
+//! The PBS compiler: tokens to a spanned AST (chumsky), name resolution and static type
+//! checking, then bytecode generation into a [`prometeu_bytecode::Program`].
+//!
+//! It never depends on the VM and does no I/O. The built-in functions it type-checks calls
+//! against come from the caller as [`Builtins`] (built from the standard library's registry),
+//! so there is one list of signatures. Entry point: [`compile`].
+//!
+//! Modules: `ast` (the syntax tree), `parse` (the grammar and its recovery), `types` (PBS
+//! types), `check` (resolution and type checking into a typed tree), `codegen` (bytecode
+//! generation), `intern` (the string interner behind the constant pool).
+#![forbid(unsafe_code)]
+
+pub mod ast;
+pub mod check;
+pub mod codegen;
+pub mod hir;
+mod intern;
+pub mod parse;
+pub mod types;
+
+use prometeu_bytecode::{BuiltinConstant, HostSig, Program};
+use prometeu_lexer::{Diagnostic, SourceId, Span};
+
+/// Compile-time limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The deepest bracket nesting accepted.
+    pub nesting: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { nesting: 256 }
+    }
+}
+
+/// The built-ins the compiler type-checks against: the host functions' signatures and the
+/// built-in constants, both from the standard library's registry.
+#[derive(Clone, Debug, Default)]
+pub struct Builtins {
+    /// Host function signatures; `CallHost` references are built from these.
+    pub hosts: Vec<HostSig>,
+    /// Built-in constants by qualified name (`Math.PI`).
+    pub constants: Vec<(String, BuiltinConstant)>,
+}
+
+/// How to compile.
+#[derive(Clone, Copy, Debug)]
+pub struct CompileOptions {
+    /// Whether the file must have an entry point (`fn main()`); false for REPL inputs.
+    pub require_entry: bool,
+    /// Whether to keep the source text in the program (so traps in a `.pbc` show excerpts).
+    pub keep_source: bool,
+    /// Compile-time limits.
+    pub limits: Limits,
+}
+
+impl Default for CompileOptions {
+    fn default() -> CompileOptions {
+        CompileOptions {
+            require_entry: true,
+            keep_source: true,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// The outcome of compiling one source.
+#[derive(Clone, Debug)]
+pub struct Compiled {
+    /// The program, when there were no errors.
+    pub program: Option<Program>,
+    /// Every error and warning, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Sorts diagnostics by position, keeping the order of those at one position.
+fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.sort_by_key(|d| d.primary.as_ref().map_or(0, |l| l.span.start));
+    diagnostics
+}
+
+/// Compiles one source text to a program, reporting every error it finds.
+pub fn compile(text: &str, source: SourceId, name: &str, builtins: &Builtins, options: &CompileOptions) -> Compiled {
+    let (tokens, lex_errors) = prometeu_lexer::lex(text, source);
+    let mut diagnostics: Vec<Diagnostic> = lex_errors.iter().map(|e| e.to_diagnostic()).collect();
+    let (module, parse_errors) = parse::parse(&tokens, source, text.len(), &options.limits);
+    diagnostics.extend(parse_errors.iter().map(|e| e.to_diagnostic()));
+    if !diagnostics.is_empty() {
+        return Compiled {
+            program: None,
+            diagnostics: sorted(diagnostics),
+        };
+    }
+    let (checked, errors) = check::check(&module, builtins);
+    diagnostics.extend(errors.iter().map(|e| e.to_diagnostic()));
+    if options.require_entry && checked.main.is_none() && !diagnostics.iter().any(Diagnostic::is_error) {
+        let first_line = text.find('\n').unwrap_or(text.len());
+        let span = Span::new(source, 0, first_line.min(text.trim_end().len()));
+        diagnostics.push(
+            Diagnostic::error("E0500", "no entry point: the program has no `fn main()`", span, "the program starts here")
+                .with_help("add `fn main() { ... }`, which runs after the globals are initialized"),
+        );
+    }
+    let diagnostics = sorted(diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Compiled {
+            program: None,
+            diagnostics,
+        };
+    }
+    let program = drop_deep(module, || {
+        codegen::generate(&checked, builtins, name, options.keep_source.then_some(text))
+    });
+    Compiled {
+        program: Some(program),
+        diagnostics,
+    }
+}
+
+/// Runs `f`, then drops a syntax tree on a grown stack (deep trees drop recursively).
+fn drop_deep<T>(module: ast::Module, f: impl FnOnce() -> T) -> T {
+    let out = f();
+    stacker::maybe_grow(256 * 1024, 16 * 1024 * 1024, || drop(module));
+    out
+}

@@ -1,0 +1,391 @@
+//! The chumsky grammar of PBS: expressions (a Pratt parser over postfix chains), statements
+//! and declarations, with recovery at statement and declaration boundaries.
+
+use crate::ast::*;
+use chumsky::input::ValueInput;
+use chumsky::pratt::{infix, left, postfix, prefix};
+use chumsky::prelude::*;
+use prometeu_lexer::{SourceId, Span, Token};
+
+/// The error type the grammar reports.
+pub(crate) type Error<'t, 's> = extra::Err<Rich<'t, Token<'s>, SimpleSpan>>;
+
+/// Converts a chumsky span into a source span.
+fn span(source: SourceId, s: SimpleSpan) -> Span {
+    Span::new(source, s.start, s.end)
+}
+
+/// An identifier token.
+fn ident<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Ident, Error<'t, 's>> + Clone
+where
+    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+{
+    select! { Token::Ident(name) => name }
+        .map_with(move |name: &str, e| Ident {
+            name: name.to_string(),
+            span: span(source, e.span()),
+        })
+        .labelled("identifier")
+}
+
+/// A type: a name or `[T]`.
+fn type_expr<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, TypeExpr, Error<'t, 's>> + Clone
+where
+    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+{
+    recursive(move |ty| {
+        ident(source).map(TypeExpr::Named).or(ty
+            .delimited_by(just(Token::LBracket), just(Token::RBracket))
+            .map_with(move |inner, e| TypeExpr::Array(Box::new(inner), span(source, e.span()))))
+    })
+    .labelled("type")
+}
+
+/// An expression.
+pub(crate) fn expr<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Expr, Error<'t, 's>> + Clone
+where
+    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+{
+    recursive(move |expr| {
+        let mk = move |kind: ExprKind, s: SimpleSpan| Expr {
+            kind,
+            span: span(source, s),
+        };
+        let literal = select! {
+            Token::Int(v) => ExprKind::Int(v),
+            Token::Float(v) => ExprKind::Float(v),
+            Token::Str(s) => ExprKind::Str(s),
+            Token::True => ExprKind::Bool(true),
+            Token::False => ExprKind::Bool(false),
+            Token::This => ExprKind::This,
+        };
+        let name = select! { Token::Ident(name) => ExprKind::Name(name.to_string()) };
+        let args = expr
+            .clone()
+            .separated_by(just(Token::Comma))
+            .allow_trailing()
+            .collect::<Vec<Expr>>()
+            .delimited_by(just(Token::LParen), just(Token::RParen));
+        let paren = expr
+            .clone()
+            .delimited_by(just(Token::LParen), just(Token::RParen))
+            .map(|e: Expr| ExprKind::Paren(Box::new(e)));
+        let repeat = expr
+            .clone()
+            .then_ignore(just(Token::Semi))
+            .then(expr.clone())
+            .delimited_by(just(Token::LBracket), just(Token::RBracket))
+            .map(|(v, n): (Expr, Expr)| ExprKind::ArrayRepeat(Box::new(v), Box::new(n)));
+        let array = expr
+            .clone()
+            .separated_by(just(Token::Comma))
+            .allow_trailing()
+            .collect::<Vec<Expr>>()
+            .delimited_by(just(Token::LBracket), just(Token::RBracket))
+            .map(ExprKind::Array);
+        let new = just(Token::New)
+            .ignore_then(ident(source))
+            .then(args.clone())
+            .map(|(name, args)| ExprKind::New(name, args));
+        let atom = literal
+            .or(name)
+            .or(new)
+            .or(paren)
+            .or(repeat)
+            .or(array)
+            .map_with(move |kind, e| mk(kind, e.span()))
+            .recover_with(via_parser(nested_delimiters(
+                Token::LParen,
+                Token::RParen,
+                [(Token::LBracket, Token::RBracket), (Token::LBrace, Token::RBrace)],
+                move |s| mk(ExprKind::Error, s),
+            )))
+            .labelled("expression")
+            .boxed();
+        enum Postfix {
+            Call(Vec<Expr>),
+            Field(Ident),
+            Index(Expr),
+        }
+        let postfix_op = args
+            .map(Postfix::Call)
+            .or(just(Token::Dot).ignore_then(ident(source)).map(Postfix::Field))
+            .or(expr
+                .clone()
+                .delimited_by(just(Token::LBracket), just(Token::RBracket))
+                .map(Postfix::Index));
+        let chain = atom.foldl_with(postfix_op.repeated(), move |lhs, op, e| {
+            let kind = match op {
+                Postfix::Call(args) => ExprKind::Call(Box::new(lhs), args),
+                Postfix::Field(name) => ExprKind::Field(Box::new(lhs), name),
+                Postfix::Index(index) => ExprKind::Index(Box::new(lhs), Box::new(index)),
+            };
+            mk(kind, e.span())
+        });
+        let bin = move |op: BinOp| {
+            move |l: Expr, _, r: Expr, e: &mut chumsky::input::MapExtra<'t, '_, I, Error<'t, 's>>| {
+                mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), e.span())
+            }
+        };
+        chain.pratt((
+            postfix(11, just(Token::As).ignore_then(type_expr(source)), move |lhs: Expr, ty, e| {
+                mk(ExprKind::Cast(Box::new(lhs), ty), e.span())
+            }),
+            prefix(12, just(Token::Minus), move |_, rhs: Expr, e| {
+                mk(ExprKind::Unary(UnOp::Neg, Box::new(rhs)), e.span())
+            }),
+            prefix(12, just(Token::Bang), move |_, rhs: Expr, e| {
+                mk(ExprKind::Unary(UnOp::Not, Box::new(rhs)), e.span())
+            }),
+            infix(left(10), just(Token::Star), bin(BinOp::Mul)),
+            infix(left(10), just(Token::Slash), bin(BinOp::Div)),
+            infix(left(10), just(Token::Percent), bin(BinOp::Rem)),
+            infix(left(9), just(Token::Plus), bin(BinOp::Add)),
+            infix(left(9), just(Token::Minus), bin(BinOp::Sub)),
+            infix(left(8), just(Token::Shl), bin(BinOp::Shl)),
+            infix(left(8), just(Token::Shr), bin(BinOp::Shr)),
+            infix(left(7), just(Token::Amp), bin(BinOp::BitAnd)),
+            infix(left(6), just(Token::Caret), bin(BinOp::BitXor)),
+            infix(left(5), just(Token::Pipe), bin(BinOp::BitOr)),
+            infix(left(4), just(Token::Lt), bin(BinOp::Lt)),
+            infix(left(4), just(Token::Le), bin(BinOp::Le)),
+            infix(left(4), just(Token::Gt), bin(BinOp::Gt)),
+            infix(left(4), just(Token::Ge), bin(BinOp::Ge)),
+            infix(left(3), just(Token::EqEq), bin(BinOp::Eq)),
+            infix(left(3), just(Token::NotEq), bin(BinOp::Ne)),
+            infix(left(2), just(Token::AndAnd), bin(BinOp::And)),
+            infix(left(1), just(Token::OrOr), bin(BinOp::Or)),
+        ))
+        .labelled("expression")
+    })
+}
+
+/// Skips a balanced block after an error, producing an error block.
+fn block_recovery<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Block, Error<'t, 's>> + Clone
+where
+    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+{
+    nested_delimiters(
+        Token::LBrace,
+        Token::RBrace,
+        [(Token::LParen, Token::RParen), (Token::LBracket, Token::RBracket)],
+        move |s| Block {
+            stmts: vec![Stmt {
+                kind: StmtKind::Error,
+                span: span(source, s),
+            }],
+            span: span(source, s),
+        },
+    )
+}
+
+/// A statement; `block` parses `{ ... }` (passed in to share one recursive definition).
+pub(crate) fn stmt<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Stmt, Error<'t, 's>> + Clone
+where
+    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+{
+    recursive(move |stmt| {
+        let expr = expr(source);
+        let block = stmt
+            .repeated()
+            .collect::<Vec<Stmt>>()
+            .delimited_by(just(Token::LBrace), just(Token::RBrace))
+            .map_with(move |stmts, e| Block {
+                stmts,
+                span: span(source, e.span()),
+            })
+            .recover_with(via_parser(block_recovery(source)))
+            .labelled("block")
+            .boxed();
+        // A condition; `if x = 1 {` is read as a condition followed by a stray assignment,
+        // which is reported as "assignment is not an expression".
+        let cond = expr
+            .clone()
+            .then(
+                just(Token::Assign)
+                    .map_with(move |_, e| span(source, e.span()))
+                    .then_ignore(expr.clone())
+                    .or_not(),
+            )
+            .validate(|(cond, assign), _, emitter| {
+                if let Some(at) = assign {
+                    emitter.emit(Rich::custom(
+                        SimpleSpan::from(at.start as usize..at.end as usize),
+                        "E0105|assignment is not an expression",
+                    ));
+                }
+                cond
+            });
+        let semi = just(Token::Semi).labelled("`;`");
+        let let_ = just(Token::Let)
+            .ignore_then(ident(source))
+            .then(just(Token::Colon).ignore_then(type_expr(source)).or_not())
+            .then_ignore(just(Token::Assign))
+            .then(expr.clone())
+            .then_ignore(semi.clone())
+            .map(|((name, ty), init)| StmtKind::Let { name, ty, init });
+        let if_ = just(Token::If)
+            .ignore_then(cond.clone())
+            .then(block.clone())
+            .then(
+                just(Token::Else)
+                    .then(just(Token::If))
+                    .ignore_then(cond.clone())
+                    .then(block.clone())
+                    .repeated()
+                    .collect::<Vec<_>>(),
+            )
+            .then(just(Token::Else).ignore_then(block.clone()).or_not())
+            .map(|(((c, b), rest), otherwise)| {
+                let mut branches = vec![(c, b)];
+                branches.extend(rest);
+                StmtKind::If { branches, otherwise }
+            });
+        let while_ = just(Token::While)
+            .ignore_then(cond.clone())
+            .then(block.clone())
+            .map(|(cond, body)| StmtKind::While { cond, body });
+        let for_ = just(Token::For)
+            .ignore_then(ident(source))
+            .then_ignore(just(Token::From))
+            .then(expr.clone())
+            .then_ignore(just(Token::Until))
+            .then(expr.clone())
+            .then(just(Token::Step).ignore_then(expr.clone()).or_not())
+            .then(block.clone())
+            .map(|((((var, from), until), step), body)| StmtKind::For {
+                var,
+                from,
+                until,
+                step,
+                body,
+            });
+        let jump = just(Token::Break)
+            .to(StmtKind::Break)
+            .or(just(Token::Continue).to(StmtKind::Continue))
+            .then_ignore(semi.clone());
+        let return_ = just(Token::Return)
+            .ignore_then(expr.clone().or_not())
+            .then_ignore(semi.clone())
+            .map(StmtKind::Return);
+        let assign_op = select! {
+            Token::Assign => None,
+            Token::PlusAssign => Some(BinOp::Add),
+            Token::MinusAssign => Some(BinOp::Sub),
+            Token::StarAssign => Some(BinOp::Mul),
+            Token::SlashAssign => Some(BinOp::Div),
+            Token::PercentAssign => Some(BinOp::Rem),
+        };
+        let expr_stmt = expr
+            .clone()
+            .then(assign_op.then(expr.clone()).or_not())
+            .then_ignore(semi.clone())
+            .map(|(target, rest)| match rest {
+                Some((op, value)) => StmtKind::Assign { target, op, value },
+                None => StmtKind::Expr(target),
+            });
+        let_.or(if_)
+            .or(while_)
+            .or(for_)
+            .or(jump)
+            .or(return_)
+            .or(block.clone().map(StmtKind::Block))
+            .or(expr_stmt)
+            .map_with(move |kind, e| Stmt {
+                kind,
+                span: span(source, e.span()),
+            })
+            .recover_with(skip_then_retry_until(
+                block_recovery(source).ignored().or(any().ignored()),
+                one_of([Token::Semi, Token::RBrace]).ignored(),
+            ))
+            .labelled("statement")
+            .boxed()
+    })
+}
+
+/// A whole source file: declarations, with top-level statements kept for the checker to
+/// report (or for the REPL to run).
+pub(crate) fn module<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Module, Error<'t, 's>> + Clone
+where
+    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+{
+    let stmt = stmt(source);
+    let block = stmt
+        .clone()
+        .repeated()
+        .collect::<Vec<Stmt>>()
+        .delimited_by(just(Token::LBrace), just(Token::RBrace))
+        .map_with(move |stmts, e| Block {
+            stmts,
+            span: span(source, e.span()),
+        })
+        .recover_with(via_parser(block_recovery(source)));
+    let param = ident(source)
+        .then_ignore(just(Token::Colon))
+        .then(type_expr(source))
+        .map(|(name, ty)| Param { name, ty });
+    let attr = ident(source).delimited_by(just(Token::LBracket), just(Token::RBracket));
+    let header = just(Token::Fn)
+        .ignore_then(ident(source))
+        .then(
+            param
+                .separated_by(just(Token::Comma))
+                .allow_trailing()
+                .collect::<Vec<Param>>()
+                .delimited_by(just(Token::LParen), just(Token::RParen)),
+        )
+        .then(just(Token::Colon).ignore_then(type_expr(source)).or_not())
+        .map_with(move |x, e| (x, span(source, e.span())));
+    let function = attr
+        .repeated()
+        .collect::<Vec<Ident>>()
+        .then(header)
+        .then(block)
+        .map(|((attrs, (((name, params), ret), header)), body)| {
+            Item::Fn(FnDecl {
+                attrs,
+                name,
+                params,
+                ret,
+                body,
+                header,
+            })
+        });
+    let binding = ident(source)
+        .then(just(Token::Colon).ignore_then(type_expr(source)).or_not())
+        .then_ignore(just(Token::Assign))
+        .then(expr(source))
+        .then_ignore(just(Token::Semi).labelled("`;`"));
+    let declare = just(Token::Declare)
+        .ignore_then(
+            just(Token::Const)
+                .ignore_then(binding.clone())
+                .map_with(move |((name, ty), value), e| Item::Const {
+                    name,
+                    ty,
+                    value,
+                    span: span(source, e.span()),
+                })
+                .or(just(Token::Global)
+                    .ignore_then(binding)
+                    .map_with(move |((name, ty), value), e| Item::Global {
+                        name,
+                        ty,
+                        value,
+                        span: span(source, e.span()),
+                    })),
+        )
+        .labelled("declaration");
+    let item = function
+        .or(declare)
+        .or(stmt.map(Item::Stmt))
+        .recover_with(skip_then_retry_until(
+            any().ignored(),
+            one_of([Token::Fn, Token::Declare]).rewind().ignored(),
+        ));
+    item.repeated()
+        .collect::<Vec<Item>>()
+        .map(|items| Module { items })
+        .then_ignore(end())
+}

@@ -1,0 +1,155 @@
+//! Parsing: tokens to a spanned [`Module`], never failing.
+//!
+//! Before the grammar runs, a linear scan rejects inputs nested deeper than the limit (so the
+//! parser can never exhaust the stack); then the chumsky grammar recovers at statement and
+//! declaration boundaries so one run reports every independent syntax error.
+
+mod grammar;
+
+use crate::ast::Module;
+use crate::Limits;
+use chumsky::error::{RichPattern, RichReason};
+use chumsky::prelude::*;
+use prometeu_lexer::{Diagnostic, SourceId, Span, Token};
+
+/// A syntax error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// The stable code.
+    pub code: &'static str,
+    /// The message: what was expected and what was found.
+    pub message: String,
+    /// The primary span.
+    pub span: Span,
+    /// The label on the span.
+    pub label: String,
+    /// A help line, if there is an obvious fix.
+    pub help: Option<String>,
+}
+
+impl ParseError {
+    /// Converts the error into a renderable diagnostic.
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let mut d = Diagnostic::error(self.code, &self.message, self.span, &self.label);
+        d.help = self.help.clone();
+        d
+    }
+}
+
+/// The longest run of operators one statement may contain before it counts as too deeply nested.
+const MAX_OPERATORS_PER_STATEMENT: usize = 4096;
+
+/// Rejects inputs nested deeper than the limit, in one linear pass.
+fn check_depth(tokens: &[(Token<'_>, Span)], limits: &Limits) -> Option<ParseError> {
+    let mut depth = 0usize;
+    let mut operators = 0usize;
+    for (token, span) in tokens {
+        match token {
+            Token::LParen | Token::LBracket | Token::LBrace => {
+                depth += 1;
+                if depth > limits.nesting {
+                    return Some(ParseError {
+                        code: "E0102",
+                        message: format!("nesting is too deep (the limit is {} levels)", limits.nesting),
+                        span: *span,
+                        label: "this bracket goes past the limit".into(),
+                        help: Some("split the expression into smaller parts with `let`".into()),
+                    });
+                }
+            }
+            Token::RParen | Token::RBracket | Token::RBrace => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        match token {
+            Token::Semi | Token::LBrace | Token::RBrace => operators = 0,
+            Token::Ident(_) | Token::Int(_) | Token::Float(_) | Token::Str(_) | Token::True | Token::False => {}
+            _ => {
+                operators += 1;
+                if operators > MAX_OPERATORS_PER_STATEMENT {
+                    return Some(ParseError {
+                        code: "E0102",
+                        message: format!(
+                            "statement is too complex (more than {MAX_OPERATORS_PER_STATEMENT} operators)"
+                        ),
+                        span: *span,
+                        label: "the limit is reached here".into(),
+                        help: Some("split the expression into smaller parts with `let`".into()),
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Describes an expected pattern.
+fn pattern(p: &RichPattern<'_, Token<'_>>) -> String {
+    match p {
+        RichPattern::Token(t) => t.describe(),
+        RichPattern::Label(l) => l.to_string(),
+        RichPattern::Identifier(i) => format!("`{i}`"),
+        RichPattern::Any => "something".into(),
+        RichPattern::SomethingElse => "something else".into(),
+        RichPattern::EndOfInput => "end of input".into(),
+        _ => "something else".into(),
+    }
+}
+
+/// Converts a chumsky error into a [`ParseError`].
+fn convert(error: &Rich<'_, Token<'_>, SimpleSpan>, source: SourceId, eoi: usize) -> ParseError {
+    let s = error.span();
+    let span = Span::new(source, s.start.min(eoi), s.end.min(eoi));
+    if let RichReason::Custom(message) = error.reason() {
+        let (code, message) = message.split_once('|').unwrap_or(("E0100", message.as_str()));
+        let code = if code == "E0105" { "E0105" } else { "E0100" };
+        return ParseError {
+            code,
+            message: message.to_string(),
+            span,
+            label: "here".into(),
+            help: (code == "E0105").then(|| "use `==` to compare".to_string()),
+        };
+    }
+    let mut expected: Vec<String> = error.expected().map(pattern).collect();
+    expected.sort();
+    expected.dedup();
+    let expected = match expected.len() {
+        0 => "something else".to_string(),
+        1 => expected.remove(0),
+        _ => {
+            let last = expected.pop().unwrap_or_default();
+            format!("{} or {last}", expected.join(", "))
+        }
+    };
+    let found = error.found().map_or("end of input".to_string(), |t| t.describe());
+    let reserved = matches!(error.found(), Some(Token::Reserved(_)));
+    ParseError {
+        code: if reserved { "E0103" } else { "E0100" },
+        message: format!("expected {expected}, found {found}"),
+        span,
+        label: format!("unexpected {found}"),
+        help: reserved.then(|| "this word is reserved for a future version of PBS; pick another name".to_string()),
+    }
+}
+
+/// Whether an error is an "unexpected end of input" (the REPL continues reading then).
+pub fn is_unexpected_end(error: &ParseError, source_len: usize) -> bool {
+    error.code == "E0100" && error.message.ends_with("found end of input") && error.span.start as usize >= source_len
+}
+
+/// Parses tokens into a module; always returns a module (possibly partial) and every error.
+pub fn parse(tokens: &[(Token<'_>, Span)], source: SourceId, source_len: usize, limits: &Limits) -> (Module, Vec<ParseError>) {
+    if let Some(error) = check_depth(tokens, limits) {
+        return (Module::default(), vec![error]);
+    }
+    let converted: Vec<(Token<'_>, SimpleSpan)> = tokens
+        .iter()
+        .map(|(t, s)| (t.clone(), SimpleSpan::from(s.start as usize..s.end as usize)))
+        .collect();
+    let eoi = SimpleSpan::from(source_len..source_len);
+    let input = converted.as_slice().map(eoi, |(t, s)| (t, s));
+    let (module, errors) = grammar::module(source).parse(input).into_output_errors();
+    let mut errors: Vec<ParseError> = errors.iter().map(|e| convert(e, source, source_len)).collect();
+    errors.dedup_by(|a, b| a.span == b.span);
+    (module.unwrap_or_default(), errors)
+}

@@ -1,0 +1,72 @@
+//! PBS types as the checker sees them.
+
+use prometeu_bytecode::HostType;
+use std::fmt;
+
+/// A static type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    /// `int`
+    Int,
+    /// `float`
+    Float,
+    /// `bool`
+    Bool,
+    /// `string`
+    Str,
+    /// `void`: no value.
+    Void,
+    /// The type of an expression that already produced an error; it matches everything so
+    /// that one mistake is reported once.
+    Error,
+}
+
+impl Type {
+    /// Whether the type is the error type.
+    pub fn is_error(&self) -> bool {
+        matches!(self, Type::Error)
+    }
+
+    /// Whether a value of type `other` can be used where `self` is expected.
+    pub fn accepts(&self, other: &Type) -> bool {
+        self == other || self.is_error() || other.is_error()
+    }
+
+    /// Whether values of the type are numbers.
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Type::Int | Type::Float)
+    }
+
+    /// The type a host signature entry stands for (`Any` has none).
+    pub fn from_host(t: HostType) -> Option<Type> {
+        match t {
+            HostType::Void => Some(Type::Void),
+            HostType::Int => Some(Type::Int),
+            HostType::Float => Some(Type::Float),
+            HostType::Bool => Some(Type::Bool),
+            HostType::Str => Some(Type::Str),
+            HostType::Any => None,
+        }
+    }
+
+    /// Whether a host parameter of type `param` accepts a value of this type.
+    pub fn fits_host(&self, param: HostType) -> bool {
+        match Type::from_host(param) {
+            Some(t) => t.accepts(self),
+            None => !matches!(self, Type::Void),
+        }
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Type::Int => "int",
+            Type::Float => "float",
+            Type::Bool => "bool",
+            Type::Str => "string",
+            Type::Void => "void",
+            Type::Error => "{unknown}",
+        })
+    }
+}

@@ -1,0 +1,107 @@
+//! The facade of the PBS toolchain: compile sources, load `.pbc` files and run programs
+//! with the standard library, in-process.
+//!
+//! The `prometeuc` binary (`src/main.rs`) is the only place that touches files and the
+//! terminal; everything here takes and returns values, so tests and embedders can drive the
+//! whole pipeline without I/O.
+#![forbid(unsafe_code)]
+
+pub use prometeu_bytecode as bytecode;
+pub use prometeu_compiler as compiler;
+pub use prometeu_lexer as lexer;
+pub use prometeu_stdlib as stdlib;
+pub use prometeu_vm as vm;
+
+use prometeu_bytecode::{LoadError, Program, VerifiedProgram};
+use prometeu_compiler::{Builtins, CompileOptions, Compiled};
+use prometeu_lexer::{Diagnostic, SourceId, Sources};
+use prometeu_vm::{Hosts, Limits, Output, Trap, Vm};
+
+/// The built-ins the compiler checks against, from the standard library's registry.
+pub fn builtins() -> Builtins {
+    Builtins {
+        hosts: stdlib::hosts().signatures(),
+        constants: stdlib::constants()
+            .into_iter()
+            .map(|(name, value)| (name.to_string(), value))
+            .collect(),
+    }
+}
+
+/// A source registered for diagnostics, with its compilation result.
+pub struct SourceUnit {
+    /// The registry holding the source text.
+    pub sources: Sources,
+    /// The id of the source in `sources`.
+    pub id: SourceId,
+    /// What the compiler produced.
+    pub compiled: Compiled,
+}
+
+/// Compiles a source text under a display name.
+pub fn compile_source(name: &str, text: &str, options: &CompileOptions) -> SourceUnit {
+    let mut sources = Sources::new();
+    let id = sources.add(name, text);
+    let compiled = prometeu_compiler::compile(text, id, name, &builtins(), options);
+    SourceUnit { sources, id, compiled }
+}
+
+/// Verifies an in-memory program against the standard library.
+pub fn verify(program: Program) -> Result<VerifiedProgram, LoadError> {
+    prometeu_bytecode::verify(program, &stdlib::hosts().signatures())
+}
+
+/// Decodes and verifies `.pbc` bytes against the standard library.
+pub fn load(bytes: &[u8]) -> Result<VerifiedProgram, LoadError> {
+    prometeu_bytecode::load(bytes, &stdlib::hosts().signatures())
+}
+
+/// Creates a VM with the standard library for a verified program.
+pub fn new_vm(program: VerifiedProgram, limits: Limits, out: Box<dyn Output>) -> Result<Vm, Trap> {
+    let hosts: Hosts = stdlib::hosts();
+    Vm::new(program, &hosts, limits, out)
+}
+
+/// A source registry for a program's embedded source text, used to render its traps.
+pub fn program_sources(program: &Program) -> (Sources, SourceId) {
+    let mut sources = Sources::new();
+    let id = sources.add(
+        program.source_name.clone(),
+        program.source_text.clone().unwrap_or_default(),
+    );
+    (sources, id)
+}
+
+/// What running a script in memory produced.
+#[derive(Debug)]
+pub struct ScriptRun {
+    /// Everything the program printed.
+    pub stdout: String,
+    /// The trap that stopped it, rendered without colour, if any.
+    pub trap: Option<Diagnostic>,
+}
+
+/// A sink that appends output to a shared string.
+#[derive(Clone, Default)]
+pub struct SharedOutput(pub std::rc::Rc<std::cell::RefCell<String>>);
+
+impl Output for SharedOutput {
+    fn write_str(&mut self, text: &str) {
+        self.0.borrow_mut().push_str(text);
+    }
+}
+
+/// Runs a verified script in memory and captures its output.
+pub fn run_script(program: VerifiedProgram, limits: Limits, max_cycles: Option<u64>) -> ScriptRun {
+    let out = SharedOutput::default();
+    let (sources, id) = program_sources(program.program());
+    let trap = match new_vm(program, limits, Box::new(out.clone())) {
+        Ok(mut vm) => vm
+            .run_script(max_cycles)
+            .err()
+            .map(|t| t.to_diagnostic(vm.program().program(), &sources, id)),
+        Err(t) => Some(Diagnostic::plain(format!("trap: {t}"))),
+    };
+    let stdout = out.0.borrow().clone();
+    ScriptRun { stdout, trap }
+}

@@ -1,0 +1,103 @@
+//! `Math`: arithmetic helpers for ints and floats, and the math constants.
+
+use crate::add;
+use prometeu_bytecode::BuiltinConstant;
+use prometeu_bytecode::HostType::{Float, Int};
+use prometeu_vm::{HostCtx, Hosts, TrapKind, Value};
+
+fn i(v: Value) -> i64 {
+    match v {
+        Value::Int(i) => i,
+        _ => 0,
+    }
+}
+
+fn f(v: Value) -> f64 {
+    match v {
+        Value::Float(f) => f,
+        _ => 0.0,
+    }
+}
+
+/// Defines a host function over float arguments.
+macro_rules! float_fn {
+    ($name:ident, |$($a:ident),*| $body:expr) => {
+        fn $name(_: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
+            let mut it = args.iter().copied().map(f);
+            $( let $a = it.next().unwrap_or(0.0); )*
+            Ok(Value::Float($body))
+        }
+    };
+}
+
+/// Defines a host function over int arguments.
+macro_rules! int_fn {
+    ($name:ident, |$($a:ident),*| $body:expr) => {
+        fn $name(_: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
+            let mut it = args.iter().copied().map(i);
+            $( let $a = it.next().unwrap_or(0); )*
+            $body.map(Value::Int)
+        }
+    };
+}
+
+int_fn!(abs_int, |a| a.checked_abs().ok_or(TrapKind::IntegerOverflow));
+int_fn!(min_int, |a, b| Ok::<_, TrapKind>(a.min(b)));
+int_fn!(max_int, |a, b| Ok::<_, TrapKind>(a.max(b)));
+int_fn!(clamp_int, |v, lo, hi| if lo > hi {
+    Err(TrapKind::Host(format!("Math.clamp: lower bound {lo} is greater than upper bound {hi}")))
+} else {
+    Ok(v.clamp(lo, hi))
+});
+float_fn!(abs_float, |a| a.abs());
+float_fn!(min_float, |a, b| a.min(b));
+float_fn!(max_float, |a, b| a.max(b));
+float_fn!(clamp_float, |v, lo, hi| v.max(lo).min(hi));
+float_fn!(sqrt, |a| a.sqrt());
+float_fn!(sin, |a| a.sin());
+float_fn!(cos, |a| a.cos());
+float_fn!(tan, |a| a.tan());
+float_fn!(atan2, |y, x| y.atan2(x));
+float_fn!(pow, |b, e| b.powf(e));
+float_fn!(exp, |a| a.exp());
+float_fn!(ln, |a| a.ln());
+float_fn!(floor, |a| a.floor());
+float_fn!(ceil, |a| a.ceil());
+float_fn!(round, |a| a.round());
+
+/// Registers every `Math` function.
+pub(crate) fn register(hosts: &mut Hosts) {
+    add(hosts, "Math.abs", &[Int], Int, 2, abs_int);
+    add(hosts, "Math.abs", &[Float], Float, 2, abs_float);
+    add(hosts, "Math.min", &[Int, Int], Int, 2, min_int);
+    add(hosts, "Math.min", &[Float, Float], Float, 2, min_float);
+    add(hosts, "Math.max", &[Int, Int], Int, 2, max_int);
+    add(hosts, "Math.max", &[Float, Float], Float, 2, max_float);
+    add(hosts, "Math.clamp", &[Int, Int, Int], Int, 3, clamp_int);
+    add(hosts, "Math.clamp", &[Float, Float, Float], Float, 3, clamp_float);
+    for (name, func) in [
+        ("Math.sqrt", sqrt as prometeu_vm::HostFn),
+        ("Math.sin", sin),
+        ("Math.cos", cos),
+        ("Math.tan", tan),
+        ("Math.exp", exp),
+        ("Math.ln", ln),
+        ("Math.floor", floor),
+        ("Math.ceil", ceil),
+        ("Math.round", round),
+    ] {
+        add(hosts, name, &[Float], Float, 8, func);
+    }
+    add(hosts, "Math.atan2", &[Float, Float], Float, 8, atan2);
+    add(hosts, "Math.pow", &[Float, Float], Float, 8, pow);
+}
+
+/// The `Math` constants.
+pub(crate) fn constants() -> Vec<(&'static str, BuiltinConstant)> {
+    vec![
+        ("Math.PI", BuiltinConstant::Float(std::f64::consts::PI)),
+        ("Math.TAU", BuiltinConstant::Float(std::f64::consts::TAU)),
+        ("Math.INT_MAX", BuiltinConstant::Int(i64::MAX)),
+        ("Math.INT_MIN", BuiltinConstant::Int(i64::MIN)),
+    ]
+}

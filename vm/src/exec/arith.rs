@@ -1,0 +1,71 @@
+//! Arithmetic, comparison and conversion handlers.
+
+use crate::{Heap, TrapKind, Value};
+
+/// Reads an int operand; anything else means a hand-made program confused the types.
+#[inline(always)]
+pub(super) fn int(v: Value) -> Result<i64, TrapKind> {
+    match v {
+        Value::Int(i) => Ok(i),
+        _ => Err(TrapKind::InvalidProgram("expected an int")),
+    }
+}
+
+/// Reads a float operand.
+#[inline(always)]
+pub(super) fn float(v: Value) -> Result<f64, TrapKind> {
+    match v {
+        Value::Float(f) => Ok(f),
+        _ => Err(TrapKind::InvalidProgram("expected a float")),
+    }
+}
+
+/// Reads a bool operand.
+#[inline(always)]
+pub(super) fn bool(v: Value) -> Result<bool, TrapKind> {
+    match v {
+        Value::Bool(b) => Ok(b),
+        _ => Err(TrapKind::InvalidProgram("expected a bool")),
+    }
+}
+
+/// Reads a string operand.
+#[inline(always)]
+pub(super) fn str(heap: &Heap, v: Value) -> Result<&str, TrapKind> {
+    heap.str(v).ok_or(TrapKind::InvalidProgram("expected a string"))
+}
+
+/// Integer division truncating toward zero.
+#[inline(always)]
+pub(super) fn div(a: i64, b: i64) -> Result<i64, TrapKind> {
+    if b == 0 {
+        return Err(TrapKind::DivisionByZero);
+    }
+    a.checked_div(b).ok_or(TrapKind::IntegerOverflow)
+}
+
+/// Integer remainder with the dividend's sign.
+#[inline(always)]
+pub(super) fn rem(a: i64, b: i64) -> Result<i64, TrapKind> {
+    if b == 0 {
+        return Err(TrapKind::DivisionByZero);
+    }
+    a.checked_rem(b).ok_or(TrapKind::IntegerOverflow)
+}
+
+/// A shift amount in `0..=63`.
+#[inline(always)]
+pub(super) fn shift(amount: i64) -> Result<u32, TrapKind> {
+    if (0..=63).contains(&amount) {
+        Ok(amount as u32)
+    } else {
+        Err(TrapKind::ShiftOutOfRange)
+    }
+}
+
+/// `float as int`: truncates toward zero, saturates at the bounds, and maps NaN to 0.
+#[inline(always)]
+pub(super) fn float_to_int(f: f64) -> i64 {
+    // Rust's `as` performs exactly this conversion.
+    f as i64
+}

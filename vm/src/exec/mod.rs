@@ -1,0 +1,371 @@
+//! The dispatch loop: fetch, charge cycles, and run each instruction.
+//!
+//! Frame state (code, pc, base, sp) lives in locals and is written back only at calls,
+//! returns, pauses and traps. The verifier has proven operand ranges, jump targets and
+//! stack depths, so handlers do not re-check them; values are still matched by kind, so a
+//! program that lies about types traps instead of misbehaving.
+
+mod arith;
+
+use crate::globals::SiteCache;
+use crate::host::HostCtx;
+use crate::machine::{Exit, Frame, Vm};
+use crate::{TrapKind, Value};
+use arith::{bool, div, float, float_to_int, int, rem, shift, str};
+use prometeu_bytecode::Instr;
+use std::rc::Rc;
+
+/// Pops two operands of one kind and pushes `f(a, b)`.
+macro_rules! binary {
+    ($stack:ident, $sp:ident, $get:expr, $f:expr, $wrap:expr) => {{
+        let b = $get($stack[$sp - 1]);
+        let a = $get($stack[$sp - 2]);
+        $sp -= 1;
+        match (a, b) {
+            (Ok(a), Ok(b)) => match $f(a, b) {
+                Ok(v) => $stack[$sp - 1] = $wrap(v),
+                Err(k) => break Err(k),
+            },
+            (Err(k), _) | (_, Err(k)) => break Err(k),
+        }
+    }};
+}
+
+/// Unwraps a result inside the loop, leaving it with the error.
+macro_rules! attempt {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(k) => break Err(k),
+        }
+    };
+}
+
+/// Pops two strings and pushes the result of testing their byte-wise ordering.
+macro_rules! compare_strings {
+    ($heap:ident, $stack:ident, $sp:ident, $test:expr) => {{
+        let ordering = {
+            let a = attempt!(str($heap, $stack[$sp - 2]));
+            let b = attempt!(str($heap, $stack[$sp - 1]));
+            a.as_bytes().cmp(b.as_bytes())
+        };
+        $sp -= 1;
+        $stack[$sp - 1] = Value::Bool($test(ordering));
+    }};
+}
+
+impl Vm {
+    /// Runs from the current frame until the run's first frame returns, a trap, or the budget
+    /// is spent. Returns the outcome and the cycles used.
+    pub(crate) fn execute(&mut self, budget: u64) -> (Result<Exit, TrapKind>, u64) {
+        let program = Rc::clone(&self.program);
+        let functions = program.functions();
+        let strings = &program.program().global_sites;
+        let Some(&frame) = self.frames.last() else {
+            return (Err(TrapKind::InvalidProgram("no frame")), 0);
+        };
+        let Vm {
+            stack,
+            sp: saved_sp,
+            frames,
+            heap,
+            globals,
+            sites,
+            constants,
+            out,
+            state,
+            hosts,
+            limits,
+            ..
+        } = self;
+        let mut code: &[Instr] = &functions[frame.function as usize].code;
+        let mut pc = frame.pc;
+        let mut base = frame.base;
+        let mut sp = *saved_sp;
+        let mut remaining = budget;
+        let result: Result<Exit, TrapKind> = loop {
+            let Some(&instr) = code.get(pc) else {
+                break Err(TrapKind::InvalidProgram("pc out of range"));
+            };
+            let cost = instr.opcode().cost() as u64;
+            if remaining < cost {
+                break Ok(Exit::OutOfCycles);
+            }
+            remaining -= cost;
+            pc += 1;
+            match instr {
+                Instr::Nop() => {}
+                Instr::PushUnit() => {
+                    stack[sp] = Value::Unit;
+                    sp += 1;
+                }
+                Instr::PushTrue() => {
+                    stack[sp] = Value::Bool(true);
+                    sp += 1;
+                }
+                Instr::PushFalse() => {
+                    stack[sp] = Value::Bool(false);
+                    sp += 1;
+                }
+                Instr::PushInt(v) => {
+                    stack[sp] = Value::Int(v as i64);
+                    sp += 1;
+                }
+                Instr::Const(index) => {
+                    stack[sp] = constants[index as usize];
+                    sp += 1;
+                }
+                Instr::Pop() => sp -= 1,
+                Instr::LoadLocal(slot) => {
+                    stack[sp] = stack[base + slot as usize];
+                    sp += 1;
+                }
+                Instr::StoreLocal(slot) => {
+                    sp -= 1;
+                    stack[base + slot as usize] = stack[sp];
+                }
+                Instr::LoadLocal0() => {
+                    stack[sp] = stack[base];
+                    sp += 1;
+                }
+                Instr::LoadLocal1() => {
+                    stack[sp] = stack[base + 1];
+                    sp += 1;
+                }
+                Instr::LoadLocal2() => {
+                    stack[sp] = stack[base + 2];
+                    sp += 1;
+                }
+                Instr::LoadLocal3() => {
+                    stack[sp] = stack[base + 3];
+                    sp += 1;
+                }
+                Instr::GetGlobal(site) => {
+                    let slot = attempt!(resolve(sites, globals, &program, strings, site));
+                    stack[sp] = globals.values[slot];
+                    sp += 1;
+                }
+                Instr::SetGlobal(site) => {
+                    let slot = attempt!(resolve(sites, globals, &program, strings, site));
+                    sp -= 1;
+                    globals.values[slot] = stack[sp];
+                }
+                Instr::AddInt() => binary!(stack, sp, int, |a: i64, b| a.checked_add(b).ok_or(TrapKind::IntegerOverflow), Value::Int),
+                Instr::SubInt() => binary!(stack, sp, int, |a: i64, b| a.checked_sub(b).ok_or(TrapKind::IntegerOverflow), Value::Int),
+                Instr::MulInt() => binary!(stack, sp, int, |a: i64, b| a.checked_mul(b).ok_or(TrapKind::IntegerOverflow), Value::Int),
+                Instr::DivInt() => binary!(stack, sp, int, div, Value::Int),
+                Instr::RemInt() => binary!(stack, sp, int, rem, Value::Int),
+                Instr::NegInt() => {
+                    let a = attempt!(int(stack[sp - 1]));
+                    stack[sp - 1] = Value::Int(attempt!(a.checked_neg().ok_or(TrapKind::IntegerOverflow)));
+                }
+                Instr::AddFloat() => binary!(stack, sp, float, |a: f64, b: f64| Ok::<_, TrapKind>(a + b), Value::Float),
+                Instr::SubFloat() => binary!(stack, sp, float, |a: f64, b: f64| Ok::<_, TrapKind>(a - b), Value::Float),
+                Instr::MulFloat() => binary!(stack, sp, float, |a: f64, b: f64| Ok::<_, TrapKind>(a * b), Value::Float),
+                Instr::DivFloat() => binary!(stack, sp, float, |a: f64, b: f64| Ok::<_, TrapKind>(a / b), Value::Float),
+                Instr::RemFloat() => binary!(stack, sp, float, |a: f64, b: f64| Ok::<_, TrapKind>(a % b), Value::Float),
+                Instr::NegFloat() => {
+                    let a = attempt!(float(stack[sp - 1]));
+                    stack[sp - 1] = Value::Float(-a);
+                }
+                Instr::BitAnd() => binary!(stack, sp, int, |a: i64, b: i64| Ok::<_, TrapKind>(a & b), Value::Int),
+                Instr::BitOr() => binary!(stack, sp, int, |a: i64, b: i64| Ok::<_, TrapKind>(a | b), Value::Int),
+                Instr::BitXor() => binary!(stack, sp, int, |a: i64, b: i64| Ok::<_, TrapKind>(a ^ b), Value::Int),
+                Instr::Shl() => binary!(stack, sp, int, |a: i64, b| shift(b).map(|s| a << s), Value::Int),
+                Instr::Shr() => binary!(stack, sp, int, |a: i64, b| shift(b).map(|s| a >> s), Value::Int),
+                Instr::Not() => {
+                    let a = attempt!(bool(stack[sp - 1]));
+                    stack[sp - 1] = Value::Bool(!a);
+                }
+                Instr::EqInt() => binary!(stack, sp, int, |a, b| Ok::<_, TrapKind>(a == b), Value::Bool),
+                Instr::NeInt() => binary!(stack, sp, int, |a, b| Ok::<_, TrapKind>(a != b), Value::Bool),
+                Instr::LtInt() => binary!(stack, sp, int, |a, b| Ok::<_, TrapKind>(a < b), Value::Bool),
+                Instr::LeInt() => binary!(stack, sp, int, |a, b| Ok::<_, TrapKind>(a <= b), Value::Bool),
+                Instr::GtInt() => binary!(stack, sp, int, |a, b| Ok::<_, TrapKind>(a > b), Value::Bool),
+                Instr::GeInt() => binary!(stack, sp, int, |a, b| Ok::<_, TrapKind>(a >= b), Value::Bool),
+                Instr::EqFloat() => binary!(stack, sp, float, |a, b| Ok::<_, TrapKind>(a == b), Value::Bool),
+                Instr::NeFloat() => binary!(stack, sp, float, |a, b| Ok::<_, TrapKind>(a != b), Value::Bool),
+                Instr::LtFloat() => binary!(stack, sp, float, |a, b| Ok::<_, TrapKind>(a < b), Value::Bool),
+                Instr::LeFloat() => binary!(stack, sp, float, |a, b| Ok::<_, TrapKind>(a <= b), Value::Bool),
+                Instr::GtFloat() => binary!(stack, sp, float, |a, b| Ok::<_, TrapKind>(a > b), Value::Bool),
+                Instr::GeFloat() => binary!(stack, sp, float, |a, b| Ok::<_, TrapKind>(a >= b), Value::Bool),
+                Instr::EqBool() => binary!(stack, sp, bool, |a, b| Ok::<_, TrapKind>(a == b), Value::Bool),
+                Instr::NeBool() => binary!(stack, sp, bool, |a, b| Ok::<_, TrapKind>(a != b), Value::Bool),
+                Instr::EqStr() => compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_eq()),
+                Instr::NeStr() => compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_ne()),
+                Instr::LtStr() => compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_lt()),
+                Instr::LeStr() => compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_le()),
+                Instr::GtStr() => compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_gt()),
+                Instr::GeStr() => compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_ge()),
+                Instr::Concat() => {
+                    let joined = {
+                        let a = attempt!(str(heap, stack[sp - 2]));
+                        let b = attempt!(str(heap, stack[sp - 1]));
+                        let len = a.len() + b.len();
+                        if len > heap.max_string() {
+                            break Err(TrapKind::StringTooLong { len, limit: heap.max_string() });
+                        }
+                        let mut s = String::with_capacity(len);
+                        s.push_str(a);
+                        s.push_str(b);
+                        s
+                    };
+                    let cost = joined.len() as u64 / 16;
+                    remaining = remaining.saturating_sub(cost);
+                    let r = attempt!(heap.alloc_string(joined));
+                    sp -= 1;
+                    stack[sp - 1] = Value::Obj(r);
+                    if heap.wants_collection() {
+                        heap.collect(stack[..sp].iter().chain(&globals.values).chain(constants.iter()));
+                    }
+                }
+                Instr::IntToFloat() => {
+                    let a = attempt!(int(stack[sp - 1]));
+                    stack[sp - 1] = Value::Float(a as f64);
+                }
+                Instr::FloatToInt() => {
+                    let a = attempt!(float(stack[sp - 1]));
+                    stack[sp - 1] = Value::Int(float_to_int(a));
+                }
+                Instr::Jump(target) => pc = target as usize,
+                Instr::JumpIfFalse(target) => {
+                    sp -= 1;
+                    if !attempt!(bool(stack[sp])) {
+                        pc = target as usize;
+                    }
+                }
+                Instr::JumpIfTrue(target) => {
+                    sp -= 1;
+                    if attempt!(bool(stack[sp])) {
+                        pc = target as usize;
+                    }
+                }
+                Instr::Call(function) => {
+                    let callee = &functions[function as usize];
+                    if frames.len() >= limits.call_depth {
+                        break Err(TrapKind::CallDepth(limits.call_depth));
+                    }
+                    let new_base = sp - callee.params as usize;
+                    let locals_end = new_base + callee.locals as usize;
+                    let need = locals_end + callee.max_stack as usize;
+                    if need > stack.len() {
+                        if need > limits.stack_slots {
+                            break Err(TrapKind::ValueStack(limits.stack_slots));
+                        }
+                        let grown = (stack.len() * 2).max(need).min(limits.stack_slots);
+                        stack.resize(grown, Value::Unit);
+                    }
+                    for slot in &mut stack[sp..locals_end] {
+                        *slot = Value::Unit;
+                    }
+                    if let Some(top) = frames.last_mut() {
+                        top.pc = pc;
+                    }
+                    frames.push(Frame {
+                        function,
+                        pc: 0,
+                        base: new_base,
+                    });
+                    code = &callee.code;
+                    pc = 0;
+                    base = new_base;
+                    sp = locals_end;
+                }
+                Instr::CallHost(host) => {
+                    let entry = &hosts[host as usize];
+                    let argc = entry.sig.params.len();
+                    let args_start = sp - argc;
+                    let mut ctx = HostCtx {
+                        heap,
+                        out: &mut **out,
+                        extra_cycles: entry.cost as u64,
+                        state: &mut **state,
+                    };
+                    let value = attempt!((entry.func)(&mut ctx, &stack[args_start..sp]));
+                    remaining = remaining.saturating_sub(ctx.extra_cycles);
+                    sp = args_start;
+                    stack[sp] = value;
+                    sp += 1;
+                    if heap.wants_collection() {
+                        heap.collect(stack[..sp].iter().chain(&globals.values).chain(constants.iter()));
+                    }
+                }
+                Instr::Return() => {
+                    let value = stack[sp - 1];
+                    frames.pop();
+                    sp = base;
+                    match frames.last() {
+                        None => break Ok(Exit::Returned(value)),
+                        Some(caller) => {
+                            stack[sp] = value;
+                            sp += 1;
+                            code = &functions[caller.function as usize].code;
+                            pc = caller.pc;
+                            base = caller.base;
+                        }
+                    }
+                }
+                Instr::ForPrep(slot, exit) => {
+                    let at = base + slot as usize;
+                    let (i, end, step) = (
+                        attempt!(int(stack[at])),
+                        attempt!(int(stack[at + 1])),
+                        attempt!(int(stack[at + 2])),
+                    );
+                    if step == 0 {
+                        break Err(TrapKind::ZeroStep);
+                    }
+                    if (step > 0 && i >= end) || (step < 0 && i <= end) {
+                        pc = exit as usize;
+                    }
+                }
+                Instr::ForLoop(slot, body) => {
+                    let at = base + slot as usize;
+                    let (i, end, step) = (
+                        attempt!(int(stack[at])),
+                        attempt!(int(stack[at + 1])),
+                        attempt!(int(stack[at + 2])),
+                    );
+                    if let Some(next) = i.checked_add(step) {
+                        stack[at] = Value::Int(next);
+                        if (step > 0 && next < end) || (step < 0 && next > end) {
+                            pc = body as usize;
+                        }
+                    }
+                }
+            }
+        };
+        *saved_sp = sp;
+        if let Some(top) = frames.last_mut() {
+            top.pc = pc;
+        }
+        if let Ok(Exit::Returned(_)) = result {
+            *saved_sp = 0;
+        }
+        (result, budget - remaining)
+    }
+}
+
+/// Resolves a global access site through its version-checked cache.
+#[inline(always)]
+fn resolve(
+    sites: &mut [SiteCache],
+    globals: &crate::globals::Globals,
+    program: &prometeu_bytecode::VerifiedProgram,
+    names: &[u32],
+    site: u32,
+) -> Result<usize, TrapKind> {
+    let cache = sites[site as usize];
+    if cache.version == globals.version {
+        return Ok(cache.slot as usize);
+    }
+    let name = program.program().string(names[site as usize]);
+    let slot = globals
+        .slot(name)
+        .ok_or_else(|| TrapKind::UndefinedGlobal(name.to_string()))?;
+    sites[site as usize] = SiteCache {
+        version: globals.version,
+        slot,
+    };
+    Ok(slot as usize)
+}

@@ -1,0 +1,192 @@
+//! The heap: objects addressed by [`ObjRef`] handles, and a deterministic mark-sweep
+//! collector that reclaims everything unreachable from the roots, cycles included.
+//!
+//! Collection only happens at safepoints chosen by the VM (between instructions), where
+//! every live value is on the value stack, in a global or in the constant table.
+
+use crate::{ObjRef, TrapKind, Value};
+
+/// A heap object.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Object {
+    /// An immutable string.
+    Str(Box<str>),
+}
+
+impl Object {
+    /// An estimate of the bytes the object occupies, used for limits and collection pacing.
+    fn size(&self) -> usize {
+        match self {
+            Object::Str(s) => 32 + s.len(),
+        }
+    }
+}
+
+/// Counters that describe the heap's work, for `--stats` and for tests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HeapStats {
+    /// Objects allocated since the VM started.
+    pub allocations: u64,
+    /// Bytes allocated since the VM started.
+    pub bytes_allocated: u64,
+    /// Strings created from the program's constant pool (once each, at load).
+    pub constant_strings: u64,
+    /// Collections run.
+    pub collections: u64,
+    /// Objects freed by collections.
+    pub freed: u64,
+    /// Bytes live right now.
+    pub live_bytes: u64,
+    /// The most bytes ever live at once.
+    pub peak_live_bytes: u64,
+}
+
+/// One slot of the object table.
+#[derive(Debug)]
+struct Slot {
+    object: Option<Object>,
+    marked: bool,
+}
+
+/// The VM heap.
+#[derive(Debug)]
+pub struct Heap {
+    slots: Vec<Slot>,
+    free: Vec<u32>,
+    stats: HeapStats,
+    /// Bytes allocated since the last collection.
+    since_collection: u64,
+    /// Collect when `since_collection` passes this.
+    threshold: u64,
+    /// The most bytes that may be live.
+    limit: usize,
+    /// The longest a string may be.
+    max_string: usize,
+}
+
+/// The smallest allocation volume between two collections.
+const MIN_THRESHOLD: u64 = 1 << 20;
+
+impl Heap {
+    /// An empty heap with a size limit and a string length limit in bytes.
+    pub fn new(limit: usize, max_string: usize) -> Heap {
+        Heap {
+            slots: Vec::new(),
+            free: Vec::new(),
+            stats: HeapStats::default(),
+            since_collection: 0,
+            threshold: MIN_THRESHOLD,
+            limit,
+            max_string,
+        }
+    }
+
+    /// The heap's counters.
+    pub fn stats(&self) -> HeapStats {
+        self.stats
+    }
+
+    /// Allocates an object and returns its handle; traps when the heap limit would be exceeded.
+    pub fn alloc(&mut self, object: Object) -> Result<ObjRef, TrapKind> {
+        let size = object.size() as u64;
+        if self.stats.live_bytes + size > self.limit as u64 {
+            return Err(TrapKind::HeapExhausted(self.limit));
+        }
+        self.stats.allocations += 1;
+        self.stats.bytes_allocated += size;
+        self.stats.live_bytes += size;
+        self.stats.peak_live_bytes = self.stats.peak_live_bytes.max(self.stats.live_bytes);
+        self.since_collection += size;
+        let slot = Slot {
+            object: Some(object),
+            marked: false,
+        };
+        match self.free.pop() {
+            Some(index) => {
+                self.slots[index as usize] = slot;
+                Ok(ObjRef(index))
+            }
+            None => {
+                self.slots.push(slot);
+                Ok(ObjRef(self.slots.len() as u32 - 1))
+            }
+        }
+    }
+
+    /// Allocates a string, enforcing the string length limit.
+    pub fn alloc_string(&mut self, text: impl Into<Box<str>>) -> Result<ObjRef, TrapKind> {
+        let text = text.into();
+        if text.len() > self.max_string {
+            return Err(TrapKind::StringTooLong {
+                len: text.len(),
+                limit: self.max_string,
+            });
+        }
+        self.alloc(Object::Str(text))
+    }
+
+    /// Allocates a string from the constant pool and counts it as a materialization.
+    pub(crate) fn alloc_constant_string(&mut self, text: &str) -> Result<ObjRef, TrapKind> {
+        self.stats.constant_strings += 1;
+        self.alloc_string(text)
+    }
+
+    /// The longest a string may be.
+    pub fn max_string(&self) -> usize {
+        self.max_string
+    }
+
+    /// The object behind a handle, if the handle is live.
+    pub fn get(&self, r: ObjRef) -> Option<&Object> {
+        self.slots.get(r.0 as usize).and_then(|s| s.object.as_ref())
+    }
+
+    /// The text of a string value; `None` when the value is not a live string.
+    pub fn str(&self, value: Value) -> Option<&str> {
+        match value {
+            Value::Obj(r) => match self.get(r)? {
+                Object::Str(s) => Some(s),
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether enough was allocated since the last collection to collect at the next safepoint.
+    pub fn wants_collection(&self) -> bool {
+        self.since_collection >= self.threshold || self.stats.live_bytes * 2 > self.limit as u64
+    }
+
+    /// Marks everything reachable from `roots` and frees the rest.
+    pub fn collect<'a>(&mut self, roots: impl IntoIterator<Item = &'a Value>) {
+        let mut work: Vec<ObjRef> = Vec::new();
+        for value in roots {
+            if let Value::Obj(r) = *value {
+                work.push(r);
+            }
+        }
+        while let Some(r) = work.pop() {
+            let Some(slot) = self.slots.get_mut(r.0 as usize) else { continue };
+            if slot.marked || slot.object.is_none() {
+                continue;
+            }
+            slot.marked = true;
+            match slot.object.as_ref() {
+                Some(Object::Str(_)) | None => {}
+            }
+        }
+        let mut live = 0u64;
+        for (index, slot) in self.slots.iter_mut().enumerate() {
+            if slot.marked {
+                slot.marked = false;
+                live += slot.object.as_ref().map_or(0, |o| o.size() as u64);
+            } else if slot.object.take().is_some() {
+                self.free.push(index as u32);
+                self.stats.freed += 1;
+            }
+        }
+        self.stats.collections += 1;
+        self.stats.live_bytes = live;
+        self.since_collection = 0;
+        self.threshold = MIN_THRESHOLD.max(live);
+    }
+}

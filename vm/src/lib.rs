@@ -1,0 +1,35 @@
+//! The PBS virtual machine: runs a [`VerifiedProgram`] produced by the bytecode crate's
+//! verifier.
+//!
+//! It owns the values, the heap and its collector, the call frames, the dispatch loop, the
+//! cycle budget and the traps. It never depends on the compiler and does no I/O: program
+//! output goes through an injectable [`Output`] sink, and host functions (the standard
+//! library, the console) are registered from outside through [`Hosts`].
+//!
+//! Entry points: [`Vm::new`], then [`Vm::run_script`] for scripts, or [`Vm::start`] and
+//! [`Vm::resume`] to run a function under a cycle budget that can pause and resume.
+//!
+//! Modules: `value` (the value representation), `heap` (objects and the mark-sweep
+//! collector), `globals` (the global table with its version-cached lookup), `host` (host
+//! function registry and context), `trap` (runtime errors), `format` (value formatting),
+//! `machine` (the VM state and entry points) and `exec` (the dispatch loop and instruction
+//! handlers grouped by family).
+#![forbid(unsafe_code)]
+
+mod exec;
+mod format;
+mod globals;
+mod heap;
+mod host;
+mod machine;
+mod trap;
+mod value;
+
+pub use format::{format_value, FormatStyle};
+pub use heap::{Heap, HeapStats, Object};
+pub use host::{HostCtx, HostEntry, HostFn, Hosts, Output};
+pub use machine::{Exit, Limits, Vm, VmStats};
+pub use trap::{Trap, TrapKind};
+pub use value::{ObjRef, Value};
+
+pub use prometeu_bytecode::VerifiedProgram;

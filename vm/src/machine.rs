@@ -1,0 +1,259 @@
+//! The VM state and its entry points.
+
+use crate::globals::{Globals, SiteCache};
+use crate::host::{HostEntry, Hosts, Output};
+use crate::trap::TraceFrame;
+use crate::{Heap, HeapStats, Trap, TrapKind, Value};
+use prometeu_bytecode::{Constant, VerifiedProgram};
+use std::any::Any;
+use std::rc::Rc;
+
+/// The limits of §14, configurable by the embedder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The deepest call nesting allowed.
+    pub call_depth: usize,
+    /// The most value-stack slots (locals and temporaries of all frames).
+    pub stack_slots: usize,
+    /// The longest string, in bytes.
+    pub max_string: usize,
+    /// The most heap bytes live at once.
+    pub heap_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            call_depth: 1024,
+            stack_slots: 1 << 20,
+            max_string: 16 << 20,
+            heap_bytes: 1 << 30,
+        }
+    }
+}
+
+/// How a run of [`Vm::resume`] ended without a trap.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Exit {
+    /// The started function returned this value.
+    Returned(Value),
+    /// The cycle budget ran out; the next [`Vm::resume`] continues at the same instruction.
+    OutOfCycles,
+}
+
+/// Counters describing the VM's work.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct VmStats {
+    /// Cycles charged since the VM started.
+    pub cycles: u64,
+    /// The heap's counters.
+    pub heap: HeapStats,
+}
+
+/// One call frame: which function, where it is, and where its locals start on the stack.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Frame {
+    pub(crate) function: u32,
+    /// The index of the next instruction to run.
+    pub(crate) pc: usize,
+    /// The stack index of local 0.
+    pub(crate) base: usize,
+}
+
+/// The PBS virtual machine.
+pub struct Vm {
+    pub(crate) program: Rc<VerifiedProgram>,
+    /// Host functions in the program's host-reference order.
+    pub(crate) hosts: Vec<HostEntry>,
+    pub(crate) limits: Limits,
+    pub(crate) stack: Vec<Value>,
+    pub(crate) sp: usize,
+    pub(crate) frames: Vec<Frame>,
+    pub(crate) heap: Heap,
+    pub(crate) globals: Globals,
+    pub(crate) sites: Vec<SiteCache>,
+    pub(crate) constants: Vec<Value>,
+    pub(crate) out: Box<dyn Output>,
+    pub(crate) state: Box<dyn Any>,
+    pub(crate) cycles: u64,
+}
+
+impl Vm {
+    /// Prepares a verified program to run: defines its globals and materializes each constant
+    /// string exactly once.
+    ///
+    /// `hosts` must be the registry whose signatures the program was verified against.
+    pub fn new(program: VerifiedProgram, hosts: &Hosts, limits: Limits, out: Box<dyn Output>) -> Result<Vm, Trap> {
+        let entries = hosts.entries();
+        let resolved = program
+            .host_ids()
+            .iter()
+            .map(|&id| entries.get(id as usize).cloned())
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| Trap::new(TrapKind::InvalidProgram("host registry differs from the verified one")))?;
+        let mut heap = Heap::new(limits.heap_bytes, limits.max_string);
+        let mut constants = Vec::with_capacity(program.program().constants.len());
+        for c in &program.program().constants {
+            constants.push(match *c {
+                Constant::Int(v) => Value::Int(v),
+                Constant::Float(bits) => Value::Float(f64::from_bits(bits)),
+                Constant::Str(s) => Value::Obj(heap.alloc_constant_string(program.program().string(s)).map_err(Trap::new)?),
+            });
+        }
+        let mut globals = Globals::default();
+        for &name in &program.program().globals {
+            globals.define(program.program().string(name));
+        }
+        let sites = vec![SiteCache::EMPTY; program.program().global_sites.len()];
+        Ok(Vm {
+            program: Rc::new(program),
+            hosts: resolved,
+            limits,
+            stack: Vec::new(),
+            sp: 0,
+            frames: Vec::new(),
+            heap,
+            globals,
+            sites,
+            constants,
+            out,
+            state: Box::new(()),
+            cycles: 0,
+        })
+    }
+
+    /// Installs the embedder's state, which host functions reach through [`crate::HostCtx::state`].
+    pub fn set_state(&mut self, state: Box<dyn Any>) {
+        self.state = state;
+    }
+
+    /// The embedder's state.
+    pub fn state_mut(&mut self) -> &mut dyn Any {
+        &mut *self.state
+    }
+
+    /// The program being run.
+    pub fn program(&self) -> &VerifiedProgram {
+        &self.program
+    }
+
+    /// The heap (to read string results, for example).
+    pub fn heap(&self) -> &Heap {
+        &self.heap
+    }
+
+    /// The VM's counters.
+    pub fn stats(&self) -> VmStats {
+        VmStats {
+            cycles: self.cycles,
+            heap: self.heap.stats(),
+        }
+    }
+
+    /// The output sink, to retrieve what the program printed.
+    pub fn output(&mut self) -> &mut dyn Output {
+        &mut *self.out
+    }
+
+    /// The current value of a global, by name.
+    pub fn global(&self, name: &str) -> Option<Value> {
+        self.globals.slot(name).map(|s| self.globals.values[s as usize])
+    }
+
+    /// Whether a run is paused (started and not yet returned).
+    pub fn is_running(&self) -> bool {
+        !self.frames.is_empty()
+    }
+
+    /// Starts a call of a parameterless function; [`Vm::resume`] runs it.
+    pub fn start(&mut self, function: u32) -> Result<(), Trap> {
+        if self.is_running() {
+            return Err(Trap::new(TrapKind::InvalidProgram("a run is already in progress")));
+        }
+        let f = self
+            .program
+            .functions()
+            .get(function as usize)
+            .ok_or(Trap::new(TrapKind::InvalidProgram("no such function")))?;
+        let need = f.locals as usize + f.max_stack as usize;
+        if need > self.limits.stack_slots {
+            return Err(Trap::new(TrapKind::ValueStack(self.limits.stack_slots)));
+        }
+        if self.stack.len() < need {
+            self.stack.resize(need, Value::Unit);
+        }
+        for slot in &mut self.stack[..f.locals as usize] {
+            *slot = Value::Unit;
+        }
+        self.sp = f.locals as usize;
+        self.frames.push(Frame {
+            function,
+            pc: 0,
+            base: 0,
+        });
+        Ok(())
+    }
+
+    /// Runs the started call until it returns, traps, or uses `budget` cycles.
+    ///
+    /// On a trap the run is abandoned (frames and stack are cleared) so the VM can start again;
+    /// globals and heap keep their state.
+    pub fn resume(&mut self, budget: u64) -> Result<Exit, Trap> {
+        if !self.is_running() {
+            return Err(Trap::new(TrapKind::InvalidProgram("nothing to resume")));
+        }
+        let (result, used) = self.execute(budget);
+        self.cycles += used;
+        match result {
+            Ok(exit) => Ok(exit),
+            Err(kind) => Err(self.abandon(kind, true)),
+        }
+    }
+
+    /// Builds a trap with the current stack trace and clears the run.
+    pub(crate) fn abandon(&mut self, kind: TrapKind, executing: bool) -> Trap {
+        let functions = self.program.functions();
+        let trace = self
+            .frames
+            .iter()
+            .rev()
+            .enumerate()
+            .map(|(depth, frame)| {
+                // Caller frames (and a trapping innermost frame) have already stepped past the
+                // instruction that was running; a paused innermost frame has not.
+                let index = if depth == 0 && !executing { frame.pc } else { frame.pc.saturating_sub(1) };
+                let pcs = &functions[frame.function as usize].pcs;
+                TraceFrame {
+                    function: frame.function,
+                    pc: pcs.get(index).copied().unwrap_or(0),
+                }
+            })
+            .collect();
+        self.frames.clear();
+        self.sp = 0;
+        Trap { kind, trace }
+    }
+
+    /// Runs a function to completion under an optional total cycle limit.
+    pub fn call(&mut self, function: u32, max_cycles: Option<u64>) -> Result<Value, Trap> {
+        self.start(function)?;
+        let budget = match max_cycles {
+            Some(limit) => limit.saturating_sub(self.cycles),
+            None => u64::MAX,
+        };
+        match self.resume(budget)? {
+            Exit::Returned(value) => Ok(value),
+            Exit::OutOfCycles => Err(self.abandon(TrapKind::CycleBudget(max_cycles.unwrap_or(0)), false)),
+        }
+    }
+
+    /// Runs a script: the globals initializer, then `main`, under an optional total cycle limit.
+    pub fn run_script(&mut self, max_cycles: Option<u64>) -> Result<(), Trap> {
+        let entry = self.program.program().entry;
+        self.call(entry.globals_init, max_cycles)?;
+        if let Some(main) = entry.main {
+            self.call(main, max_cycles)?;
+        }
+        Ok(())
+    }
+}
