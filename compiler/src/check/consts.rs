@@ -179,6 +179,16 @@ impl Checker<'_> {
         }
         self.consts[index].state = ConstState::InProgress;
         let info = self.consts[index].clone();
+        if let Some(ty @ crate::ast::TypeExpr::Array(..)) = info.ty {
+            self.report(CheckError::new(
+                "E0504",
+                "constants must have a scalar type (int, float, bool or string)",
+                ty.span(),
+                "not a scalar type",
+            ).with_help("use `declare global` for other types"));
+            self.consts[index].state = ConstState::Failed;
+            return None;
+        }
         let annotated = info.ty.map(|t| self.resolve_type(t));
         let mut cx = FnCx::constant();
         let t = match &annotated {

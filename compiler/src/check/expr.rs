@@ -262,21 +262,6 @@ impl Checker<'_> {
     }
 
     fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr, span: Span, cx: &mut FnCx) -> TExpr {
-        if let ExprKind::Binary(inner, _, _) = &lhs.kind {
-            let chained = (op.is_ordering() && inner.is_ordering()) || (op.is_equality() && inner.is_equality());
-            if chained {
-                self.report(
-                    CheckError::new(
-                        "E0104",
-                        "comparison operators cannot be chained; use `and`",
-                        span,
-                        "chained comparison",
-                    )
-                    .with_help("write `a < b and b < c`, or add parentheses"),
-                );
-                return error_expr(span);
-            }
-        }
         let l = self.value(lhs, cx);
         let r = self.value(rhs, cx);
         if l.ty.is_error() || r.ty.is_error() {
@@ -297,10 +282,17 @@ impl Checker<'_> {
                 "E0301",
                 format!("operator `{}` cannot be applied to `{}` and `{}`", op.symbol(), l.ty, r.ty),
                 span,
-                "incompatible operands",
-            )
-            .with_label(lhs.span, format!("this is `{}`", l.ty))
-            .with_label(rhs.span, format!("this is `{}`", r.ty));
+                if l.ty == r.ty {
+                    format!("`{}` does not support `{}`", l.ty, op.symbol())
+                } else {
+                    "incompatible operands".to_string()
+                },
+            );
+            if l.ty != r.ty {
+                err = err
+                    .with_label(lhs.span, format!("this is `{}`", l.ty))
+                    .with_label(rhs.span, format!("this is `{}`", r.ty));
+            }
             if l.ty.is_numeric() && r.ty.is_numeric() && l.ty != r.ty {
                 err = err.with_help(if l.ty == Type::Int {
                     "there are no implicit conversions; convert the int with `as float`, e.g. `1 as float + 2.0`"

@@ -20,10 +20,18 @@ fn ident<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Ident, Error<'t,
 where
     I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
 {
-    select! { Token::Ident(name) => name }
-        .map_with(move |name: &str, e| Ident {
-            name: name.to_string(),
-            span: span(source, e.span()),
+    select! { Token::Ident(name) => (name, false), Token::Reserved(name) => (name, true) }
+        .validate(move |(name, reserved): (&str, bool), e, emitter| {
+            if reserved {
+                emitter.emit(Rich::custom(
+                    e.span(),
+                    format!("E0103|`{name}` is a reserved word and cannot be used as a name"),
+                ));
+            }
+            Ident {
+                name: name.to_string(),
+                span: span(source, e.span()),
+            }
         })
         .labelled("identifier")
 }
@@ -39,6 +47,31 @@ where
             .map_with(move |inner, e| TypeExpr::Array(Box::new(inner), span(source, e.span()))))
     })
     .labelled("type")
+}
+
+/// Wraps an expression parser so that a stray `= value` after it is reported as
+/// "assignment is not an expression" instead of a generic syntax error.
+fn no_assign<'t, 's: 't, I, P>(source: SourceId, expr: P) -> impl Parser<'t, I, Expr, Error<'t, 's>> + Clone
+where
+    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    P: Parser<'t, I, Expr, Error<'t, 's>> + Clone,
+{
+    expr.clone()
+        .then(
+            just(Token::Assign)
+                .map_with(move |_, e| span(source, e.span()))
+                .then_ignore(expr)
+                .or_not(),
+        )
+        .validate(|(value, assign), _, emitter| {
+            if let Some(at) = assign {
+                emitter.emit(Rich::custom(
+                    SimpleSpan::from(at.start as usize..at.end as usize),
+                    "E0105|assignment is not an expression",
+                ));
+            }
+            value
+        })
 }
 
 /// An expression.
@@ -60,14 +93,12 @@ where
             Token::This => ExprKind::This,
         };
         let name = select! { Token::Ident(name) => ExprKind::Name(name.to_string()) };
-        let args = expr
-            .clone()
+        let args = no_assign(source, expr.clone())
             .separated_by(just(Token::Comma))
             .allow_trailing()
             .collect::<Vec<Expr>>()
             .delimited_by(just(Token::LParen), just(Token::RParen));
-        let paren = expr
-            .clone()
+        let paren = no_assign(source, expr.clone())
             .delimited_by(just(Token::LParen), just(Token::RParen))
             .map(|e: Expr| ExprKind::Paren(Box::new(e)));
         let repeat = expr
@@ -76,8 +107,7 @@ where
             .then(expr.clone())
             .delimited_by(just(Token::LBracket), just(Token::RBracket))
             .map(|(v, n): (Expr, Expr)| ExprKind::ArrayRepeat(Box::new(v), Box::new(n)));
-        let array = expr
-            .clone()
+        let array = no_assign(source, expr.clone())
             .separated_by(just(Token::Comma))
             .allow_trailing()
             .collect::<Vec<Expr>>()
@@ -197,31 +227,14 @@ where
             .recover_with(via_parser(block_recovery(source)))
             .labelled("block")
             .boxed();
-        // A condition; `if x = 1 {` is read as a condition followed by a stray assignment,
-        // which is reported as "assignment is not an expression".
-        let cond = expr
-            .clone()
-            .then(
-                just(Token::Assign)
-                    .map_with(move |_, e| span(source, e.span()))
-                    .then_ignore(expr.clone())
-                    .or_not(),
-            )
-            .validate(|(cond, assign), _, emitter| {
-                if let Some(at) = assign {
-                    emitter.emit(Rich::custom(
-                        SimpleSpan::from(at.start as usize..at.end as usize),
-                        "E0105|assignment is not an expression",
-                    ));
-                }
-                cond
-            });
+        // A condition: `if x = 1 {` is reported as "assignment is not an expression".
+        let cond = no_assign(source, expr.clone());
         let semi = just(Token::Semi).labelled("`;`");
         let let_ = just(Token::Let)
             .ignore_then(ident(source))
             .then(just(Token::Colon).ignore_then(type_expr(source)).or_not())
             .then_ignore(just(Token::Assign))
-            .then(expr.clone())
+            .then(no_assign(source, expr.clone()))
             .then_ignore(semi.clone())
             .map(|((name, ty), init)| StmtKind::Let { name, ty, init });
         let if_ = just(Token::If)
@@ -265,7 +278,7 @@ where
             .or(just(Token::Continue).to(StmtKind::Continue))
             .then_ignore(semi.clone());
         let return_ = just(Token::Return)
-            .ignore_then(expr.clone().or_not())
+            .ignore_then(no_assign(source, expr.clone()).or_not())
             .then_ignore(semi.clone())
             .map(StmtKind::Return);
         let assign_op = select! {

@@ -4,6 +4,7 @@
 //! parser can never exhaust the stack); then the chumsky grammar recovers at statement and
 //! declaration boundaries so one run reports every independent syntax error.
 
+mod chains;
 mod grammar;
 
 use crate::ast::Module;
@@ -101,13 +102,25 @@ fn convert(error: &Rich<'_, Token<'_>, SimpleSpan>, source: SourceId, eoi: usize
     let span = Span::new(source, s.start.min(eoi), s.end.min(eoi));
     if let RichReason::Custom(message) = error.reason() {
         let (code, message) = message.split_once('|').unwrap_or(("E0100", message.as_str()));
-        let code = if code == "E0105" { "E0105" } else { "E0100" };
+        let (code, label, help) = match code {
+            "E0105" => (
+                "E0105",
+                "assignment here",
+                Some("assignments are statements; use `==` to compare, or assign on its own line"),
+            ),
+            "E0103" => (
+                "E0103",
+                "reserved word",
+                Some("this word is reserved for a future version of PBS; pick another name"),
+            ),
+            _ => ("E0100", "here", None),
+        };
         return ParseError {
             code,
             message: message.to_string(),
             span,
-            label: "here".into(),
-            help: (code == "E0105").then(|| "use `==` to compare".to_string()),
+            label: label.into(),
+            help: help.map(str::to_string),
         };
     }
     let mut expected: Vec<String> = error.expected().map(pattern).collect();
@@ -150,6 +163,9 @@ pub fn parse(tokens: &[(Token<'_>, Span)], source: SourceId, source_len: usize, 
     let input = converted.as_slice().map(eoi, |(t, s)| (t, s));
     let (module, errors) = grammar::module(source).parse(input).into_output_errors();
     let mut errors: Vec<ParseError> = errors.iter().map(|e| convert(e, source, source_len)).collect();
+    let module = module.unwrap_or_default();
+    errors.extend(chains::chained_comparisons(&module));
+    errors.sort_by_key(|e| e.span.start);
     errors.dedup_by(|a, b| a.span == b.span);
-    (module.unwrap_or_default(), errors)
+    (module, errors)
 }

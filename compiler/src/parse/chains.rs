@@ -1,0 +1,108 @@
+//! A syntax rule checked after parsing: comparison operators do not chain
+//! (`a < b < c` and `a == b == c` are errors; parentheses make the intent explicit).
+
+use super::ParseError;
+use crate::ast::{Block, Expr, ExprKind, Item, Module, Stmt, StmtKind};
+
+/// Reports every chained comparison in a module.
+pub(super) fn chained_comparisons(module: &Module) -> Vec<ParseError> {
+    let mut errors = Vec::new();
+    for item in &module.items {
+        match item {
+            Item::Fn(f) => block(&f.body, &mut errors),
+            Item::Const { value, .. } | Item::Global { value, .. } => expr(value, &mut errors),
+            Item::Stmt(s) => stmt(s, &mut errors),
+            Item::Error => {}
+        }
+    }
+    errors
+}
+
+fn block(b: &Block, errors: &mut Vec<ParseError>) {
+    for s in &b.stmts {
+        stmt(s, errors);
+    }
+}
+
+fn stmt(s: &Stmt, errors: &mut Vec<ParseError>) {
+    match &s.kind {
+        StmtKind::Let { init, .. } => expr(init, errors),
+        StmtKind::Assign { target, value, .. } => {
+            expr(target, errors);
+            expr(value, errors);
+        }
+        StmtKind::If { branches, otherwise } => {
+            for (c, b) in branches {
+                expr(c, errors);
+                block(b, errors);
+            }
+            if let Some(b) = otherwise {
+                block(b, errors);
+            }
+        }
+        StmtKind::While { cond, body } => {
+            expr(cond, errors);
+            block(body, errors);
+        }
+        StmtKind::For {
+            from, until, step, body, ..
+        } => {
+            expr(from, errors);
+            expr(until, errors);
+            if let Some(s) = step {
+                expr(s, errors);
+            }
+            block(body, errors);
+        }
+        StmtKind::Return(Some(e)) | StmtKind::Expr(e) => expr(e, errors),
+        StmtKind::Block(b) => block(b, errors),
+        StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue | StmtKind::Error => {}
+    }
+}
+
+fn expr(e: &Expr, errors: &mut Vec<ParseError>) {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || expr_inner(e, errors));
+}
+
+fn expr_inner(e: &Expr, errors: &mut Vec<ParseError>) {
+    match &e.kind {
+        ExprKind::Binary(op, lhs, rhs) => {
+            if let ExprKind::Binary(inner, _, _) = &lhs.kind {
+                if (op.is_ordering() && inner.is_ordering()) || (op.is_equality() && inner.is_equality()) {
+                    errors.push(ParseError {
+                        code: "E0104",
+                        message: "comparison operators cannot be chained; use `and`".into(),
+                        span: e.span,
+                        label: "chained comparison".into(),
+                        help: Some("write `a < b and b < c`, or add parentheses".into()),
+                    });
+                }
+            }
+            expr(lhs, errors);
+            expr(rhs, errors);
+        }
+        ExprKind::Paren(x) | ExprKind::Unary(_, x) | ExprKind::Cast(x, _) | ExprKind::Field(x, _) => expr(x, errors),
+        ExprKind::Call(callee, args) => {
+            expr(callee, errors);
+            for a in args {
+                expr(a, errors);
+            }
+        }
+        ExprKind::Index(a, b) | ExprKind::ArrayRepeat(a, b) => {
+            expr(a, errors);
+            expr(b, errors);
+        }
+        ExprKind::Array(items) | ExprKind::New(_, items) => {
+            for a in items {
+                expr(a, errors);
+            }
+        }
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Str(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Name(_)
+        | ExprKind::This
+        | ExprKind::Error => {}
+    }
+}
