@@ -1,1 +1,85 @@
-fn main(){}
+//! Criterion benchmarks: running each program of `benches/programs/` (compiled once,
+//! measured running), and the compiler's throughput on a large generated source.
+//!
+//! Run with `cargo bench --bench programs`; one group with `cargo bench --bench programs -- run/fib`.
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use prometeu::compiler::CompileOptions;
+use prometeu::vm::{Limits, Output};
+use std::hint::black_box;
+
+/// A sink that discards output, so printing does not dominate the measurements.
+struct Discard;
+
+impl Output for Discard {
+    fn write_str(&mut self, text: &str) {
+        black_box(text);
+    }
+}
+
+fn program(name: &str) -> prometeu::bytecode::VerifiedProgram {
+    let path = format!("{}/benches/programs/{name}.pbs", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("bench program exists");
+    let unit = prometeu::compile_source(&path, &text, &CompileOptions::default());
+    let program = unit.compiled.program.expect("bench program compiles");
+    prometeu::verify(program).expect("bench program verifies")
+}
+
+fn run_programs(c: &mut Criterion) {
+    let mut group = c.benchmark_group("run");
+    group.sample_size(10);
+    for name in ["fib30", "fib", "loop", "globals", "calls", "floats", "mandelbrot"] {
+        let verified = program(name);
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut vm =
+                    prometeu::new_vm(verified.clone(), Limits::default(), Box::new(Discard))
+                        .expect("vm");
+                vm.run_script(None).expect("runs without a trap");
+            })
+        });
+    }
+    group.finish();
+}
+
+/// A large source: many small functions with loops, branches, globals and calls.
+fn generated_source(functions: usize) -> String {
+    let mut src = String::from("declare global total: int = 0;\ndeclare const SCALE: int = 3;\n\n");
+    for i in 0..functions {
+        src.push_str(&format!(
+            "fn f{i}(a: int, b: int): int {{\n    let acc = a * SCALE + b;\n    for k from 0 until 10 {{\n        if k % 2 == 0 {{\n            acc += k;\n        }} else {{\n            acc -= 1;\n        }}\n    }}\n    total += acc;\n    return acc + {i};\n}}\n\n"
+        ));
+    }
+    src.push_str("fn main() {\n    print(f0(1, 2));\n}\n");
+    src
+}
+
+fn compile_throughput(c: &mut Criterion) {
+    let src = generated_source(4000);
+    let lines = src.lines().count() as u64;
+    let builtins = prometeu::builtins();
+    let mut group = c.benchmark_group("compile");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(lines));
+    let id = prometeu::lexer::SourceId(0);
+    group.bench_function("lex", |b| {
+        b.iter(|| prometeu::lexer::lex(black_box(&src), id))
+    });
+    let (tokens, _) = prometeu::lexer::lex(&src, id);
+    let limits = prometeu::compiler::Limits::default();
+    group.bench_function("parse", |b| {
+        b.iter(|| prometeu::compiler::parse::parse(black_box(&tokens), id, src.len(), &limits))
+    });
+    let options = CompileOptions::default();
+    group.bench_function("full", |b| {
+        b.iter(|| {
+            let compiled =
+                prometeu::compiler::compile(black_box(&src), id, "gen.pbs", &builtins, &options);
+            assert!(compiled.program.is_some());
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, run_programs, compile_throughput);
+criterion_main!(benches);

@@ -43,7 +43,11 @@ pub fn compile_source(name: &str, text: &str, options: &CompileOptions) -> Sourc
     let mut sources = Sources::new();
     let id = sources.add(name, text);
     let compiled = prometeu_compiler::compile(text, id, name, &builtins(), options);
-    SourceUnit { sources, id, compiled }
+    SourceUnit {
+        sources,
+        id,
+        compiled,
+    }
 }
 
 /// Verifies an in-memory program against the standard library.

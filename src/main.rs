@@ -115,13 +115,19 @@ fn is_program(path: &Path, bytes: &[u8]) -> bool {
 
 /// Reads a file, reporting failure as a load error.
 fn read(path: &Path, reporter: &Reporter) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| reporter.error(format!("cannot read `{}`: {e}", path.display())))
+    std::fs::read(path)
+        .map_err(|e| reporter.error(format!("cannot read `{}`: {e}", path.display())))
 }
 
 /// Compiles a source file, printing its diagnostics; returns the program on success.
 fn compile(path: &Path, bytes: Vec<u8>, reporter: &Reporter) -> Result<Program, Failure> {
-    let text = String::from_utf8(bytes)
-        .map_err(|e| reporter.error(format!("`{}` is not valid UTF-8 (byte {})", path.display(), e.utf8_error().valid_up_to())))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        reporter.error(format!(
+            "`{}` is not valid UTF-8 (byte {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
     let name = path.display().to_string();
     let unit = prometeu::compile_source(&name, &text, &CompileOptions::default());
     reporter.emit(&unit.compiled.diagnostics, &unit.sources);
@@ -132,23 +138,35 @@ fn compile(path: &Path, bytes: Vec<u8>, reporter: &Reporter) -> Result<Program, 
 fn load(path: &Path, reporter: &Reporter) -> Result<VerifiedProgram, Failure> {
     let bytes = read(path, reporter)?;
     if is_program(path, &bytes) {
-        return prometeu::load(&bytes).map_err(|e| reporter.error(format!("invalid program file: {e}")));
+        return prometeu::load(&bytes)
+            .map_err(|e| reporter.error(format!("invalid program file: {e}")));
     }
     let program = compile(path, bytes, reporter)?;
-    prometeu::verify(program).map_err(|e| reporter.error(format!("internal error: the compiled program failed verification: {e}")))
+    prometeu::verify(program).map_err(|e| {
+        reporter.error(format!(
+            "internal error: the compiled program failed verification: {e}"
+        ))
+    })
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
     let reporter = Reporter {
         options: RenderOptions { color },
     };
     match cli.command {
-        Command::Run { file, max_cycles, stats } => {
+        Command::Run {
+            file,
+            max_cycles,
+            stats,
+        } => {
             let program = load(&file, &reporter)?;
             let (sources, id) = prometeu::program_sources(program.program());
             let out = Stdout(std::io::BufWriter::new(std::io::stdout()));
@@ -173,8 +191,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Build { file, output } => {
             let bytes = read(&file, &reporter)?;
             let program = compile(&file, bytes, &reporter)?;
-            prometeu::verify(program.clone())
-                .map_err(|e| reporter.error(format!("internal error: the compiled program failed verification: {e}")))?;
+            prometeu::verify(program.clone()).map_err(|e| {
+                reporter.error(format!(
+                    "internal error: the compiled program failed verification: {e}"
+                ))
+            })?;
             let out = output.unwrap_or_else(|| file.with_extension("pbc"));
             std::fs::write(&out, encode(&program))
                 .map_err(|e| reporter.error(format!("cannot write `{}`: {e}", out.display())))

@@ -15,7 +15,7 @@
 use libtest_mimic::{Arguments, Failed, Trial};
 use prometeu::bytecode::encode;
 use prometeu::compiler::CompileOptions;
-use prometeu::lexer::{render_all, Diagnostic, RenderOptions, Severity, Sources, SourceId};
+use prometeu::lexer::{render_all, Diagnostic, RenderOptions, Severity, SourceId, Sources};
 use prometeu::vm::Limits;
 use std::path::{Path, PathBuf};
 
@@ -38,7 +38,9 @@ enum Expect {
 fn parse_expectations(source: &str) -> Vec<Expect> {
     let mut out = Vec::new();
     for (index, line) in source.lines().enumerate() {
-        let Some(at) = line.find("// expect") else { continue };
+        let Some(at) = line.find("// expect") else {
+            continue;
+        };
         let rest = &line[at + "// expect".len()..];
         let line_no = index + 1;
         if let Some(text) = rest.strip_prefix(": ") {
@@ -58,7 +60,9 @@ fn parse_expectations(source: &str) -> Vec<Expect> {
             } else {
                 continue;
             };
-            let Some((code, text)) = rest.split_once("]:") else { continue };
+            let Some((code, text)) = rest.split_once("]:") else {
+                continue;
+            };
             out.push(Expect::Diagnostic {
                 severity,
                 code: code.to_string(),
@@ -72,7 +76,9 @@ fn parse_expectations(source: &str) -> Vec<Expect> {
 
 /// The line a diagnostic's primary span starts on.
 fn line_of(d: &Diagnostic, sources: &Sources, id: SourceId) -> usize {
-    d.primary.as_ref().map_or(0, |l| sources.line_col(id, l.span.start).0)
+    d.primary
+        .as_ref()
+        .map_or(0, |l| sources.line_col(id, l.span.start).0)
 }
 
 fn describe(d: &Diagnostic, sources: &Sources, id: SourceId) -> String {
@@ -91,8 +97,12 @@ fn snapshot(path: &Path, actual: &str) -> Result<(), Failed> {
         std::fs::write(path, actual).map_err(|e| Failed::from(e.to_string()))?;
         return Ok(());
     }
-    let expected = std::fs::read_to_string(path)
-        .map_err(|_| Failed::from(format!("missing snapshot {} (run with BLESS=1)", path.display())))?;
+    let expected = std::fs::read_to_string(path).map_err(|_| {
+        Failed::from(format!(
+            "missing snapshot {} (run with BLESS=1)",
+            path.display()
+        ))
+    })?;
     if expected != actual {
         return Err(Failed::from(format!(
             "snapshot {} differs (run with BLESS=1 to accept):\n--- expected\n{expected}\n--- actual\n{actual}",
@@ -108,7 +118,11 @@ fn run_golden(path: &Path) -> Result<(), Failed> {
     let name = path.to_string_lossy().replace('\\', "/");
     let unit = prometeu::compile_source(&name, &source, &CompileOptions::default());
     let mut problems = Vec::new();
-    let mut rendered = render_all(&unit.compiled.diagnostics, &unit.sources, RenderOptions { color: false });
+    let mut rendered = render_all(
+        &unit.compiled.diagnostics,
+        &unit.sources,
+        RenderOptions { color: false },
+    );
 
     // Diagnostics: each expected one must be reported, and nothing else.
     let mut unmatched: Vec<&Diagnostic> = unit.compiled.diagnostics.iter().collect();
@@ -130,12 +144,17 @@ fn run_golden(path: &Path) -> Result<(), Failed> {
                 Some(i) => {
                     unmatched.remove(i);
                 }
-                None => problems.push(format!("expected {severity:?}[{code}] on line {line} containing {text:?}")),
+                None => problems.push(format!(
+                    "expected {severity:?}[{code}] on line {line} containing {text:?}"
+                )),
             }
         }
     }
     for d in unmatched {
-        problems.push(format!("unexpected diagnostic: {}", describe(d, &unit.sources, unit.id)));
+        problems.push(format!(
+            "unexpected diagnostic: {}",
+            describe(d, &unit.sources, unit.id)
+        ));
     }
 
     let outputs: Vec<&str> = expectations
@@ -151,11 +170,13 @@ fn run_golden(path: &Path) -> Result<(), Failed> {
     });
 
     if let Some(program) = unit.compiled.program.clone() {
-        let verified = prometeu::verify(program.clone()).map_err(|e| format!("verification failed: {e}"))?;
+        let verified =
+            prometeu::verify(program.clone()).map_err(|e| format!("verification failed: {e}"))?;
         let first = prometeu::run_script(verified, Limits::default(), None);
         // The same program through the file format must behave identically.
         let bytes = encode(&program);
-        let reloaded = prometeu::load(&bytes).map_err(|e| format!("the .pbc round trip failed to load: {e}"))?;
+        let reloaded = prometeu::load(&bytes)
+            .map_err(|e| format!("the .pbc round trip failed to load: {e}"))?;
         if *reloaded.program() != program {
             problems.push("decode(encode(program)) differs from the program".to_string());
         }
@@ -165,13 +186,21 @@ fn run_golden(path: &Path) -> Result<(), Failed> {
         }
         let actual: Vec<&str> = first.stdout.lines().collect();
         if actual != outputs {
-            problems.push(format!("stdout differs:\n--- expected\n{}\n--- actual\n{}", outputs.join("\n"), actual.join("\n")));
+            problems.push(format!(
+                "stdout differs:\n--- expected\n{}\n--- actual\n{}",
+                outputs.join("\n"),
+                actual.join("\n")
+            ));
         }
         let (sources, id) = prometeu::program_sources(&program);
         match (&first.trap, trap) {
             (None, None) => {}
-            (Some(d), None) => problems.push(format!("unexpected trap: {}", describe(d, &sources, id))),
-            (None, Some((line, text))) => problems.push(format!("expected a trap on line {line} containing {text:?}")),
+            (Some(d), None) => {
+                problems.push(format!("unexpected trap: {}", describe(d, &sources, id)))
+            }
+            (None, Some((line, text))) => problems.push(format!(
+                "expected a trap on line {line} containing {text:?}"
+            )),
             (Some(d), Some((line, text))) => {
                 if !d.message.contains(text) || line_of(d, &sources, id) != line {
                     problems.push(format!(
@@ -179,7 +208,11 @@ fn run_golden(path: &Path) -> Result<(), Failed> {
                         describe(d, &sources, id)
                     ));
                 }
-                rendered.push_str(&render_all(std::slice::from_ref(d), &sources, RenderOptions { color: false }));
+                rendered.push_str(&render_all(
+                    std::slice::from_ref(d),
+                    &sources,
+                    RenderOptions { color: false },
+                ));
             }
         }
     } else if !outputs.is_empty() || trap.is_some() {
@@ -200,10 +233,16 @@ fn run_golden(path: &Path) -> Result<(), Failed> {
 
 fn run_example(path: &Path) -> Result<(), Failed> {
     let source = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    let expected = std::fs::read_to_string(path.with_extension("out")).map_err(|e| e.to_string())?;
-    let unit = prometeu::compile_source(&path.to_string_lossy(), &source, &CompileOptions::default());
+    let expected =
+        std::fs::read_to_string(path.with_extension("out")).map_err(|e| e.to_string())?;
+    let unit =
+        prometeu::compile_source(&path.to_string_lossy(), &source, &CompileOptions::default());
     let Some(program) = unit.compiled.program else {
-        return Err(Failed::from(render_all(&unit.compiled.diagnostics, &unit.sources, RenderOptions { color: false })));
+        return Err(Failed::from(render_all(
+            &unit.compiled.diagnostics,
+            &unit.sources,
+            RenderOptions { color: false },
+        )));
     };
     let verified = prometeu::verify(program).map_err(|e| e.to_string())?;
     let run = prometeu::run_script(verified, Limits::default(), None);
@@ -211,13 +250,18 @@ fn run_example(path: &Path) -> Result<(), Failed> {
         return Err(Failed::from(format!("trap: {}", trap.message)));
     }
     if run.stdout != expected {
-        return Err(Failed::from(format!("output differs:\n--- expected\n{expected}\n--- actual\n{}", run.stdout)));
+        return Err(Failed::from(format!(
+            "output differs:\n--- expected\n{expected}\n--- actual\n{}",
+            run.stdout
+        )));
     }
     Ok(())
 }
 
 fn collect(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -243,7 +287,9 @@ fn main() {
             .with_extension("")
             .to_string_lossy()
             .replace('\\', "/");
-        trials.push(Trial::test(format!("golden/{name}"), move || run_golden(&path)));
+        trials.push(Trial::test(format!("golden/{name}"), move || {
+            run_golden(&path)
+        }));
     }
     let mut examples = Vec::new();
     collect(Path::new("examples"), "pbs", &mut examples);

@@ -12,9 +12,10 @@ fn annotate(program: &Program, instr: &Instr) -> Option<String> {
             Constant::Float(bits) => format!("{:?}", f64::from_bits(bits)),
             Constant::Str(s) => format!("{:?}", program.string(s)),
         }),
-        Instr::GetGlobal(site) | Instr::SetGlobal(site) => {
-            program.global_sites.get(site as usize).map(|&n| program.string(n).to_string())
-        }
+        Instr::GetGlobal(site) | Instr::SetGlobal(site) => program
+            .global_sites
+            .get(site as usize)
+            .map(|&n| program.string(n).to_string()),
         Instr::Call(f) => program.functions.get(f as usize).map(|f| f.name.clone()),
         Instr::CallHost(h) => program.hosts.get(h as usize).map(|h| h.to_string()),
         _ => None,
@@ -70,7 +71,12 @@ pub fn disassemble_function(program: &Program, index: usize) -> String {
             }
         }
         let ops = operands(&instr);
-        let head = format!("  {pc:04x}  {}{}{}", instr.opcode().name(), if ops.is_empty() { "" } else { " " }, ops);
+        let head = format!(
+            "  {pc:04x}  {}{}{}",
+            instr.opcode().name(),
+            if ops.is_empty() { "" } else { " " },
+            ops
+        );
         match annotate(program, &instr) {
             Some(note) => {
                 let _ = writeln!(out, "{head:<34} ; {note}");

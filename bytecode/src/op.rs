@@ -106,7 +106,10 @@ macro_rules! stack_effect {
         StackEffect::Call
     };
     ($pop:literal $push:literal) => {
-        StackEffect::Fixed { pop: $pop, push: $push }
+        StackEffect::Fixed {
+            pop: $pop,
+            push: $push,
+        }
     };
 }
 
@@ -383,12 +386,20 @@ mod tests {
         for &op in Opcode::ALL {
             assert_eq!(Opcode::try_from(op as u8), Ok(op));
         }
-        assert_eq!(Opcode::try_from(0xFF), Err(DecodeError::UnknownOpcode(0xFF)));
+        assert_eq!(
+            Opcode::try_from(0xFF),
+            Err(DecodeError::UnknownOpcode(0xFF))
+        );
     }
 
     #[test]
     fn encode_decode_round_trip() {
-        let instrs = [Instr::PushInt(-7), Instr::ForPrep(3, 99), Instr::Const(70000), Instr::Return()];
+        let instrs = [
+            Instr::PushInt(-7),
+            Instr::ForPrep(3, 99),
+            Instr::Const(70000),
+            Instr::Return(),
+        ];
         let mut bytes = Vec::new();
         for i in &instrs {
             i.encode(&mut bytes);
@@ -422,6 +433,9 @@ mod tests {
             std::fs::write(path, &table).unwrap();
         }
         let expected = std::fs::read_to_string(path).unwrap_or_default();
-        assert_eq!(table, expected, "the opcode table changed; review and rerun with BLESS=1");
+        assert_eq!(
+            table, expected,
+            "the opcode table changed; review and rerun with BLESS=1"
+        );
     }
 }

@@ -3,7 +3,9 @@
 //! The layout is documented in `docs/bytecode.md`. Decoding never panics and never
 //! allocates more than a bound proportional to the input's length.
 
-use crate::{Constant, Entry, Function, HostSig, HostType, LoadError, LoadErrorKind, Program, SpanRun};
+use crate::{
+    Constant, Entry, Function, HostSig, HostType, LoadError, LoadErrorKind, Program, SpanRun,
+};
 
 /// The four bytes every `.pbc` file starts with.
 pub const MAGIC: [u8; 4] = *b"PBC\x1a";
@@ -54,7 +56,11 @@ pub fn encode(program: &Program) -> Vec<u8> {
     let mut w = Writer { out: Vec::new() };
     w.out.extend_from_slice(&MAGIC);
     w.u16(FORMAT_VERSION);
-    w.u16(if program.source_text.is_some() { FLAG_SOURCE_TEXT } else { 0 });
+    w.u16(if program.source_text.is_some() {
+        FLAG_SOURCE_TEXT
+    } else {
+        0
+    });
     w.section(|w| {
         w.u32(program.strings.len() as u32);
         for s in &program.strings {
@@ -143,7 +149,10 @@ pub(crate) struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], LoadError> {
         if self.bytes.len() - self.pos < n {
-            return Err(LoadError::new(self.bytes.len(), LoadErrorKind::Truncated(self.what)));
+            return Err(LoadError::new(
+                self.bytes.len(),
+                LoadErrorKind::Truncated(self.what),
+            ));
         }
         let slice = &self.bytes[self.pos..self.pos + n];
         self.pos += n;
@@ -181,7 +190,10 @@ impl<'a> Reader<'a> {
     fn count(&mut self, min_size: usize) -> Result<usize, LoadError> {
         let count = self.u32()? as usize;
         if count.saturating_mul(min_size) > self.bytes.len() - self.pos {
-            return Err(LoadError::new(self.bytes.len(), LoadErrorKind::Truncated(self.what)));
+            return Err(LoadError::new(
+                self.bytes.len(),
+                LoadErrorKind::Truncated(self.what),
+            ));
         }
         Ok(count)
     }
@@ -195,7 +207,10 @@ impl<'a> Reader<'a> {
         let declared = self.u32()?;
         let start = self.pos;
         if (declared as usize) > self.bytes.len() - self.pos {
-            return Err(LoadError::new(self.bytes.len(), LoadErrorKind::Truncated(what)));
+            return Err(LoadError::new(
+                self.bytes.len(),
+                LoadErrorKind::Truncated(what),
+            ));
         }
         let mut inner = Reader {
             bytes: &self.bytes[..start + declared as usize],
@@ -233,12 +248,18 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
         pos: 0,
         what: "header",
     };
-    if r.take(4).map_err(|_| LoadError::new(0, LoadErrorKind::BadMagic))? != MAGIC {
+    if r.take(4)
+        .map_err(|_| LoadError::new(0, LoadErrorKind::BadMagic))?
+        != MAGIC
+    {
         return Err(LoadError::new(0, LoadErrorKind::BadMagic));
     }
     let version = r.u16()?;
     if version != FORMAT_VERSION {
-        return Err(LoadError::new(4, LoadErrorKind::UnsupportedVersion(version)));
+        return Err(LoadError::new(
+            4,
+            LoadErrorKind::UnsupportedVersion(version),
+        ));
     }
     let flags = r.u16()?;
     if flags & !FLAG_SOURCE_TEXT != 0 {
@@ -261,7 +282,15 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
                 0 => Constant::Int(r.u64()? as i64),
                 1 => Constant::Float(r.u64()?),
                 2 => Constant::Str(r.u32()?),
-                tag => return Err(LoadError::new(at, LoadErrorKind::BadTag { what: "constant", tag })),
+                tag => {
+                    return Err(LoadError::new(
+                        at,
+                        LoadErrorKind::BadTag {
+                            what: "constant",
+                            tag,
+                        },
+                    ))
+                }
             });
         }
         Ok(out)
@@ -277,7 +306,11 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
                 params.push(host_type(r)?);
             }
             let result = host_type(r)?;
-            out.push(HostSig { name, params, result });
+            out.push(HostSig {
+                name,
+                params,
+                result,
+            });
         }
         Ok(out)
     })?;
@@ -340,11 +373,18 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
     })?;
     let (source_name, source_text) = r.section("debug info", |r| {
         let name = r.string()?;
-        let text = if flags & FLAG_SOURCE_TEXT != 0 { Some(r.string()?) } else { None };
+        let text = if flags & FLAG_SOURCE_TEXT != 0 {
+            Some(r.string()?)
+        } else {
+            None
+        };
         Ok((name, text))
     })?;
     if r.pos != bytes.len() {
-        return Err(LoadError::new(r.pos, LoadErrorKind::TrailingBytes(bytes.len() - r.pos)));
+        return Err(LoadError::new(
+            r.pos,
+            LoadErrorKind::TrailingBytes(bytes.len() - r.pos),
+        ));
     }
     Ok((
         Program {
@@ -366,7 +406,8 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
 fn host_type(r: &mut Reader<'_>) -> Result<HostType, LoadError> {
     let at = r.pos;
     let tag = r.u8()?;
-    HostType::from_byte(tag).ok_or_else(|| LoadError::new(at, LoadErrorKind::BadTag { what: "type", tag }))
+    HostType::from_byte(tag)
+        .ok_or_else(|| LoadError::new(at, LoadErrorKind::BadTag { what: "type", tag }))
 }
 
 #[cfg(test)]
@@ -376,17 +417,27 @@ mod tests {
     #[test]
     fn empty_and_garbage_inputs_are_rejected() {
         assert_eq!(decode(b"").unwrap_err().kind, LoadErrorKind::BadMagic);
-        assert_eq!(decode(b"PBC\x1a\x09\x00\x00\x00").unwrap_err().kind, LoadErrorKind::UnsupportedVersion(9));
+        assert_eq!(
+            decode(b"PBC\x1a\x09\x00\x00\x00").unwrap_err().kind,
+            LoadErrorKind::UnsupportedVersion(9)
+        );
         let mut huge_count = MAGIC.to_vec();
         huge_count.extend_from_slice(&[1, 0, 0, 0, 4, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
-        assert!(matches!(decode(&huge_count).unwrap_err().kind, LoadErrorKind::Truncated(_)));
+        assert!(matches!(
+            decode(&huge_count).unwrap_err().kind,
+            LoadErrorKind::Truncated(_)
+        ));
     }
 
     #[test]
     fn round_trip() {
         let p = Program {
             strings: vec!["a".into(), "héllo".into()],
-            constants: vec![Constant::Int(-5), Constant::Float(1.5f64.to_bits()), Constant::Str(1)],
+            constants: vec![
+                Constant::Int(-5),
+                Constant::Float(1.5f64.to_bits()),
+                Constant::Str(1),
+            ],
             hosts: vec![HostSig {
                 name: "print".into(),
                 params: vec![HostType::Any],
@@ -400,6 +451,9 @@ mod tests {
         assert_eq!(decode(&bytes).unwrap(), p);
         let mut longer = bytes.clone();
         longer.push(0);
-        assert!(matches!(decode(&longer).unwrap_err().kind, LoadErrorKind::TrailingBytes(1)));
+        assert!(matches!(
+            decode(&longer).unwrap_err().kind,
+            LoadErrorKind::TrailingBytes(1)
+        ));
     }
 }

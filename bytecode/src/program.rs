@@ -72,7 +72,13 @@ pub struct HostSig {
 impl std::fmt::Display for HostSig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let params: Vec<&str> = self.params.iter().map(|p| p.name()).collect();
-        write!(f, "{}({}): {}", self.name, params.join(", "), self.result.name())
+        write!(
+            f,
+            "{}({}): {}",
+            self.name,
+            params.join(", "),
+            self.result.name()
+        )
     }
 }
 
@@ -128,7 +134,9 @@ impl Function {
     /// The source span of the instruction at byte offset `pc`.
     pub fn span_at(&self, pc: u32) -> Option<(u32, u32)> {
         let index = self.spans.partition_point(|run| run.pc <= pc);
-        index.checked_sub(1).map(|i| (self.spans[i].start, self.spans[i].end))
+        index
+            .checked_sub(1)
+            .map(|i| (self.spans[i].start, self.spans[i].end))
     }
 
     /// Decodes the function's code into `(pc, instruction)` pairs, stopping at the first bad byte.

@@ -73,7 +73,10 @@ fn verify_with_offsets(
         if index < len {
             Ok(())
         } else {
-            Err(LoadError::new(0, LoadErrorKind::IndexOutOfRange { what, index, len }))
+            Err(LoadError::new(
+                0,
+                LoadErrorKind::IndexOutOfRange { what, index, len },
+            ))
         }
     };
     for c in &program.constants {
@@ -111,9 +114,19 @@ fn verify_with_offsets(
     ] {
         if let Some(f) = f {
             match program.functions.get(f as usize) {
-                None => return Err(LoadError::new(0, LoadErrorKind::BadEntry(format!("{what} is function {f}, which does not exist")))),
+                None => {
+                    return Err(LoadError::new(
+                        0,
+                        LoadErrorKind::BadEntry(format!(
+                            "{what} is function {f}, which does not exist"
+                        )),
+                    ))
+                }
                 Some(func) if func.params != 0 => {
-                    return Err(LoadError::new(0, LoadErrorKind::BadEntry(format!("{what} `{}` takes parameters", func.name))))
+                    return Err(LoadError::new(
+                        0,
+                        LoadErrorKind::BadEntry(format!("{what} `{}` takes parameters", func.name)),
+                    ))
                 }
                 Some(_) => {}
             }
@@ -162,10 +175,19 @@ fn verify_function(
                 pos += size;
             }
             Err(crate::DecodeError::UnknownOpcode(opcode)) => {
-                return Err(LoadError::new(at(pos as u32), LoadErrorKind::UnknownOpcode { function: name(), opcode }))
+                return Err(LoadError::new(
+                    at(pos as u32),
+                    LoadErrorKind::UnknownOpcode {
+                        function: name(),
+                        opcode,
+                    },
+                ))
             }
             Err(crate::DecodeError::Truncated) => {
-                return Err(LoadError::new(at(pos as u32), LoadErrorKind::TruncatedInstruction(name())))
+                return Err(LoadError::new(
+                    at(pos as u32),
+                    LoadErrorKind::TruncatedInstruction(name()),
+                ))
             }
         }
     }
@@ -178,7 +200,10 @@ fn verify_function(
         if index < len {
             Ok(())
         } else {
-            Err(LoadError::new(at(pc), LoadErrorKind::IndexOutOfRange { what, index, len }))
+            Err(LoadError::new(
+                at(pc),
+                LoadErrorKind::IndexOutOfRange { what, index, len },
+            ))
         }
     };
     let locals = f.locals as u32;
@@ -192,7 +217,9 @@ fn verify_function(
             Instr::LoadLocal1() => range(pc, "local", 1, locals)?,
             Instr::LoadLocal2() => range(pc, "local", 2, locals)?,
             Instr::LoadLocal3() => range(pc, "local", 3, locals)?,
-            Instr::ForPrep(s, _) | Instr::ForLoop(s, _) => range(pc, "local", s as u32 + 2, locals)?,
+            Instr::ForPrep(s, _) | Instr::ForLoop(s, _) => {
+                range(pc, "local", s as u32 + 2, locals)?
+            }
             Instr::GetGlobal(site) | Instr::SetGlobal(site) => {
                 range(pc, "global site", site, program.global_sites.len() as u32)?
             }
@@ -252,7 +279,13 @@ fn verify_function(
         }
         if let Some(target) = jump_target(instr) {
             let Some(t) = index_of(target) else {
-                return Err(LoadError::new(at(pc), LoadErrorKind::BadJumpTarget { function: name(), target }));
+                return Err(LoadError::new(
+                    at(pc),
+                    LoadErrorKind::BadJumpTarget {
+                        function: name(),
+                        target,
+                    },
+                ));
             };
             *instr = with_jump_target(*instr, t as u32);
         }
@@ -271,19 +304,36 @@ fn verify_function(
     let mut work = vec![(0usize, 0u32)];
     while let Some((i, d)) = work.pop() {
         if i >= code.len() {
-            return Err(LoadError::new(at(f.code.len() as u32), LoadErrorKind::FallsOffEnd(name())));
+            return Err(LoadError::new(
+                at(f.code.len() as u32),
+                LoadErrorKind::FallsOffEnd(name()),
+            ));
         }
         let pc = pcs[i];
         match depth[i] {
             Some(seen) if seen == d => continue,
             Some(seen) => {
-                return Err(LoadError::new(at(pc), LoadErrorKind::StackMismatch { function: name(), pc, a: seen, b: d }))
+                return Err(LoadError::new(
+                    at(pc),
+                    LoadErrorKind::StackMismatch {
+                        function: name(),
+                        pc,
+                        a: seen,
+                        b: d,
+                    },
+                ))
             }
             None => depth[i] = Some(d),
         }
         let (pop, push) = pops_pushes[i];
         if d < pop {
-            return Err(LoadError::new(at(pc), LoadErrorKind::StackUnderflow { function: name(), pc }));
+            return Err(LoadError::new(
+                at(pc),
+                LoadErrorKind::StackUnderflow {
+                    function: name(),
+                    pc,
+                },
+            ));
         }
         let after = d - pop + push;
         if after > f.max_stack as u32 {
@@ -314,4 +364,3 @@ fn verify_function(
         pcs,
     })
 }
-

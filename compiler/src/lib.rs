@@ -88,7 +88,13 @@ fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 /// Compiles one source text to a program, reporting every error it finds.
-pub fn compile(text: &str, source: SourceId, name: &str, builtins: &Builtins, options: &CompileOptions) -> Compiled {
+pub fn compile(
+    text: &str,
+    source: SourceId,
+    name: &str,
+    builtins: &Builtins,
+    options: &CompileOptions,
+) -> Compiled {
     let (tokens, lex_errors) = prometeu_lexer::lex(text, source);
     let mut diagnostics: Vec<Diagnostic> = lex_errors.iter().map(|e| e.to_diagnostic()).collect();
     let (module, parse_errors) = parse::parse(&tokens, source, text.len(), &options.limits);
@@ -101,12 +107,20 @@ pub fn compile(text: &str, source: SourceId, name: &str, builtins: &Builtins, op
     }
     let (checked, errors) = check::check(&module, builtins);
     diagnostics.extend(errors.iter().map(|e| e.to_diagnostic()));
-    if options.require_entry && checked.main.is_none() && !diagnostics.iter().any(Diagnostic::is_error) {
+    if options.require_entry
+        && checked.main.is_none()
+        && !diagnostics.iter().any(Diagnostic::is_error)
+    {
         let first_line = text.find('\n').unwrap_or(text.len());
         let span = Span::new(source, 0, first_line.min(text.trim_end().len()));
         diagnostics.push(
-            Diagnostic::error("E0500", "no entry point: the program has no `fn main()`", span, "the program starts here")
-                .with_help("add `fn main() { ... }`, which runs after the globals are initialized"),
+            Diagnostic::error(
+                "E0500",
+                "no entry point: the program has no `fn main()`",
+                span,
+                "the program starts here",
+            )
+            .with_help("add `fn main() { ... }`, which runs after the globals are initialized"),
         );
     }
     let diagnostics = sorted(diagnostics);
@@ -117,7 +131,12 @@ pub fn compile(text: &str, source: SourceId, name: &str, builtins: &Builtins, op
         };
     }
     let program = drop_deep(module, || {
-        codegen::generate(&checked, builtins, name, options.keep_source.then_some(text))
+        codegen::generate(
+            &checked,
+            builtins,
+            name,
+            options.keep_source.then_some(text),
+        )
     });
     Compiled {
         program: Some(program),

@@ -41,7 +41,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error with a code, a message and a primary label.
-    pub fn error(code: &str, message: impl Into<String>, span: Span, label: impl Into<String>) -> Diagnostic {
+    pub fn error(
+        code: &str,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             code: Some(code.to_string()),
@@ -57,7 +62,12 @@ impl Diagnostic {
     }
 
     /// A warning with a code, a message and a primary label.
-    pub fn warning(code: &str, message: impl Into<String>, span: Span, label: impl Into<String>) -> Diagnostic {
+    pub fn warning(
+        code: &str,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message, span, label)

@@ -127,7 +127,12 @@ impl LexError {
                 } else {
                     c.to_string()
                 };
-                Diagnostic::error("E0001", format!("unexpected character `{shown}`"), self.span, "not valid here")
+                Diagnostic::error(
+                    "E0001",
+                    format!("unexpected character `{shown}`"),
+                    self.span,
+                    "not valid here",
+                )
             }
             LexErrorKind::UnterminatedString => Diagnostic::error(
                 "E0002",
@@ -156,10 +161,15 @@ impl LexError {
                 self.span,
                 "does not fit in a 64-bit signed integer",
             )
-            .with_help("the largest int is 9223372036854775807; use a float literal for larger values"),
-            LexErrorKind::MalformedNumber(why) => {
-                Diagnostic::error("E0006", format!("malformed number literal: {why}"), self.span, "here")
-            }
+            .with_help(
+                "the largest int is 9223372036854775807; use a float literal for larger values",
+            ),
+            LexErrorKind::MalformedNumber(why) => Diagnostic::error(
+                "E0006",
+                format!("malformed number literal: {why}"),
+                self.span,
+                "here",
+            ),
         }
     }
 }
@@ -191,8 +201,9 @@ fn word(text: &str) -> Token<'_> {
         "or" => Token::OrOr,
         "not" => Token::Bang,
         "as" => Token::As,
-        "import" | "enum" | "switch" | "default" | "service" | "contract" | "host" | "error" | "optional"
-        | "result" | "some" | "none" | "ok" | "err" | "handle" | "spawn" | "yield" | "sleep" => Token::Reserved(text),
+        "import" | "enum" | "switch" | "default" | "service" | "contract" | "host" | "error"
+        | "optional" | "result" | "some" | "none" | "ok" | "err" | "handle" | "spawn" | "yield"
+        | "sleep" => Token::Reserved(text),
         _ => Token::Ident(text),
     }
 }
@@ -211,9 +222,17 @@ fn parse_int(digits: &str, radix: u32) -> Option<u64> {
 }
 
 /// Decodes the string literal that starts at the quote at `start`; returns its value and end offset.
-fn string_literal(src: &str, start: usize, id: SourceId, errors: &mut Vec<LexError>) -> (String, usize) {
+fn string_literal(
+    src: &str,
+    start: usize,
+    id: SourceId,
+    errors: &mut Vec<LexError>,
+) -> (String, usize) {
     let mut value = String::new();
-    let mut chars = src[start + 1..].char_indices().map(|(i, c)| (i + start + 1, c)).peekable();
+    let mut chars = src[start + 1..]
+        .char_indices()
+        .map(|(i, c)| (i + start + 1, c))
+        .peekable();
     while let Some((i, c)) = chars.next() {
         match c {
             '"' => return (value, i + 1),
@@ -285,7 +304,10 @@ fn unicode_escape(
         fail("expected `{` after `\\u`", open, errors);
         return (None, open);
     }
-    let Some(close) = rest.find(['}', '"', '\n']).filter(|&k| rest.as_bytes()[k] == b'}') else {
+    let Some(close) = rest
+        .find(['}', '"', '\n'])
+        .filter(|&k| rest.as_bytes()[k] == b'}')
+    else {
         let end = open + rest.find(['"', '\n']).unwrap_or(rest.len());
         fail("missing closing `}`", end, errors);
         return (None, end);
@@ -300,7 +322,11 @@ fn unicode_escape(
     match char::from_u32(code) {
         Some(ch) => (Some(ch), end),
         None => {
-            fail(&format!("{digits:?} is not a Unicode scalar value").replace('"', ""), end, errors);
+            fail(
+                &format!("{digits:?} is not a Unicode scalar value").replace('"', ""),
+                end,
+                errors,
+            );
             (None, end)
         }
     }
@@ -344,7 +370,9 @@ pub fn lex(src: &str, id: SourceId) -> (Vec<Spanned<Token<'_>>>, Vec<LexError>) 
                 let digits = &text[2..];
                 if !digits.chars().any(|c| c.is_ascii_hexdigit()) {
                     errors.push(LexError {
-                        kind: LexErrorKind::MalformedNumber("`0x` needs at least one hex digit".into()),
+                        kind: LexErrorKind::MalformedNumber(
+                            "`0x` needs at least one hex digit".into(),
+                        ),
                         span,
                     });
                     Token::Int(0)
@@ -427,7 +455,11 @@ mod tests {
     use super::*;
 
     fn kinds(src: &str) -> Vec<Token<'_>> {
-        lex(src, SourceId(0)).0.into_iter().map(|(t, _)| t).collect()
+        lex(src, SourceId(0))
+            .0
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect()
     }
 
     #[test]
@@ -447,7 +479,10 @@ mod tests {
 
     #[test]
     fn string_escapes_decode() {
-        assert_eq!(kinds(r#""a\n\u{1F600}\"""#), vec![Token::Str("a\n\u{1F600}\"".into())]);
+        assert_eq!(
+            kinds(r#""a\n\u{1F600}\"""#),
+            vec![Token::Str("a\n\u{1F600}\"".into())]
+        );
     }
 
     #[test]

@@ -40,7 +40,8 @@ impl ariadne::Cache<SourceId> for Cache<'_> {
         }
         let sources = self.sources;
         Ok::<_, String>(
-            self.cached[index].get_or_insert_with(|| ariadne::Source::from(sources.text(*id).to_string())),
+            self.cached[index]
+                .get_or_insert_with(|| ariadne::Source::from(sources.text(*id).to_string())),
         )
     }
 
@@ -87,7 +88,9 @@ pub fn render(diagnostic: &Diagnostic, sources: &Sources, options: RenderOptions
         Severity::Error => Color::Red,
         Severity::Warning => Color::Yellow,
     };
-    let mut label = Label::new(clamp(sources, primary.span)).with_color(primary_color).with_order(0);
+    let mut label = Label::new(clamp(sources, primary.span))
+        .with_color(primary_color)
+        .with_order(0);
     if !primary.message.is_empty() {
         label = label.with_message(&primary.message);
     }
@@ -120,5 +123,8 @@ pub fn render(diagnostic: &Diagnostic, sources: &Sources, options: RenderOptions
 
 /// Renders several diagnostics, one after the other.
 pub fn render_all(diagnostics: &[Diagnostic], sources: &Sources, options: RenderOptions) -> String {
-    diagnostics.iter().map(|d| render(d, sources, options)).collect()
+    diagnostics
+        .iter()
+        .map(|d| render(d, sources, options))
+        .collect()
 }

@@ -89,12 +89,16 @@ impl Sources {
 
     /// The display name of a source.
     pub fn name(&self, id: SourceId) -> &str {
-        self.files.get(id.0 as usize).map_or("<unknown>", |f| f.name.as_str())
+        self.files
+            .get(id.0 as usize)
+            .map_or("<unknown>", |f| f.name.as_str())
     }
 
     /// The text of a source.
     pub fn text(&self, id: SourceId) -> &str {
-        self.files.get(id.0 as usize).map_or("", |f| f.text.as_str())
+        self.files
+            .get(id.0 as usize)
+            .map_or("", |f| f.text.as_str())
     }
 
     /// The 1-based line and column (in characters) of a byte offset.

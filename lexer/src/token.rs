@@ -208,4 +208,3 @@ impl fmt::Display for Token<'_> {
         f.write_str(&self.describe())
     }
 }
-

@@ -15,7 +15,14 @@ use prometeu_bytecode::{BuiltinConstant, HostSig, HostType};
 use prometeu_vm::{HostFn, Hosts};
 
 /// Registers one host function from a compact description.
-pub(crate) fn add(hosts: &mut Hosts, name: &str, params: &[HostType], result: HostType, cost: u32, func: HostFn) {
+pub(crate) fn add(
+    hosts: &mut Hosts,
+    name: &str,
+    params: &[HostType],
+    result: HostType,
+    cost: u32,
+    func: HostFn,
+) {
     hosts.register(
         HostSig {
             name: name.to_string(),

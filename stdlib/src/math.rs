@@ -41,11 +41,15 @@ macro_rules! int_fn {
     };
 }
 
-int_fn!(abs_int, |a| a.checked_abs().ok_or(TrapKind::IntegerOverflow));
+int_fn!(abs_int, |a| a
+    .checked_abs()
+    .ok_or(TrapKind::IntegerOverflow));
 int_fn!(min_int, |a, b| Ok::<_, TrapKind>(a.min(b)));
 int_fn!(max_int, |a, b| Ok::<_, TrapKind>(a.max(b)));
 int_fn!(clamp_int, |v, lo, hi| if lo > hi {
-    Err(TrapKind::Host(format!("Math.clamp: lower bound {lo} is greater than upper bound {hi}")))
+    Err(TrapKind::Host(format!(
+        "Math.clamp: lower bound {lo} is greater than upper bound {hi}"
+    )))
 } else {
     Ok(v.clamp(lo, hi))
 });
@@ -74,7 +78,14 @@ pub(crate) fn register(hosts: &mut Hosts) {
     add(hosts, "Math.max", &[Int, Int], Int, 2, max_int);
     add(hosts, "Math.max", &[Float, Float], Float, 2, max_float);
     add(hosts, "Math.clamp", &[Int, Int, Int], Int, 3, clamp_int);
-    add(hosts, "Math.clamp", &[Float, Float, Float], Float, 3, clamp_float);
+    add(
+        hosts,
+        "Math.clamp",
+        &[Float, Float, Float],
+        Float,
+        3,
+        clamp_float,
+    );
     for (name, func) in [
         ("Math.sqrt", sqrt as prometeu_vm::HostFn),
         ("Math.sin", sin),

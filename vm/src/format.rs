@@ -72,6 +72,9 @@ mod tests {
     fn quoted_strings_escape() {
         let mut heap = Heap::new(1 << 20, 1 << 20);
         let s = heap.alloc_string("a\"b\n").unwrap();
-        assert_eq!(format_value(&heap, Value::Obj(s), FormatStyle::Quoted), "\"a\\\"b\\n\"");
+        assert_eq!(
+            format_value(&heap, Value::Obj(s), FormatStyle::Quoted),
+            "\"a\\\"b\\n\""
+        );
     }
 }

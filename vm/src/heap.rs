@@ -165,7 +165,9 @@ impl Heap {
             }
         }
         while let Some(r) = work.pop() {
-            let Some(slot) = self.slots.get_mut(r.0 as usize) else { continue };
+            let Some(slot) = self.slots.get_mut(r.0 as usize) else {
+                continue;
+            };
             if slot.marked || slot.object.is_none() {
                 continue;
             }

@@ -83,21 +83,33 @@ impl Vm {
     /// string exactly once.
     ///
     /// `hosts` must be the registry whose signatures the program was verified against.
-    pub fn new(program: VerifiedProgram, hosts: &Hosts, limits: Limits, out: Box<dyn Output>) -> Result<Vm, Trap> {
+    pub fn new(
+        program: VerifiedProgram,
+        hosts: &Hosts,
+        limits: Limits,
+        out: Box<dyn Output>,
+    ) -> Result<Vm, Trap> {
         let entries = hosts.entries();
         let resolved = program
             .host_ids()
             .iter()
             .map(|&id| entries.get(id as usize).cloned())
             .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| Trap::new(TrapKind::InvalidProgram("host registry differs from the verified one")))?;
+            .ok_or_else(|| {
+                Trap::new(TrapKind::InvalidProgram(
+                    "host registry differs from the verified one",
+                ))
+            })?;
         let mut heap = Heap::new(limits.heap_bytes, limits.max_string);
         let mut constants = Vec::with_capacity(program.program().constants.len());
         for c in &program.program().constants {
             constants.push(match *c {
                 Constant::Int(v) => Value::Int(v),
                 Constant::Float(bits) => Value::Float(f64::from_bits(bits)),
-                Constant::Str(s) => Value::Obj(heap.alloc_constant_string(program.program().string(s)).map_err(Trap::new)?),
+                Constant::Str(s) => Value::Obj(
+                    heap.alloc_constant_string(program.program().string(s))
+                        .map_err(Trap::new)?,
+                ),
             });
         }
         let mut globals = Globals::default();
@@ -157,7 +169,9 @@ impl Vm {
 
     /// The current value of a global, by name.
     pub fn global(&self, name: &str) -> Option<Value> {
-        self.globals.slot(name).map(|s| self.globals.values[s as usize])
+        self.globals
+            .slot(name)
+            .map(|s| self.globals.values[s as usize])
     }
 
     /// Whether a run is paused (started and not yet returned).
@@ -168,7 +182,9 @@ impl Vm {
     /// Starts a call of a parameterless function; [`Vm::resume`] runs it.
     pub fn start(&mut self, function: u32) -> Result<(), Trap> {
         if self.is_running() {
-            return Err(Trap::new(TrapKind::InvalidProgram("a run is already in progress")));
+            return Err(Trap::new(TrapKind::InvalidProgram(
+                "a run is already in progress",
+            )));
         }
         let f = self
             .program
@@ -221,7 +237,11 @@ impl Vm {
             .map(|(depth, frame)| {
                 // Caller frames (and a trapping innermost frame) have already stepped past the
                 // instruction that was running; a paused innermost frame has not.
-                let index = if depth == 0 && !executing { frame.pc } else { frame.pc.saturating_sub(1) };
+                let index = if depth == 0 && !executing {
+                    frame.pc
+                } else {
+                    frame.pc.saturating_sub(1)
+                };
                 let pcs = &functions[frame.function as usize].pcs;
                 TraceFrame {
                     function: frame.function,
@@ -243,7 +263,9 @@ impl Vm {
         };
         match self.resume(budget)? {
             Exit::Returned(value) => Ok(value),
-            Exit::OutOfCycles => Err(self.abandon(TrapKind::CycleBudget(max_cycles.unwrap_or(0)), false)),
+            Exit::OutOfCycles => {
+                Err(self.abandon(TrapKind::CycleBudget(max_cycles.unwrap_or(0)), false))
+            }
         }
     }
 

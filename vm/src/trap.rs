@@ -78,14 +78,22 @@ impl std::error::Error for Trap {}
 impl Trap {
     /// A trap without a stack trace yet (the dispatch loop adds it).
     pub fn new(kind: TrapKind) -> Trap {
-        Trap { kind, trace: Vec::new() }
+        Trap {
+            kind,
+            trace: Vec::new(),
+        }
     }
 
     /// Converts the trap into a renderable diagnostic: message, excerpt at the failing operation
     /// and a stack trace (`at frame (game.pbs:12:9)`, innermost first).
     ///
     /// `source` is the id under which the program's source text is registered in `sources`.
-    pub fn to_diagnostic(&self, program: &Program, sources: &Sources, source: SourceId) -> Diagnostic {
+    pub fn to_diagnostic(
+        &self,
+        program: &Program,
+        sources: &Sources,
+        source: SourceId,
+    ) -> Diagnostic {
         let location = |frame: &TraceFrame| -> Option<Span> {
             let f = program.functions.get(frame.function as usize)?;
             let (start, end) = f.span_at(frame.pc)?;
@@ -106,14 +114,20 @@ impl Trap {
             }
         }
         let message = format!("trap: {}", self.kind);
-        let primary = self.trace.first().and_then(location).filter(|_| !sources.text(source).is_empty());
+        let primary = self
+            .trace
+            .first()
+            .and_then(location)
+            .filter(|_| !sources.text(source).is_empty());
         let mut diagnostic = Diagnostic::plain(message);
         diagnostic.primary = primary.map(|span| Label {
             span,
             message: "the program stopped here".into(),
         });
         if !notes.is_empty() {
-            diagnostic.notes.push(format!("stack trace:\n  {}", notes.join("\n  ")));
+            diagnostic
+                .notes
+                .push(format!("stack trace:\n  {}", notes.join("\n  ")));
         }
         diagnostic
     }

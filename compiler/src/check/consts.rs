@@ -61,7 +61,9 @@ fn binary(op: BinOp, a: &ConstValue, b: &ConstValue) -> Result<ConstValue, &'sta
                 BinOp::BitAnd => Int(a & b),
                 BinOp::BitOr => Int(a | b),
                 BinOp::BitXor => Int(a ^ b),
-                BinOp::Shl | BinOp::Shr if !(0..=63).contains(&b) => return Err("shift amount out of range"),
+                BinOp::Shl | BinOp::Shr if !(0..=63).contains(&b) => {
+                    return Err("shift amount out of range")
+                }
                 BinOp::Shl => Int(a << b),
                 BinOp::Shr => Int(a >> b),
                 BinOp::Eq => Bool(a == b),
@@ -114,16 +116,29 @@ fn binary(op: BinOp, a: &ConstValue, b: &ConstValue) -> Result<ConstValue, &'sta
 impl Checker<'_> {
     /// Folds an operation whose operands are constants, inside a constant expression.
     pub(crate) fn fold(&mut self, cx: &FnCx, e: TExpr) -> TExpr {
-        if cx.const_context().is_none() {
+        if cx.const_context().is_none() || cx.skipped > 0 {
             return e;
         }
         let result = match &e.kind {
             TExprKind::Unary(op, operand) => match (op, ConstValue::of(operand)) {
-                (UnOp::Neg, Some(ConstValue::Int(v))) => v.checked_neg().map(ConstValue::Int).ok_or("integer overflow"),
+                (UnOp::Neg, Some(ConstValue::Int(v))) => v
+                    .checked_neg()
+                    .map(ConstValue::Int)
+                    .ok_or("integer overflow"),
                 (UnOp::Neg, Some(ConstValue::Float(v))) => Ok(ConstValue::Float(-v)),
                 (UnOp::Not, Some(ConstValue::Bool(v))) => Ok(ConstValue::Bool(!v)),
                 _ => return e,
             },
+            TExprKind::Binary(BinOp::And, a, _)
+                if ConstValue::of(a) == Some(ConstValue::Bool(false)) =>
+            {
+                Ok(ConstValue::Bool(false))
+            }
+            TExprKind::Binary(BinOp::Or, a, _)
+                if ConstValue::of(a) == Some(ConstValue::Bool(true)) =>
+            {
+                Ok(ConstValue::Bool(true))
+            }
             TExprKind::Binary(op, a, b) => match (ConstValue::of(a), ConstValue::of(b)) {
                 (Some(a), Some(b)) => binary(*op, &a, &b),
                 _ => return e,
@@ -180,19 +195,27 @@ impl Checker<'_> {
         self.consts[index].state = ConstState::InProgress;
         let info = self.consts[index].clone();
         if let Some(ty @ crate::ast::TypeExpr::Array(..)) = info.ty {
-            self.report(CheckError::new(
-                "E0504",
-                "constants must have a scalar type (int, float, bool or string)",
-                ty.span(),
-                "not a scalar type",
-            ).with_help("use `declare global` for other types"));
+            self.report(
+                CheckError::new(
+                    "E0504",
+                    "constants must have a scalar type (int, float, bool or string)",
+                    ty.span(),
+                    "not a scalar type",
+                )
+                .with_help("use `declare global` for other types"),
+            );
             self.consts[index].state = ConstState::Failed;
             return None;
         }
         let annotated = info.ty.map(|t| self.resolve_type(t));
         let mut cx = FnCx::constant();
         let t = match &annotated {
-            Some(want) if !want.is_error() => self.expect(info.value, &mut cx, want, "the constant is declared with this type"),
+            Some(want) if !want.is_error() => self.expect(
+                info.value,
+                &mut cx,
+                want,
+                "the constant is declared with this type",
+            ),
             _ => self.value(info.value, &mut cx),
         };
         if matches!(self.consts[index].state, ConstState::Failed) {

@@ -23,7 +23,12 @@ pub struct CheckError {
 
 impl CheckError {
     /// An error.
-    pub fn new(code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> CheckError {
+    pub fn new(
+        code: &'static str,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> CheckError {
         CheckError {
             severity: Severity::Error,
             code,
@@ -36,7 +41,12 @@ impl CheckError {
     }
 
     /// A warning.
-    pub fn warning(code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> CheckError {
+    pub fn warning(
+        code: &'static str,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> CheckError {
         CheckError {
             severity: Severity::Warning,
             ..CheckError::new(code, message, span, label)

@@ -67,8 +67,13 @@ impl Checker<'_> {
             ExprKind::Int(v) => {
                 if *v > MAX_POSITIVE {
                     self.report(
-                        CheckError::new("E0005", "integer literal is too large", span, "does not fit in an int")
-                            .with_help("only `-9223372036854775808` may use this magnitude"),
+                        CheckError::new(
+                            "E0005",
+                            "integer literal is too large",
+                            span,
+                            "does not fit in an int",
+                        )
+                        .with_help("only `-9223372036854775808` may use this magnitude"),
                     );
                     return error_expr(span);
                 }
@@ -84,7 +89,12 @@ impl Checker<'_> {
             }
             ExprKind::Name(name) => self.name(name, span, cx),
             ExprKind::This => {
-                self.report(CheckError::new("E0200", "cannot find `this` outside a method", span, "not in a method"));
+                self.report(CheckError::new(
+                    "E0200",
+                    "cannot find `this` outside a method",
+                    span,
+                    "not in a method",
+                ));
                 error_expr(span)
             }
             ExprKind::Unary(op, operand) => self.unary(*op, operand, span, cx),
@@ -122,10 +132,17 @@ impl Checker<'_> {
                 if let ExprKind::Name(ns) = &base.kind {
                     if !cx.shadows(ns) && !self.top.contains_key(ns) {
                         let qualified = format!("{ns}.{}", field.name);
-                        let found = self.builtins.constants.iter().find(|(n, _)| *n == qualified).map(|(_, v)| *v);
+                        let found = self
+                            .builtins
+                            .constants
+                            .iter()
+                            .find(|(n, _)| *n == qualified)
+                            .map(|(_, v)| *v);
                         return match found {
                             Some(BuiltinConstant::Int(v)) => make(TExprKind::Int(v), Type::Int),
-                            Some(BuiltinConstant::Float(v)) => make(TExprKind::Float(v), Type::Float),
+                            Some(BuiltinConstant::Float(v)) => {
+                                make(TExprKind::Float(v), Type::Float)
+                            }
                             None => {
                                 self.report(CheckError::new(
                                     "E0200",
@@ -149,7 +166,10 @@ impl Checker<'_> {
                 }
                 error_expr(span)
             }
-            ExprKind::Index(_, _) | ExprKind::Array(_) | ExprKind::ArrayRepeat(_, _) | ExprKind::New(_, _) => {
+            ExprKind::Index(_, _)
+            | ExprKind::Array(_)
+            | ExprKind::ArrayRepeat(_, _)
+            | ExprKind::New(_, _) => {
                 self.report(CheckError::new(
                     "E0203",
                     "unknown type: arrays and structs are not supported yet",
@@ -213,13 +233,23 @@ impl Checker<'_> {
             }
             Some(TopLevel::Fn(_)) => {
                 self.report(
-                    CheckError::new("E0309", format!("`{name}` is a function, not a value"), span, "a function")
-                        .with_help(format!("call it: `{name}(...)`")),
+                    CheckError::new(
+                        "E0309",
+                        format!("`{name}` is a function, not a value"),
+                        span,
+                        "a function",
+                    )
+                    .with_help(format!("call it: `{name}(...)`")),
                 );
                 error_expr(span)
             }
             None => {
-                self.report(CheckError::new("E0200", format!("cannot find `{name}` in this scope"), span, "not found"));
+                self.report(CheckError::new(
+                    "E0200",
+                    format!("cannot find `{name}` in this scope"),
+                    span,
+                    "not found",
+                ));
                 error_expr(span)
             }
         }
@@ -254,16 +284,27 @@ impl Checker<'_> {
             return error_expr(span);
         }
         let ty = t.ty.clone();
-        self.fold(cx, TExpr {
-            kind: TExprKind::Unary(op, Box::new(t)),
-            ty,
-            span,
-        })
+        self.fold(
+            cx,
+            TExpr {
+                kind: TExprKind::Unary(op, Box::new(t)),
+                ty,
+                span,
+            },
+        )
     }
 
     fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr, span: Span, cx: &mut FnCx) -> TExpr {
         let l = self.value(lhs, cx);
+        // In a constant expression, `false && x` and `true || x` never evaluate `x`.
+        let skips = cx.const_context().is_some()
+            && matches!(
+                (op, &l.kind),
+                (BinOp::And, TExprKind::Bool(false)) | (BinOp::Or, TExprKind::Bool(true))
+            );
+        cx.skipped += skips as u32;
         let r = self.value(rhs, cx);
+        cx.skipped -= skips as u32;
         if l.ty.is_error() || r.ty.is_error() {
             return error_expr(span);
         }
@@ -271,16 +312,25 @@ impl Checker<'_> {
         let result = match op {
             Add if l.ty == r.ty && (l.ty.is_numeric() || l.ty == Type::Str) => Some(l.ty.clone()),
             Sub | Mul | Div | Rem if l.ty == r.ty && l.ty.is_numeric() => Some(l.ty.clone()),
-            BitAnd | BitOr | BitXor | Shl | Shr if l.ty == Type::Int && r.ty == Type::Int => Some(Type::Int),
+            BitAnd | BitOr | BitXor | Shl | Shr if l.ty == Type::Int && r.ty == Type::Int => {
+                Some(Type::Int)
+            }
             Eq | Ne if l.ty == r.ty && l.ty != Type::Void => Some(Type::Bool),
-            Lt | Le | Gt | Ge if l.ty == r.ty && (l.ty.is_numeric() || l.ty == Type::Str) => Some(Type::Bool),
+            Lt | Le | Gt | Ge if l.ty == r.ty && (l.ty.is_numeric() || l.ty == Type::Str) => {
+                Some(Type::Bool)
+            }
             And | Or if l.ty == Type::Bool && r.ty == Type::Bool => Some(Type::Bool),
             _ => None,
         };
         let Some(ty) = result else {
             let mut err = CheckError::new(
                 "E0301",
-                format!("operator `{}` cannot be applied to `{}` and `{}`", op.symbol(), l.ty, r.ty),
+                format!(
+                    "operator `{}` cannot be applied to `{}` and `{}`",
+                    op.symbol(),
+                    l.ty,
+                    r.ty
+                ),
                 span,
                 if l.ty == r.ty {
                     format!("`{}` does not support `{}`", l.ty, op.symbol())
@@ -303,23 +353,35 @@ impl Checker<'_> {
             self.report(err);
             return error_expr(span);
         };
-        self.fold(cx, TExpr {
-            kind: TExprKind::Binary(op, Box::new(l), Box::new(r)),
-            ty,
-            span,
-        })
+        self.fold(
+            cx,
+            TExpr {
+                kind: TExprKind::Binary(op, Box::new(l), Box::new(r)),
+                ty,
+                span,
+            },
+        )
     }
 
     /// Checks a call: of a program function, of a built-in, or an error.
     fn call(&mut self, callee: &Expr, args: &[Expr], span: Span, cx: &mut FnCx) -> TExpr {
         if let Some(limit) = cx.const_context() {
-            self.report(CheckError::new("E0502", "a call is not a constant expression", span, limit));
+            self.report(CheckError::new(
+                "E0502",
+                "a call is not a constant expression",
+                span,
+                limit,
+            ));
             return error_expr(span);
         }
         let name = match &callee.kind {
             ExprKind::Name(name) => {
                 if let Some(local) = cx.lookup(name) {
-                    let what = if local.kind == LocalKind::Param { "parameter" } else { "local variable" };
+                    let what = if local.kind == LocalKind::Param {
+                        "parameter"
+                    } else {
+                        "local variable"
+                    };
                     self.report(CheckError::new(
                         "E0308",
                         format!("`{name}` is not a function"),
@@ -332,8 +394,13 @@ impl Checker<'_> {
                     Some((TopLevel::Fn(index), _)) => return self.call_fn(index, args, span, cx),
                     Some((_, decl)) => {
                         self.report(
-                            CheckError::new("E0308", format!("`{name}` is not a function"), callee.span, "not callable")
-                                .with_label(decl, "declared here"),
+                            CheckError::new(
+                                "E0308",
+                                format!("`{name}` is not a function"),
+                                callee.span,
+                                "not callable",
+                            )
+                            .with_label(decl, "declared here"),
                         );
                         return error_expr(span);
                     }
@@ -341,7 +408,9 @@ impl Checker<'_> {
                 }
             }
             ExprKind::Field(base, field) => match &base.kind {
-                ExprKind::Name(ns) if !cx.shadows(ns) && !self.top.contains_key(ns) => format!("{ns}.{}", field.name),
+                ExprKind::Name(ns) if !cx.shadows(ns) && !self.top.contains_key(ns) => {
+                    format!("{ns}.{}", field.name)
+                }
                 _ => {
                     let t = self.value(base, cx);
                     if !t.ty.is_error() {
@@ -402,11 +471,17 @@ impl Checker<'_> {
                 self.report(
                     CheckError::new(
                         "E0305",
-                        format!("mismatched argument type: expected `{want}`, found `{}`", t.ty),
+                        format!(
+                            "mismatched argument type: expected `{want}`, found `{}`",
+                            t.ty
+                        ),
                         arg.span,
                         format!("this is `{}`", t.ty),
                     )
-                    .with_label(param.span, format!("parameter `{}` is `{want}`", param.name)),
+                    .with_label(
+                        param.span,
+                        format!("parameter `{}` is `{want}`", param.name),
+                    ),
                 );
                 failed = true;
             }
@@ -424,7 +499,14 @@ impl Checker<'_> {
     }
 
     /// Checks a call of a built-in, choosing the overload that fits the argument types.
-    fn call_host(&mut self, name: &str, callee_span: Span, args: &[Expr], span: Span, cx: &mut FnCx) -> TExpr {
+    fn call_host(
+        &mut self,
+        name: &str,
+        callee_span: Span,
+        args: &[Expr],
+        span: Span,
+        cx: &mut FnCx,
+    ) -> TExpr {
         let candidates: Vec<usize> = (0..self.builtins.hosts.len())
             .filter(|&i| self.builtins.hosts[i].name == name)
             .collect();
@@ -446,7 +528,11 @@ impl Checker<'_> {
         }
         let fits = |i: usize| {
             let sig = &self.builtins.hosts[i];
-            sig.params.len() == typed.len() && typed.iter().zip(&sig.params).all(|(t, &p)| t.ty.fits_host(p))
+            sig.params.len() == typed.len()
+                && typed
+                    .iter()
+                    .zip(&sig.params)
+                    .all(|(t, &p)| t.ty.fits_host(p))
         };
         if let Some(&chosen) = candidates.iter().find(|&&i| fits(i)) {
             let ty = Type::from_host(self.builtins.hosts[chosen].result).unwrap_or(Type::Error);
@@ -461,7 +547,10 @@ impl Checker<'_> {
             .copied()
             .filter(|&i| self.builtins.hosts[i].params.len() == typed.len())
             .collect();
-        let signatures: Vec<String> = candidates.iter().map(|&i| self.builtins.hosts[i].to_string()).collect();
+        let signatures: Vec<String> = candidates
+            .iter()
+            .map(|&i| self.builtins.hosts[i].to_string())
+            .collect();
         if arity_ok.is_empty() {
             let want = self.builtins.hosts[candidates[0]].params.len();
             self.report(

@@ -103,18 +103,25 @@ impl<'a> Checker<'a> {
                 "string" => Type::Str,
                 "void" => Type::Void,
                 other => {
-                    self.report(CheckError::new(
-                        "E0203",
-                        format!("unknown type `{other}`"),
-                        name.span,
-                        "not a type",
-                    )
-                    .with_help("the types are int, float, bool, string and void"));
+                    self.report(
+                        CheckError::new(
+                            "E0203",
+                            format!("unknown type `{other}`"),
+                            name.span,
+                            "not a type",
+                        )
+                        .with_help("the types are int, float, bool, string and void"),
+                    );
                     Type::Error
                 }
             },
             TypeExpr::Array(_, span) => {
-                self.report(CheckError::new("E0203", "unknown type: arrays are not supported yet", *span, "not a type"));
+                self.report(CheckError::new(
+                    "E0203",
+                    "unknown type: arrays are not supported yet",
+                    *span,
+                    "not a type",
+                ));
                 Type::Error
             }
         }
@@ -184,7 +191,9 @@ pub fn check(module: &Module, builtins: &Builtins) -> (Checked, Vec<CheckError>)
                 c.declare(&f.name, TopLevel::Fn(index));
                 fn_decls.push(f);
             }
-            Item::Const { name, ty, value, .. } => {
+            Item::Const {
+                name, ty, value, ..
+            } => {
                 let index = c.consts.len();
                 c.consts.push(ConstInfo {
                     name,
@@ -194,7 +203,9 @@ pub fn check(module: &Module, builtins: &Builtins) -> (Checked, Vec<CheckError>)
                 });
                 c.declare(name, TopLevel::Const(index));
             }
-            Item::Global { name, ty, value, .. } => {
+            Item::Global {
+                name, ty, value, ..
+            } => {
                 let index = c.globals.len();
                 c.globals.push(GlobalInfo {
                     name: name.clone(),
@@ -242,8 +253,13 @@ pub fn check(module: &Module, builtins: &Builtins) -> (Checked, Vec<CheckError>)
             if !sig.params.is_empty() || sig.ret != Type::Void {
                 let span = sig.name.span;
                 c.report(
-                    CheckError::new("E0501", "main must take no parameters and return nothing", span, "declared here")
-                        .with_help("declare it as `fn main() { ... }`"),
+                    CheckError::new(
+                        "E0501",
+                        "main must take no parameters and return nothing",
+                        span,
+                        "declared here",
+                    )
+                    .with_help("declare it as `fn main() { ... }`"),
                 );
             }
             out.main = Some(index);

@@ -42,6 +42,8 @@ pub(crate) struct FnCx {
     max_slot: u16,
     loops: u32,
     ret: Type,
+    /// Inside the operand of `&&`/`||` that a constant left operand skips: not evaluated.
+    pub(crate) skipped: u32,
 }
 
 impl FnCx {
@@ -53,6 +55,7 @@ impl FnCx {
             max_slot: 0,
             loops: 0,
             ret,
+            skipped: 0,
         }
     }
 
@@ -63,7 +66,8 @@ impl FnCx {
 
     /// Inside a constant expression: the label explaining why only constants are allowed.
     pub(crate) fn const_context(&self) -> Option<&'static str> {
-        (self.mode == Mode::Const).then_some("constant initializers may only use literals, constants, `as` and operators")
+        (self.mode == Mode::Const)
+            .then_some("constant initializers may only use literals, constants, `as` and operators")
     }
 
     /// Inside a global initializer: the position of that global.
@@ -107,7 +111,14 @@ fn always_returns(stmts: &[TStmt]) -> bool {
 
 impl Checker<'_> {
     /// Declares a local in the innermost scope, reporting a duplicate in the same block.
-    fn declare_local(&mut self, cx: &mut FnCx, name: &Ident, ty: Type, kind: LocalKind, slots: u16) -> u16 {
+    fn declare_local(
+        &mut self,
+        cx: &mut FnCx,
+        name: &Ident,
+        ty: Type,
+        kind: LocalKind,
+        slots: u16,
+    ) -> u16 {
         if let Some(earlier) = cx.scopes.last().and_then(|s| s.get(&name.name)) {
             let earlier = earlier.span;
             self.report(
@@ -149,7 +160,10 @@ impl Checker<'_> {
             self.report(
                 CheckError::new(
                     "E0405",
-                    format!("missing return: `{}` must return `{}` on every path", f.name.name, sig.ret),
+                    format!(
+                        "missing return: `{}` must return `{}` on every path",
+                        f.name.name, sig.ret
+                    ),
                     f.body.close(),
                     "control can reach the end of the function here",
                 )
@@ -168,7 +182,12 @@ impl Checker<'_> {
     }
 
     /// Checks a global's declaration and returns its initializing store.
-    pub(crate) fn check_global(&mut self, index: usize, ty: Option<&TypeExpr>, value: &Expr) -> Option<TStmt> {
+    pub(crate) fn check_global(
+        &mut self,
+        index: usize,
+        ty: Option<&TypeExpr>,
+        value: &Expr,
+    ) -> Option<TStmt> {
         let mut cx = FnCx::new(Mode::Global(index), Type::Void);
         let annotated = ty.map(|t| self.resolve_type(t));
         let t = match &annotated {
@@ -182,15 +201,23 @@ impl Checker<'_> {
                 ));
                 error_expr(value.span)
             }
-            Some(want) if !want.is_error() => self.expect(value, &mut cx, want, "the global is declared with this type"),
+            Some(want) if !want.is_error() => self.expect(
+                value,
+                &mut cx,
+                want,
+                "the global is declared with this type",
+            ),
             _ => self.value(value, &mut cx),
         };
-        let ty = annotated.filter(|t| !t.is_error()).unwrap_or_else(|| t.ty.clone());
+        let ty = annotated
+            .filter(|t| !t.is_error())
+            .unwrap_or_else(|| t.ty.clone());
         self.globals[index].ty = Some(ty);
         let name = self.globals[index].name.name.clone();
-        (!t.ty.is_error()).then(|| TStmt {
+        let span = value.span;
+        (!t.ty.is_error()).then_some(TStmt {
             kind: TStmtKind::Store(Place::Global(name), t),
-            span: value.span,
+            span,
         })
     }
 
@@ -205,12 +232,17 @@ impl Checker<'_> {
             if ended && !warned && !matches!(s.kind, StmtKind::Error) {
                 self.report(
                     CheckError::warning("W0001", "unreachable code", s.span, "this is never run")
-                        .with_help("remove it, or move it before the `return`, `break` or `continue`"),
+                        .with_help(
+                            "remove it, or move it before the `return`, `break` or `continue`",
+                        ),
                 );
                 warned = true;
             }
             if let Some(t) = self.stmt(s, cx) {
-                ended |= matches!(t.kind, TStmtKind::Return(_) | TStmtKind::Break | TStmtKind::Continue);
+                ended |= matches!(
+                    t.kind,
+                    TStmtKind::Return(_) | TStmtKind::Break | TStmtKind::Continue
+                );
                 out.push(t);
             }
         }
@@ -254,10 +286,14 @@ impl Checker<'_> {
                         self.expr(init, cx);
                         error_expr(init.span)
                     }
-                    Some(want) if !want.is_error() => self.expect(init, cx, want, "the variable is declared with this type"),
+                    Some(want) if !want.is_error() => {
+                        self.expect(init, cx, want, "the variable is declared with this type")
+                    }
                     _ => self.value(init, cx),
                 };
-                let local_ty = annotated.filter(|t| !t.is_error() && *t != Type::Void).unwrap_or_else(|| t.ty.clone());
+                let local_ty = annotated
+                    .filter(|t| !t.is_error() && *t != Type::Void)
+                    .unwrap_or_else(|| t.ty.clone());
                 let slot = self.declare_local(cx, name, local_ty, LocalKind::Let, 1);
                 TStmtKind::Store(Place::Local(slot), t)
             }
@@ -275,7 +311,11 @@ impl Checker<'_> {
                     None => self.expect(value, cx, &ty, "the assigned place has this type"),
                     Some(op) => {
                         let combined = Expr {
-                            kind: ExprKind::Binary(*op, Box::new(target.clone()), Box::new(value.clone())),
+                            kind: ExprKind::Binary(
+                                *op,
+                                Box::new(target.clone()),
+                                Box::new(value.clone()),
+                            ),
                             span,
                         };
                         let t = self.value(&combined, cx);
@@ -293,7 +333,10 @@ impl Checker<'_> {
                 };
                 TStmtKind::Store(place, value)
             }
-            StmtKind::If { branches, otherwise } => {
+            StmtKind::If {
+                branches,
+                otherwise,
+            } => {
                 let branches = branches
                     .iter()
                     .map(|(c, b)| (self.condition(c, cx), self.block_stmts(b, cx)))
@@ -384,12 +427,24 @@ impl Checker<'_> {
                     (Some(e), Type::Void) => {
                         self.expr(e, cx);
                         self.report(
-                            CheckError::new("E0407", "cannot return a value from a void function", e.span, "this value")
-                                .with_help("declare a return type after the parameters, such as `fn f(): int`"),
+                            CheckError::new(
+                                "E0407",
+                                "cannot return a value from a void function",
+                                e.span,
+                                "this value",
+                            )
+                            .with_help(
+                                "declare a return type after the parameters, such as `fn f(): int`",
+                            ),
                         );
                         TStmtKind::Return(None)
                     }
-                    (Some(e), _) => TStmtKind::Return(Some(self.expect(e, cx, &ret, "the function's return type"))),
+                    (Some(e), _) => TStmtKind::Return(Some(self.expect(
+                        e,
+                        cx,
+                        &ret,
+                        "the function's return type",
+                    ))),
                 }
             }
             StmtKind::Expr(e) => TStmtKind::Expr(self.expr(e, cx)),
@@ -404,8 +459,13 @@ impl Checker<'_> {
         let ExprKind::Name(name) = &target.kind else {
             if !matches!(target.kind, ExprKind::Error) {
                 self.report(
-                    CheckError::new("E0403", "invalid assignment target", target.span, "cannot be assigned to")
-                        .with_help("assign to a variable, a global, a field or an array element"),
+                    CheckError::new(
+                        "E0403",
+                        "invalid assignment target",
+                        target.span,
+                        "cannot be assigned to",
+                    )
+                    .with_help("assign to a variable, a global, a field or an array element"),
                 );
             }
             return None;
@@ -449,21 +509,36 @@ impl Checker<'_> {
             }
             Some((TopLevel::Const(_), decl)) => {
                 self.report(
-                    CheckError::new("E0401", format!("cannot assign to constant `{name}`"), target.span, "assigned here")
-                        .with_label(decl, "declared as a constant here")
-                        .with_help("declare it with `declare global` to make it mutable"),
+                    CheckError::new(
+                        "E0401",
+                        format!("cannot assign to constant `{name}`"),
+                        target.span,
+                        "assigned here",
+                    )
+                    .with_label(decl, "declared as a constant here")
+                    .with_help("declare it with `declare global` to make it mutable"),
                 );
                 None
             }
             Some((TopLevel::Fn(_), decl)) => {
                 self.report(
-                    CheckError::new("E0403", "invalid assignment target", target.span, "a function cannot be assigned to")
-                        .with_label(decl, "declared here"),
+                    CheckError::new(
+                        "E0403",
+                        "invalid assignment target",
+                        target.span,
+                        "a function cannot be assigned to",
+                    )
+                    .with_label(decl, "declared here"),
                 );
                 None
             }
             None => {
-                self.report(CheckError::new("E0200", format!("cannot find `{name}` in this scope"), target.span, "not found"));
+                self.report(CheckError::new(
+                    "E0200",
+                    format!("cannot find `{name}` in this scope"),
+                    target.span,
+                    "not found",
+                ));
                 None
             }
         }

@@ -44,7 +44,11 @@ impl Emitter {
     /// Emits one instruction at a source span; `call_params` is the pop count of a call.
     pub(crate) fn emit_call(&mut self, instr: Instr, span: Span, call_params: u32) {
         let pc = self.here();
-        if self.spans.last().is_none_or(|r| (r.start, r.end) != (span.start, span.end)) {
+        if self
+            .spans
+            .last()
+            .is_none_or(|r| (r.start, r.end) != (span.start, span.end))
+        {
             self.spans.push(SpanRun {
                 pc,
                 start: span.start,

@@ -102,7 +102,11 @@ impl Gen<'_> {
                 let is_and = matches!(e.kind, TExprKind::Binary(BinOp::And, _, _));
                 self.expr(f, a);
                 let short = f.e.emit_jump(
-                    if is_and { Instr::JumpIfFalse(0) } else { Instr::JumpIfTrue(0) },
+                    if is_and {
+                        Instr::JumpIfFalse(0)
+                    } else {
+                        Instr::JumpIfTrue(0)
+                    },
                     span,
                 );
                 let depth = f.e.depth();
@@ -111,7 +115,14 @@ impl Gen<'_> {
                 let short_target = f.e.here();
                 f.e.patch(short, short_target);
                 f.e.set_depth(depth);
-                f.e.emit(if is_and { Instr::PushFalse() } else { Instr::PushTrue() }, span);
+                f.e.emit(
+                    if is_and {
+                        Instr::PushFalse()
+                    } else {
+                        Instr::PushTrue()
+                    },
+                    span,
+                );
                 let end_target = f.e.here();
                 f.e.patch(end, end_target);
             }
@@ -122,7 +133,11 @@ impl Gen<'_> {
             }
             TExprKind::Cast(inner) => {
                 self.expr(f, inner);
-                let instr = if e.ty == Type::Float { Instr::IntToFloat() } else { Instr::FloatToInt() };
+                let instr = if e.ty == Type::Float {
+                    Instr::IntToFloat()
+                } else {
+                    Instr::FloatToInt()
+                };
                 f.e.emit(instr, span);
             }
             TExprKind::Call(index, args) => {
@@ -271,7 +286,14 @@ impl Gen<'_> {
 
     /// Generates one function; every function ends in an implicit `return` (reachable only
     /// in `void` functions, since the checker proved the others return on every path).
-    fn function(&mut self, name: &str, params: u16, locals: u16, body: &[TStmt], end: Span) -> Function {
+    fn function(
+        &mut self,
+        name: &str,
+        params: u16,
+        locals: u16,
+        body: &[TStmt],
+        end: Span,
+    ) -> Function {
         let mut f = FnGen {
             e: Emitter::new(),
             loops: Vec::new(),
@@ -339,7 +361,12 @@ fn binary(op: BinOp, ty: &Type) -> Instr {
 }
 
 /// Generates the program for a checked module.
-pub fn generate(checked: &Checked, builtins: &Builtins, source_name: &str, source_text: Option<&str>) -> Program {
+pub fn generate(
+    checked: &Checked,
+    builtins: &Builtins,
+    source_name: &str,
+    source_text: Option<&str>,
+) -> Program {
     let mut g = Gen {
         builtins,
         functions: &checked.functions,
@@ -348,7 +375,11 @@ pub fn generate(checked: &Checked, builtins: &Builtins, source_name: &str, sourc
         host_index: HashMap::new(),
         global_sites: Vec::new(),
     };
-    let globals: Vec<u32> = checked.globals.iter().map(|(name, _)| g.pool.string(name)).collect();
+    let globals: Vec<u32> = checked
+        .globals
+        .iter()
+        .map(|(name, _)| g.pool.string(name))
+        .collect();
     let mut functions = Vec::new();
     for f in &checked.functions {
         functions.push(g.function(&f.name, f.params, f.locals, &f.body, f.end));

@@ -31,7 +31,10 @@ fn stmt(s: &Stmt, errors: &mut Vec<ParseError>) {
             expr(target, errors);
             expr(value, errors);
         }
-        StmtKind::If { branches, otherwise } => {
+        StmtKind::If {
+            branches,
+            otherwise,
+        } => {
             for (c, b) in branches {
                 expr(c, errors);
                 block(b, errors);
@@ -45,7 +48,11 @@ fn stmt(s: &Stmt, errors: &mut Vec<ParseError>) {
             block(body, errors);
         }
         StmtKind::For {
-            from, until, step, body, ..
+            from,
+            until,
+            step,
+            body,
+            ..
         } => {
             expr(from, errors);
             expr(until, errors);
@@ -68,7 +75,9 @@ fn expr_inner(e: &Expr, errors: &mut Vec<ParseError>) {
     match &e.kind {
         ExprKind::Binary(op, lhs, rhs) => {
             if let ExprKind::Binary(inner, _, _) = &lhs.kind {
-                if (op.is_ordering() && inner.is_ordering()) || (op.is_equality() && inner.is_equality()) {
+                if (op.is_ordering() && inner.is_ordering())
+                    || (op.is_equality() && inner.is_equality())
+                {
                     errors.push(ParseError {
                         code: "E0104",
                         message: "comparison operators cannot be chained; use `and`".into(),
@@ -81,7 +90,10 @@ fn expr_inner(e: &Expr, errors: &mut Vec<ParseError>) {
             expr(lhs, errors);
             expr(rhs, errors);
         }
-        ExprKind::Paren(x) | ExprKind::Unary(_, x) | ExprKind::Cast(x, _) | ExprKind::Field(x, _) => expr(x, errors),
+        ExprKind::Paren(x)
+        | ExprKind::Unary(_, x)
+        | ExprKind::Cast(x, _)
+        | ExprKind::Field(x, _) => expr(x, errors),
         ExprKind::Call(callee, args) => {
             expr(callee, errors);
             for a in args {

@@ -51,7 +51,10 @@ where
 
 /// Wraps an expression parser so that a stray `= value` after it is reported as
 /// "assignment is not an expression" instead of a generic syntax error.
-fn no_assign<'t, 's: 't, I, P>(source: SourceId, expr: P) -> impl Parser<'t, I, Expr, Error<'t, 's>> + Clone
+fn no_assign<'t, 's: 't, I, P>(
+    source: SourceId,
+    expr: P,
+) -> impl Parser<'t, I, Expr, Error<'t, 's>> + Clone
 where
     I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
     P: Parser<'t, I, Expr, Error<'t, 's>> + Clone,
@@ -75,7 +78,9 @@ where
 }
 
 /// An expression.
-pub(crate) fn expr<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Expr, Error<'t, 's>> + Clone
+pub(crate) fn expr<'t, 's: 't, I>(
+    source: SourceId,
+) -> impl Parser<'t, I, Expr, Error<'t, 's>> + Clone
 where
     I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
 {
@@ -127,7 +132,10 @@ where
             .recover_with(via_parser(nested_delimiters(
                 Token::LParen,
                 Token::RParen,
-                [(Token::LBracket, Token::RBracket), (Token::LBrace, Token::RBrace)],
+                [
+                    (Token::LBracket, Token::RBracket),
+                    (Token::LBrace, Token::RBrace),
+                ],
                 move |s| mk(ExprKind::Error, s),
             )))
             .labelled("expression")
@@ -139,7 +147,9 @@ where
         }
         let postfix_op = args
             .map(Postfix::Call)
-            .or(just(Token::Dot).ignore_then(ident(source)).map(Postfix::Field))
+            .or(just(Token::Dot)
+                .ignore_then(ident(source))
+                .map(Postfix::Field))
             .or(expr
                 .clone()
                 .delimited_by(just(Token::LBracket), just(Token::RBracket))
@@ -153,52 +163,63 @@ where
             mk(kind, e.span())
         });
         let bin = move |op: BinOp| {
-            move |l: Expr, _, r: Expr, e: &mut chumsky::input::MapExtra<'t, '_, I, Error<'t, 's>>| {
+            move |l: Expr,
+                  _,
+                  r: Expr,
+                  e: &mut chumsky::input::MapExtra<'t, '_, I, Error<'t, 's>>| {
                 mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), e.span())
             }
         };
-        chain.pratt((
-            postfix(11, just(Token::As).ignore_then(type_expr(source)), move |lhs: Expr, ty, e| {
-                mk(ExprKind::Cast(Box::new(lhs), ty), e.span())
-            }),
-            prefix(12, just(Token::Minus), move |_, rhs: Expr, e| {
-                mk(ExprKind::Unary(UnOp::Neg, Box::new(rhs)), e.span())
-            }),
-            prefix(12, just(Token::Bang), move |_, rhs: Expr, e| {
-                mk(ExprKind::Unary(UnOp::Not, Box::new(rhs)), e.span())
-            }),
-            infix(left(10), just(Token::Star), bin(BinOp::Mul)),
-            infix(left(10), just(Token::Slash), bin(BinOp::Div)),
-            infix(left(10), just(Token::Percent), bin(BinOp::Rem)),
-            infix(left(9), just(Token::Plus), bin(BinOp::Add)),
-            infix(left(9), just(Token::Minus), bin(BinOp::Sub)),
-            infix(left(8), just(Token::Shl), bin(BinOp::Shl)),
-            infix(left(8), just(Token::Shr), bin(BinOp::Shr)),
-            infix(left(7), just(Token::Amp), bin(BinOp::BitAnd)),
-            infix(left(6), just(Token::Caret), bin(BinOp::BitXor)),
-            infix(left(5), just(Token::Pipe), bin(BinOp::BitOr)),
-            infix(left(4), just(Token::Lt), bin(BinOp::Lt)),
-            infix(left(4), just(Token::Le), bin(BinOp::Le)),
-            infix(left(4), just(Token::Gt), bin(BinOp::Gt)),
-            infix(left(4), just(Token::Ge), bin(BinOp::Ge)),
-            infix(left(3), just(Token::EqEq), bin(BinOp::Eq)),
-            infix(left(3), just(Token::NotEq), bin(BinOp::Ne)),
-            infix(left(2), just(Token::AndAnd), bin(BinOp::And)),
-            infix(left(1), just(Token::OrOr), bin(BinOp::Or)),
-        ))
-        .labelled("expression")
+        chain
+            .pratt((
+                postfix(
+                    11,
+                    just(Token::As).ignore_then(type_expr(source)),
+                    move |lhs: Expr, ty, e| mk(ExprKind::Cast(Box::new(lhs), ty), e.span()),
+                ),
+                prefix(12, just(Token::Minus), move |_, rhs: Expr, e| {
+                    mk(ExprKind::Unary(UnOp::Neg, Box::new(rhs)), e.span())
+                }),
+                prefix(12, just(Token::Bang), move |_, rhs: Expr, e| {
+                    mk(ExprKind::Unary(UnOp::Not, Box::new(rhs)), e.span())
+                }),
+                infix(left(10), just(Token::Star), bin(BinOp::Mul)),
+                infix(left(10), just(Token::Slash), bin(BinOp::Div)),
+                infix(left(10), just(Token::Percent), bin(BinOp::Rem)),
+                infix(left(9), just(Token::Plus), bin(BinOp::Add)),
+                infix(left(9), just(Token::Minus), bin(BinOp::Sub)),
+                infix(left(8), just(Token::Shl), bin(BinOp::Shl)),
+                infix(left(8), just(Token::Shr), bin(BinOp::Shr)),
+                infix(left(7), just(Token::Amp), bin(BinOp::BitAnd)),
+                infix(left(6), just(Token::Caret), bin(BinOp::BitXor)),
+                infix(left(5), just(Token::Pipe), bin(BinOp::BitOr)),
+                infix(left(4), just(Token::Lt), bin(BinOp::Lt)),
+                infix(left(4), just(Token::Le), bin(BinOp::Le)),
+                infix(left(4), just(Token::Gt), bin(BinOp::Gt)),
+                infix(left(4), just(Token::Ge), bin(BinOp::Ge)),
+                infix(left(3), just(Token::EqEq), bin(BinOp::Eq)),
+                infix(left(3), just(Token::NotEq), bin(BinOp::Ne)),
+                infix(left(2), just(Token::AndAnd), bin(BinOp::And)),
+                infix(left(1), just(Token::OrOr), bin(BinOp::Or)),
+            ))
+            .labelled("expression")
     })
 }
 
 /// Skips a balanced block after an error, producing an error block.
-fn block_recovery<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Block, Error<'t, 's>> + Clone
+fn block_recovery<'t, 's: 't, I>(
+    source: SourceId,
+) -> impl Parser<'t, I, Block, Error<'t, 's>> + Clone
 where
     I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
 {
     nested_delimiters(
         Token::LBrace,
         Token::RBrace,
-        [(Token::LParen, Token::RParen), (Token::LBracket, Token::RBracket)],
+        [
+            (Token::LParen, Token::RParen),
+            (Token::LBracket, Token::RBracket),
+        ],
         move |s| Block {
             stmts: vec![Stmt {
                 kind: StmtKind::Error,
@@ -210,7 +231,9 @@ where
 }
 
 /// A statement; `block` parses `{ ... }` (passed in to share one recursive definition).
-pub(crate) fn stmt<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Stmt, Error<'t, 's>> + Clone
+pub(crate) fn stmt<'t, 's: 't, I>(
+    source: SourceId,
+) -> impl Parser<'t, I, Stmt, Error<'t, 's>> + Clone
 where
     I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
 {
@@ -252,7 +275,10 @@ where
             .map(|(((c, b), rest), otherwise)| {
                 let mut branches = vec![(c, b)];
                 branches.extend(rest);
-                StmtKind::If { branches, otherwise }
+                StmtKind::If {
+                    branches,
+                    otherwise,
+                }
             });
         let while_ = just(Token::While)
             .ignore_then(cond.clone())
@@ -319,7 +345,9 @@ where
 
 /// A whole source file: declarations, with top-level statements kept for the checker to
 /// report (or for the REPL to run).
-pub(crate) fn module<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Module, Error<'t, 's>> + Clone
+pub(crate) fn module<'t, 's: 't, I>(
+    source: SourceId,
+) -> impl Parser<'t, I, Module, Error<'t, 's>> + Clone
 where
     I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
 {
@@ -380,19 +408,25 @@ where
                     value,
                     span: span(source, e.span()),
                 })
-                .or(just(Token::Global)
-                    .ignore_then(binding)
-                    .map_with(move |((name, ty), value), e| Item::Global {
+                .or(just(Token::Global).ignore_then(binding).map_with(
+                    move |((name, ty), value), e| Item::Global {
                         name,
                         ty,
                         value,
                         span: span(source, e.span()),
-                    })),
+                    },
+                )),
         )
         .labelled("declaration");
+    // A broken declaration is skipped up to its `;`, so the next one is still checked.
+    let broken_declaration = just(Token::Declare)
+        .then(any().and_is(just(Token::Semi).not()).repeated())
+        .then(just(Token::Semi))
+        .to(Item::Error);
     let item = function
         .or(declare)
         .or(stmt.map(Item::Stmt))
+        .recover_with(via_parser(broken_declaration))
         .recover_with(skip_then_retry_until(
             any().ignored(),
             one_of([Token::Fn, Token::Declare]).rewind().ignored(),

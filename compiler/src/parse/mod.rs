@@ -51,7 +51,10 @@ fn check_depth(tokens: &[(Token<'_>, Span)], limits: &Limits) -> Option<ParseErr
                 if depth > limits.nesting {
                     return Some(ParseError {
                         code: "E0102",
-                        message: format!("nesting is too deep (the limit is {} levels)", limits.nesting),
+                        message: format!(
+                            "nesting is too deep (the limit is {} levels)",
+                            limits.nesting
+                        ),
                         span: *span,
                         label: "this bracket goes past the limit".into(),
                         help: Some("split the expression into smaller parts with `let`".into()),
@@ -63,7 +66,12 @@ fn check_depth(tokens: &[(Token<'_>, Span)], limits: &Limits) -> Option<ParseErr
         }
         match token {
             Token::Semi | Token::LBrace | Token::RBrace => operators = 0,
-            Token::Ident(_) | Token::Int(_) | Token::Float(_) | Token::Str(_) | Token::True | Token::False => {}
+            Token::Ident(_)
+            | Token::Int(_)
+            | Token::Float(_)
+            | Token::Str(_)
+            | Token::True
+            | Token::False => {}
             _ => {
                 operators += 1;
                 if operators > MAX_OPERATORS_PER_STATEMENT {
@@ -101,7 +109,9 @@ fn convert(error: &Rich<'_, Token<'_>, SimpleSpan>, source: SourceId, eoi: usize
     let s = error.span();
     let span = Span::new(source, s.start.min(eoi), s.end.min(eoi));
     if let RichReason::Custom(message) = error.reason() {
-        let (code, message) = message.split_once('|').unwrap_or(("E0100", message.as_str()));
+        let (code, message) = message
+            .split_once('|')
+            .unwrap_or(("E0100", message.as_str()));
         let (code, label, help) = match code {
             "E0105" => (
                 "E0105",
@@ -134,35 +144,54 @@ fn convert(error: &Rich<'_, Token<'_>, SimpleSpan>, source: SourceId, eoi: usize
             format!("{} or {last}", expected.join(", "))
         }
     };
-    let found = error.found().map_or("end of input".to_string(), |t| t.describe());
+    let found = error
+        .found()
+        .map_or("end of input".to_string(), |t| t.describe());
     let reserved = matches!(error.found(), Some(Token::Reserved(_)));
     ParseError {
         code: if reserved { "E0103" } else { "E0100" },
         message: format!("expected {expected}, found {found}"),
         span,
         label: format!("unexpected {found}"),
-        help: reserved.then(|| "this word is reserved for a future version of PBS; pick another name".to_string()),
+        help: reserved.then(|| {
+            "this word is reserved for a future version of PBS; pick another name".to_string()
+        }),
     }
 }
 
 /// Whether an error is an "unexpected end of input" (the REPL continues reading then).
 pub fn is_unexpected_end(error: &ParseError, source_len: usize) -> bool {
-    error.code == "E0100" && error.message.ends_with("found end of input") && error.span.start as usize >= source_len
+    error.code == "E0100"
+        && error.message.ends_with("found end of input")
+        && error.span.start as usize >= source_len
 }
 
 /// Parses tokens into a module; always returns a module (possibly partial) and every error.
-pub fn parse(tokens: &[(Token<'_>, Span)], source: SourceId, source_len: usize, limits: &Limits) -> (Module, Vec<ParseError>) {
+pub fn parse(
+    tokens: &[(Token<'_>, Span)],
+    source: SourceId,
+    source_len: usize,
+    limits: &Limits,
+) -> (Module, Vec<ParseError>) {
     if let Some(error) = check_depth(tokens, limits) {
         return (Module::default(), vec![error]);
     }
     let converted: Vec<(Token<'_>, SimpleSpan)> = tokens
         .iter()
-        .map(|(t, s)| (t.clone(), SimpleSpan::from(s.start as usize..s.end as usize)))
+        .map(|(t, s)| {
+            (
+                t.clone(),
+                SimpleSpan::from(s.start as usize..s.end as usize),
+            )
+        })
         .collect();
     let eoi = SimpleSpan::from(source_len..source_len);
     let input = converted.as_slice().map(eoi, |(t, s)| (t, s));
     let (module, errors) = grammar::module(source).parse(input).into_output_errors();
-    let mut errors: Vec<ParseError> = errors.iter().map(|e| convert(e, source, source_len)).collect();
+    let mut errors: Vec<ParseError> = errors
+        .iter()
+        .map(|e| convert(e, source, source_len))
+        .collect();
     let module = module.unwrap_or_default();
     errors.extend(chains::chained_comparisons(&module));
     errors.sort_by_key(|e| e.span.start);

@@ -32,7 +32,8 @@ pub(super) fn bool(v: Value) -> Result<bool, TrapKind> {
 /// Reads a string operand.
 #[inline(always)]
 pub(super) fn str(heap: &Heap, v: Value) -> Result<&str, TrapKind> {
-    heap.str(v).ok_or(TrapKind::InvalidProgram("expected a string"))
+    heap.str(v)
+        .ok_or(TrapKind::InvalidProgram("expected a string"))
 }
 
 /// Integer division truncating toward zero.

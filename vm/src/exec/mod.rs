@@ -150,60 +150,230 @@ impl Vm {
                     sp -= 1;
                     globals.values[slot] = stack[sp];
                 }
-                Instr::AddInt() => binary!(stack, sp, int, |a: i64, b| a.checked_add(b).ok_or(TrapKind::IntegerOverflow), Value::Int),
-                Instr::SubInt() => binary!(stack, sp, int, |a: i64, b| a.checked_sub(b).ok_or(TrapKind::IntegerOverflow), Value::Int),
-                Instr::MulInt() => binary!(stack, sp, int, |a: i64, b| a.checked_mul(b).ok_or(TrapKind::IntegerOverflow), Value::Int),
+                Instr::AddInt() => binary!(
+                    stack,
+                    sp,
+                    int,
+                    |a: i64, b| a.checked_add(b).ok_or(TrapKind::IntegerOverflow),
+                    Value::Int
+                ),
+                Instr::SubInt() => binary!(
+                    stack,
+                    sp,
+                    int,
+                    |a: i64, b| a.checked_sub(b).ok_or(TrapKind::IntegerOverflow),
+                    Value::Int
+                ),
+                Instr::MulInt() => binary!(
+                    stack,
+                    sp,
+                    int,
+                    |a: i64, b| a.checked_mul(b).ok_or(TrapKind::IntegerOverflow),
+                    Value::Int
+                ),
                 Instr::DivInt() => binary!(stack, sp, int, div, Value::Int),
                 Instr::RemInt() => binary!(stack, sp, int, rem, Value::Int),
                 Instr::NegInt() => {
                     let a = attempt!(int(stack[sp - 1]));
-                    stack[sp - 1] = Value::Int(attempt!(a.checked_neg().ok_or(TrapKind::IntegerOverflow)));
+                    stack[sp - 1] =
+                        Value::Int(attempt!(a.checked_neg().ok_or(TrapKind::IntegerOverflow)));
                 }
-                Instr::AddFloat() => binary!(stack, sp, float, |a: f64, b: f64| Ok::<_, TrapKind>(a + b), Value::Float),
-                Instr::SubFloat() => binary!(stack, sp, float, |a: f64, b: f64| Ok::<_, TrapKind>(a - b), Value::Float),
-                Instr::MulFloat() => binary!(stack, sp, float, |a: f64, b: f64| Ok::<_, TrapKind>(a * b), Value::Float),
-                Instr::DivFloat() => binary!(stack, sp, float, |a: f64, b: f64| Ok::<_, TrapKind>(a / b), Value::Float),
-                Instr::RemFloat() => binary!(stack, sp, float, |a: f64, b: f64| Ok::<_, TrapKind>(a % b), Value::Float),
+                Instr::AddFloat() => binary!(
+                    stack,
+                    sp,
+                    float,
+                    |a: f64, b: f64| Ok::<_, TrapKind>(a + b),
+                    Value::Float
+                ),
+                Instr::SubFloat() => binary!(
+                    stack,
+                    sp,
+                    float,
+                    |a: f64, b: f64| Ok::<_, TrapKind>(a - b),
+                    Value::Float
+                ),
+                Instr::MulFloat() => binary!(
+                    stack,
+                    sp,
+                    float,
+                    |a: f64, b: f64| Ok::<_, TrapKind>(a * b),
+                    Value::Float
+                ),
+                Instr::DivFloat() => binary!(
+                    stack,
+                    sp,
+                    float,
+                    |a: f64, b: f64| Ok::<_, TrapKind>(a / b),
+                    Value::Float
+                ),
+                Instr::RemFloat() => binary!(
+                    stack,
+                    sp,
+                    float,
+                    |a: f64, b: f64| Ok::<_, TrapKind>(a % b),
+                    Value::Float
+                ),
                 Instr::NegFloat() => {
                     let a = attempt!(float(stack[sp - 1]));
                     stack[sp - 1] = Value::Float(-a);
                 }
-                Instr::BitAnd() => binary!(stack, sp, int, |a: i64, b: i64| Ok::<_, TrapKind>(a & b), Value::Int),
-                Instr::BitOr() => binary!(stack, sp, int, |a: i64, b: i64| Ok::<_, TrapKind>(a | b), Value::Int),
-                Instr::BitXor() => binary!(stack, sp, int, |a: i64, b: i64| Ok::<_, TrapKind>(a ^ b), Value::Int),
-                Instr::Shl() => binary!(stack, sp, int, |a: i64, b| shift(b).map(|s| a << s), Value::Int),
-                Instr::Shr() => binary!(stack, sp, int, |a: i64, b| shift(b).map(|s| a >> s), Value::Int),
+                Instr::BitAnd() => binary!(
+                    stack,
+                    sp,
+                    int,
+                    |a: i64, b: i64| Ok::<_, TrapKind>(a & b),
+                    Value::Int
+                ),
+                Instr::BitOr() => binary!(
+                    stack,
+                    sp,
+                    int,
+                    |a: i64, b: i64| Ok::<_, TrapKind>(a | b),
+                    Value::Int
+                ),
+                Instr::BitXor() => binary!(
+                    stack,
+                    sp,
+                    int,
+                    |a: i64, b: i64| Ok::<_, TrapKind>(a ^ b),
+                    Value::Int
+                ),
+                Instr::Shl() => binary!(
+                    stack,
+                    sp,
+                    int,
+                    |a: i64, b| shift(b).map(|s| a << s),
+                    Value::Int
+                ),
+                Instr::Shr() => binary!(
+                    stack,
+                    sp,
+                    int,
+                    |a: i64, b| shift(b).map(|s| a >> s),
+                    Value::Int
+                ),
                 Instr::Not() => {
                     let a = attempt!(bool(stack[sp - 1]));
                     stack[sp - 1] = Value::Bool(!a);
                 }
-                Instr::EqInt() => binary!(stack, sp, int, |a, b| Ok::<_, TrapKind>(a == b), Value::Bool),
-                Instr::NeInt() => binary!(stack, sp, int, |a, b| Ok::<_, TrapKind>(a != b), Value::Bool),
-                Instr::LtInt() => binary!(stack, sp, int, |a, b| Ok::<_, TrapKind>(a < b), Value::Bool),
-                Instr::LeInt() => binary!(stack, sp, int, |a, b| Ok::<_, TrapKind>(a <= b), Value::Bool),
-                Instr::GtInt() => binary!(stack, sp, int, |a, b| Ok::<_, TrapKind>(a > b), Value::Bool),
-                Instr::GeInt() => binary!(stack, sp, int, |a, b| Ok::<_, TrapKind>(a >= b), Value::Bool),
-                Instr::EqFloat() => binary!(stack, sp, float, |a, b| Ok::<_, TrapKind>(a == b), Value::Bool),
-                Instr::NeFloat() => binary!(stack, sp, float, |a, b| Ok::<_, TrapKind>(a != b), Value::Bool),
-                Instr::LtFloat() => binary!(stack, sp, float, |a, b| Ok::<_, TrapKind>(a < b), Value::Bool),
-                Instr::LeFloat() => binary!(stack, sp, float, |a, b| Ok::<_, TrapKind>(a <= b), Value::Bool),
-                Instr::GtFloat() => binary!(stack, sp, float, |a, b| Ok::<_, TrapKind>(a > b), Value::Bool),
-                Instr::GeFloat() => binary!(stack, sp, float, |a, b| Ok::<_, TrapKind>(a >= b), Value::Bool),
-                Instr::EqBool() => binary!(stack, sp, bool, |a, b| Ok::<_, TrapKind>(a == b), Value::Bool),
-                Instr::NeBool() => binary!(stack, sp, bool, |a, b| Ok::<_, TrapKind>(a != b), Value::Bool),
-                Instr::EqStr() => compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_eq()),
-                Instr::NeStr() => compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_ne()),
-                Instr::LtStr() => compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_lt()),
-                Instr::LeStr() => compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_le()),
-                Instr::GtStr() => compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_gt()),
-                Instr::GeStr() => compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_ge()),
+                Instr::EqInt() => binary!(
+                    stack,
+                    sp,
+                    int,
+                    |a, b| Ok::<_, TrapKind>(a == b),
+                    Value::Bool
+                ),
+                Instr::NeInt() => binary!(
+                    stack,
+                    sp,
+                    int,
+                    |a, b| Ok::<_, TrapKind>(a != b),
+                    Value::Bool
+                ),
+                Instr::LtInt() => {
+                    binary!(stack, sp, int, |a, b| Ok::<_, TrapKind>(a < b), Value::Bool)
+                }
+                Instr::LeInt() => binary!(
+                    stack,
+                    sp,
+                    int,
+                    |a, b| Ok::<_, TrapKind>(a <= b),
+                    Value::Bool
+                ),
+                Instr::GtInt() => {
+                    binary!(stack, sp, int, |a, b| Ok::<_, TrapKind>(a > b), Value::Bool)
+                }
+                Instr::GeInt() => binary!(
+                    stack,
+                    sp,
+                    int,
+                    |a, b| Ok::<_, TrapKind>(a >= b),
+                    Value::Bool
+                ),
+                Instr::EqFloat() => binary!(
+                    stack,
+                    sp,
+                    float,
+                    |a, b| Ok::<_, TrapKind>(a == b),
+                    Value::Bool
+                ),
+                Instr::NeFloat() => binary!(
+                    stack,
+                    sp,
+                    float,
+                    |a, b| Ok::<_, TrapKind>(a != b),
+                    Value::Bool
+                ),
+                Instr::LtFloat() => binary!(
+                    stack,
+                    sp,
+                    float,
+                    |a, b| Ok::<_, TrapKind>(a < b),
+                    Value::Bool
+                ),
+                Instr::LeFloat() => binary!(
+                    stack,
+                    sp,
+                    float,
+                    |a, b| Ok::<_, TrapKind>(a <= b),
+                    Value::Bool
+                ),
+                Instr::GtFloat() => binary!(
+                    stack,
+                    sp,
+                    float,
+                    |a, b| Ok::<_, TrapKind>(a > b),
+                    Value::Bool
+                ),
+                Instr::GeFloat() => binary!(
+                    stack,
+                    sp,
+                    float,
+                    |a, b| Ok::<_, TrapKind>(a >= b),
+                    Value::Bool
+                ),
+                Instr::EqBool() => binary!(
+                    stack,
+                    sp,
+                    bool,
+                    |a, b| Ok::<_, TrapKind>(a == b),
+                    Value::Bool
+                ),
+                Instr::NeBool() => binary!(
+                    stack,
+                    sp,
+                    bool,
+                    |a, b| Ok::<_, TrapKind>(a != b),
+                    Value::Bool
+                ),
+                Instr::EqStr() => {
+                    compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_eq())
+                }
+                Instr::NeStr() => {
+                    compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_ne())
+                }
+                Instr::LtStr() => {
+                    compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_lt())
+                }
+                Instr::LeStr() => {
+                    compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_le())
+                }
+                Instr::GtStr() => {
+                    compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_gt())
+                }
+                Instr::GeStr() => {
+                    compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_ge())
+                }
                 Instr::Concat() => {
                     let joined = {
                         let a = attempt!(str(heap, stack[sp - 2]));
                         let b = attempt!(str(heap, stack[sp - 1]));
                         let len = a.len() + b.len();
                         if len > heap.max_string() {
-                            break Err(TrapKind::StringTooLong { len, limit: heap.max_string() });
+                            break Err(TrapKind::StringTooLong {
+                                len,
+                                limit: heap.max_string(),
+                            });
                         }
                         let mut s = String::with_capacity(len);
                         s.push_str(a);
@@ -216,7 +386,12 @@ impl Vm {
                     sp -= 1;
                     stack[sp - 1] = Value::Obj(r);
                     if heap.wants_collection() {
-                        heap.collect(stack[..sp].iter().chain(&globals.values).chain(constants.iter()));
+                        heap.collect(
+                            stack[..sp]
+                                .iter()
+                                .chain(&globals.values)
+                                .chain(constants.iter()),
+                        );
                     }
                 }
                 Instr::IntToFloat() => {
@@ -287,7 +462,12 @@ impl Vm {
                     stack[sp] = value;
                     sp += 1;
                     if heap.wants_collection() {
-                        heap.collect(stack[..sp].iter().chain(&globals.values).chain(constants.iter()));
+                        heap.collect(
+                            stack[..sp]
+                                .iter()
+                                .chain(&globals.values)
+                                .chain(constants.iter()),
+                        );
                     }
                 }
                 Instr::Return() => {
