@@ -28,7 +28,15 @@ fn program(name: &str) -> prometeu::bytecode::VerifiedProgram {
 fn run_programs(c: &mut Criterion) {
     let mut group = c.benchmark_group("run");
     group.sample_size(10);
-    for name in ["fib30", "fib", "loop", "globals", "calls", "floats", "mandelbrot"] {
+    for name in [
+        "fib30",
+        "fib",
+        "loop",
+        "globals",
+        "calls",
+        "floats",
+        "mandelbrot",
+    ] {
         let verified = program(name);
         group.bench_function(name, |b| {
             b.iter(|| {

@@ -1,0 +1,131 @@
+//! The program file and the loader: round trips, corrupted files, and the promise that
+//! constant strings are materialized once, at load.
+
+use prometeu::bytecode::{decode, encode, Program};
+use prometeu::compiler::CompileOptions;
+use prometeu::vm::{Limits, Output};
+use proptest::prelude::*;
+
+fn compile(path: &str) -> Program {
+    let text = std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR")))
+        .expect("source exists");
+    let unit = prometeu::compile_source(path, &text, &CompileOptions::default());
+    unit.compiled.program.expect("compiles")
+}
+
+struct Discard;
+
+impl Output for Discard {
+    fn write_str(&mut self, _: &str) {}
+}
+
+/// Loads bytes; when they load, runs them under a small cycle budget. Must never panic.
+fn load_and_run(bytes: &[u8]) {
+    if let Ok(verified) = prometeu::load(bytes) {
+        if let Ok(mut vm) = prometeu::new_vm(verified, Limits::default(), Box::new(Discard)) {
+            let _ = vm.run_script(Some(20_000));
+            assert!(vm.stats().cycles <= 20_000 + 64, "ran past its cycle limit");
+        }
+    }
+}
+
+#[test]
+fn examples_round_trip_through_the_file_format() {
+    for example in [
+        "hello",
+        "fib",
+        "fizzbuzz",
+        "collatz",
+        "primes",
+        "mandelbrot",
+    ] {
+        let program = compile(&format!("examples/{example}.pbs"));
+        let bytes = encode(&program);
+        assert_eq!(decode(&bytes).expect("decodes"), program, "{example}");
+        assert_eq!(encode(&decode(&bytes).unwrap()), bytes, "{example}");
+    }
+}
+
+#[test]
+fn every_truncation_of_a_program_is_rejected_cleanly() {
+    let bytes = encode(&compile("examples/fizzbuzz.pbs"));
+    for len in 0..bytes.len() {
+        let error = prometeu::load(&bytes[..len]).expect_err("a truncated file never loads");
+        assert!(
+            error.offset <= len,
+            "offset {} beyond the input of {len} bytes",
+            error.offset
+        );
+    }
+}
+
+#[test]
+fn every_single_bit_flip_loads_or_is_rejected_without_panicking() {
+    let bytes = encode(&compile("examples/hello.pbs"));
+    for bit in 0..bytes.len() * 8 {
+        let mut flipped = bytes.clone();
+        flipped[bit / 8] ^= 1 << (bit % 8);
+        load_and_run(&flipped);
+    }
+}
+
+#[test]
+fn constant_strings_are_materialized_once_at_load() {
+    let src = r#"
+        declare global name: string = "player one";
+        fn main() {
+            let n = 0;
+            for i from 0 until 1000000 {
+                let a = "a constant string";
+                let b = name;
+                if a == b { n += 1; }
+            }
+            print(n);
+        }
+    "#;
+    let unit = prometeu::compile_source("strings.pbs", src, &CompileOptions::default());
+    let program = prometeu::verify(unit.compiled.program.unwrap()).unwrap();
+    let strings = program.program().strings.len();
+    let mut vm = prometeu::new_vm(program, Limits::default(), Box::new(Discard)).unwrap();
+    let at_load = vm.stats().heap;
+    vm.run_script(None).unwrap();
+    let after = vm.stats().heap;
+    assert!(at_load.constant_strings > 0 && at_load.constant_strings as usize <= strings);
+    assert_eq!(
+        after.constant_strings, at_load.constant_strings,
+        "no constant string was materialized again"
+    );
+    assert_eq!(
+        after.allocations, at_load.allocations,
+        "reading constants, globals and locals allocates nothing"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn spliced_and_mutated_files_never_panic(
+        cut in 0usize..4096,
+        insert in proptest::collection::vec(any::<u8>(), 0..16),
+        flips in proptest::collection::vec((0usize..4096, any::<u8>()), 0..8),
+    ) {
+        let mut bytes = encode(&compile("examples/collatz.pbs"));
+        let cut = cut % (bytes.len() + 1);
+        bytes.splice(cut..cut, insert);
+        for (at, mask) in flips {
+            let len = bytes.len();
+            bytes[at % len] ^= mask;
+        }
+        load_and_run(&bytes);
+    }
+
+    #[test]
+    fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        load_and_run(&bytes);
+        let mut with_header = prometeu::bytecode::MAGIC.to_vec();
+        with_header.extend_from_slice(&[1, 0, 0, 0]);
+        with_header.extend_from_slice(&bytes);
+        load_and_run(&with_header);
+    }
+}
