@@ -24,7 +24,7 @@ fn load_and_run(bytes: &[u8]) {
     if let Ok(verified) = prometeu::load(bytes) {
         if let Ok(mut vm) = prometeu::new_vm(verified, Limits::default(), Box::new(Discard)) {
             let _ = vm.run_script(Some(20_000));
-            assert!(vm.stats().cycles <= 20_000 + 64, "ran past its cycle limit");
+            assert!(vm.stats().cycles <= 21_000, "ran past its cycle limit");
         }
     }
 }

@@ -42,7 +42,10 @@ fn operands(instr: &Instr) -> String {
 
 /// The source line (1-based number and text) containing byte `offset`.
 fn source_line(text: &str, offset: u32) -> Option<(usize, &str)> {
-    let offset = (offset as usize).min(text.len());
+    let mut offset = (offset as usize).min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
     let line = text.get(..start)?.matches('\n').count() + 1;

@@ -262,6 +262,7 @@ fn string_literal(
                         }
                     }
                     '\n' => break,
+                    '\r' if src[j + 1..].starts_with('\n') => break,
                     other => {
                         chars.next();
                         errors.push(LexError {

@@ -5,17 +5,19 @@ use prometeu_bytecode::BuiltinConstant;
 use prometeu_bytecode::HostType::{Float, Int};
 use prometeu_vm::{HostCtx, Hosts, TrapKind, Value};
 
-fn i(v: Value) -> i64 {
+/// Reads an int argument; anything else means a hand-made program lied about types.
+fn i(v: Value) -> Result<i64, TrapKind> {
     match v {
-        Value::Int(i) => i,
-        _ => 0,
+        Value::Int(i) => Ok(i),
+        _ => Err(TrapKind::InvalidProgram("expected an int argument")),
     }
 }
 
-fn f(v: Value) -> f64 {
+/// Reads a float argument.
+fn f(v: Value) -> Result<f64, TrapKind> {
     match v {
-        Value::Float(f) => f,
-        _ => 0.0,
+        Value::Float(f) => Ok(f),
+        _ => Err(TrapKind::InvalidProgram("expected a float argument")),
     }
 }
 
@@ -24,7 +26,7 @@ macro_rules! float_fn {
     ($name:ident, |$($a:ident),*| $body:expr) => {
         fn $name(_: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
             let mut it = args.iter().copied().map(f);
-            $( let $a = it.next().unwrap_or(0.0); )*
+            $( let $a = it.next().unwrap_or(Ok(0.0))?; )*
             Ok(Value::Float($body))
         }
     };
@@ -35,7 +37,7 @@ macro_rules! int_fn {
     ($name:ident, |$($a:ident),*| $body:expr) => {
         fn $name(_: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
             let mut it = args.iter().copied().map(i);
-            $( let $a = it.next().unwrap_or(0); )*
+            $( let $a = it.next().unwrap_or(Ok(0))?; )*
             $body.map(Value::Int)
         }
     };

@@ -49,6 +49,9 @@ pub enum TrapKind {
     InvalidProgram(&'static str),
 }
 
+/// How many innermost and outermost frames a long stack trace shows.
+const TRACE_EDGE: usize = 8;
+
 /// One frame of a trap's stack trace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TraceFrame {
@@ -124,6 +127,13 @@ impl Trap {
             span,
             message: "the program stopped here".into(),
         });
+        if notes.len() > 2 * TRACE_EDGE {
+            let hidden = notes.len() - 2 * TRACE_EDGE;
+            notes.splice(
+                TRACE_EDGE..notes.len() - TRACE_EDGE,
+                [format!("... {hidden} more frames ...")],
+            );
+        }
         if !notes.is_empty() {
             diagnostic
                 .notes

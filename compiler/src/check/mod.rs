@@ -164,6 +164,17 @@ pub fn check(module: &Module, builtins: &Builtins) -> (Checked, Vec<CheckError>)
     for item in &module.items {
         match item {
             Item::Fn(f) => {
+                for attr in &f.attrs {
+                    c.report(
+                        CheckError::new(
+                            "E0506",
+                            format!("the attribute `[{}]` is not supported", attr.name),
+                            attr.span,
+                            "unsupported attribute",
+                        )
+                        .with_help("cartridges with `[Init]`/`[Frame]` are not available yet; write a script with `fn main()`"),
+                    );
+                }
                 let params = f
                     .params
                     .iter()

@@ -334,6 +334,20 @@ where
                 kind,
                 span: span(source, e.span()),
             })
+            .labelled("statement")
+            // A broken simple statement is skipped up to its `;`, so later statements of the
+            // same block are still checked.
+            .recover_with(via_parser(
+                any()
+                    .and_is(one_of([Token::Semi, Token::LBrace, Token::RBrace]).not())
+                    .repeated()
+                    .at_least(1)
+                    .then(just(Token::Semi))
+                    .map_with(move |_, e| Stmt {
+                        kind: StmtKind::Error,
+                        span: span(source, e.span()),
+                    }),
+            ))
             .recover_with(skip_then_retry_until(
                 block_recovery(source).ignored().or(any().ignored()),
                 one_of([Token::Semi, Token::RBrace]).ignored(),
@@ -423,9 +437,14 @@ where
         .then(any().and_is(just(Token::Semi).not()).repeated())
         .then(just(Token::Semi))
         .to(Item::Error);
+    let top_level_stmt = any()
+        .and_is(one_of([Token::Fn, Token::Declare, Token::LBracket]).not())
+        .rewind()
+        .ignore_then(stmt)
+        .map(Item::Stmt);
     let item = function
         .or(declare)
-        .or(stmt.map(Item::Stmt))
+        .or(top_level_stmt)
         .recover_with(via_parser(broken_declaration))
         .recover_with(skip_then_retry_until(
             any().ignored(),

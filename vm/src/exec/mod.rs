@@ -60,7 +60,7 @@ impl Vm {
     pub(crate) fn execute(&mut self, budget: u64) -> (Result<Exit, TrapKind>, u64) {
         let program = Rc::clone(&self.program);
         let functions = program.functions();
-        let strings = &program.program().global_sites;
+        let site_names = &program.program().global_sites;
         let Some(&frame) = self.frames.last() else {
             return (Err(TrapKind::InvalidProgram("no frame")), 0);
         };
@@ -83,6 +83,9 @@ impl Vm {
         let mut base = frame.base;
         let mut sp = *saved_sp;
         let mut remaining = budget;
+        // Cycles charged beyond the budget by work proportional to its input (a long
+        // concatenation, a host call): counted, and the run stops at the next instruction.
+        let mut overdraft = 0u64;
         let result: Result<Exit, TrapKind> = loop {
             let Some(&instr) = code.get(pc) else {
                 break Err(TrapKind::InvalidProgram("pc out of range"));
@@ -141,12 +144,12 @@ impl Vm {
                     sp += 1;
                 }
                 Instr::GetGlobal(site) => {
-                    let slot = attempt!(resolve(sites, globals, &program, strings, site));
+                    let slot = attempt!(resolve(sites, globals, &program, site_names, site));
                     stack[sp] = globals.values[slot];
                     sp += 1;
                 }
                 Instr::SetGlobal(site) => {
-                    let slot = attempt!(resolve(sites, globals, &program, strings, site));
+                    let slot = attempt!(resolve(sites, globals, &program, site_names, site));
                     sp -= 1;
                     globals.values[slot] = stack[sp];
                 }
@@ -381,6 +384,7 @@ impl Vm {
                         s
                     };
                     let cost = joined.len() as u64 / 16;
+                    overdraft += cost.saturating_sub(remaining);
                     remaining = remaining.saturating_sub(cost);
                     let r = attempt!(heap.alloc_string(joined));
                     sp -= 1;
@@ -457,6 +461,7 @@ impl Vm {
                         state: &mut **state,
                     };
                     let value = attempt!((entry.func)(&mut ctx, &stack[args_start..sp]));
+                    overdraft += ctx.extra_cycles.saturating_sub(remaining);
                     remaining = remaining.saturating_sub(ctx.extra_cycles);
                     sp = args_start;
                     stack[sp] = value;
@@ -522,7 +527,7 @@ impl Vm {
         if let Ok(Exit::Returned(_)) = result {
             *saved_sp = 0;
         }
-        (result, budget - remaining)
+        (result, budget - remaining + overdraft)
     }
 }
 
