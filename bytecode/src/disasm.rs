@@ -18,6 +18,7 @@ fn annotate(program: &Program, instr: &Instr) -> Option<String> {
             .map(|&n| program.string(n).to_string()),
         Instr::Call(f) => program.functions.get(f as usize).map(|f| f.name.clone()),
         Instr::CallHost(h) => program.hosts.get(h as usize).map(|h| h.to_string()),
+        Instr::NewStruct(ty) => program.structs.get(ty as usize).map(|s| s.name.clone()),
         _ => None,
     }
 }

@@ -22,6 +22,6 @@ pub use error::{LoadError, LoadErrorKind};
 pub use op::{DecodeError, Instr, Opcode, OperandKind, StackEffect};
 pub use pbc::{decode, encode, FORMAT_VERSION, MAGIC};
 pub use program::{
-    BuiltinConstant, Constant, Entry, Function, HostSig, HostType, Program, SpanRun,
+    BuiltinConstant, Constant, Entry, Function, HostSig, HostType, Program, SpanRun, StructDecl,
 };
 pub use verify::{load, verify, VerifiedFunction, VerifiedProgram};

@@ -10,8 +10,9 @@
 //! - Jump operands (`Jump`, `JumpIfFalse`, `JumpIfTrue`, `ForPrep`, `ForLoop`) are absolute
 //!   byte offsets inside the function in a [`crate::Program`]; the verifier rewrites them into
 //!   instruction indices in a [`crate::VerifiedProgram`].
-//! - `Call` and `CallHost` have a dynamic stack effect: they pop their callee's parameter
-//!   count and push one value (the unit value for a `void` result).
+//! - `Call`, `CallHost`, `NewStruct` and `NewArray` have a dynamic stack effect: they pop
+//!   their callee's parameter count, the struct's field count or `count` values, and push
+//!   one value (the unit value for a `void` call).
 //! - `ForPrep`/`ForLoop` read the three locals `slot` (the counter), `slot + 1` (the bound) and
 //!   `slot + 2` (the step), which the compiler reserves next to each other.
 //! - `Return` ends the function; control never falls through it.
@@ -26,8 +27,9 @@ pub enum StackEffect {
         /// Values pushed.
         push: u16,
     },
-    /// Depends on the callee: see the notes of this module.
-    Call,
+    /// Depends on an operand or on the callee: see the notes of this module. The instruction
+    /// always pushes one value.
+    Dynamic,
 }
 
 /// The kind of one operand, as stored in the file.
@@ -102,8 +104,8 @@ macro_rules! operand_kind {
 
 /// Maps a stack-effect notation to a [`StackEffect`].
 macro_rules! stack_effect {
-    (call) => {
-        StackEffect::Call
+    (dyn) => {
+        StackEffect::Dynamic
     };
     ($pop:literal $push:literal) => {
         StackEffect::Fixed {
@@ -340,15 +342,37 @@ opcodes! {
     /// Pops a bool and continues at `target` when it is true.
     0x3A JumpIfTrue(target: u32) [1 0] 1;
     /// Calls function `function` with its arguments on top of the stack.
-    0x3B Call(function: u32) [call] 5;
+    0x3B Call(function: u32) [dyn] 5;
     /// Calls host function `host` (an index into the program's host references).
-    0x3C CallHost(host: u32) [call] 5;
+    0x3C CallHost(host: u32) [dyn] 5;
     /// Pops the result and returns it to the caller.
     0x3D Return() [1 0] 3;
     /// Starts a `for` loop over locals `slot..slot+3`: traps on a zero step, jumps to `exit` if the loop runs zero times.
     0x3E ForPrep(slot: u16, exit: u32) [0 0] 2;
     /// Steps a `for` loop over locals `slot..slot+3` and jumps back to `body` while it runs.
     0x3F ForLoop(slot: u16, body: u32) [0 0] 2;
+    /// Duplicates the top of the stack.
+    0x40 Dup() [1 2] 1;
+    /// Duplicates the top two values of the stack, keeping their order.
+    0x41 Dup2() [2 4] 1;
+    /// Pops the fields of struct type `ty` (in declaration order) and pushes a new instance.
+    0x42 NewStruct(ty: u32) [dyn] 8;
+    /// Pops a struct instance, pushes its field `index`.
+    0x43 GetField(index: u16) [1 1] 1;
+    /// Pops a struct instance and a value, stores the value in field `index`.
+    0x44 SetField(index: u16) [2 0] 1;
+    /// Pops `count` values and pushes a new array holding them in order.
+    0x45 NewArray(count: u32) [dyn] 8;
+    /// Pops a value and a count `n`, pushes a new array of `n` copies of the value; traps if `n < 0`.
+    0x46 NewArrayRepeat() [2 1] 8;
+    /// Pops an array and an index, pushes the element; traps when out of bounds.
+    0x47 IndexGet() [2 1] 1;
+    /// Pops an array, an index and a value, stores the element; traps when out of bounds.
+    0x48 IndexSet() [3 0] 1;
+    /// Pops two heap references, pushes whether they are the same object.
+    0x49 EqRef() [2 1] 1;
+    /// Pops two heap references, pushes whether they are different objects.
+    0x4A NeRef() [2 1] 1;
 }
 
 /// Whether control can continue to the next instruction after `instr`.

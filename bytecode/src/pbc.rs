@@ -4,7 +4,7 @@
 //! allocates more than a bound proportional to the input's length.
 
 use crate::{
-    Constant, Entry, Function, HostSig, HostType, LoadError, LoadErrorKind, Program, SpanRun,
+    Constant, Entry, Function, HostSig, HostType, LoadError, LoadErrorKind, Program, SpanRun, StructDecl,
 };
 
 /// The four bytes every `.pbc` file starts with.
@@ -95,6 +95,16 @@ pub fn encode(program: &Program) -> Vec<u8> {
                 w.u8(p.to_byte());
             }
             w.u8(h.result.to_byte());
+        }
+    });
+    w.section(|w| {
+        w.u32(program.structs.len() as u32);
+        for st in &program.structs {
+            w.bytes(st.name.as_bytes());
+            w.u32(st.fields.len() as u32);
+            for f in &st.fields {
+                w.bytes(f.as_bytes());
+            }
         }
     });
     w.section(|w| {
@@ -314,6 +324,20 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
         }
         Ok(out)
     })?;
+    let structs = r.section("structs", |r| {
+        let n = r.count(8)?;
+        let mut out = Vec::new();
+        for _ in 0..n {
+            let name = r.string()?;
+            let count = r.count(4)?;
+            let mut fields = Vec::new();
+            for _ in 0..count {
+                fields.push(r.string()?);
+            }
+            out.push(StructDecl { name, fields });
+        }
+        Ok(out)
+    })?;
     let (globals, global_sites) = r.section("globals", |r| {
         let n = r.count(4)?;
         let mut globals = Vec::new();
@@ -392,6 +416,7 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
             constants,
             functions,
             hosts,
+            structs,
             globals,
             global_sites,
             entry,

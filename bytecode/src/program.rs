@@ -156,6 +156,15 @@ impl Function {
     }
 }
 
+/// A struct type: its name and field names, in declaration order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StructDecl {
+    /// The struct's name.
+    pub name: String,
+    /// The field names, in declaration (and constructor) order.
+    pub fields: Vec<String>,
+}
+
 /// Which functions start a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Entry {
@@ -180,6 +189,8 @@ pub struct Program {
     pub functions: Vec<Function>,
     /// The host functions the program calls, by signature; `CallHost` operands index this list.
     pub hosts: Vec<HostSig>,
+    /// The struct types; `NewStruct` operands index this list.
+    pub structs: Vec<StructDecl>,
     /// The names of the program's globals (indices into `strings`), in declaration order.
     pub globals: Vec<u32>,
     /// The global each access site names (an index into `strings`); `GetGlobal`/`SetGlobal` operands index this list.

@@ -225,8 +225,19 @@ fn verify_function(
             }
             Instr::Call(func) => range(pc, "function", func, nfuncs)?,
             Instr::CallHost(h) => range(pc, "host function", h, program.hosts.len() as u32)?,
+            Instr::NewStruct(ty) => range(pc, "struct type", ty, program.structs.len() as u32)?,
             Instr::Nop()
-            | Instr::PushUnit()
+            | Instr::Dup()
+            | Instr::Dup2()
+            | Instr::GetField(_)
+            | Instr::SetField(_)
+            | Instr::NewArray(_)
+            | Instr::NewArrayRepeat()
+            | Instr::IndexGet()
+            | Instr::IndexSet()
+            | Instr::EqRef()
+            | Instr::NeRef() => {}
+            Instr::PushUnit()
             | Instr::PushTrue()
             | Instr::PushFalse()
             | Instr::PushInt(_)
@@ -291,8 +302,10 @@ fn verify_function(
         }
         let (pop, push) = match instr.opcode().stack_effect() {
             StackEffect::Fixed { pop, push } => (pop as u32, push as u32),
-            StackEffect::Call => match *instr {
+            StackEffect::Dynamic => match *instr {
                 Instr::Call(func) => (program.functions[func as usize].params as u32, 1),
+                Instr::NewStruct(ty) => (program.structs[ty as usize].fields.len() as u32, 1),
+                Instr::NewArray(count) => (count, 1),
                 Instr::CallHost(h) => (program.hosts[h as usize].params.len() as u32, 1),
                 _ => (0, 0),
             },

@@ -308,6 +308,17 @@ pub enum Item {
         /// The whole declaration.
         span: Span,
     },
+    /// `declare struct Name(field: T, ...) { methods }`
+    Struct {
+        /// The name.
+        name: Ident,
+        /// The fields, in order.
+        fields: Vec<Param>,
+        /// The methods.
+        methods: Vec<FnDecl>,
+        /// The whole declaration.
+        span: Span,
+    },
     /// An executable statement at top level (an error outside the REPL).
     Stmt(Stmt),
     /// A declaration the parser could not read (an error was already reported).

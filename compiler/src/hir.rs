@@ -41,6 +41,16 @@ pub enum TExprKind {
     Call(u32, Vec<TExpr>),
     /// A call of a host function, by index into the builtins' signatures.
     CallHost(usize, Vec<TExpr>),
+    /// A field of a struct instance, by index.
+    Field(Box<TExpr>, u16),
+    /// An array element.
+    Index(Box<TExpr>, Box<TExpr>),
+    /// A new struct instance of struct type `index`, with its fields in order.
+    NewStruct(u32, Vec<TExpr>),
+    /// An array literal.
+    Array(Vec<TExpr>),
+    /// `[value; count]`.
+    ArrayRepeat(Box<TExpr>, Box<TExpr>),
     /// An expression that had an error (never reaches code generation).
     Error,
 }
@@ -52,6 +62,10 @@ pub enum Place {
     Local(u16),
     /// A global, by name.
     Global(String),
+    /// A field of a struct instance.
+    Field(TExpr, u16),
+    /// An array element.
+    Index(TExpr, TExpr),
 }
 
 /// A typed statement.
@@ -66,8 +80,10 @@ pub struct TStmt {
 /// The kinds of typed statement.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TStmtKind {
-    /// Store a value (a `let`, an assignment or a compound assignment already expanded).
+    /// Store a value (a `let` or an assignment).
     Store(Place, TExpr),
+    /// A compound assignment `place op= value`; the place is evaluated once.
+    Update(Place, BinOp, TExpr),
     /// Evaluate and discard.
     Expr(TExpr),
     /// `if` / `else if` / `else`.

@@ -16,6 +16,10 @@ pub enum Type {
     Str,
     /// `void`: no value.
     Void,
+    /// `[T]`: an array of `T`.
+    Array(Box<Type>),
+    /// A struct type, by name.
+    Struct(String),
     /// The type of an expression that already produced an error; it matches everything so
     /// that one mistake is reported once.
     Error,
@@ -30,6 +34,11 @@ impl Type {
     /// Whether a value of type `other` can be used where `self` is expected.
     pub fn accepts(&self, other: &Type) -> bool {
         self == other || self.is_error() || other.is_error()
+    }
+
+    /// Whether values of the type live on the heap and compare by identity.
+    pub fn is_reference(&self) -> bool {
+        matches!(self, Type::Array(_) | Type::Struct(_))
     }
 
     /// Whether values of the type are numbers.
@@ -61,6 +70,8 @@ impl Type {
 impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Type::Array(inner) => return write!(f, "[{inner}]"),
+            Type::Struct(name) => name,
             Type::Int => "int",
             Type::Float => "float",
             Type::Bool => "bool",

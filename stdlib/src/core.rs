@@ -12,7 +12,7 @@ pub(crate) fn register(hosts: &mut Hosts) {
 
 /// Writes the formatted value and a newline to the program's output.
 fn print(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
-    let mut text = format_value(ctx.heap, args[0], FormatStyle::Plain);
+    let mut text = format_value(ctx.heap, ctx.structs, args[0], FormatStyle::Plain);
     text.push('\n');
     ctx.charge(text.len() as u64 / 16);
     ctx.out.write_str(&text);
@@ -27,7 +27,7 @@ fn str(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
             return Ok(args[0]);
         }
     }
-    let text = format_value(ctx.heap, args[0], FormatStyle::Plain);
+    let text = format_value(ctx.heap, ctx.structs, args[0], FormatStyle::Plain);
     ctx.charge(text.len() as u64 / 16);
     ctx.string(text)
 }

@@ -8,8 +8,10 @@
 //! Modules: `core` (`print`, `str`) and `math` (`Math.*`).
 #![forbid(unsafe_code)]
 
+mod arrays;
 mod core;
 mod math;
+mod strings;
 
 use prometeu_bytecode::{BuiltinConstant, HostSig, HostType};
 use prometeu_vm::{HostFn, Hosts};
@@ -39,6 +41,8 @@ pub fn hosts() -> Hosts {
     let mut hosts = Hosts::new();
     core::register(&mut hosts);
     math::register(&mut hosts);
+    arrays::register(&mut hosts);
+    strings::register(&mut hosts);
     hosts
 }
 

@@ -11,13 +11,27 @@ use crate::{ObjRef, TrapKind, Value};
 pub enum Object {
     /// An immutable string.
     Str(Box<str>),
+    /// A growable array.
+    Array(Vec<Value>),
+    /// A struct instance: its type (an index into the program's structs) and its fields.
+    Struct {
+        /// The struct type.
+        ty: u32,
+        /// The field values, in declaration order.
+        fields: Box<[Value]>,
+    },
 }
+
+/// The bytes one array element or struct field is accounted as.
+const SLOT_BYTES: usize = 16;
 
 impl Object {
     /// An estimate of the bytes the object occupies, used for limits and collection pacing.
     fn size(&self) -> usize {
         match self {
             Object::Str(s) => 32 + s.len(),
+            Object::Array(items) => 32 + SLOT_BYTES * items.len(),
+            Object::Struct { fields, .. } => 32 + SLOT_BYTES * fields.len(),
         }
     }
 }
@@ -62,6 +76,8 @@ pub struct Heap {
     limit: usize,
     /// The longest a string may be.
     max_string: usize,
+    /// The most elements an array may hold.
+    max_array: usize,
 }
 
 /// The smallest allocation volume between two collections.
@@ -69,7 +85,7 @@ const MIN_THRESHOLD: u64 = 1 << 20;
 
 impl Heap {
     /// An empty heap with a size limit and a string length limit in bytes.
-    pub fn new(limit: usize, max_string: usize) -> Heap {
+    pub fn new(limit: usize, max_string: usize, max_array: usize) -> Heap {
         Heap {
             slots: Vec::new(),
             free: Vec::new(),
@@ -78,6 +94,7 @@ impl Heap {
             threshold: MIN_THRESHOLD,
             limit,
             max_string,
+            max_array,
         }
     }
 
@@ -136,6 +153,104 @@ impl Heap {
         self.max_string
     }
 
+    /// Allocates an array, enforcing the array length limit.
+    pub fn alloc_array(&mut self, items: Vec<Value>) -> Result<ObjRef, TrapKind> {
+        self.check_array_len(items.len())?;
+        self.alloc(Object::Array(items))
+    }
+
+    /// Traps when an array would exceed the length limit.
+    pub fn check_array_len(&self, len: usize) -> Result<(), TrapKind> {
+        if len > self.max_array {
+            return Err(TrapKind::ArrayTooLong {
+                len,
+                limit: self.max_array,
+            });
+        }
+        Ok(())
+    }
+
+    /// The elements of an array value, mutably, with a closure that may change its length;
+    /// the heap's accounting follows the change. `None` when the value is not a live array.
+    pub fn with_array<T>(
+        &mut self,
+        value: Value,
+        f: impl FnOnce(&mut Vec<Value>) -> Result<T, TrapKind>,
+    ) -> Result<T, TrapKind> {
+        let Value::Obj(r) = value else {
+            return Err(TrapKind::InvalidProgram("expected an array"));
+        };
+        let limit = self.limit;
+        let Some(Object::Array(items)) = self.slots.get_mut(r.0 as usize).and_then(|s| s.object.as_mut()) else {
+            return Err(TrapKind::InvalidProgram("expected an array"));
+        };
+        let before = items.len();
+        let result = f(items);
+        let after = items.len();
+        if after > self.max_array {
+            items.truncate(before);
+            return Err(TrapKind::ArrayTooLong {
+                len: after,
+                limit: self.max_array,
+            });
+        }
+        if after > before {
+            let grown = (SLOT_BYTES * (after - before)) as u64;
+            if self.stats.live_bytes + grown > limit as u64 {
+                items.truncate(before);
+                return Err(TrapKind::HeapExhausted(limit));
+            }
+            self.stats.live_bytes += grown;
+            self.stats.bytes_allocated += grown;
+            self.since_collection += grown;
+            self.stats.peak_live_bytes = self.stats.peak_live_bytes.max(self.stats.live_bytes);
+        } else {
+            self.stats.live_bytes -= (SLOT_BYTES * (before - after)) as u64;
+        }
+        result
+    }
+
+    /// The elements of an array value.
+    pub fn array(&self, value: Value) -> Result<&[Value], TrapKind> {
+        match value {
+            Value::Obj(r) => match self.get(r) {
+                Some(Object::Array(items)) => Ok(items),
+                _ => Err(TrapKind::InvalidProgram("expected an array")),
+            },
+            _ => Err(TrapKind::InvalidProgram("expected an array")),
+        }
+    }
+
+    /// The elements of an array value, mutably, without changing its length.
+    pub fn array_mut(&mut self, value: Value) -> Result<&mut [Value], TrapKind> {
+        if let Value::Obj(r) = value {
+            if let Some(Object::Array(items)) = self.slots.get_mut(r.0 as usize).and_then(|s| s.object.as_mut()) {
+                return Ok(items);
+            }
+        }
+        Err(TrapKind::InvalidProgram("expected an array"))
+    }
+
+    /// The fields of a struct value, mutably.
+    pub fn fields_mut(&mut self, value: Value) -> Result<&mut [Value], TrapKind> {
+        if let Value::Obj(r) = value {
+            if let Some(Object::Struct { fields, .. }) = self.slots.get_mut(r.0 as usize).and_then(|s| s.object.as_mut()) {
+                return Ok(fields);
+            }
+        }
+        Err(TrapKind::InvalidProgram("expected a struct"))
+    }
+
+    /// The fields of a struct value.
+    pub fn fields(&self, value: Value) -> Result<&[Value], TrapKind> {
+        if let Value::Obj(r) = value {
+            if let Some(Object::Struct { fields, .. }) = self.get(r) {
+                return Ok(fields);
+            }
+        }
+        Err(TrapKind::InvalidProgram("expected a struct"))
+    }
+
     /// The object behind a handle, if the handle is live.
     pub fn get(&self, r: ObjRef) -> Option<&Object> {
         self.slots.get(r.0 as usize).and_then(|s| s.object.as_ref())
@@ -146,6 +261,7 @@ impl Heap {
         match value {
             Value::Obj(r) => match self.get(r)? {
                 Object::Str(s) => Some(s),
+                _ => None,
             },
             _ => None,
         }
@@ -173,6 +289,8 @@ impl Heap {
             }
             slot.marked = true;
             match slot.object.as_ref() {
+                Some(Object::Array(items)) => work.extend(children(items)),
+                Some(Object::Struct { fields, .. }) => work.extend(children(fields)),
                 Some(Object::Str(_)) | None => {}
             }
         }
@@ -191,4 +309,12 @@ impl Heap {
         self.since_collection = 0;
         self.threshold = MIN_THRESHOLD.max(live);
     }
+}
+
+/// The heap handles among some values.
+fn children(values: &[Value]) -> impl Iterator<Item = ObjRef> + '_ {
+    values.iter().filter_map(|v| match v {
+        Value::Obj(r) => Some(*r),
+        _ => None,
+    })
 }

@@ -20,6 +20,8 @@ impl Output for String {
 pub struct HostCtx<'a> {
     /// The heap, to read argument strings and allocate results.
     pub heap: &'a mut Heap,
+    /// The program's struct types (for formatting).
+    pub structs: &'a [prometeu_bytecode::StructDecl],
     /// The program's output sink.
     pub out: &'a mut dyn Output,
     /// Extra cycles the call costs beyond its base cost (for work proportional to its input).

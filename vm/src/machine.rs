@@ -19,6 +19,8 @@ pub struct Limits {
     pub max_string: usize,
     /// The most heap bytes live at once.
     pub heap_bytes: usize,
+    /// The most elements one array may hold.
+    pub max_array: usize,
 }
 
 impl Default for Limits {
@@ -28,6 +30,7 @@ impl Default for Limits {
             stack_slots: 1 << 20,
             max_string: 16 << 20,
             heap_bytes: 1 << 30,
+            max_array: 1 << 24,
         }
     }
 }
@@ -100,7 +103,7 @@ impl Vm {
                     "host registry differs from the verified one",
                 ))
             })?;
-        let mut heap = Heap::new(limits.heap_bytes, limits.max_string);
+        let mut heap = Heap::new(limits.heap_bytes, limits.max_string, limits.max_array);
         let mut constants = Vec::with_capacity(program.program().constants.len());
         for c in &program.program().constants {
             constants.push(match *c {

@@ -35,6 +35,25 @@ pub enum TrapKind {
         /// The limit.
         limit: usize,
     },
+    /// An array would exceed the length limit.
+    #[error("array too long: {len} elements exceeds the limit of {limit}")]
+    ArrayTooLong {
+        /// The length that was asked for.
+        len: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// An array index outside the array.
+    #[error("index {index} out of bounds for length {len}")]
+    IndexOutOfBounds {
+        /// The index used.
+        index: i64,
+        /// The array's length.
+        len: usize,
+    },
+    /// `[v; n]` with a negative `n`.
+    #[error("array length {0} is negative")]
+    NegativeLength(i64),
     /// The heap would exceed its size limit.
     #[error("out of memory: the heap limit of {0} bytes was exceeded")]
     HeapExhausted(usize),

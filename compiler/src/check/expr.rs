@@ -23,7 +23,12 @@ pub(crate) fn error_expr(span: Span) -> TExpr {
 impl Checker<'_> {
     /// Checks an expression used as a value (a `void` call is an error here).
     pub(crate) fn value(&mut self, e: &Expr, cx: &mut FnCx) -> TExpr {
-        let t = self.expr(e, cx);
+        self.value_hint(e, cx, None)
+    }
+
+    /// Checks a value with the type its context expects, which gives `[]` its element type.
+    pub(crate) fn value_hint(&mut self, e: &Expr, cx: &mut FnCx, hint: Option<&Type>) -> TExpr {
+        let t = self.expr_hint(e, cx, hint);
         if t.ty == Type::Void {
             self.report(CheckError::new(
                 "E0307",
@@ -38,7 +43,7 @@ impl Checker<'_> {
 
     /// Checks a value against an expected type, reporting a mismatch at the expression.
     pub(crate) fn expect(&mut self, e: &Expr, cx: &mut FnCx, want: &Type, why: &str) -> TExpr {
-        let t = self.value(e, cx);
+        let t = self.value_hint(e, cx, Some(want));
         if !want.accepts(&t.ty) {
             let mut err = CheckError::new(
                 "E0300",
@@ -57,10 +62,15 @@ impl Checker<'_> {
 
     /// Checks an expression (it may be a `void` call).
     pub(crate) fn expr(&mut self, e: &Expr, cx: &mut FnCx) -> TExpr {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(e, cx))
+        self.expr_hint(e, cx, None)
     }
 
-    fn expr_inner(&mut self, e: &Expr, cx: &mut FnCx) -> TExpr {
+    /// Checks an expression with an optional expected type.
+    fn expr_hint(&mut self, e: &Expr, cx: &mut FnCx, hint: Option<&Type>) -> TExpr {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(e, cx, hint))
+    }
+
+    fn expr_inner(&mut self, e: &Expr, cx: &mut FnCx, hint: Option<&Type>) -> TExpr {
         let span = e.span;
         let make = |kind, ty| TExpr { kind, ty, span };
         match &e.kind {
@@ -83,20 +93,23 @@ impl Checker<'_> {
             ExprKind::Str(s) => make(TExprKind::Str(s.clone()), Type::Str),
             ExprKind::Bool(b) => make(TExprKind::Bool(*b), Type::Bool),
             ExprKind::Paren(inner) => {
-                let mut t = self.expr(inner, cx);
+                let mut t = self.expr_hint(inner, cx, hint);
                 t.span = span;
                 t
             }
             ExprKind::Name(name) => self.name(name, span, cx),
-            ExprKind::This => {
-                self.report(CheckError::new(
-                    "E0200",
-                    "cannot find `this` outside a method",
-                    span,
-                    "not in a method",
-                ));
-                error_expr(span)
-            }
+            ExprKind::This => match cx.lookup("this") {
+                Some(local) => make(TExprKind::Local(local.slot), local.ty.clone()),
+                None => {
+                    self.report(CheckError::new(
+                        "E0314",
+                        "`this` is only available inside methods",
+                        span,
+                        "not inside a method",
+                    ));
+                    error_expr(span)
+                }
+            },
             ExprKind::Unary(op, operand) => self.unary(*op, operand, span, cx),
             ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, span, cx),
             ExprKind::Cast(inner, ty) => {
@@ -156,28 +169,68 @@ impl Checker<'_> {
                     }
                 }
                 let t = self.value(base, cx);
+                if let Type::Struct(name) = &t.ty {
+                    let info = self.structs.iter().find(|s| s.name.name == *name).cloned();
+                    if let Some(info) = info {
+                        if let Some((index, ty)) = info.field(&field.name) {
+                            return make(TExprKind::Field(Box::new(t), index), ty);
+                        }
+                        if info.methods.contains_key(&field.name) {
+                            self.report(
+                                CheckError::new(
+                                    "E0312",
+                                    format!("`{}` is a method of `{name}`, not a field", field.name),
+                                    field.span,
+                                    "a method",
+                                )
+                                .with_help(format!("call it: `.{}(...)`", field.name)),
+                            );
+                            return error_expr(span);
+                        }
+                    }
+                }
                 if !t.ty.is_error() {
                     self.report(CheckError::new(
-                        "E0200",
-                        format!("cannot find field `{}` on `{}`", field.name, t.ty),
+                        "E0312",
+                        format!("`{}` has no field `{}`", t.ty, field.name),
                         field.span,
                         "no such field",
                     ));
                 }
                 error_expr(span)
             }
-            ExprKind::Index(_, _)
-            | ExprKind::Array(_)
-            | ExprKind::ArrayRepeat(_, _)
-            | ExprKind::New(_, _) => {
-                self.report(CheckError::new(
-                    "E0203",
-                    "unknown type: arrays and structs are not supported yet",
-                    span,
-                    "not supported",
-                ));
-                error_expr(span)
+            ExprKind::Index(base, index) => {
+                let arr = self.value(base, cx);
+                let idx = self.expect(index, cx, &Type::Int, "array indices are ints");
+                match arr.ty.clone() {
+                    Type::Array(elem) => make(TExprKind::Index(Box::new(arr), Box::new(idx)), *elem),
+                    Type::Error => error_expr(span),
+                    other => {
+                        self.report(CheckError::new(
+                            "E0312",
+                            format!("`{other}` cannot be indexed"),
+                            base.span,
+                            "not an array",
+                        ));
+                        error_expr(span)
+                    }
+                }
             }
+            ExprKind::Array(items) => self.array_literal(items, span, cx, hint),
+            ExprKind::ArrayRepeat(value, count) => {
+                let elem_hint = match hint {
+                    Some(Type::Array(elem)) => Some((**elem).clone()),
+                    _ => None,
+                };
+                let v = self.value_hint(value, cx, elem_hint.as_ref());
+                let n = self.expect(count, cx, &Type::Int, "the count of `[v; n]` is an int");
+                if v.ty.is_error() || n.ty.is_error() {
+                    return error_expr(span);
+                }
+                let ty = Type::Array(Box::new(v.ty.clone()));
+                make(TExprKind::ArrayRepeat(Box::new(v), Box::new(n)), ty)
+            }
+            ExprKind::New(name, args) => self.new_struct(name, args, span, cx),
             ExprKind::Error => error_expr(span),
         }
     }
@@ -230,6 +283,13 @@ impl Checker<'_> {
                     },
                     None => error_expr(span),
                 }
+            }
+            Some(TopLevel::Struct) => {
+                self.report(
+                    CheckError::new("E0309", format!("`{name}` is a struct type, not a value"), span, "a type")
+                        .with_help(format!("create an instance with `new {name}(...)`")),
+                );
+                error_expr(span)
             }
             Some(TopLevel::Fn(_)) => {
                 self.report(
@@ -308,20 +368,7 @@ impl Checker<'_> {
         if l.ty.is_error() || r.ty.is_error() {
             return error_expr(span);
         }
-        use BinOp::*;
-        let result = match op {
-            Add if l.ty == r.ty && (l.ty.is_numeric() || l.ty == Type::Str) => Some(l.ty.clone()),
-            Sub | Mul | Div | Rem if l.ty == r.ty && l.ty.is_numeric() => Some(l.ty.clone()),
-            BitAnd | BitOr | BitXor | Shl | Shr if l.ty == Type::Int && r.ty == Type::Int => {
-                Some(Type::Int)
-            }
-            Eq | Ne if l.ty == r.ty && l.ty != Type::Void => Some(Type::Bool),
-            Lt | Le | Gt | Ge if l.ty == r.ty && (l.ty.is_numeric() || l.ty == Type::Str) => {
-                Some(Type::Bool)
-            }
-            And | Or if l.ty == Type::Bool && r.ty == Type::Bool => Some(Type::Bool),
-            _ => None,
-        };
+        let result = binary_type(op, &l.ty, &r.ty);
         let Some(ty) = result else {
             let mut err = CheckError::new(
                 "E0301",
@@ -412,16 +459,8 @@ impl Checker<'_> {
                     format!("{ns}.{}", field.name)
                 }
                 _ => {
-                    let t = self.value(base, cx);
-                    if !t.ty.is_error() {
-                        self.report(CheckError::new(
-                            "E0204",
-                            format!("cannot find method `{}` on `{}`", field.name, t.ty),
-                            field.span,
-                            "no such method",
-                        ));
-                    }
-                    return error_expr(span);
+                    let receiver = self.value(base, cx);
+                    return self.method_call(receiver, field, args, span, cx);
                 }
             },
             _ => {
@@ -440,9 +479,18 @@ impl Checker<'_> {
         self.call_host(&name, callee.span, args, span, cx)
     }
 
-    /// Checks a call of a program function.
+    /// Checks a call of a program function; a method's receiver comes first.
     fn call_fn(&mut self, index: u32, args: &[Expr], span: Span, cx: &mut FnCx) -> TExpr {
-        let sig = self.fns[index as usize].clone();
+        self.call_fn_with(index, None, args, span, cx)
+    }
+
+    fn call_fn_with(&mut self, index: u32, receiver: Option<TExpr>, args: &[Expr], span: Span, cx: &mut FnCx) -> TExpr {
+        let mut sig = self.fns[index as usize].clone();
+        let mut typed = Vec::new();
+        if let Some(r) = receiver {
+            sig.params.remove(0);
+            typed.push(r);
+        }
         if args.len() != sig.params.len() {
             let typed: Vec<TExpr> = args.iter().map(|a| self.expr(a, cx)).collect();
             drop(typed);
@@ -463,10 +511,9 @@ impl Checker<'_> {
             );
             return error_expr(span);
         }
-        let mut typed = Vec::new();
         let mut failed = false;
         for (arg, (param, want)) in args.iter().zip(&sig.params) {
-            let t = self.value(arg, cx);
+            let t = self.value_hint(arg, cx, Some(want));
             if !want.accepts(&t.ty) {
                 self.report(
                     CheckError::new(
@@ -586,6 +633,306 @@ impl Checker<'_> {
             );
         }
         error_expr(span)
+    }
+}
+
+impl Checker<'_> {
+    /// Checks an array literal; an empty one takes its type from the context.
+    fn array_literal(&mut self, items: &[Expr], span: Span, cx: &mut FnCx, hint: Option<&Type>) -> TExpr {
+        let elem_hint = match hint {
+            Some(Type::Array(elem)) => Some((**elem).clone()),
+            _ => None,
+        };
+        if items.is_empty() {
+            return match elem_hint {
+                Some(elem) => TExpr {
+                    kind: TExprKind::Array(Vec::new()),
+                    ty: Type::Array(Box::new(elem)),
+                    span,
+                },
+                None => {
+                    self.report(
+                        CheckError::new("E0311", "cannot infer the element type of `[]`", span, "empty array")
+                            .with_help("annotate the variable, such as `let xs: [int] = [];`"),
+                    );
+                    error_expr(span)
+                }
+            };
+        }
+        let first = self.value_hint(&items[0], cx, elem_hint.as_ref());
+        let elem = elem_hint.clone().unwrap_or_else(|| first.ty.clone());
+        let mut typed = vec![first];
+        let mut failed = typed[0].ty.is_error();
+        for item in &items[1..] {
+            let t = self.value_hint(item, cx, Some(&elem));
+            if !elem.accepts(&t.ty) {
+                self.report(
+                    CheckError::new(
+                        "E0300",
+                        format!("mismatched types: expected `{elem}`, found `{}`", t.ty),
+                        item.span,
+                        format!("this is `{}`", t.ty),
+                    )
+                    .with_label(items[0].span, format!("the array's elements are `{elem}`")),
+                );
+                failed = true;
+            }
+            failed |= t.ty.is_error();
+            typed.push(t);
+        }
+        if failed || elem.is_error() {
+            return error_expr(span);
+        }
+        if let (Some(want), first) = (&elem_hint, &typed[0]) {
+            if !want.accepts(&first.ty) {
+                return error_expr(span);
+            }
+        }
+        TExpr {
+            kind: TExprKind::Array(typed),
+            ty: Type::Array(Box::new(elem)),
+            span,
+        }
+    }
+
+    /// Checks `new S(args)`.
+    fn new_struct(&mut self, name: &crate::ast::Ident, args: &[Expr], span: Span, cx: &mut FnCx) -> TExpr {
+        let Some(index) = self.structs.iter().position(|s| s.name.name == name.name) else {
+            for a in args {
+                self.expr(a, cx);
+            }
+            self.report(CheckError::new(
+                "E0203",
+                format!("unknown type `{}`", name.name),
+                name.span,
+                "not a struct",
+            ));
+            return error_expr(span);
+        };
+        let info = self.structs[index].clone();
+        if args.len() != info.fields.len() {
+            for a in args {
+                self.expr(a, cx);
+            }
+            self.report(
+                CheckError::new(
+                    "E0304",
+                    format!(
+                        "wrong number of arguments: `{}` has {} but {} {} given",
+                        info.name.name,
+                        plural(info.fields.len(), "field"),
+                        args.len(),
+                        if args.len() == 1 { "was" } else { "were" }
+                    ),
+                    span,
+                    format!("{} given", plural(args.len(), "argument")),
+                )
+                .with_label(info.name.span, "declared here"),
+            );
+            return error_expr(span);
+        }
+        let mut typed = Vec::new();
+        let mut failed = false;
+        for (arg, (field, want)) in args.iter().zip(&info.fields) {
+            let t = self.value_hint(arg, cx, Some(want));
+            if !want.accepts(&t.ty) {
+                self.report(
+                    CheckError::new(
+                        "E0305",
+                        format!("mismatched argument type: expected `{want}`, found `{}`", t.ty),
+                        arg.span,
+                        format!("this is `{}`", t.ty),
+                    )
+                    .with_label(field.span, format!("field `{}` is `{want}`", field.name)),
+                );
+                failed = true;
+            }
+            failed |= t.ty.is_error();
+            typed.push(t);
+        }
+        if failed {
+            return error_expr(span);
+        }
+        TExpr {
+            kind: TExprKind::NewStruct(index as u32, typed),
+            ty: Type::Struct(info.name.name.clone()),
+            span,
+        }
+    }
+
+    /// Checks `receiver.name(args)`: a struct method, or an array or string method.
+    fn method_call(&mut self, receiver: TExpr, name: &crate::ast::Ident, args: &[Expr], span: Span, cx: &mut FnCx) -> TExpr {
+        match receiver.ty.clone() {
+            Type::Error => {
+                for a in args {
+                    self.expr(a, cx);
+                }
+                error_expr(span)
+            }
+            Type::Struct(s) => {
+                let method = self
+                    .structs
+                    .iter()
+                    .find(|i| i.name.name == s)
+                    .and_then(|i| i.methods.get(&name.name).copied());
+                match method {
+                    Some(index) => self.call_fn_with(index, Some(receiver), args, span, cx),
+                    None => {
+                        for a in args {
+                            self.expr(a, cx);
+                        }
+                        self.report(CheckError::new(
+                            "E0204",
+                            format!("cannot find method `{}` on `{s}`", name.name),
+                            name.span,
+                            "no such method",
+                        ));
+                        error_expr(span)
+                    }
+                }
+            }
+            Type::Array(elem) => self.builtin_method("Array", &elem, receiver, name, args, span, cx),
+            Type::Str => self.builtin_method("String", &Type::Str, receiver, name, args, span, cx),
+            other => {
+                for a in args {
+                    self.expr(a, cx);
+                }
+                self.report(CheckError::new(
+                    "E0204",
+                    format!("cannot find method `{}` on `{other}`", name.name),
+                    name.span,
+                    "no such method",
+                ));
+                error_expr(span)
+            }
+        }
+    }
+
+    /// Checks a method of the built-in array or string types. Array methods are generic in
+    /// the element type `elem`; their host functions take `any`.
+    #[allow(clippy::too_many_arguments)]
+    fn builtin_method(
+        &mut self,
+        family: &str,
+        elem: &Type,
+        receiver: TExpr,
+        name: &crate::ast::Ident,
+        args: &[Expr],
+        span: Span,
+        cx: &mut FnCx,
+    ) -> TExpr {
+        let array = Type::Array(Box::new(elem.clone()));
+        let int = Type::Int;
+        // (parameter types, result type) of each method, with the element type filled in.
+        let shape: Option<(Vec<Type>, Type)> = match (family, name.name.as_str()) {
+            ("Array", "len") => Some((vec![], int.clone())),
+            ("Array", "push") => Some((vec![elem.clone()], Type::Void)),
+            ("Array", "pop") => Some((vec![], elem.clone())),
+            ("Array", "insert") => Some((vec![int.clone(), elem.clone()], Type::Void)),
+            ("Array", "remove") => Some((vec![int.clone()], elem.clone())),
+            ("Array", "clear") | ("Array", "reverse") => Some((vec![], Type::Void)),
+            ("Array", "contains") => Some((vec![elem.clone()], Type::Bool)),
+            ("Array", "index_of") => Some((vec![elem.clone()], int.clone())),
+            ("Array", "slice") => Some((vec![int.clone(), int.clone()], array.clone())),
+            ("Array", "sort") => {
+                if !matches!(elem, Type::Int | Type::Float | Type::Str) {
+                    self.report(CheckError::new(
+                        "E0305",
+                        format!("`sort` needs an array of int, float or string, not `{array}`"),
+                        name.span,
+                        "cannot sort these elements",
+                    ));
+                    return error_expr(span);
+                }
+                Some((vec![], Type::Void))
+            }
+            ("String", "len") | ("String", "char_count") => Some((vec![], int.clone())),
+            ("String", "substr") => Some((vec![int.clone(), int.clone()], Type::Str)),
+            ("String", "find") => Some((vec![Type::Str], int.clone())),
+            ("String", "contains") | ("String", "starts_with") | ("String", "ends_with") => {
+                Some((vec![Type::Str], Type::Bool))
+            }
+            ("String", "upper") | ("String", "lower") | ("String", "trim") => Some((vec![], Type::Str)),
+            ("String", "split") => Some((vec![Type::Str], Type::Array(Box::new(Type::Str)))),
+            ("String", "repeat") => Some((vec![int.clone()], Type::Str)),
+            ("String", "parse_int") => Some((vec![], int.clone())),
+            ("String", "parse_float") => Some((vec![], Type::Float)),
+            _ => None,
+        };
+        let qualified = format!("{family}.{}", name.name);
+        let host = self.builtins.hosts.iter().position(|h| h.name == qualified);
+        let (Some((params, result)), Some(host)) = (shape, host) else {
+            for a in args {
+                self.expr(a, cx);
+            }
+            let ty = if family == "Array" { array.to_string() } else { "string".to_string() };
+            self.report(CheckError::new(
+                "E0204",
+                format!("cannot find method `{}` on `{ty}`", name.name),
+                name.span,
+                "no such method",
+            ));
+            return error_expr(span);
+        };
+        if args.len() != params.len() {
+            for a in args {
+                self.expr(a, cx);
+            }
+            self.report(CheckError::new(
+                "E0304",
+                format!(
+                    "wrong number of arguments: `{}` takes {} but {} {} given",
+                    name.name,
+                    plural(params.len(), "argument"),
+                    args.len(),
+                    if args.len() == 1 { "was" } else { "were" }
+                ),
+                span,
+                format!("{} given", plural(args.len(), "argument")),
+            ));
+            return error_expr(span);
+        }
+        let mut typed = vec![receiver];
+        let mut failed = false;
+        for (arg, want) in args.iter().zip(&params) {
+            let t = self.value_hint(arg, cx, Some(want));
+            if !want.accepts(&t.ty) {
+                self.report(CheckError::new(
+                    "E0305",
+                    format!("mismatched argument type: expected `{want}`, found `{}`", t.ty),
+                    arg.span,
+                    format!("this is `{}`", t.ty),
+                ));
+                failed = true;
+            }
+            failed |= t.ty.is_error();
+            typed.push(t);
+        }
+        if failed {
+            return error_expr(span);
+        }
+        TExpr {
+            kind: TExprKind::CallHost(host, typed),
+            ty: result,
+            span,
+        }
+    }
+}
+
+/// The result type of a binary operator on operands of these types, if it applies.
+pub(crate) fn binary_type(op: BinOp, l: &Type, r: &Type) -> Option<Type> {
+    use BinOp::*;
+    if l != r {
+        return None;
+    }
+    match op {
+        Add if l.is_numeric() || *l == Type::Str => Some(l.clone()),
+        Sub | Mul | Div | Rem if l.is_numeric() => Some(l.clone()),
+        BitAnd | BitOr | BitXor | Shl | Shr if *l == Type::Int => Some(Type::Int),
+        Eq | Ne if *l != Type::Void => Some(Type::Bool),
+        Lt | Le | Gt | Ge if l.is_numeric() || *l == Type::Str => Some(Type::Bool),
+        And | Or if *l == Type::Bool => Some(Type::Bool),
+        _ => None,
     }
 }
 

@@ -56,12 +56,32 @@ pub(crate) struct GlobalInfo {
     pub(crate) ty: Option<Type>,
 }
 
+/// A struct type: its fields and methods.
+#[derive(Clone, Debug)]
+pub(crate) struct StructInfo {
+    pub(crate) name: Ident,
+    pub(crate) fields: Vec<(Ident, Type)>,
+    /// Method name → function index.
+    pub(crate) methods: HashMap<String, u32>,
+}
+
+impl StructInfo {
+    /// The index and type of a field.
+    pub(crate) fn field(&self, name: &str) -> Option<(u16, Type)> {
+        self.fields
+            .iter()
+            .position(|(f, _)| f.name == name)
+            .map(|i| (i as u16, self.fields[i].1.clone()))
+    }
+}
+
 /// What a top-level name refers to.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum TopLevel {
     Fn(u32),
     Const(usize),
     Global(usize),
+    Struct,
 }
 
 /// The result of checking a module.
@@ -75,6 +95,8 @@ pub struct Checked {
     pub global_init: Vec<TStmt>,
     /// The index of `main`, if the module has one.
     pub main: Option<u32>,
+    /// The struct types, in declaration order.
+    pub structs: Vec<prometeu_bytecode::StructDecl>,
 }
 
 /// The checker's state for one module.
@@ -84,6 +106,7 @@ pub(crate) struct Checker<'a> {
     pub(crate) fns: Vec<FnSig>,
     pub(crate) consts: Vec<ConstInfo<'a>>,
     pub(crate) globals: Vec<GlobalInfo>,
+    pub(crate) structs: Vec<StructInfo>,
     pub(crate) errors: Vec<CheckError>,
 }
 
@@ -102,6 +125,7 @@ impl<'a> Checker<'a> {
                 "bool" => Type::Bool,
                 "string" => Type::Str,
                 "void" => Type::Void,
+                other if matches!(self.top.get(other), Some((TopLevel::Struct, _))) => Type::Struct(other.to_string()),
                 other => {
                     self.report(
                         CheckError::new(
@@ -115,15 +139,79 @@ impl<'a> Checker<'a> {
                     Type::Error
                 }
             },
-            TypeExpr::Array(_, span) => {
+            TypeExpr::Array(inner, span) => match self.resolve_type(inner) {
+                Type::Error => Type::Error,
+                Type::Void => {
+                    self.report(CheckError::new(
+                        "E0310",
+                        "array elements cannot have type void",
+                        *span,
+                        "void has no values",
+                    ));
+                    Type::Error
+                }
+                t => Type::Array(Box::new(t)),
+            },
+        }
+    }
+
+    /// Records a function's signature (a method gets `this` as its first parameter) and
+    /// returns its function index.
+    fn signature(&mut self, f: &ast::FnDecl, this: Option<Type>) -> u32 {
+        let mut params = Vec::new();
+        if let Some(this) = this.clone() {
+            params.push((
+                Ident {
+                    name: "this".into(),
+                    span: f.name.span,
+                },
+                this,
+            ));
+        }
+        for p in &f.params {
+            let ty = self.resolve_type(&p.ty);
+            if ty == Type::Void {
                 self.report(CheckError::new(
-                    "E0203",
-                    "unknown type: arrays are not supported yet",
-                    *span,
-                    "not a type",
+                    "E0310",
+                    format!("parameter `{}` cannot have type void", p.name.name),
+                    p.ty.span(),
+                    "void has no values",
                 ));
-                Type::Error
             }
+            params.push((p.name.clone(), ty));
+        }
+        let ret = f.ret.as_ref().map_or(Type::Void, |t| self.resolve_type(t));
+        let name = match &this {
+            Some(t) => Ident {
+                name: format!("{t}.{}", f.name.name),
+                span: f.name.span,
+            },
+            None => f.name.clone(),
+        };
+        let index = self.fns.len() as u32;
+        self.fns.push(FnSig {
+            name,
+            params,
+            ret,
+            header: f.header,
+        });
+        index
+    }
+
+    /// Checks that a field or method name is unique within its struct.
+    fn member_name(&mut self, seen: &mut HashMap<String, Span>, name: &Ident) {
+        if let Some(&earlier) = seen.get(&name.name) {
+            self.report(
+                CheckError::new(
+                    "E0201",
+                    format!("`{}` is declared more than once in this struct", name.name),
+                    name.span,
+                    "declared again here",
+                )
+                .with_label(earlier, "first declared here"),
+            );
+        } else {
+            seen.insert(name.name.clone(), name.span);
         }
     }
 
@@ -156,10 +244,23 @@ pub fn check(module: &Module, builtins: &Builtins) -> (Checked, Vec<CheckError>)
         fns: Vec::new(),
         consts: Vec::new(),
         globals: Vec::new(),
+        structs: Vec::new(),
         errors: Vec::new(),
     };
+    // Pass 0: struct names, so every signature can refer to them.
+    for item in &module.items {
+        if let Item::Struct { name, .. } = item {
+            c.structs.push(StructInfo {
+                name: name.clone(),
+                fields: Vec::new(),
+                methods: HashMap::new(),
+            });
+            c.declare(name, TopLevel::Struct);
+        }
+    }
     // Pass 1: declarations.
-    let mut fn_decls = Vec::new();
+    let mut fn_decls: Vec<(&ast::FnDecl, Option<Type>)> = Vec::new();
+    let mut struct_index = 0;
     let mut global_decls = Vec::new();
     for item in &module.items {
         match item {
@@ -175,32 +276,34 @@ pub fn check(module: &Module, builtins: &Builtins) -> (Checked, Vec<CheckError>)
                         .with_help("cartridges with `[Init]`/`[Frame]` are not available yet; write a script with `fn main()`"),
                     );
                 }
-                let params = f
-                    .params
-                    .iter()
-                    .map(|p| {
-                        let ty = c.resolve_type(&p.ty);
-                        if ty == Type::Void {
-                            c.report(CheckError::new(
-                                "E0310",
-                                format!("parameter `{}` cannot have type void", p.name.name),
-                                p.ty.span(),
-                                "void has no values",
-                            ));
-                        }
-                        (p.name.clone(), ty)
-                    })
-                    .collect();
-                let ret = f.ret.as_ref().map_or(Type::Void, |t| c.resolve_type(t));
-                let index = c.fns.len() as u32;
-                c.fns.push(FnSig {
-                    name: f.name.clone(),
-                    params,
-                    ret,
-                    header: f.header,
-                });
+                let index = c.signature(f, None);
                 c.declare(&f.name, TopLevel::Fn(index));
-                fn_decls.push(f);
+                fn_decls.push((f, None));
+            }
+            Item::Struct { fields, methods, .. } => {
+                let index = struct_index;
+                struct_index += 1;
+                let this = Type::Struct(c.structs[index].name.name.clone());
+                let mut seen: HashMap<String, Span> = HashMap::new();
+                for field in fields {
+                    c.member_name(&mut seen, &field.name);
+                    let ty = c.resolve_type(&field.ty);
+                    if ty == Type::Void {
+                        c.report(CheckError::new(
+                            "E0310",
+                            format!("field `{}` cannot have type void", field.name.name),
+                            field.ty.span(),
+                            "void has no values",
+                        ));
+                    }
+                    c.structs[index].fields.push((field.name.clone(), ty));
+                }
+                for m in methods {
+                    c.member_name(&mut seen, &m.name);
+                    let f = c.signature(m, Some(this.clone()));
+                    c.structs[index].methods.insert(m.name.name.clone(), f);
+                    fn_decls.push((m, Some(this.clone())));
+                }
             }
             Item::Const {
                 name, ty, value, ..
@@ -254,9 +357,18 @@ pub fn check(module: &Module, builtins: &Builtins) -> (Checked, Vec<CheckError>)
         .map(|g| (g.name.name.clone(), g.ty.clone().unwrap_or(Type::Error)))
         .collect();
     // Pass 4: function bodies.
-    for (index, f) in fn_decls.iter().enumerate() {
+    for (index, (f, this)) in fn_decls.iter().enumerate() {
+        let _ = this;
         out.functions.push(c.check_function(index as u32, f));
     }
+    out.structs = c
+        .structs
+        .iter()
+        .map(|s| prometeu_bytecode::StructDecl {
+            name: s.name.name.clone(),
+            fields: s.fields.iter().map(|(f, _)| f.name.clone()).collect(),
+        })
+        .collect();
     // Entry point.
     if let Some((TopLevel::Fn(index), _)) = c.top.get("main").copied() {
         {

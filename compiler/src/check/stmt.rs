@@ -172,7 +172,7 @@ impl Checker<'_> {
             );
         }
         TFunction {
-            name: f.name.name.clone(),
+            name: sig.name.name.clone(),
             params: sig.params.len() as u16,
             locals: cx.max_slot,
             returns_value: sig.ret != Type::Void,
@@ -299,39 +299,34 @@ impl Checker<'_> {
             }
             StmtKind::Assign { target, op, value } => {
                 let (place, ty) = self.place(target, cx)?;
-                let load = TExpr {
-                    kind: match &place {
-                        Place::Local(slot) => TExprKind::Local(*slot),
-                        Place::Global(name) => TExprKind::Global(name.clone()),
-                    },
-                    ty: ty.clone(),
-                    span: target.span,
-                };
-                let value = match op {
-                    None => self.expect(value, cx, &ty, "the assigned place has this type"),
-                    Some(op) => {
-                        let combined = Expr {
-                            kind: ExprKind::Binary(
-                                *op,
-                                Box::new(target.clone()),
-                                Box::new(value.clone()),
-                            ),
-                            span,
-                        };
-                        let t = self.value(&combined, cx);
-                        if !ty.accepts(&t.ty) {
-                            self.report(CheckError::new(
-                                "E0300",
-                                format!("mismatched types: expected `{ty}`, found `{}`", t.ty),
-                                value.span,
-                                "the result does not fit the assigned place",
-                            ));
-                        }
-                        drop(load);
-                        t
+                match op {
+                    None => {
+                        let value = self.expect(value, cx, &ty, "the assigned place has this type");
+                        TStmtKind::Store(place, value)
                     }
-                };
-                TStmtKind::Store(place, value)
+                    Some(op) => {
+                        let rhs = self.value(value, cx);
+                        if ty.is_error() || rhs.ty.is_error() {
+                            return None;
+                        }
+                        match super::expr::binary_type(*op, &ty, &rhs.ty) {
+                            Some(result) if result == ty => TStmtKind::Update(place, *op, rhs),
+                            _ => {
+                                let mut err = CheckError::new(
+                                    "E0301",
+                                    format!("operator `{}=` cannot be applied to `{ty}` and `{}`", op.symbol(), rhs.ty),
+                                    span,
+                                    "incompatible operands",
+                                );
+                                if ty.is_numeric() && rhs.ty.is_numeric() {
+                                    err = err.with_help(format!("there are no implicit conversions; convert the value with `as {ty}`"));
+                                }
+                                self.report(err);
+                                return None;
+                            }
+                        }
+                    }
+                }
             }
             StmtKind::If {
                 branches,
@@ -456,6 +451,72 @@ impl Checker<'_> {
 
     /// Resolves an assignment target.
     fn place(&mut self, target: &Expr, cx: &mut FnCx) -> Option<(Place, Type)> {
+        match &target.kind {
+            ExprKind::Field(base, field) => {
+                let obj = self.value(base, cx);
+                return match &obj.ty {
+                    Type::Error => None,
+                    Type::Struct(name) => {
+                        let info = self.structs.iter().find(|s| s.name.name == *name)?.clone();
+                        match info.field(&field.name) {
+                            Some((index, ty)) => Some((Place::Field(obj, index), ty)),
+                            None => {
+                                let is_method = info.methods.contains_key(&field.name);
+                                self.report(CheckError::new(
+                                    if is_method { "E0403" } else { "E0312" },
+                                    format!("`{name}` has no field `{}`", field.name),
+                                    field.span,
+                                    if is_method { "a method cannot be assigned to" } else { "no such field" },
+                                ));
+                                None
+                            }
+                        }
+                    }
+                    other => {
+                        self.report(CheckError::new(
+                            "E0312",
+                            format!("`{other}` has no field `{}`", field.name),
+                            field.span,
+                            "no such field",
+                        ));
+                        None
+                    }
+                };
+            }
+            ExprKind::Index(base, index) => {
+                let arr = self.value(base, cx);
+                let idx = self.expect(index, cx, &Type::Int, "array indices are ints");
+                return match &arr.ty {
+                    Type::Error => None,
+                    Type::Array(elem) => {
+                        let elem = (**elem).clone();
+                        Some((Place::Index(arr, idx), elem))
+                    }
+                    other => {
+                        self.report(CheckError::new(
+                            "E0312",
+                            format!("`{other}` cannot be indexed"),
+                            base.span,
+                            "not an array",
+                        ));
+                        None
+                    }
+                };
+            }
+            ExprKind::This => {
+                self.report(
+                    CheckError::new(
+                        "E0403",
+                        "invalid assignment target: `this` cannot be assigned to",
+                        target.span,
+                        "not assignable",
+                    )
+                    .with_help("assign to a field instead, such as `this.x = ...`"),
+                );
+                return None;
+            }
+            _ => {}
+        }
         let ExprKind::Name(name) = &target.kind else {
             if !matches!(target.kind, ExprKind::Error) {
                 self.report(
@@ -520,7 +581,7 @@ impl Checker<'_> {
                 );
                 None
             }
-            Some((TopLevel::Fn(_), decl)) => {
+            Some((TopLevel::Fn(_) | TopLevel::Struct, decl)) => {
                 self.report(
                     CheckError::new(
                         "E0403",

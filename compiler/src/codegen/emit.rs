@@ -41,7 +41,7 @@ impl Emitter {
         self.depth = depth;
     }
 
-    /// Emits one instruction at a source span; `call_params` is the pop count of a call.
+    /// Emits one instruction at a source span; `call_params` is the pop count of a dynamic-effect instruction.
     pub(crate) fn emit_call(&mut self, instr: Instr, span: Span, call_params: u32) {
         let pc = self.here();
         if self
@@ -58,7 +58,7 @@ impl Emitter {
         instr.encode(&mut self.code);
         let (pop, push) = match instr.opcode().stack_effect() {
             StackEffect::Fixed { pop, push } => (pop as u32, push as u32),
-            StackEffect::Call => (call_params, 1),
+            StackEffect::Dynamic => (call_params, 1),
         };
         self.depth = self.depth.saturating_sub(pop) + push;
         self.max = self.max.max(self.depth);

@@ -154,10 +154,68 @@ impl Gen<'_> {
                 let h = self.host(*builtin);
                 f.e.emit_call(Instr::CallHost(h), span, args.len() as u32);
             }
+            TExprKind::Field(obj, index) => {
+                self.expr(f, obj);
+                f.e.emit(Instr::GetField(*index), span);
+            }
+            TExprKind::Index(arr, index) => {
+                self.expr(f, arr);
+                self.expr(f, index);
+                f.e.emit(Instr::IndexGet(), span);
+            }
+            TExprKind::NewStruct(ty, fields) => {
+                for v in fields {
+                    self.expr(f, v);
+                }
+                f.e.emit_call(Instr::NewStruct(*ty), span, fields.len() as u32);
+            }
+            TExprKind::Array(items) => {
+                for v in items {
+                    self.expr(f, v);
+                }
+                f.e.emit_call(Instr::NewArray(items.len() as u32), span, items.len() as u32);
+            }
+            TExprKind::ArrayRepeat(value, count) => {
+                self.expr(f, value);
+                self.expr(f, count);
+                f.e.emit(Instr::NewArrayRepeat(), span);
+            }
             TExprKind::Error => f.e.emit(Instr::PushUnit(), span),
         }
     }
 
+    /// Pushes the operands a place needs before its value (the object, or array and index).
+    fn place_operands(&mut self, f: &mut FnGen, place: &Place) {
+        match place {
+            Place::Local(_) | Place::Global(_) => {}
+            Place::Field(obj, _) => self.expr(f, obj),
+            Place::Index(arr, index) => {
+                self.expr(f, arr);
+                self.expr(f, index);
+            }
+        }
+    }
+
+    /// Loads a place's current value, given its operands already on the stack (kept there).
+    fn load_place(&mut self, f: &mut FnGen, place: &Place, span: Span) {
+        match place {
+            Place::Local(slot) => f.e.emit(load_local(*slot), span),
+            Place::Global(name) => {
+                let site = self.site(name);
+                f.e.emit(Instr::GetGlobal(site), span);
+            }
+            Place::Field(_, index) => {
+                f.e.emit(Instr::Dup(), span);
+                f.e.emit(Instr::GetField(*index), span);
+            }
+            Place::Index(_, _) => {
+                f.e.emit(Instr::Dup2(), span);
+                f.e.emit(Instr::IndexGet(), span);
+            }
+        }
+    }
+
+    /// Stores the value on top of the stack into a place whose operands are below it.
     fn store(&mut self, f: &mut FnGen, place: &Place, span: Span) {
         match place {
             Place::Local(slot) => f.e.emit(Instr::StoreLocal(*slot), span),
@@ -165,6 +223,8 @@ impl Gen<'_> {
                 let site = self.site(name);
                 f.e.emit(Instr::SetGlobal(site), span);
             }
+            Place::Field(_, index) => f.e.emit(Instr::SetField(*index), span),
+            Place::Index(_, _) => f.e.emit(Instr::IndexSet(), span),
         }
     }
 
@@ -178,7 +238,15 @@ impl Gen<'_> {
         let span = s.span;
         match &s.kind {
             TStmtKind::Store(place, value) => {
+                self.place_operands(f, place);
                 self.expr(f, value);
+                self.store(f, place, span);
+            }
+            TStmtKind::Update(place, op, value) => {
+                self.place_operands(f, place);
+                self.load_place(f, place, span);
+                self.expr(f, value);
+                f.e.emit(binary(*op, &value.ty), span);
                 self.store(f, place, span);
             }
             TStmtKind::Expr(e) => {
@@ -339,10 +407,12 @@ fn binary(op: BinOp, ty: &Type) -> Instr {
         (Eq, Type::Float) => Instr::EqFloat(),
         (Eq, Type::Bool) => Instr::EqBool(),
         (Eq, Type::Str) => Instr::EqStr(),
+        (Eq, Type::Array(_) | Type::Struct(_)) => Instr::EqRef(),
         (Eq, _) => Instr::EqInt(),
         (Ne, Type::Float) => Instr::NeFloat(),
         (Ne, Type::Bool) => Instr::NeBool(),
         (Ne, Type::Str) => Instr::NeStr(),
+        (Ne, Type::Array(_) | Type::Struct(_)) => Instr::NeRef(),
         (Ne, _) => Instr::NeInt(),
         (Lt, Type::Float) => Instr::LtFloat(),
         (Lt, Type::Str) => Instr::LtStr(),
@@ -394,7 +464,7 @@ pub fn generate(
             Type::Float => TExprKind::Float(0.0),
             Type::Bool => TExprKind::Bool(false),
             Type::Str => TExprKind::Str(String::new()),
-            Type::Void | Type::Error => continue,
+            Type::Void | Type::Error | Type::Array(_) | Type::Struct(_) => continue,
         };
         init.push(TStmt {
             kind: TStmtKind::Store(
@@ -417,6 +487,7 @@ pub fn generate(
         constants,
         functions,
         hosts: g.hosts,
+        structs: checked.structs.clone(),
         globals,
         global_sites: g.global_sites,
         entry: Entry {

@@ -10,6 +10,11 @@ pub(super) fn chained_comparisons(module: &Module) -> Vec<ParseError> {
     for item in &module.items {
         match item {
             Item::Fn(f) => block(&f.body, &mut errors),
+            Item::Struct { methods, .. } => {
+                for m in methods {
+                    block(&m.body, &mut errors);
+                }
+            }
             Item::Const { value, .. } | Item::Global { value, .. } => expr(value, &mut errors),
             Item::Stmt(s) => stmt(s, &mut errors),
             Item::Error => {}

@@ -36,6 +36,21 @@ where
         .labelled("identifier")
 }
 
+/// A member name (field or method): an identifier, or one of the contextual keywords
+/// `from`, `until` and `step`, which are keywords only inside a `for` header.
+fn member<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Ident, Error<'t, 's>> + Clone
+where
+    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+{
+    select! { Token::Step => "step", Token::From => "from", Token::Until => "until" }
+        .map_with(move |name: &str, e| Ident {
+            name: name.to_string(),
+            span: span(source, e.span()),
+        })
+        .or(ident(source))
+        .labelled("identifier")
+}
+
 /// A type: a name or `[T]`.
 fn type_expr<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, TypeExpr, Error<'t, 's>> + Clone
 where
@@ -148,7 +163,7 @@ where
         let postfix_op = args
             .map(Postfix::Call)
             .or(just(Token::Dot)
-                .ignore_then(ident(source))
+                .ignore_then(member(source))
                 .map(Postfix::Field))
             .or(expr
                 .clone()
@@ -380,32 +395,74 @@ where
         .then_ignore(just(Token::Colon))
         .then(type_expr(source))
         .map(|(name, ty)| Param { name, ty });
+    let member_params = member(source)
+        .then_ignore(just(Token::Colon))
+        .then(type_expr(source))
+        .map(|(name, ty)| Param { name, ty })
+        .separated_by(just(Token::Comma))
+        .allow_trailing()
+        .collect::<Vec<Param>>()
+        .delimited_by(just(Token::LParen), just(Token::RParen));
+    let params = param
+        .clone()
+        .separated_by(just(Token::Comma))
+        .allow_trailing()
+        .collect::<Vec<Param>>()
+        .delimited_by(just(Token::LParen), just(Token::RParen));
     let attr = ident(source).delimited_by(just(Token::LBracket), just(Token::RBracket));
     let header = just(Token::Fn)
         .ignore_then(ident(source))
-        .then(
-            param
-                .separated_by(just(Token::Comma))
-                .allow_trailing()
-                .collect::<Vec<Param>>()
-                .delimited_by(just(Token::LParen), just(Token::RParen)),
-        )
+        .then(params.clone())
         .then(just(Token::Colon).ignore_then(type_expr(source)).or_not())
         .map_with(move |x, e| (x, span(source, e.span())));
-    let function = attr
+    let fn_decl = attr
+        .clone()
         .repeated()
         .collect::<Vec<Ident>>()
         .then(header)
-        .then(block)
-        .map(|((attrs, (((name, params), ret), header)), body)| {
-            Item::Fn(FnDecl {
-                attrs,
-                name,
-                params,
-                ret,
-                body,
-                header,
-            })
+        .then(block.clone())
+        .map(|((attrs, (((name, params), ret), header)), body)| FnDecl {
+            attrs,
+            name,
+            params,
+            ret,
+            body,
+            header,
+        });
+    let function = fn_decl.map(Item::Fn);
+    let method_header = just(Token::Fn)
+        .ignore_then(member(source))
+        .then(params.clone())
+        .then(just(Token::Colon).ignore_then(type_expr(source)).or_not())
+        .map_with(move |x, e| (x, span(source, e.span())));
+    let method = attr
+        .repeated()
+        .collect::<Vec<Ident>>()
+        .then(method_header)
+        .then(block.clone())
+        .map(|((attrs, (((name, params), ret), header)), body)| FnDecl {
+            attrs,
+            name,
+            params,
+            ret,
+            body,
+            header,
+        });
+    let structure = just(Token::Struct)
+        .ignore_then(ident(source))
+        .then(member_params)
+        .then(
+            method
+                .repeated()
+                .collect::<Vec<FnDecl>>()
+                .delimited_by(just(Token::LBrace), just(Token::RBrace))
+                .or(just(Token::Semi).to(Vec::new())),
+        )
+        .map_with(move |((name, fields), methods), e| Item::Struct {
+            name,
+            fields,
+            methods,
+            span: span(source, e.span()),
         });
     let binding = ident(source)
         .then(just(Token::Colon).ignore_then(type_expr(source)).or_not())
@@ -414,7 +471,7 @@ where
         .then_ignore(just(Token::Semi).labelled("`;`"));
     let declare = just(Token::Declare)
         .ignore_then(
-            just(Token::Const)
+            structure.or(just(Token::Const)
                 .ignore_then(binding.clone())
                 .map_with(move |((name, ty), value), e| Item::Const {
                     name,
@@ -429,7 +486,7 @@ where
                         value,
                         span: span(source, e.span()),
                     },
-                )),
+                ))),
         )
         .labelled("declaration");
     // A broken declaration is skipped up to its `;`, so the next one is still checked.

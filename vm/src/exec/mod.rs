@@ -10,7 +10,7 @@ mod arith;
 use crate::globals::SiteCache;
 use crate::host::HostCtx;
 use crate::machine::{Exit, Frame, Vm};
-use crate::{TrapKind, Value};
+use crate::{Object, TrapKind, Value};
 use arith::{bool, div, float, float_to_int, int, rem, shift, str};
 use prometeu_bytecode::Instr;
 use std::rc::Rc;
@@ -54,6 +54,16 @@ macro_rules! compare_strings {
     }};
 }
 
+/// Collects garbage if enough was allocated; only used between instructions, where every
+/// live value is on the stack, in a global or in the constant table.
+macro_rules! safepoint_impl {
+    ($heap:ident, $stack:ident, $sp:ident, $globals:ident, $constants:ident) => {
+        if $heap.wants_collection() {
+            $heap.collect($stack[..$sp].iter().chain(&$globals.values).chain($constants.iter()));
+        }
+    };
+}
+
 impl Vm {
     /// Runs from the current frame until the run's first frame returns, a trap, or the budget
     /// is spent. Returns the outcome and the cycles used.
@@ -86,6 +96,11 @@ impl Vm {
         // Cycles charged beyond the budget by work proportional to its input (a long
         // concatenation, a host call): counted, and the run stops at the next instruction.
         let mut overdraft = 0u64;
+        macro_rules! safepoint {
+            () => {
+                safepoint_impl!(heap, stack, sp, globals, constants)
+            };
+        }
         let result: Result<Exit, TrapKind> = loop {
             let Some(&instr) = code.get(pc) else {
                 break Err(TrapKind::InvalidProgram("pc out of range"));
@@ -456,6 +471,7 @@ impl Vm {
                     let args_start = sp - argc;
                     let mut ctx = HostCtx {
                         heap,
+                        structs: &program.program().structs,
                         out: &mut **out,
                         extra_cycles: entry.cost as u64,
                         state: &mut **state,
@@ -503,6 +519,91 @@ impl Vm {
                     if (step > 0 && i >= end) || (step < 0 && i <= end) {
                         pc = exit as usize;
                     }
+                }
+                Instr::Dup() => {
+                    stack[sp] = stack[sp - 1];
+                    sp += 1;
+                }
+                Instr::Dup2() => {
+                    stack[sp] = stack[sp - 2];
+                    stack[sp + 1] = stack[sp - 1];
+                    sp += 2;
+                }
+                Instr::NewStruct(ty) => {
+                    let count = program.program().structs[ty as usize].fields.len();
+                    let fields: Box<[Value]> = stack[sp - count..sp].into();
+                    let r = attempt!(heap.alloc(Object::Struct { ty, fields }));
+                    sp -= count;
+                    stack[sp] = Value::Obj(r);
+                    sp += 1;
+                    safepoint!();
+                }
+                Instr::GetField(index) => {
+                    let fields = attempt!(heap.fields(stack[sp - 1]));
+                    let Some(&value) = fields.get(index as usize) else {
+                        break Err(TrapKind::InvalidProgram("field index out of range"));
+                    };
+                    stack[sp - 1] = value;
+                }
+                Instr::SetField(index) => {
+                    let value = stack[sp - 1];
+                    let fields = attempt!(heap.fields_mut(stack[sp - 2]));
+                    let Some(field) = fields.get_mut(index as usize) else {
+                        break Err(TrapKind::InvalidProgram("field index out of range"));
+                    };
+                    *field = value;
+                    sp -= 2;
+                }
+                Instr::NewArray(count) => {
+                    let count = count as usize;
+                    let items = stack[sp - count..sp].to_vec();
+                    let r = attempt!(heap.alloc_array(items));
+                    sp -= count;
+                    stack[sp] = Value::Obj(r);
+                    sp += 1;
+                    safepoint!();
+                }
+                Instr::NewArrayRepeat() => {
+                    let n = attempt!(int(stack[sp - 1]));
+                    if n < 0 {
+                        break Err(TrapKind::NegativeLength(n));
+                    }
+                    attempt!(heap.check_array_len(n as usize));
+                    let cost = n as u64 / 4;
+                    overdraft += cost.saturating_sub(remaining);
+                    remaining = remaining.saturating_sub(cost);
+                    let r = attempt!(heap.alloc_array(vec![stack[sp - 2]; n as usize]));
+                    sp -= 1;
+                    stack[sp - 1] = Value::Obj(r);
+                    safepoint!();
+                }
+                Instr::IndexGet() => {
+                    let index = attempt!(int(stack[sp - 1]));
+                    let items = attempt!(heap.array(stack[sp - 2]));
+                    let Some(&value) = usize::try_from(index).ok().and_then(|i| items.get(i)) else {
+                        break Err(TrapKind::IndexOutOfBounds { index, len: items.len() });
+                    };
+                    sp -= 1;
+                    stack[sp - 1] = value;
+                }
+                Instr::IndexSet() => {
+                    let value = stack[sp - 1];
+                    let index = attempt!(int(stack[sp - 2]));
+                    let items = attempt!(heap.array_mut(stack[sp - 3]));
+                    let len = items.len();
+                    let Some(slot) = usize::try_from(index).ok().and_then(|i| items.get_mut(i)) else {
+                        break Err(TrapKind::IndexOutOfBounds { index, len });
+                    };
+                    *slot = value;
+                    sp -= 3;
+                }
+                Instr::EqRef() => {
+                    sp -= 1;
+                    stack[sp - 1] = Value::Bool(stack[sp - 1] == stack[sp]);
+                }
+                Instr::NeRef() => {
+                    sp -= 1;
+                    stack[sp - 1] = Value::Bool(stack[sp - 1] != stack[sp]);
                 }
                 Instr::ForLoop(slot, body) => {
                     let at = base + slot as usize;
