@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod arrays;
+pub mod console;
 mod core;
 mod math;
 mod strings;
@@ -43,10 +44,13 @@ pub fn hosts() -> Hosts {
     math::register(&mut hosts);
     arrays::register(&mut hosts);
     strings::register(&mut hosts);
+    console::register(&mut hosts);
     hosts
 }
 
 /// The built-in constants, by qualified name.
 pub fn constants() -> Vec<(&'static str, BuiltinConstant)> {
-    math::constants()
+    let mut constants = math::constants();
+    constants.extend(console::constants());
+    constants
 }
