@@ -12,6 +12,8 @@ pub use prometeu_lexer as lexer;
 pub use prometeu_stdlib as stdlib;
 pub use prometeu_vm as vm;
 
+pub mod session;
+
 use prometeu_bytecode::{LoadError, Program, VerifiedProgram};
 use prometeu_compiler::{Builtins, CompileOptions, Compiled};
 use prometeu_lexer::{Diagnostic, SourceId, Sources};

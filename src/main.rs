@@ -2,6 +2,8 @@
 //! files and the terminal.
 #![forbid(unsafe_code)]
 
+mod repl;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use prometeu::bytecode::{disassemble, encode, Program, VerifiedProgram};
 use prometeu::compiler::CompileOptions;
@@ -69,6 +71,8 @@ enum Command {
         /// A `.pbs` source or a `.pbc` program.
         file: PathBuf,
     },
+    /// Evaluate PBS interactively, keeping state between inputs.
+    Repl,
 }
 
 /// A failure that ends the command with a status.
@@ -150,6 +154,17 @@ fn load(path: &Path, reporter: &Reporter) -> Result<VerifiedProgram, Failure> {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
+    if let Command::Repl = cli.command {
+        let color = match cli.color {
+            ColorChoice::Always => Some(true),
+            ColorChoice::Never => Some(false),
+            ColorChoice::Auto => None,
+        };
+        return match repl::run(color) {
+            0 => Ok(()),
+            code => Err(Failure(code)),
+        };
+    }
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -211,6 +226,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let _ = stdout.write_all(text.as_bytes());
             Ok(())
         }
+        Command::Repl => Ok(()),
     }
 }
 

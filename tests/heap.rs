@@ -12,8 +12,16 @@ impl Output for Discard {
 
 fn vm_for(src: &str) -> Vm {
     let unit = prometeu::compile_source("heap.pbs", src, &CompileOptions::default());
-    let program = unit.compiled.program.unwrap_or_else(|| panic!("{:?}", unit.compiled.diagnostics));
-    prometeu::new_vm(prometeu::verify(program).unwrap(), Limits::default(), Box::new(Discard)).unwrap()
+    let program = unit
+        .compiled
+        .program
+        .unwrap_or_else(|| panic!("{:?}", unit.compiled.diagnostics));
+    prometeu::new_vm(
+        prometeu::verify(program).unwrap(),
+        Limits::default(),
+        Box::new(Discard),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -36,7 +44,11 @@ fn garbage_cycles_are_reclaimed_with_bounded_peak_heap() {
     let heap = vm.stats().heap;
     // Each iteration allocates about 16 KB, 3.2 GB in all; the peak stays small.
     assert!(heap.bytes_allocated > 3_000_000_000, "{heap:?}");
-    assert!(heap.peak_live_bytes < 32 << 20, "peak live heap {} bytes", heap.peak_live_bytes);
+    assert!(
+        heap.peak_live_bytes < 32 << 20,
+        "peak live heap {} bytes",
+        heap.peak_live_bytes
+    );
     assert!(heap.collections > 10, "{heap:?}");
     assert!(heap.freed > 1_000_000, "{heap:?}");
 }
@@ -57,7 +69,10 @@ fn a_self_referencing_array_is_reclaimed() {
     );
     vm.run_script(None).unwrap();
     let heap = vm.stats().heap;
-    assert!(heap.collections > 0 && heap.live_bytes < 4 << 20, "{heap:?}");
+    assert!(
+        heap.collections > 0 && heap.live_bytes < 4 << 20,
+        "{heap:?}"
+    );
 }
 
 #[test]

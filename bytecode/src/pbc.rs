@@ -4,7 +4,8 @@
 //! allocates more than a bound proportional to the input's length.
 
 use crate::{
-    Constant, Entry, Function, HostSig, HostType, LoadError, LoadErrorKind, Program, SpanRun, StructDecl,
+    Constant, Entry, Function, HostSig, HostType, LoadError, LoadErrorKind, Program, SpanRun,
+    StructDecl,
 };
 
 /// The four bytes every `.pbc` file starts with.

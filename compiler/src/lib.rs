@@ -44,8 +44,17 @@ pub struct Builtins {
     pub constants: Vec<(String, BuiltinConstant)>,
 }
 
+/// What a REPL input is compiled against: the session's globals so far.
+#[derive(Clone, Debug, Default)]
+pub struct ReplContext {
+    /// The globals earlier inputs defined, with their types; they keep their values.
+    pub globals: Vec<(String, types::Type)>,
+    /// The host function that shows the value of an expression statement (`any → void`).
+    pub echo: String,
+}
+
 /// How to compile.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct CompileOptions {
     /// Whether the file must have an entry point (`fn main()`); false for REPL inputs.
     pub require_entry: bool,
@@ -53,6 +62,9 @@ pub struct CompileOptions {
     pub keep_source: bool,
     /// Compile-time limits.
     pub limits: Limits,
+    /// Compile as a REPL input: top-level statements run in order, `let` at the top level
+    /// defines session globals, and expression statements show their values.
+    pub repl: Option<ReplContext>,
 }
 
 impl Default for CompileOptions {
@@ -61,6 +73,7 @@ impl Default for CompileOptions {
             require_entry: true,
             keep_source: true,
             limits: Limits::default(),
+            repl: None,
         }
     }
 }
@@ -70,6 +83,8 @@ impl Default for CompileOptions {
 pub struct Compiled {
     /// The program, when there were no errors.
     pub program: Option<Program>,
+    /// What the checker learned about the module (signatures, session globals).
+    pub checked: Option<check::Checked>,
     /// Every error and warning, in source order.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -102,10 +117,11 @@ pub fn compile(
     if !diagnostics.is_empty() {
         return Compiled {
             program: None,
+            checked: None,
             diagnostics: sorted(diagnostics),
         };
     }
-    let (checked, errors) = check::check(&module, builtins);
+    let (checked, errors) = check::check(&module, builtins, options.repl.as_ref());
     diagnostics.extend(errors.iter().map(|e| e.to_diagnostic()));
     if options.require_entry
         && checked.main.is_none()
@@ -127,6 +143,7 @@ pub fn compile(
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Compiled {
             program: None,
+            checked: Some(checked),
             diagnostics,
         };
     }
@@ -140,6 +157,7 @@ pub fn compile(
     });
     Compiled {
         program: Some(program),
+        checked: Some(checked),
         diagnostics,
     }
 }

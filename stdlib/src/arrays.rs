@@ -49,8 +49,11 @@ fn push(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
 }
 
 fn pop(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
-    ctx.heap
-        .with_array(args[0], |items| items.pop().ok_or_else(|| TrapKind::Host("pop from an empty array".into())))
+    ctx.heap.with_array(args[0], |items| {
+        items
+            .pop()
+            .ok_or_else(|| TrapKind::Host("pop from an empty array".into()))
+    })
 }
 
 /// Checks an index for `insert` (which may equal the length) or element access.
@@ -117,7 +120,9 @@ fn slice(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let items = ctx.heap.array(args[0])?;
     let len = items.len();
     if start < 0 || end < start || end as u64 > len as u64 {
-        return Err(TrapKind::Host(format!("slice {start}..{end} out of bounds for length {len}")));
+        return Err(TrapKind::Host(format!(
+            "slice {start}..{end} out of bounds for length {len}"
+        )));
     }
     let part = items[start as usize..end as usize].to_vec();
     ctx.charge(part.len() as u64 / 4);
@@ -150,7 +155,9 @@ fn sort(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
         },
     });
     if bad {
-        return Err(TrapKind::InvalidProgram("sort needs ints, floats or strings"));
+        return Err(TrapKind::InvalidProgram(
+            "sort needs ints, floats or strings",
+        ));
     }
     ctx.heap.array_mut(args[0])?.copy_from_slice(&items);
     Ok(Value::Unit)

@@ -12,7 +12,14 @@ pub(crate) fn register(hosts: &mut Hosts) {
     add(hosts, "String.substr", &[Str, Int, Int], Str, 4, substr);
     add(hosts, "String.find", &[Str, Str], Int, 4, find);
     add(hosts, "String.contains", &[Str, Str], Bool, 4, contains);
-    add(hosts, "String.starts_with", &[Str, Str], Bool, 2, starts_with);
+    add(
+        hosts,
+        "String.starts_with",
+        &[Str, Str],
+        Bool,
+        2,
+        starts_with,
+    );
     add(hosts, "String.ends_with", &[Str, Str], Bool, 2, ends_with);
     add(hosts, "String.upper", &[Str], Str, 4, upper);
     add(hosts, "String.lower", &[Str], Str, 4, lower);
@@ -25,7 +32,9 @@ pub(crate) fn register(hosts: &mut Hosts) {
 
 /// Reads a string argument.
 fn text<'h>(ctx: &'h HostCtx<'_>, v: Value) -> Result<&'h str, TrapKind> {
-    ctx.heap.str(v).ok_or(TrapKind::InvalidProgram("expected a string argument"))
+    ctx.heap
+        .str(v)
+        .ok_or(TrapKind::InvalidProgram("expected a string argument"))
 }
 
 fn int(v: Value) -> Result<i64, TrapKind> {
@@ -68,7 +77,9 @@ fn substr(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let (start, end) = (start as usize, end as usize);
     for i in [start, end] {
         if !s.is_char_boundary(i) {
-            return Err(TrapKind::Host(format!("byte index {i} is not on a character boundary")));
+            return Err(TrapKind::Host(format!(
+                "byte index {i} is not on a character boundary"
+            )));
         }
     }
     let part = s[start..end].to_string();
@@ -105,7 +116,11 @@ fn ends_with(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
 }
 
 /// Builds a new string from the argument string.
-fn map(ctx: &mut HostCtx<'_>, args: &[Value], f: impl FnOnce(&str) -> String) -> Result<Value, TrapKind> {
+fn map(
+    ctx: &mut HostCtx<'_>,
+    args: &[Value],
+    f: impl FnOnce(&str) -> String,
+) -> Result<Value, TrapKind> {
     let out = f(text(ctx, args[0])?);
     ctx.charge(out.len() as u64 / 16);
     ctx.string(out)
@@ -172,10 +187,15 @@ fn parse_int(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
 
 fn parse_float(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let s = text(ctx, args[0])?;
-    let valid = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b".+-eE".contains(&b))
+    let valid = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b".+-eE".contains(&b))
         || matches!(s, "inf" | "-inf" | "NaN");
     match s.parse::<f64>() {
         Ok(v) if valid => Ok(Value::Float(v)),
-        _ => Err(TrapKind::Host(format!("cannot parse {} as a float", quoted(s)))),
+        _ => Err(TrapKind::Host(format!(
+            "cannot parse {} as a float",
+            quoted(s)
+        ))),
     }
 }

@@ -32,7 +32,12 @@ fn quote(text: &str, out: &mut String) {
 
 /// Formats a value as PBS prints it. Strings nested in arrays and structs are quoted; an
 /// object already being printed further up (a cycle) prints as `...`.
-pub fn format_value(heap: &Heap, structs: &[StructDecl], value: Value, style: FormatStyle) -> String {
+pub fn format_value(
+    heap: &Heap,
+    structs: &[StructDecl],
+    value: Value,
+    style: FormatStyle,
+) -> String {
     let mut out = String::new();
     let mut visiting = Vec::new();
     write_value(heap, structs, value, style, &mut visiting, &mut out);
@@ -82,7 +87,9 @@ fn write_value(
                             if i > 0 {
                                 out.push_str(", ");
                             }
-                            let name = decl.and_then(|d| d.fields.get(i)).map_or("?", String::as_str);
+                            let name = decl
+                                .and_then(|d| d.fields.get(i))
+                                .map_or("?", String::as_str);
                             out.push_str(name);
                             out.push_str(": ");
                             write_value(heap, structs, *field, FormatStyle::Quoted, visiting, out);
@@ -118,7 +125,10 @@ mod tests {
     fn quoted_strings_escape() {
         let mut heap = Heap::new(1 << 20, 1 << 20, 1 << 20);
         let s = heap.alloc_string("a\"b\n").unwrap();
-        assert_eq!(format_value(&heap, &[], Value::Obj(s), FormatStyle::Quoted), "\"a\\\"b\\n\"");
+        assert_eq!(
+            format_value(&heap, &[], Value::Obj(s), FormatStyle::Quoted),
+            "\"a\\\"b\\n\""
+        );
     }
 
     #[test]
@@ -130,6 +140,9 @@ mod tests {
             Ok(())
         })
         .unwrap();
-        assert_eq!(format_value(&heap, &[], Value::Obj(a), FormatStyle::Plain), "[1, ...]");
+        assert_eq!(
+            format_value(&heap, &[], Value::Obj(a), FormatStyle::Plain),
+            "[1, ...]"
+        );
     }
 }

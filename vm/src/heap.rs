@@ -181,7 +181,11 @@ impl Heap {
             return Err(TrapKind::InvalidProgram("expected an array"));
         };
         let limit = self.limit;
-        let Some(Object::Array(items)) = self.slots.get_mut(r.0 as usize).and_then(|s| s.object.as_mut()) else {
+        let Some(Object::Array(items)) = self
+            .slots
+            .get_mut(r.0 as usize)
+            .and_then(|s| s.object.as_mut())
+        else {
             return Err(TrapKind::InvalidProgram("expected an array"));
         };
         let before = items.len();
@@ -224,7 +228,11 @@ impl Heap {
     /// The elements of an array value, mutably, without changing its length.
     pub fn array_mut(&mut self, value: Value) -> Result<&mut [Value], TrapKind> {
         if let Value::Obj(r) = value {
-            if let Some(Object::Array(items)) = self.slots.get_mut(r.0 as usize).and_then(|s| s.object.as_mut()) {
+            if let Some(Object::Array(items)) = self
+                .slots
+                .get_mut(r.0 as usize)
+                .and_then(|s| s.object.as_mut())
+            {
                 return Ok(items);
             }
         }
@@ -234,7 +242,11 @@ impl Heap {
     /// The fields of a struct value, mutably.
     pub fn fields_mut(&mut self, value: Value) -> Result<&mut [Value], TrapKind> {
         if let Value::Obj(r) = value {
-            if let Some(Object::Struct { fields, .. }) = self.slots.get_mut(r.0 as usize).and_then(|s| s.object.as_mut()) {
+            if let Some(Object::Struct { fields, .. }) = self
+                .slots
+                .get_mut(r.0 as usize)
+                .and_then(|s| s.object.as_mut())
+            {
                 return Ok(fields);
             }
         }

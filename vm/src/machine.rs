@@ -92,6 +92,34 @@ impl Vm {
         limits: Limits,
         out: Box<dyn Output>,
     ) -> Result<Vm, Trap> {
+        let placeholder = Rc::new(program.clone());
+        let mut vm = Vm {
+            program: placeholder,
+            hosts: Vec::new(),
+            limits,
+            stack: Vec::new(),
+            sp: 0,
+            frames: Vec::new(),
+            heap: Heap::new(limits.heap_bytes, limits.max_string, limits.max_array),
+            globals: Globals::default(),
+            sites: Vec::new(),
+            constants: Vec::new(),
+            out,
+            state: Box::new(()),
+            cycles: 0,
+        };
+        vm.replace_program(program, hosts)?;
+        Ok(vm)
+    }
+
+    /// Installs another verified program while keeping the heap and the globals: globals of
+    /// the same name keep their values, new ones are defined, and every global access site
+    /// resolves afresh through the version-cached lookup. The REPL installs each input this
+    /// way; functions are the new program's, so a redefinition reaches every caller.
+    pub fn replace_program(&mut self, program: VerifiedProgram, hosts: &Hosts) -> Result<(), Trap> {
+        if self.is_running() {
+            return Err(Trap::new(TrapKind::InvalidProgram("a run is in progress")));
+        }
         let entries = hosts.entries();
         let resolved = program
             .host_ids()
@@ -103,38 +131,33 @@ impl Vm {
                     "host registry differs from the verified one",
                 ))
             })?;
-        let mut heap = Heap::new(limits.heap_bytes, limits.max_string, limits.max_array);
         let mut constants = Vec::with_capacity(program.program().constants.len());
         for c in &program.program().constants {
             constants.push(match *c {
                 Constant::Int(v) => Value::Int(v),
                 Constant::Float(bits) => Value::Float(f64::from_bits(bits)),
                 Constant::Str(s) => Value::Obj(
-                    heap.alloc_constant_string(program.program().string(s))
+                    self.heap
+                        .alloc_constant_string(program.program().string(s))
                         .map_err(Trap::new)?,
                 ),
             });
         }
-        let mut globals = Globals::default();
         for &name in &program.program().globals {
-            globals.define(program.program().string(name));
+            self.globals.define(program.program().string(name));
         }
-        let sites = vec![SiteCache::EMPTY; program.program().global_sites.len()];
-        Ok(Vm {
-            program: Rc::new(program),
-            hosts: resolved,
-            limits,
-            stack: Vec::new(),
-            sp: 0,
-            frames: Vec::new(),
-            heap,
-            globals,
-            sites,
-            constants,
-            out,
-            state: Box::new(()),
-            cycles: 0,
-        })
+        self.globals.version = self.globals.version.wrapping_add(1);
+        self.sites = vec![SiteCache::EMPTY; program.program().global_sites.len()];
+        self.constants = constants;
+        self.hosts = resolved;
+        self.program = Rc::new(program);
+        Ok(())
+    }
+
+    /// Abandons a paused run (such as one interrupted by the user) and returns the trap
+    /// that describes where it stopped.
+    pub fn interrupt(&mut self) -> Trap {
+        self.abandon(TrapKind::Interrupted, false)
     }
 
     /// Installs the embedder's state, which host functions reach through [`crate::HostCtx::state`].

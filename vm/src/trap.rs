@@ -57,6 +57,9 @@ pub enum TrapKind {
     /// The heap would exceed its size limit.
     #[error("out of memory: the heap limit of {0} bytes was exceeded")]
     HeapExhausted(usize),
+    /// The run was interrupted from outside (Ctrl-C in the REPL).
+    #[error("interrupted")]
+    Interrupted,
     /// A global that no input has defined (only possible when programs are combined).
     #[error("global `{0}` is not defined")]
     UndefinedGlobal(String),

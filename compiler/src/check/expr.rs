@@ -179,7 +179,10 @@ impl Checker<'_> {
                             self.report(
                                 CheckError::new(
                                     "E0312",
-                                    format!("`{}` is a method of `{name}`, not a field", field.name),
+                                    format!(
+                                        "`{}` is a method of `{name}`, not a field",
+                                        field.name
+                                    ),
                                     field.span,
                                     "a method",
                                 )
@@ -203,7 +206,9 @@ impl Checker<'_> {
                 let arr = self.value(base, cx);
                 let idx = self.expect(index, cx, &Type::Int, "array indices are ints");
                 match arr.ty.clone() {
-                    Type::Array(elem) => make(TExprKind::Index(Box::new(arr), Box::new(idx)), *elem),
+                    Type::Array(elem) => {
+                        make(TExprKind::Index(Box::new(arr), Box::new(idx)), *elem)
+                    }
                     Type::Error => error_expr(span),
                     other => {
                         self.report(CheckError::new(
@@ -286,8 +291,13 @@ impl Checker<'_> {
             }
             Some(TopLevel::Struct) => {
                 self.report(
-                    CheckError::new("E0309", format!("`{name}` is a struct type, not a value"), span, "a type")
-                        .with_help(format!("create an instance with `new {name}(...)`")),
+                    CheckError::new(
+                        "E0309",
+                        format!("`{name}` is a struct type, not a value"),
+                        span,
+                        "a type",
+                    )
+                    .with_help(format!("create an instance with `new {name}(...)`")),
                 );
                 error_expr(span)
             }
@@ -484,7 +494,14 @@ impl Checker<'_> {
         self.call_fn_with(index, None, args, span, cx)
     }
 
-    fn call_fn_with(&mut self, index: u32, receiver: Option<TExpr>, args: &[Expr], span: Span, cx: &mut FnCx) -> TExpr {
+    fn call_fn_with(
+        &mut self,
+        index: u32,
+        receiver: Option<TExpr>,
+        args: &[Expr],
+        span: Span,
+        cx: &mut FnCx,
+    ) -> TExpr {
         let mut sig = self.fns[index as usize].clone();
         let mut typed = Vec::new();
         if let Some(r) = receiver {
@@ -638,7 +655,13 @@ impl Checker<'_> {
 
 impl Checker<'_> {
     /// Checks an array literal; an empty one takes its type from the context.
-    fn array_literal(&mut self, items: &[Expr], span: Span, cx: &mut FnCx, hint: Option<&Type>) -> TExpr {
+    fn array_literal(
+        &mut self,
+        items: &[Expr],
+        span: Span,
+        cx: &mut FnCx,
+        hint: Option<&Type>,
+    ) -> TExpr {
         let elem_hint = match hint {
             Some(Type::Array(elem)) => Some((**elem).clone()),
             _ => None,
@@ -652,8 +675,13 @@ impl Checker<'_> {
                 },
                 None => {
                     self.report(
-                        CheckError::new("E0311", "cannot infer the element type of `[]`", span, "empty array")
-                            .with_help("annotate the variable, such as `let xs: [int] = [];`"),
+                        CheckError::new(
+                            "E0311",
+                            "cannot infer the element type of `[]`",
+                            span,
+                            "empty array",
+                        )
+                        .with_help("annotate the variable, such as `let xs: [int] = [];`"),
                     );
                     error_expr(span)
                 }
@@ -661,32 +689,34 @@ impl Checker<'_> {
         }
         let first = self.value_hint(&items[0], cx, elem_hint.as_ref());
         let elem = elem_hint.clone().unwrap_or_else(|| first.ty.clone());
-        let mut typed = vec![first];
-        let mut failed = typed[0].ty.is_error();
-        for item in &items[1..] {
-            let t = self.value_hint(item, cx, Some(&elem));
-            if !elem.accepts(&t.ty) {
-                self.report(
-                    CheckError::new(
-                        "E0300",
-                        format!("mismatched types: expected `{elem}`, found `{}`", t.ty),
-                        item.span,
-                        format!("this is `{}`", t.ty),
-                    )
-                    .with_label(items[0].span, format!("the array's elements are `{elem}`")),
+        let mut typed = Vec::new();
+        let mut failed = false;
+        for (i, item) in items.iter().enumerate() {
+            let t = if i == 0 {
+                first.clone()
+            } else {
+                self.value_hint(item, cx, Some(&elem))
+            };
+            if !elem.accepts(&t.ty) && !failed {
+                let mut err = CheckError::new(
+                    "E0300",
+                    format!("mismatched types: expected `{elem}`, found `{}`", t.ty),
+                    item.span,
+                    format!("this is `{}`", t.ty),
                 );
+                if i > 0 && elem_hint.is_none() {
+                    err =
+                        err.with_label(items[0].span, format!("the array's elements are `{elem}`"));
+                }
+                self.report(err);
                 failed = true;
             }
-            failed |= t.ty.is_error();
+            // One report per literal: further elements of a failed literal are not reported.
+            failed |= t.ty.is_error() || !elem.accepts(&t.ty);
             typed.push(t);
         }
         if failed || elem.is_error() {
             return error_expr(span);
-        }
-        if let (Some(want), first) = (&elem_hint, &typed[0]) {
-            if !want.accepts(&first.ty) {
-                return error_expr(span);
-            }
         }
         TExpr {
             kind: TExprKind::Array(typed),
@@ -696,7 +726,13 @@ impl Checker<'_> {
     }
 
     /// Checks `new S(args)`.
-    fn new_struct(&mut self, name: &crate::ast::Ident, args: &[Expr], span: Span, cx: &mut FnCx) -> TExpr {
+    fn new_struct(
+        &mut self,
+        name: &crate::ast::Ident,
+        args: &[Expr],
+        span: Span,
+        cx: &mut FnCx,
+    ) -> TExpr {
         let Some(index) = self.structs.iter().position(|s| s.name.name == name.name) else {
             for a in args {
                 self.expr(a, cx);
@@ -739,7 +775,10 @@ impl Checker<'_> {
                 self.report(
                     CheckError::new(
                         "E0305",
-                        format!("mismatched argument type: expected `{want}`, found `{}`", t.ty),
+                        format!(
+                            "mismatched argument type: expected `{want}`, found `{}`",
+                            t.ty
+                        ),
                         arg.span,
                         format!("this is `{}`", t.ty),
                     )
@@ -761,7 +800,14 @@ impl Checker<'_> {
     }
 
     /// Checks `receiver.name(args)`: a struct method, or an array or string method.
-    fn method_call(&mut self, receiver: TExpr, name: &crate::ast::Ident, args: &[Expr], span: Span, cx: &mut FnCx) -> TExpr {
+    fn method_call(
+        &mut self,
+        receiver: TExpr,
+        name: &crate::ast::Ident,
+        args: &[Expr],
+        span: Span,
+        cx: &mut FnCx,
+    ) -> TExpr {
         match receiver.ty.clone() {
             Type::Error => {
                 for a in args {
@@ -791,7 +837,9 @@ impl Checker<'_> {
                     }
                 }
             }
-            Type::Array(elem) => self.builtin_method("Array", &elem, receiver, name, args, span, cx),
+            Type::Array(elem) => {
+                self.builtin_method("Array", &elem, receiver, name, args, span, cx)
+            }
             Type::Str => self.builtin_method("String", &Type::Str, receiver, name, args, span, cx),
             other => {
                 for a in args {
@@ -852,7 +900,9 @@ impl Checker<'_> {
             ("String", "contains") | ("String", "starts_with") | ("String", "ends_with") => {
                 Some((vec![Type::Str], Type::Bool))
             }
-            ("String", "upper") | ("String", "lower") | ("String", "trim") => Some((vec![], Type::Str)),
+            ("String", "upper") | ("String", "lower") | ("String", "trim") => {
+                Some((vec![], Type::Str))
+            }
             ("String", "split") => Some((vec![Type::Str], Type::Array(Box::new(Type::Str)))),
             ("String", "repeat") => Some((vec![int.clone()], Type::Str)),
             ("String", "parse_int") => Some((vec![], int.clone())),
@@ -865,7 +915,11 @@ impl Checker<'_> {
             for a in args {
                 self.expr(a, cx);
             }
-            let ty = if family == "Array" { array.to_string() } else { "string".to_string() };
+            let ty = if family == "Array" {
+                array.to_string()
+            } else {
+                "string".to_string()
+            };
             self.report(CheckError::new(
                 "E0204",
                 format!("cannot find method `{}` on `{ty}`", name.name),
@@ -899,7 +953,10 @@ impl Checker<'_> {
             if !want.accepts(&t.ty) {
                 self.report(CheckError::new(
                     "E0305",
-                    format!("mismatched argument type: expected `{want}`, found `{}`", t.ty),
+                    format!(
+                        "mismatched argument type: expected `{want}`, found `{}`",
+                        t.ty
+                    ),
                     arg.span,
                     format!("this is `{}`", t.ty),
                 ));

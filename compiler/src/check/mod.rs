@@ -54,6 +54,8 @@ pub(crate) struct GlobalInfo {
     pub(crate) name: Ident,
     /// Its type, once its declaration has been checked.
     pub(crate) ty: Option<Type>,
+    /// Defined by an earlier REPL input: it already has a value and is not re-initialized.
+    pub(crate) external: bool,
 }
 
 /// A struct type: its fields and methods.
@@ -97,6 +99,13 @@ pub struct Checked {
     pub main: Option<u32>,
     /// The struct types, in declaration order.
     pub structs: Vec<prometeu_bytecode::StructDecl>,
+    /// Every global after this module, earlier REPL inputs' included (REPL mode).
+    pub session_globals: Vec<(String, Type)>,
+    /// Each function, struct and constant with a text describing its signature, used to
+    /// refuse REPL redefinitions that change a signature.
+    pub signatures: Vec<(String, String)>,
+    /// The type of the last expression statement of a REPL input (for `:type`).
+    pub last_expr: Option<Type>,
 }
 
 /// The checker's state for one module.
@@ -125,7 +134,9 @@ impl<'a> Checker<'a> {
                 "bool" => Type::Bool,
                 "string" => Type::Str,
                 "void" => Type::Void,
-                other if matches!(self.top.get(other), Some((TopLevel::Struct, _))) => Type::Struct(other.to_string()),
+                other if matches!(self.top.get(other), Some((TopLevel::Struct, _))) => {
+                    Type::Struct(other.to_string())
+                }
                 other => {
                     self.report(
                         CheckError::new(
@@ -198,6 +209,38 @@ impl<'a> Checker<'a> {
         index
     }
 
+    /// The signature text of every function, struct and constant.
+    fn signatures(&mut self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for f in &self.fns {
+            let params: Vec<String> = f.params.iter().map(|(_, t)| t.to_string()).collect();
+            out.push((
+                f.name.name.clone(),
+                format!("fn({}): {}", params.join(", "), f.ret),
+            ));
+        }
+        for s in &self.structs {
+            let fields: Vec<String> = s
+                .fields
+                .iter()
+                .map(|(n, t)| format!("{}: {t}", n.name))
+                .collect();
+            out.push((
+                s.name.name.clone(),
+                format!("struct({})", fields.join(", ")),
+            ));
+        }
+        for i in 0..self.consts.len() {
+            let name = self.consts[i].name.name.clone();
+            let ty = match &self.consts[i].state {
+                ConstState::Done(v) => v.to_expr(Span::default()).ty.to_string(),
+                _ => "?".to_string(),
+            };
+            out.push((name, format!("const {ty}")));
+        }
+        out
+    }
+
     /// Checks that a field or method name is unique within its struct.
     fn member_name(&mut self, seen: &mut HashMap<String, Span>, name: &Ident) {
         if let Some(&earlier) = seen.get(&name.name) {
@@ -218,15 +261,21 @@ impl<'a> Checker<'a> {
     /// Registers a top-level name, reporting a duplicate against the earlier declaration.
     fn declare(&mut self, name: &Ident, what: TopLevel) -> bool {
         if let Some((_, earlier)) = self.top.get(&name.name) {
-            let earlier = *earlier;
+            // Struct names are collected first; the primary label goes to whichever
+            // declaration comes later in the source.
+            let (later, first) = if earlier.start > name.span.start {
+                (*earlier, name.span)
+            } else {
+                (name.span, *earlier)
+            };
             self.report(
                 CheckError::new(
                     "E0201",
                     format!("`{}` is declared more than once", name.name),
-                    name.span,
+                    later,
                     "declared again here",
                 )
-                .with_label(earlier, "first declared here")
+                .with_label(first, "first declared here")
                 .with_help("rename one of them"),
             );
             return false;
@@ -237,7 +286,11 @@ impl<'a> Checker<'a> {
 }
 
 /// Checks a module against the builtins.
-pub fn check(module: &Module, builtins: &Builtins) -> (Checked, Vec<CheckError>) {
+pub fn check(
+    module: &Module,
+    builtins: &Builtins,
+    repl: Option<&crate::ReplContext>,
+) -> (Checked, Vec<CheckError>) {
     let mut c = Checker {
         builtins,
         top: HashMap::new(),
@@ -247,6 +300,24 @@ pub fn check(module: &Module, builtins: &Builtins) -> (Checked, Vec<CheckError>)
         structs: Vec::new(),
         errors: Vec::new(),
     };
+    // Session globals of earlier REPL inputs.
+    if let Some(repl) = repl {
+        for (name, ty) in &repl.globals {
+            let index = c.globals.len();
+            let ident = Ident {
+                name: name.clone(),
+                span: Span::default(),
+            };
+            c.globals.push(GlobalInfo {
+                name: ident.clone(),
+                ty: Some(ty.clone()),
+                external: true,
+            });
+            c.top
+                .insert(name.clone(), (TopLevel::Global(index), Span::default()));
+        }
+    }
+    let mut input_stmts = Vec::new();
     // Pass 0: struct names, so every signature can refer to them.
     for item in &module.items {
         if let Item::Struct { name, .. } = item {
@@ -280,7 +351,9 @@ pub fn check(module: &Module, builtins: &Builtins) -> (Checked, Vec<CheckError>)
                 c.declare(&f.name, TopLevel::Fn(index));
                 fn_decls.push((f, None));
             }
-            Item::Struct { fields, methods, .. } => {
+            Item::Struct {
+                fields, methods, ..
+            } => {
                 let index = struct_index;
                 struct_index += 1;
                 let this = Type::Struct(c.structs[index].name.name.clone());
@@ -320,15 +393,24 @@ pub fn check(module: &Module, builtins: &Builtins) -> (Checked, Vec<CheckError>)
             Item::Global {
                 name, ty, value, ..
             } => {
+                // In the REPL, declaring a session global again re-initializes it.
+                if let Some((TopLevel::Global(existing), _)) = c.top.get(&name.name).copied() {
+                    if repl.is_some() && c.globals[existing].external {
+                        global_decls.push((existing, ty, value));
+                        continue;
+                    }
+                }
                 let index = c.globals.len();
                 c.globals.push(GlobalInfo {
                     name: name.clone(),
                     ty: None,
+                    external: false,
                 });
                 if c.declare(name, TopLevel::Global(index)) {
                     global_decls.push((index, ty, value));
                 }
             }
+            Item::Stmt(s) if repl.is_some() => input_stmts.push(s),
             Item::Stmt(s) => c.report(
                 CheckError::new(
                     "E0101",
@@ -351,16 +433,31 @@ pub fn check(module: &Module, builtins: &Builtins) -> (Checked, Vec<CheckError>)
         let stmt = c.check_global(index, ty.as_ref(), value);
         out.global_init.extend(stmt);
     }
-    out.globals = c
-        .globals
-        .iter()
-        .map(|g| (g.name.name.clone(), g.ty.clone().unwrap_or(Type::Error)))
-        .collect();
     // Pass 4: function bodies.
     for (index, (f, this)) in fn_decls.iter().enumerate() {
         let _ = this;
         out.functions.push(c.check_function(index as u32, f));
     }
+    // The statements of a REPL input run as one more function, after the globals.
+    if let Some(repl) = repl {
+        let index = out.functions.len() as u32;
+        let (function, last) = c.check_input(&input_stmts, repl);
+        out.functions.push(function);
+        out.main = Some(index);
+        out.last_expr = last;
+    }
+    out.globals = c
+        .globals
+        .iter()
+        .filter(|g| !g.external)
+        .map(|g| (g.name.name.clone(), g.ty.clone().unwrap_or(Type::Error)))
+        .collect();
+    out.session_globals = c
+        .globals
+        .iter()
+        .map(|g| (g.name.name.clone(), g.ty.clone().unwrap_or(Type::Error)))
+        .collect();
+    out.signatures = c.signatures();
     out.structs = c
         .structs
         .iter()
@@ -370,6 +467,9 @@ pub fn check(module: &Module, builtins: &Builtins) -> (Checked, Vec<CheckError>)
         })
         .collect();
     // Entry point.
+    if repl.is_some() {
+        return (out, c.errors);
+    }
     if let Some((TopLevel::Fn(index), _)) = c.top.get("main").copied() {
         {
             let sig = &c.fns[index as usize];

@@ -314,7 +314,11 @@ impl Checker<'_> {
                             _ => {
                                 let mut err = CheckError::new(
                                     "E0301",
-                                    format!("operator `{}=` cannot be applied to `{ty}` and `{}`", op.symbol(), rhs.ty),
+                                    format!(
+                                        "operator `{}=` cannot be applied to `{ty}` and `{}`",
+                                        op.symbol(),
+                                        rhs.ty
+                                    ),
                                     span,
                                     "incompatible operands",
                                 );
@@ -466,7 +470,11 @@ impl Checker<'_> {
                                     if is_method { "E0403" } else { "E0312" },
                                     format!("`{name}` has no field `{}`", field.name),
                                     field.span,
-                                    if is_method { "a method cannot be assigned to" } else { "no such field" },
+                                    if is_method {
+                                        "a method cannot be assigned to"
+                                    } else {
+                                        "no such field"
+                                    },
                                 ));
                                 None
                             }
@@ -603,5 +611,123 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+}
+
+impl Checker<'_> {
+    /// Checks the statements of a REPL input as the body of one function: a `let` at the top
+    /// level defines (or, with the same type, re-assigns) a session global, and an expression
+    /// statement with a value shows it through the REPL's echo function. Also returns the
+    /// type of the last expression statement.
+    pub(crate) fn check_input(
+        &mut self,
+        stmts: &[&Stmt],
+        repl: &crate::ReplContext,
+    ) -> (TFunction, Option<Type>) {
+        let mut cx = FnCx::new(Mode::Function, Type::Void);
+        let echo = self.builtins.hosts.iter().position(|h| h.name == repl.echo);
+        let mut body = Vec::new();
+        let mut last = None;
+        let mut end = Span::default();
+        for s in stmts {
+            end = s.span.end_point();
+            match &s.kind {
+                StmtKind::Let { name, ty, init } => {
+                    if let Some(t) = self.session_let(name, ty.as_ref(), init, &mut cx) {
+                        body.push(TStmt {
+                            kind: TStmtKind::Store(Place::Global(name.name.clone()), t),
+                            span: s.span,
+                        });
+                    }
+                }
+                StmtKind::Expr(e) => {
+                    let t = self.expr(e, &mut cx);
+                    last = Some(t.ty.clone());
+                    let kind = match echo {
+                        Some(echo) if !matches!(t.ty, Type::Void | Type::Error) => {
+                            TStmtKind::Expr(TExpr {
+                                span: t.span,
+                                kind: TExprKind::CallHost(echo, vec![t]),
+                                ty: Type::Void,
+                            })
+                        }
+                        _ => TStmtKind::Expr(t),
+                    };
+                    body.push(TStmt { kind, span: s.span });
+                }
+                _ => body.extend(self.stmt(s, &mut cx)),
+            }
+        }
+        let function = TFunction {
+            name: "<input>".to_string(),
+            params: 0,
+            locals: cx.max_slot,
+            returns_value: false,
+            body,
+            end,
+        };
+        (function, last)
+    }
+
+    /// A `let` at the REPL prompt: checks the initializer and defines the session global.
+    fn session_let(
+        &mut self,
+        name: &Ident,
+        ty: Option<&TypeExpr>,
+        init: &Expr,
+        cx: &mut FnCx,
+    ) -> Option<TExpr> {
+        let annotated = ty.map(|t| self.resolve_type(t)).filter(|t| !t.is_error());
+        let t = match &annotated {
+            Some(want) => self.expect(init, cx, want, "the variable is declared with this type"),
+            None => self.value(init, cx),
+        };
+        let ty = annotated.unwrap_or_else(|| t.ty.clone());
+        if ty.is_error() {
+            return None;
+        }
+        match self.top.get(&name.name).copied() {
+            Some((TopLevel::Global(index), _)) => {
+                let existing = self.globals[index].ty.clone().unwrap_or(Type::Error);
+                if existing != ty {
+                    self.report(
+                        CheckError::new(
+                            "E0507",
+                            format!(
+                                "`{}` is already a session variable of type `{existing}`",
+                                name.name
+                            ),
+                            name.span,
+                            format!("this is `{ty}`"),
+                        )
+                        .with_help("pick another name, or `:reset` the session"),
+                    );
+                    return None;
+                }
+            }
+            Some((_, earlier)) => {
+                self.report(
+                    CheckError::new(
+                        "E0201",
+                        format!("`{}` is declared more than once", name.name),
+                        name.span,
+                        "declared again here",
+                    )
+                    .with_label(earlier, "first declared here"),
+                );
+                return None;
+            }
+            None => {
+                let index = self.globals.len();
+                self.globals.push(super::GlobalInfo {
+                    name: name.clone(),
+                    ty: Some(ty),
+                    external: false,
+                });
+                self.top
+                    .insert(name.name.clone(), (TopLevel::Global(index), name.span));
+            }
+        }
+        Some(t)
     }
 }

@@ -173,7 +173,11 @@ impl Gen<'_> {
                 for v in items {
                     self.expr(f, v);
                 }
-                f.e.emit_call(Instr::NewArray(items.len() as u32), span, items.len() as u32);
+                f.e.emit_call(
+                    Instr::NewArray(items.len() as u32),
+                    span,
+                    items.len() as u32,
+                );
             }
             TExprKind::ArrayRepeat(value, count) => {
                 self.expr(f, value);

@@ -59,7 +59,12 @@ macro_rules! compare_strings {
 macro_rules! safepoint_impl {
     ($heap:ident, $stack:ident, $sp:ident, $globals:ident, $constants:ident) => {
         if $heap.wants_collection() {
-            $heap.collect($stack[..$sp].iter().chain(&$globals.values).chain($constants.iter()));
+            $heap.collect(
+                $stack[..$sp]
+                    .iter()
+                    .chain(&$globals.values)
+                    .chain($constants.iter()),
+            );
         }
     };
 }
@@ -580,8 +585,12 @@ impl Vm {
                 Instr::IndexGet() => {
                     let index = attempt!(int(stack[sp - 1]));
                     let items = attempt!(heap.array(stack[sp - 2]));
-                    let Some(&value) = usize::try_from(index).ok().and_then(|i| items.get(i)) else {
-                        break Err(TrapKind::IndexOutOfBounds { index, len: items.len() });
+                    let Some(&value) = usize::try_from(index).ok().and_then(|i| items.get(i))
+                    else {
+                        break Err(TrapKind::IndexOutOfBounds {
+                            index,
+                            len: items.len(),
+                        });
                     };
                     sp -= 1;
                     stack[sp - 1] = value;
@@ -591,7 +600,8 @@ impl Vm {
                     let index = attempt!(int(stack[sp - 2]));
                     let items = attempt!(heap.array_mut(stack[sp - 3]));
                     let len = items.len();
-                    let Some(slot) = usize::try_from(index).ok().and_then(|i| items.get_mut(i)) else {
+                    let Some(slot) = usize::try_from(index).ok().and_then(|i| items.get_mut(i))
+                    else {
                         break Err(TrapKind::IndexOutOfBounds { index, len });
                     };
                     *slot = value;
