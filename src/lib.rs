@@ -12,6 +12,8 @@ pub use prometeu_lexer as lexer;
 pub use prometeu_stdlib as stdlib;
 pub use prometeu_vm as vm;
 
+pub mod cart;
+pub mod manifest;
 pub mod session;
 
 use prometeu_bytecode::{LoadError, Program, VerifiedProgram};
@@ -65,7 +67,10 @@ pub fn load(bytes: &[u8]) -> Result<VerifiedProgram, LoadError> {
 /// Creates a VM with the standard library for a verified program.
 pub fn new_vm(program: VerifiedProgram, limits: Limits, out: Box<dyn Output>) -> Result<Vm, Trap> {
     let hosts: Hosts = stdlib::hosts();
-    Vm::new(program, &hosts, limits, out)
+    let mut vm = Vm::new(program, &hosts, limits, out)?;
+    // Scripts may use the console too (Rand, drawing to an unseen screen); seed 0.
+    vm.set_state(Box::new(stdlib::console::Console::new(0)));
+    Ok(vm)
 }
 
 /// A source registry for a program's embedded source text, used to render its traps.

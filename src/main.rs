@@ -2,6 +2,7 @@
 //! files and the terminal.
 #![forbid(unsafe_code)]
 
+mod headless;
 mod repl;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -17,6 +18,8 @@ use std::process::ExitCode;
 const EXIT_COMPILE: u8 = 1;
 /// Exit status for a runtime trap.
 const EXIT_TRAP: u8 = 3;
+/// Exit status for a command-line usage error.
+const EXIT_USAGE: u8 = 2;
 
 /// The PBS toolchain: compile, check, disassemble and run PBS programs.
 #[derive(Parser)]
@@ -43,23 +46,17 @@ enum ColorChoice {
 #[derive(Subcommand)]
 enum Command {
     /// Compile (if needed) and run a program.
-    Run {
-        /// A `.pbs` source or a `.pbc` program.
-        file: PathBuf,
-        /// Stop with a trap after this many cycles in total.
-        #[arg(long, value_name = "N")]
-        max_cycles: Option<u64>,
-        /// Print run statistics (cycles, heap) to standard error at the end.
-        #[arg(long)]
-        stats: bool,
-    },
+    Run(RunArgs),
     /// Compile a source to a `.pbc` program.
     Build {
         /// The `.pbs` source.
         file: PathBuf,
         /// Where to write the program (default: the source path with `.pbc`).
-        #[arg(short, long, value_name = "OUT")]
+        #[arg(short, long, value_name = "OUT", conflicts_with = "cart")]
         output: Option<PathBuf>,
+        /// Write a cartridge directory (`manifest.json` and `program.pbc`) instead.
+        #[arg(long, value_name = "DIR")]
+        cart: Option<PathBuf>,
     },
     /// Report diagnostics only.
     Check {
@@ -75,11 +72,45 @@ enum Command {
     Repl,
 }
 
+/// The options of `prometeuc run`.
+#[derive(clap::Args)]
+pub(crate) struct RunArgs {
+    /// A `.pbs` source, a `.pbc` program or a cartridge directory.
+    file: PathBuf,
+    /// Cartridges: how many frames to run headless.
+    #[arg(long, value_name = "N")]
+    frames: Option<u64>,
+    /// Cartridges: write the last frame as a PNG.
+    #[arg(long, value_name = "OUT.png")]
+    screenshot: Option<PathBuf>,
+    /// Cartridges: write every K-th frame as DIR/frame_NNNNN.png.
+    #[arg(long, num_args = 2, value_names = ["K", "DIR"])]
+    screenshot_every: Vec<String>,
+    /// Cartridges: replay a recorded pad log.
+    #[arg(long, value_name = "FILE")]
+    input: Option<PathBuf>,
+    /// Cartridges: record the pad into a log.
+    #[arg(long, value_name = "FILE")]
+    record: Option<PathBuf>,
+    /// The seed of `Rand` (default 0).
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    seed: Option<i64>,
+    /// Cartridges: the cycle budget of one frame.
+    #[arg(long, value_name = "N", default_value_t = prometeu::cart::DEFAULT_CYCLES_PER_FRAME)]
+    cycles_per_frame: u64,
+    /// Scripts: stop with a trap after this many cycles in total.
+    #[arg(long, value_name = "N")]
+    max_cycles: Option<u64>,
+    /// Print run statistics to standard error at the end.
+    #[arg(long)]
+    stats: bool,
+}
+
 /// A failure that ends the command with a status.
-struct Failure(u8);
+struct Failure(pub(crate) u8);
 
 /// Buffered standard output as the VM's sink.
-struct Stdout(std::io::BufWriter<std::io::Stdout>);
+pub(crate) struct Stdout(pub(crate) std::io::BufWriter<std::io::Stdout>);
 
 impl Output for Stdout {
     fn write_str(&mut self, text: &str) {
@@ -95,17 +126,17 @@ impl Drop for Stdout {
 }
 
 /// Renders diagnostics to standard error.
-struct Reporter {
+pub(crate) struct Reporter {
     options: RenderOptions,
 }
 
 impl Reporter {
-    fn emit(&self, diagnostics: &[Diagnostic], sources: &Sources) {
+    pub(crate) fn emit(&self, diagnostics: &[Diagnostic], sources: &Sources) {
         let text = render_all(diagnostics, sources, self.options);
         let _ = std::io::stderr().write_all(text.as_bytes());
     }
 
-    fn error(&self, message: String) -> Failure {
+    pub(crate) fn error(&self, message: String) -> Failure {
         let text = render(&Diagnostic::plain(message), &Sources::new(), self.options);
         let _ = std::io::stderr().write_all(text.as_bytes());
         Failure(EXIT_COMPILE)
@@ -140,6 +171,9 @@ fn compile(path: &Path, bytes: Vec<u8>, reporter: &Reporter) -> Result<Program, 
 
 /// Loads a program from a source or `.pbc` file and verifies it.
 fn load(path: &Path, reporter: &Reporter) -> Result<VerifiedProgram, Failure> {
+    if path.is_dir() {
+        return headless::load_dir(path, reporter);
+    }
     let bytes = read(path, reporter)?;
     if is_program(path, &bytes) {
         return prometeu::load(&bytes)
@@ -177,33 +211,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
         options: RenderOptions { color },
     };
     match cli.command {
-        Command::Run {
-            file,
-            max_cycles,
-            stats,
-        } => {
-            let program = load(&file, &reporter)?;
-            let (sources, id) = prometeu::program_sources(program.program());
-            let out = Stdout(std::io::BufWriter::new(std::io::stdout()));
-            let mut vm = prometeu::new_vm(program, Limits::default(), Box::new(out))
-                .map_err(|t| reporter.error(format!("trap: {t}")))?;
-            let result = vm.run_script(max_cycles);
-            if stats {
-                let s = vm.stats();
-                eprintln!(
-                    "stats: {} cycles; heap: {} allocations, {} bytes allocated, {} collections, peak live {} bytes",
-                    s.cycles, s.heap.allocations, s.heap.bytes_allocated, s.heap.collections, s.heap.peak_live_bytes
-                );
+        Command::Run(args) => {
+            let program = load(&args.file, &reporter)?;
+            if program.program().entry.frame.is_some() {
+                headless::run(args, program, &reporter)
+            } else {
+                run_script(args, program, &reporter)
             }
-            if let Err(trap) = result {
-                let diagnostic = trap.to_diagnostic(vm.program().program(), &sources, id);
-                drop(vm);
-                reporter.emit(&[diagnostic], &sources);
-                return Err(Failure(EXIT_TRAP));
-            }
-            Ok(())
         }
-        Command::Build { file, output } => {
+        Command::Build { file, output, cart } => {
             let bytes = read(&file, &reporter)?;
             let program = compile(&file, bytes, &reporter)?;
             prometeu::verify(program.clone()).map_err(|e| {
@@ -211,6 +227,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     "internal error: the compiled program failed verification: {e}"
                 ))
             })?;
+            if let Some(dir) = cart {
+                return headless::build(&file, &dir, &program, &reporter);
+            }
             let out = output.unwrap_or_else(|| file.with_extension("pbc"));
             std::fs::write(&out, encode(&program))
                 .map_err(|e| reporter.error(format!("cannot write `{}`: {e}", out.display())))
@@ -228,6 +247,46 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Repl => Ok(()),
     }
+}
+
+/// Runs a script: globals, then `main`.
+fn run_script(args: RunArgs, program: VerifiedProgram, reporter: &Reporter) -> Result<(), Failure> {
+    let cart_only = [
+        ("--frames", args.frames.is_some()),
+        ("--screenshot", args.screenshot.is_some()),
+        ("--screenshot-every", !args.screenshot_every.is_empty()),
+        ("--input", args.input.is_some()),
+        ("--record", args.record.is_some()),
+    ];
+    if let Some((flag, _)) = cart_only.iter().find(|(_, used)| *used) {
+        eprintln!(
+            "error: {flag} applies to cartridges, and `{}` is a script",
+            args.file.display()
+        );
+        return Err(Failure(EXIT_USAGE));
+    }
+    let (sources, id) = prometeu::program_sources(program.program());
+    let out = Stdout(std::io::BufWriter::new(std::io::stdout()));
+    let mut vm = prometeu::cart::console_vm(
+        program,
+        Limits::default(),
+        args.seed.unwrap_or(0),
+        Box::new(out),
+    )
+    .map_err(|t| reporter.error(format!("trap: {t}")))?;
+    let result = vm.run_script(args.max_cycles);
+    if args.stats {
+        let s = vm.stats();
+        eprintln!("stats: {} cycles", s.cycles);
+        eprintln!("{}", headless::heap_line(&s));
+    }
+    if let Err(trap) = result {
+        let diagnostic = trap.to_diagnostic(vm.program().program(), &sources, id);
+        drop(vm);
+        reporter.emit(&[diagnostic], &sources);
+        return Err(Failure(EXIT_TRAP));
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {

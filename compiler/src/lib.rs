@@ -125,6 +125,7 @@ pub fn compile(
     diagnostics.extend(errors.iter().map(|e| e.to_diagnostic()));
     if options.require_entry
         && checked.main.is_none()
+        && checked.frame.is_none()
         && !diagnostics.iter().any(Diagnostic::is_error)
     {
         let first_line = text.find('\n').unwrap_or(text.len());
@@ -132,11 +133,11 @@ pub fn compile(
         diagnostics.push(
             Diagnostic::error(
                 "E0500",
-                "no entry point: the program has no `fn main()`",
+                "no entry point: the program has no `fn main()` and no `[Frame]` function",
                 span,
                 "the program starts here",
             )
-            .with_help("add `fn main() { ... }`, which runs after the globals are initialized"),
+            .with_help("add `fn main() { ... }` for a script, or `[Frame] fn frame() { ... }` for a cartridge"),
         );
     }
     let diagnostics = sorted(diagnostics);

@@ -58,6 +58,13 @@ pub(crate) struct GlobalInfo {
     pub(crate) external: bool,
 }
 
+/// The functions marked `[Init]` and `[Frame]`, with the attributes' spans.
+#[derive(Default)]
+struct CartEntries {
+    init: Vec<(u32, Span)>,
+    frame: Vec<(u32, Span)>,
+}
+
 /// A struct type: its fields and methods.
 #[derive(Clone, Debug)]
 pub(crate) struct StructInfo {
@@ -106,6 +113,10 @@ pub struct Checked {
     pub signatures: Vec<(String, String)>,
     /// The type of the last expression statement of a REPL input (for `:type`).
     pub last_expr: Option<Type>,
+    /// The `[Init]` function of a cartridge.
+    pub init: Option<u32>,
+    /// The `[Frame]` function of a cartridge.
+    pub frame: Option<u32>,
 }
 
 /// The checker's state for one module.
@@ -209,6 +220,65 @@ impl<'a> Checker<'a> {
         index
     }
 
+    /// Checks the cartridge entry points: at most one `[Init]`, exactly one `[Frame]` (when
+    /// either is present), no parameters, `void` results, and no `main` beside them.
+    fn cart_entries(&mut self, entries: &CartEntries, out: &mut Checked) {
+        for (what, list) in [("Init", &entries.init), ("Frame", &entries.frame)] {
+            if let Some(&(first_fn, first)) = list.first() {
+                for &(_, again) in &list[1..] {
+                    self.report(
+                        CheckError::new(
+                            "E0509",
+                            format!("more than one `[{what}]` function"),
+                            again,
+                            "another one here",
+                        )
+                        .with_label(first, "the first one"),
+                    );
+                }
+                let sig = self.fns[first_fn as usize].clone();
+                if !sig.params.is_empty() || sig.ret != Type::Void {
+                    self.report(
+                        CheckError::new(
+                            "E0510",
+                            format!("the `[{what}]` function must take no parameters and return nothing"),
+                            sig.name.span,
+                            format!("`{}` is `{}`", sig.name.name, describe(&sig)),
+                        )
+                        .with_help(format!("declare it as `[{what}] fn {}() {{ ... }}`", sig.name.name)),
+                    );
+                }
+            }
+        }
+        out.init = entries.init.first().map(|e| e.0);
+        out.frame = entries.frame.first().map(|e| e.0);
+        if let (Some(&(_, init)), None) = (entries.init.first(), entries.frame.first()) {
+            self.report(
+                CheckError::new(
+                    "E0511",
+                    "a cartridge needs a `[Frame]` function",
+                    init,
+                    "`[Init]` without `[Frame]`",
+                )
+                .with_help("add `[Frame] fn frame() { ... }`, which runs once per frame"),
+            );
+        }
+        if let (Some(&(_, frame)), Some((TopLevel::Fn(_), main))) =
+            (entries.frame.first(), self.top.get("main").copied())
+        {
+            self.report(
+                CheckError::new(
+                    "E0512",
+                    "a file cannot be both a script (`fn main`) and a cartridge (`[Frame]`)",
+                    main,
+                    "`main` makes this a script",
+                )
+                .with_label(frame, "`[Frame]` makes this a cartridge")
+                .with_help("remove `main`, or the `[Init]`/`[Frame]` attributes"),
+            );
+        }
+    }
+
     /// The signature text of every function, struct and constant.
     fn signatures(&mut self) -> Vec<(String, String)> {
         let mut out = Vec::new();
@@ -285,6 +355,12 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// A function's signature as PBS text, such as `fn(int): bool`.
+fn describe(sig: &FnSig) -> String {
+    let params: Vec<String> = sig.params.iter().map(|(_, t)| t.to_string()).collect();
+    format!("fn({}): {}", params.join(", "), sig.ret)
+}
+
 /// Checks a module against the builtins.
 pub fn check(
     module: &Module,
@@ -318,6 +394,7 @@ pub fn check(
         }
     }
     let mut input_stmts = Vec::new();
+    let mut entries = CartEntries::default();
     // Pass 0: struct names, so every signature can refer to them.
     for item in &module.items {
         if let Item::Struct { name, .. } = item {
@@ -336,18 +413,22 @@ pub fn check(
     for item in &module.items {
         match item {
             Item::Fn(f) => {
-                for attr in &f.attrs {
-                    c.report(
-                        CheckError::new(
-                            "E0506",
-                            format!("the attribute `[{}]` is not supported", attr.name),
-                            attr.span,
-                            "unsupported attribute",
-                        )
-                        .with_help("cartridges with `[Init]`/`[Frame]` are not available yet; write a script with `fn main()`"),
-                    );
-                }
                 let index = c.signature(f, None);
+                for attr in &f.attrs {
+                    match attr.name.as_str() {
+                        "Init" => entries.init.push((index, attr.span)),
+                        "Frame" => entries.frame.push((index, attr.span)),
+                        other => c.report(
+                            CheckError::new(
+                                "E0506",
+                                format!("unknown attribute `[{other}]`"),
+                                attr.span,
+                                "not an attribute",
+                            )
+                            .with_help("the attributes are `[Init]` and `[Frame]`"),
+                        ),
+                    }
+                }
                 c.declare(&f.name, TopLevel::Fn(index));
                 fn_decls.push((f, None));
             }
@@ -470,6 +551,7 @@ pub fn check(
     if repl.is_some() {
         return (out, c.errors);
     }
+    c.cart_entries(&entries, &mut out);
     if let Some((TopLevel::Fn(index), _)) = c.top.get("main").copied() {
         {
             let sig = &c.fns[index as usize];

@@ -497,8 +497,8 @@ pub fn generate(
         entry: Entry {
             globals_init: init_index,
             main: checked.main,
-            init: None,
-            frame: None,
+            init: checked.init,
+            frame: checked.frame,
         },
         source_name: source_name.to_string(),
         source_text: source_text.map(str::to_string),
