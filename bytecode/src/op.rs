@@ -179,6 +179,12 @@ macro_rules! opcodes {
         }
 
         impl Instr {
+            /// The instruction's fixed cycle cost (the same as its opcode's).
+            #[inline(always)]
+            pub fn cost(&self) -> u32 {
+                match self { $( Instr::$name(..) => $cost, )* }
+            }
+
             /// The instruction's opcode.
             pub fn opcode(&self) -> Opcode {
                 match self { $( Instr::$name(..) => Opcode::$name, )* }

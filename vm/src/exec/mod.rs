@@ -80,7 +80,7 @@ impl Vm {
             return (Err(TrapKind::InvalidProgram("no frame")), 0);
         };
         let Vm {
-            stack,
+            stack: stack_vec,
             sp: saved_sp,
             frames,
             heap,
@@ -97,10 +97,23 @@ impl Vm {
         let mut pc = frame.pc;
         let mut base = frame.base;
         let mut sp = *saved_sp;
-        let mut remaining = budget;
-        // Cycles charged beyond the budget by work proportional to its input (a long
-        // concatenation, a host call): counted, and the run stops at the next instruction.
-        let mut overdraft = 0u64;
+        // The stack as a slice: indexing it needs no reload of the vector's fields; it is
+        // re-derived only when a call grows the vector.
+        let mut stack: &mut [Value] = &mut stack_vec[..];
+        // Cycles left. Every instruction subtracts its cost; the budget is checked after
+        // each control transfer (jumps, loops, calls, returns), so straight-line code runs
+        // unchecked and a run pauses at the boundary after the transfer that overdrew it.
+        // Work proportional to input (concatenation, host calls) is subtracted too.
+        let start = budget.min(i64::MAX as u64) as i64;
+        let mut remaining = start;
+        // Pauses the run when the budget is spent; `pc` already names the next instruction.
+        macro_rules! check_budget {
+            () => {
+                if remaining < 0 {
+                    break Ok(Exit::OutOfCycles);
+                }
+            };
+        }
         macro_rules! safepoint {
             () => {
                 safepoint_impl!(heap, stack, sp, globals, constants)
@@ -110,11 +123,7 @@ impl Vm {
             let Some(&instr) = code.get(pc) else {
                 break Err(TrapKind::InvalidProgram("pc out of range"));
             };
-            let cost = instr.opcode().cost() as u64;
-            if remaining < cost {
-                break Ok(Exit::OutOfCycles);
-            }
-            remaining -= cost;
+            remaining -= instr.cost() as i64;
             pc += 1;
             match instr {
                 Instr::Nop() => {}
@@ -403,9 +412,7 @@ impl Vm {
                         s.push_str(b);
                         s
                     };
-                    let cost = joined.len() as u64 / 16;
-                    overdraft += cost.saturating_sub(remaining);
-                    remaining = remaining.saturating_sub(cost);
+                    remaining -= joined.len() as i64 / 16;
                     let r = attempt!(heap.alloc_string(joined));
                     sp -= 1;
                     stack[sp - 1] = Value::Obj(r);
@@ -426,18 +433,23 @@ impl Vm {
                     let a = attempt!(float(stack[sp - 1]));
                     stack[sp - 1] = Value::Int(float_to_int(a));
                 }
-                Instr::Jump(target) => pc = target as usize,
+                Instr::Jump(target) => {
+                    pc = target as usize;
+                    check_budget!();
+                }
                 Instr::JumpIfFalse(target) => {
                     sp -= 1;
                     if !attempt!(bool(stack[sp])) {
                         pc = target as usize;
                     }
+                    check_budget!();
                 }
                 Instr::JumpIfTrue(target) => {
                     sp -= 1;
                     if attempt!(bool(stack[sp])) {
                         pc = target as usize;
                     }
+                    check_budget!();
                 }
                 Instr::Call(function) => {
                     let callee = &functions[function as usize];
@@ -452,7 +464,8 @@ impl Vm {
                             break Err(TrapKind::ValueStack(limits.stack_slots));
                         }
                         let grown = (stack.len() * 2).max(need).min(limits.stack_slots);
-                        stack.resize(grown, Value::Unit);
+                        stack_vec.resize(grown, Value::Unit);
+                        stack = &mut stack_vec[..];
                     }
                     for slot in &mut stack[sp..locals_end] {
                         *slot = Value::Unit;
@@ -469,6 +482,7 @@ impl Vm {
                     pc = 0;
                     base = new_base;
                     sp = locals_end;
+                    check_budget!();
                 }
                 Instr::CallHost(host) => {
                     let entry = &hosts[host as usize];
@@ -482,8 +496,7 @@ impl Vm {
                         state: &mut **state,
                     };
                     let value = attempt!((entry.func)(&mut ctx, &stack[args_start..sp]));
-                    overdraft += ctx.extra_cycles.saturating_sub(remaining);
-                    remaining = remaining.saturating_sub(ctx.extra_cycles);
+                    remaining -= ctx.extra_cycles.min(i64::MAX as u64) as i64;
                     sp = args_start;
                     stack[sp] = value;
                     sp += 1;
@@ -508,6 +521,7 @@ impl Vm {
                             code = &functions[caller.function as usize].code;
                             pc = caller.pc;
                             base = caller.base;
+                            check_budget!();
                         }
                     }
                 }
@@ -524,6 +538,7 @@ impl Vm {
                     if (step > 0 && i >= end) || (step < 0 && i <= end) {
                         pc = exit as usize;
                     }
+                    check_budget!();
                 }
                 Instr::Dup() => {
                     stack[sp] = stack[sp - 1];
@@ -574,9 +589,7 @@ impl Vm {
                         break Err(TrapKind::NegativeLength(n));
                     }
                     attempt!(heap.check_array_len(n as usize));
-                    let cost = n as u64 / 4;
-                    overdraft += cost.saturating_sub(remaining);
-                    remaining = remaining.saturating_sub(cost);
+                    remaining -= n / 4;
                     let r = attempt!(heap.alloc_array(vec![stack[sp - 2]; n as usize]));
                     sp -= 1;
                     stack[sp - 1] = Value::Obj(r);
@@ -628,6 +641,7 @@ impl Vm {
                             pc = body as usize;
                         }
                     }
+                    check_budget!();
                 }
             }
         };
@@ -638,7 +652,7 @@ impl Vm {
         if let Ok(Exit::Returned(_)) = result {
             *saved_sp = 0;
         }
-        (result, budget - remaining + overdraft)
+        (result, (start - remaining) as u64)
     }
 }
 
