@@ -165,14 +165,26 @@ impl Session {
         if depth < 0 || tokens.is_empty() {
             return false;
         }
-        let text = with_semicolon(text);
-        let (tokens, _) = prometeu_lexer::lex(&text, SourceId(0));
-        let limits = prometeu_compiler::Limits::default();
-        let (_, errors) =
-            prometeu_compiler::parse::parse(&tokens, SourceId(0), text.len(), &limits);
-        errors
-            .iter()
-            .any(|e| prometeu_compiler::parse::is_unexpected_end(e, text.len()))
+        // More is needed when the parser hits the end of the input, unless the one thing
+        // missing is the `;` the REPL adds by itself.
+        let ends_early = |text: &str| {
+            let (tokens, _) = prometeu_lexer::lex(text, SourceId(0));
+            let limits = prometeu_compiler::Limits::default();
+            let (_, errors) =
+                prometeu_compiler::parse::parse(&tokens, SourceId(0), text.len(), &limits);
+            (
+                errors
+                    .iter()
+                    .any(|e| prometeu_compiler::parse::is_unexpected_end(e, text.len())),
+                errors.is_empty(),
+            )
+        };
+        let (early, _) = ends_early(text);
+        if !early {
+            return false;
+        }
+        let (_, completes) = ends_early(&with_semicolon(text));
+        !completes
     }
 
     /// The static type of an expression in the session, without running it.
@@ -373,13 +385,14 @@ impl Output for Forward {
     }
 }
 
-/// Adds the `;` a single-line input may omit.
+/// Adds the `;` an input may omit after its last statement (on a line of its own, so a
+/// trailing comment cannot swallow it).
 fn with_semicolon(input: &str) -> String {
     let trimmed = input.trim_end();
-    if trimmed.is_empty() || trimmed.ends_with(';') || trimmed.ends_with('}') {
-        trimmed.to_string()
-    } else {
-        format!("{trimmed};")
+    let (tokens, _) = prometeu_lexer::lex(trimmed, SourceId(0));
+    match tokens.last() {
+        None | Some((Token::Semi | Token::RBrace, _)) => trimmed.to_string(),
+        Some(_) => format!("{trimmed}\n;"),
     }
 }
 
@@ -493,8 +506,5 @@ fn trace_notes(
             None => lines.push(format!("at {name}")),
         }
     }
-    if lines.is_empty() {
-        return Vec::new();
-    }
-    vec![format!("stack trace:\n  {}", lines.join("\n  "))]
+    prometeu_vm::trace_note(lines).into_iter().collect()
 }

@@ -29,7 +29,7 @@ pub use format::{format_value, FormatStyle};
 pub use heap::{Heap, HeapStats, Object};
 pub use host::{HostCtx, HostEntry, HostFn, Hosts, Output};
 pub use machine::{Exit, Limits, Vm, VmStats};
-pub use trap::{Trap, TrapKind};
+pub use trap::{trace_note, Trap, TrapKind};
 pub use value::{ObjRef, Value};
 
 pub use prometeu_bytecode::VerifiedProgram;

@@ -74,6 +74,22 @@ pub enum TrapKind {
 /// How many innermost and outermost frames a long stack trace shows.
 const TRACE_EDGE: usize = 8;
 
+/// Formats stack-trace lines (innermost first) as one note, eliding the middle of a long
+/// trace; `None` when there are no lines.
+pub fn trace_note(mut lines: Vec<String>) -> Option<String> {
+    if lines.is_empty() {
+        return None;
+    }
+    if lines.len() > 2 * TRACE_EDGE {
+        let hidden = lines.len() - 2 * TRACE_EDGE;
+        lines.splice(
+            TRACE_EDGE..lines.len() - TRACE_EDGE,
+            [format!("... {hidden} more frames ...")],
+        );
+    }
+    Some(format!("stack trace:\n  {}", lines.join("\n  ")))
+}
+
 /// One frame of a trap's stack trace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TraceFrame {
@@ -149,18 +165,7 @@ impl Trap {
             span,
             message: "the program stopped here".into(),
         });
-        if notes.len() > 2 * TRACE_EDGE {
-            let hidden = notes.len() - 2 * TRACE_EDGE;
-            notes.splice(
-                TRACE_EDGE..notes.len() - TRACE_EDGE,
-                [format!("... {hidden} more frames ...")],
-            );
-        }
-        if !notes.is_empty() {
-            diagnostic
-                .notes
-                .push(format!("stack trace:\n  {}", notes.join("\n  ")));
-        }
+        diagnostic.notes.extend(trace_note(notes));
         diagnostic
     }
 }

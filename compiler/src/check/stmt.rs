@@ -212,6 +212,26 @@ impl Checker<'_> {
         let ty = annotated
             .filter(|t| !t.is_error())
             .unwrap_or_else(|| t.ty.clone());
+        if self.globals[index].external {
+            // A REPL input declaring a session global again: same type only.
+            let existing = self.globals[index].ty.clone().unwrap_or(Type::Error);
+            if existing != ty && !ty.is_error() {
+                let name = self.globals[index].name.clone();
+                self.report(
+                    CheckError::new(
+                        "E0507",
+                        format!(
+                            "`{}` is already a session variable of type `{existing}`",
+                            name.name
+                        ),
+                        value.span,
+                        format!("this is `{ty}`"),
+                    )
+                    .with_help("pick another name, or `:reset` the session"),
+                );
+                return None;
+            }
+        }
         self.globals[index].ty = Some(ty);
         let name = self.globals[index].name.name.clone();
         let span = value.span;

@@ -494,8 +494,13 @@ where
         .then(any().and_is(just(Token::Semi).not()).repeated())
         .then(just(Token::Semi))
         .to(Item::Error);
+    // An attribute `[Name]` starts a function; any other `[` starts an expression (the REPL).
+    let attribute_start = just(Token::LBracket)
+        .then(select! { Token::Ident(_) => () })
+        .then(just(Token::RBracket));
     let top_level_stmt = any()
-        .and_is(one_of([Token::Fn, Token::Declare, Token::LBracket]).not())
+        .and_is(one_of([Token::Fn, Token::Declare]).not())
+        .and_is(attribute_start.not())
         .rewind()
         .ignore_then(stmt)
         .map(Item::Stmt);
