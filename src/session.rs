@@ -348,12 +348,15 @@ impl Session {
             Some(vm) => vm.replace_program(program, &self.hosts)?,
             None => {
                 let out = std::mem::replace(&mut self.out, Box::new(String::new()));
-                self.vm = Some(Vm::new(
+                let mut vm = Vm::new(
                     program,
                     &self.hosts,
                     Limits::default(),
                     Box::new(Forward(out)),
-                )?);
+                )?;
+                // The console is there too, so `Rand` and drawing work at the prompt.
+                vm.set_state(Box::new(crate::stdlib::console::Console::new(0)));
+                self.vm = Some(vm);
             }
         }
         let vm = self.vm.as_mut().expect("the VM exists");

@@ -16,6 +16,12 @@
 //! - `ForPrep`/`ForLoop` read the three locals `slot` (the counter), `slot + 1` (the bound) and
 //!   `slot + 2` (the step), which the compiler reserves next to each other.
 //! - `Return` ends the function; control never falls through it.
+//! - Superinstructions: `LoadLocal0..3`, `IncLocal`, `AddIntImm` and the fused
+//!   compare-and-branch `JumpIfNot*Int` family stand for common instruction sequences and
+//!   behave exactly like them, except that each costs the cycles listed for it (one), not
+//!   the sum of the sequence.
+//! - The cycle budget is checked after every control transfer (jumps, loop steps, calls,
+//!   returns), so a run pauses at the instruction boundary after the transfer that spent it.
 
 /// How an instruction changes the depth of the value stack.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -379,6 +385,22 @@ opcodes! {
     0x49 EqRef() [2 1] 1;
     /// Pops two heap references, pushes whether they are different objects.
     0x4A NeRef() [2 1] 1;
+    /// Adds `delta` to the int in local `slot` (superinstruction of `x += K`); traps on overflow.
+    0x4B IncLocal(slot: u16, delta: i32) [0 0] 1;
+    /// Adds `value` to the int on top (superinstruction of `PushInt; AddInt`); traps on overflow.
+    0x4C AddIntImm(value: i32) [1 1] 1;
+    /// Pops two ints and jumps to `target` unless `a < b` (fused `LtInt; JumpIfFalse`).
+    0x4D JumpIfNotLtInt(target: u32) [2 0] 1;
+    /// Pops two ints and jumps to `target` unless `a <= b` (fused `LeInt; JumpIfFalse`).
+    0x4E JumpIfNotLeInt(target: u32) [2 0] 1;
+    /// Pops two ints and jumps to `target` unless `a > b` (fused `GtInt; JumpIfFalse`).
+    0x4F JumpIfNotGtInt(target: u32) [2 0] 1;
+    /// Pops two ints and jumps to `target` unless `a >= b` (fused `GeInt; JumpIfFalse`).
+    0x50 JumpIfNotGeInt(target: u32) [2 0] 1;
+    /// Pops two ints and jumps to `target` unless `a == b` (fused `EqInt; JumpIfFalse`).
+    0x51 JumpIfNotEqInt(target: u32) [2 0] 1;
+    /// Pops two ints and jumps to `target` unless `a != b` (fused `NeInt; JumpIfFalse`).
+    0x52 JumpIfNotNeInt(target: u32) [2 0] 1;
 }
 
 /// Whether control can continue to the next instruction after `instr`.
@@ -390,6 +412,12 @@ pub fn falls_through(instr: &Instr) -> bool {
 pub fn jump_target(instr: &Instr) -> Option<u32> {
     match *instr {
         Instr::Jump(t) | Instr::JumpIfFalse(t) | Instr::JumpIfTrue(t) => Some(t),
+        Instr::JumpIfNotLtInt(t)
+        | Instr::JumpIfNotLeInt(t)
+        | Instr::JumpIfNotGtInt(t)
+        | Instr::JumpIfNotGeInt(t)
+        | Instr::JumpIfNotEqInt(t)
+        | Instr::JumpIfNotNeInt(t) => Some(t),
         Instr::ForPrep(_, t) | Instr::ForLoop(_, t) => Some(t),
         _ => None,
     }
@@ -403,6 +431,12 @@ pub fn with_jump_target(instr: Instr, target: u32) -> Instr {
         Instr::JumpIfTrue(_) => Instr::JumpIfTrue(target),
         Instr::ForPrep(slot, _) => Instr::ForPrep(slot, target),
         Instr::ForLoop(slot, _) => Instr::ForLoop(slot, target),
+        Instr::JumpIfNotLtInt(_) => Instr::JumpIfNotLtInt(target),
+        Instr::JumpIfNotLeInt(_) => Instr::JumpIfNotLeInt(target),
+        Instr::JumpIfNotGtInt(_) => Instr::JumpIfNotGtInt(target),
+        Instr::JumpIfNotGeInt(_) => Instr::JumpIfNotGeInt(target),
+        Instr::JumpIfNotEqInt(_) => Instr::JumpIfNotEqInt(target),
+        Instr::JumpIfNotNeInt(_) => Instr::JumpIfNotNeInt(target),
         other => other,
     }
 }

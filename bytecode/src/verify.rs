@@ -220,6 +220,7 @@ fn verify_function(
             Instr::ForPrep(s, _) | Instr::ForLoop(s, _) => {
                 range(pc, "local", s as u32 + 2, locals)?
             }
+            Instr::IncLocal(s, _) => range(pc, "local", s as u32, locals)?,
             Instr::GetGlobal(site) | Instr::SetGlobal(site) => {
                 range(pc, "global site", site, program.global_sites.len() as u32)?
             }
@@ -236,7 +237,14 @@ fn verify_function(
             | Instr::IndexGet()
             | Instr::IndexSet()
             | Instr::EqRef()
-            | Instr::NeRef() => {}
+            | Instr::NeRef()
+            | Instr::AddIntImm(_)
+            | Instr::JumpIfNotLtInt(_)
+            | Instr::JumpIfNotLeInt(_)
+            | Instr::JumpIfNotGtInt(_)
+            | Instr::JumpIfNotGeInt(_)
+            | Instr::JumpIfNotEqInt(_)
+            | Instr::JumpIfNotNeInt(_) => {}
             Instr::PushUnit()
             | Instr::PushTrue()
             | Instr::PushFalse()

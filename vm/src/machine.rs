@@ -288,6 +288,11 @@ impl Vm {
             None => u64::MAX,
         };
         match self.resume(budget)? {
+            // The budget is checked at control transfers; straight-line code before the
+            // final return can still overdraw it, which is a trap all the same.
+            Exit::Returned(_) if max_cycles.is_some_and(|limit| self.cycles > limit) => {
+                Err(Trap::new(TrapKind::CycleBudget(max_cycles.unwrap_or(0))))
+            }
             Exit::Returned(value) => Ok(value),
             Exit::OutOfCycles => {
                 Err(self.abandon(TrapKind::CycleBudget(max_cycles.unwrap_or(0)), false))

@@ -126,6 +126,12 @@ impl Gen<'_> {
                 let end_target = f.e.here();
                 f.e.patch(end, end_target);
             }
+            TExprKind::Binary(op @ (BinOp::Add | BinOp::Sub), a, b)
+                if a.ty == Type::Int && immediate(*op, b).is_some() =>
+            {
+                self.expr(f, a);
+                f.e.emit(Instr::AddIntImm(immediate(*op, b).unwrap_or(0)), span);
+            }
             TExprKind::Binary(op, a, b) => {
                 self.expr(f, a);
                 self.expr(f, b);
@@ -188,6 +194,31 @@ impl Gen<'_> {
         }
     }
 
+    /// Evaluates a condition and jumps (to a target patched later) when it is false; an int
+    /// comparison becomes one fused compare-and-branch instruction.
+    fn branch_unless(&mut self, f: &mut FnGen, cond: &TExpr) -> Patch {
+        if let TExprKind::Binary(op, a, b) = &cond.kind {
+            if a.ty == Type::Int {
+                let fused = match op {
+                    BinOp::Lt => Some(Instr::JumpIfNotLtInt(0)),
+                    BinOp::Le => Some(Instr::JumpIfNotLeInt(0)),
+                    BinOp::Gt => Some(Instr::JumpIfNotGtInt(0)),
+                    BinOp::Ge => Some(Instr::JumpIfNotGeInt(0)),
+                    BinOp::Eq => Some(Instr::JumpIfNotEqInt(0)),
+                    BinOp::Ne => Some(Instr::JumpIfNotNeInt(0)),
+                    _ => None,
+                };
+                if let Some(instr) = fused {
+                    self.expr(f, a);
+                    self.expr(f, b);
+                    return f.e.emit_jump(instr, cond.span);
+                }
+            }
+        }
+        self.expr(f, cond);
+        f.e.emit_jump(Instr::JumpIfFalse(0), cond.span)
+    }
+
     /// Pushes the operands a place needs before its value (the object, or array and index).
     fn place_operands(&mut self, f: &mut FnGen, place: &Place) {
         match place {
@@ -246,6 +277,14 @@ impl Gen<'_> {
                 self.expr(f, value);
                 self.store(f, place, span);
             }
+            TStmtKind::Update(Place::Local(slot), op, value)
+                if value.ty == Type::Int && immediate(*op, value).is_some() =>
+            {
+                f.e.emit(
+                    Instr::IncLocal(*slot, immediate(*op, value).unwrap_or(0)),
+                    span,
+                );
+            }
             TStmtKind::Update(place, op, value) => {
                 self.place_operands(f, place);
                 self.load_place(f, place, span);
@@ -260,8 +299,7 @@ impl Gen<'_> {
             TStmtKind::If(branches, otherwise) => {
                 let mut ends = Vec::new();
                 for (cond, body) in branches {
-                    self.expr(f, cond);
-                    let next = f.e.emit_jump(Instr::JumpIfFalse(0), cond.span);
+                    let next = self.branch_unless(f, cond);
                     self.block(f, body);
                     ends.push(f.e.emit_jump(Instr::Jump(0), span));
                     let target = f.e.here();
@@ -277,8 +315,7 @@ impl Gen<'_> {
             }
             TStmtKind::While(cond, body) => {
                 let top = f.e.here();
-                self.expr(f, cond);
-                let exit = f.e.emit_jump(Instr::JumpIfFalse(0), cond.span);
+                let exit = self.branch_unless(f, cond);
                 f.loops.push(LoopLabels {
                     breaks: vec![exit],
                     continues: Vec::new(),
@@ -375,6 +412,19 @@ impl Gen<'_> {
         f.e.emit(Instr::Return(), end);
         f.e.finish(name.to_string(), params, locals)
     }
+}
+
+/// The immediate of `x + K` or `x - K` for an int literal `K` whose addend fits in 32 bits.
+fn immediate(op: BinOp, operand: &TExpr) -> Option<i32> {
+    let TExprKind::Int(k) = operand.kind else {
+        return None;
+    };
+    let addend = match op {
+        BinOp::Add => k,
+        BinOp::Sub => k.checked_neg()?,
+        _ => return None,
+    };
+    i32::try_from(addend).ok()
 }
 
 /// The instruction that loads a local, using the short forms for slots 0 to 3.

@@ -114,6 +114,18 @@ impl Vm {
                 }
             };
         }
+        // Pops two ints and jumps unless the comparison holds, then checks the budget.
+        macro_rules! compare_jump {
+            ($stack:ident, $sp:ident, $pc:ident, $target:ident, $test:expr) => {{
+                let b = attempt!(int($stack[$sp - 1]));
+                let a = attempt!(int($stack[$sp - 2]));
+                $sp -= 2;
+                if !$test(a, b) {
+                    $pc = $target as usize;
+                }
+                check_budget!();
+            }};
+        }
         macro_rules! safepoint {
             () => {
                 safepoint_impl!(heap, stack, sp, globals, constants)
@@ -619,6 +631,33 @@ impl Vm {
                     };
                     *slot = value;
                     sp -= 3;
+                }
+                Instr::IncLocal(slot, delta) => {
+                    let at = base + slot as usize;
+                    let v = attempt!(int(stack[at]));
+                    stack[at] = Value::Int(attempt!(v
+                        .checked_add(delta as i64)
+                        .ok_or(TrapKind::IntegerOverflow)));
+                }
+                Instr::AddIntImm(value) => {
+                    let v = attempt!(int(stack[sp - 1]));
+                    stack[sp - 1] = Value::Int(attempt!(v
+                        .checked_add(value as i64)
+                        .ok_or(TrapKind::IntegerOverflow)));
+                }
+                Instr::JumpIfNotLtInt(target) => compare_jump!(stack, sp, pc, target, |a, b| a < b),
+                Instr::JumpIfNotLeInt(target) => {
+                    compare_jump!(stack, sp, pc, target, |a, b| a <= b)
+                }
+                Instr::JumpIfNotGtInt(target) => compare_jump!(stack, sp, pc, target, |a, b| a > b),
+                Instr::JumpIfNotGeInt(target) => {
+                    compare_jump!(stack, sp, pc, target, |a, b| a >= b)
+                }
+                Instr::JumpIfNotEqInt(target) => {
+                    compare_jump!(stack, sp, pc, target, |a, b| a == b)
+                }
+                Instr::JumpIfNotNeInt(target) => {
+                    compare_jump!(stack, sp, pc, target, |a, b| a != b)
                 }
                 Instr::EqRef() => {
                     sp -= 1;
