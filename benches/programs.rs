@@ -36,6 +36,12 @@ fn run_programs(c: &mut Criterion) {
         "calls",
         "floats",
         "mandelbrot",
+        "array",
+        "method",
+        "strcat",
+        "strcat10",
+        "binary_trees",
+        "nbody",
     ] {
         let verified = program(name);
         group.bench_function(name, |b| {

@@ -2,30 +2,33 @@
 
 use crate::{Heap, TrapKind, Value};
 
-/// Reads an int operand; anything else means a hand-made program confused the types.
+/// Reads an int operand; `None` means a hand-made program confused the types.
+///
+/// Operand readers return `Option` rather than `Result`: a small value the dispatch loop
+/// keeps in registers, where a `Result` carrying a `TrapKind` would go through memory.
 #[inline(always)]
-pub(super) fn int(v: Value) -> Result<i64, TrapKind> {
+pub(super) fn int(v: Value) -> Option<i64> {
     match v {
-        Value::Int(i) => Ok(i),
-        _ => Err(TrapKind::InvalidProgram("expected an int")),
+        Value::Int(i) => Some(i),
+        _ => None,
     }
 }
 
 /// Reads a float operand.
 #[inline(always)]
-pub(super) fn float(v: Value) -> Result<f64, TrapKind> {
+pub(super) fn float(v: Value) -> Option<f64> {
     match v {
-        Value::Float(f) => Ok(f),
-        _ => Err(TrapKind::InvalidProgram("expected a float")),
+        Value::Float(f) => Some(f),
+        _ => None,
     }
 }
 
 /// Reads a bool operand.
 #[inline(always)]
-pub(super) fn bool(v: Value) -> Result<bool, TrapKind> {
+pub(super) fn bool(v: Value) -> Option<bool> {
     match v {
-        Value::Bool(b) => Ok(b),
-        _ => Err(TrapKind::InvalidProgram("expected a bool")),
+        Value::Bool(b) => Some(b),
+        _ => None,
     }
 }
 

@@ -18,17 +18,24 @@ use std::rc::Rc;
 /// Pops two operands of one kind and pushes `f(a, b)`.
 macro_rules! binary {
     ($stack:ident, $sp:ident, $get:expr, $f:expr, $wrap:expr) => {{
-        let b = $get($stack[$sp - 1]);
-        let a = $get($stack[$sp - 2]);
+        let b = operand!($get($stack[$sp - 1]));
+        let a = operand!($get($stack[$sp - 2]));
         $sp -= 1;
-        match (a, b) {
-            (Ok(a), Ok(b)) => match $f(a, b) {
-                Ok(v) => $stack[$sp - 1] = $wrap(v),
-                Err(k) => break Err(k),
-            },
-            (Err(k), _) | (_, Err(k)) => break Err(k),
+        match $f(a, b) {
+            Ok(v) => $stack[$sp - 1] = $wrap(v),
+            Err(k) => break Err(k),
         }
     }};
+}
+
+/// Reads an operand of the kind an instruction expects, leaving the loop when it is not.
+macro_rules! operand {
+    ($e:expr) => {
+        match $e {
+            Some(v) => v,
+            None => break Err(TrapKind::InvalidProgram("an operand of the wrong kind")),
+        }
+    };
 }
 
 /// Unwraps a result inside the loop, leaving it with the error.
@@ -117,8 +124,8 @@ impl Vm {
         // Pops two ints and jumps unless the comparison holds, then checks the budget.
         macro_rules! compare_jump {
             ($stack:ident, $sp:ident, $pc:ident, $target:ident, $test:expr) => {{
-                let b = attempt!(int($stack[$sp - 1]));
-                let a = attempt!(int($stack[$sp - 2]));
+                let b = operand!(int($stack[$sp - 1]));
+                let a = operand!(int($stack[$sp - 2]));
                 $sp -= 2;
                 if !$test(a, b) {
                     $pc = $target as usize;
@@ -132,12 +139,12 @@ impl Vm {
             };
         }
         let result: Result<Exit, TrapKind> = loop {
-            let Some(&instr) = code.get(pc) else {
+            let Some(instr) = code.get(pc) else {
                 break Err(TrapKind::InvalidProgram("pc out of range"));
             };
             remaining -= instr.cost() as i64;
             pc += 1;
-            match instr {
+            match *instr {
                 Instr::Nop() => {}
                 Instr::PushUnit() => {
                     stack[sp] = Value::Unit;
@@ -218,7 +225,7 @@ impl Vm {
                 Instr::DivInt() => binary!(stack, sp, int, div, Value::Int),
                 Instr::RemInt() => binary!(stack, sp, int, rem, Value::Int),
                 Instr::NegInt() => {
-                    let a = attempt!(int(stack[sp - 1]));
+                    let a = operand!(int(stack[sp - 1]));
                     stack[sp - 1] =
                         Value::Int(attempt!(a.checked_neg().ok_or(TrapKind::IntegerOverflow)));
                 }
@@ -258,7 +265,7 @@ impl Vm {
                     Value::Float
                 ),
                 Instr::NegFloat() => {
-                    let a = attempt!(float(stack[sp - 1]));
+                    let a = operand!(float(stack[sp - 1]));
                     stack[sp - 1] = Value::Float(-a);
                 }
                 Instr::BitAnd() => binary!(
@@ -297,7 +304,7 @@ impl Vm {
                     Value::Int
                 ),
                 Instr::Not() => {
-                    let a = attempt!(bool(stack[sp - 1]));
+                    let a = operand!(bool(stack[sp - 1]));
                     stack[sp - 1] = Value::Bool(!a);
                 }
                 Instr::EqInt() => binary!(
@@ -438,11 +445,11 @@ impl Vm {
                     }
                 }
                 Instr::IntToFloat() => {
-                    let a = attempt!(int(stack[sp - 1]));
+                    let a = operand!(int(stack[sp - 1]));
                     stack[sp - 1] = Value::Float(a as f64);
                 }
                 Instr::FloatToInt() => {
-                    let a = attempt!(float(stack[sp - 1]));
+                    let a = operand!(float(stack[sp - 1]));
                     stack[sp - 1] = Value::Int(float_to_int(a));
                 }
                 Instr::Jump(target) => {
@@ -451,14 +458,14 @@ impl Vm {
                 }
                 Instr::JumpIfFalse(target) => {
                     sp -= 1;
-                    if !attempt!(bool(stack[sp])) {
+                    if !operand!(bool(stack[sp])) {
                         pc = target as usize;
                     }
                     check_budget!();
                 }
                 Instr::JumpIfTrue(target) => {
                     sp -= 1;
-                    if attempt!(bool(stack[sp])) {
+                    if operand!(bool(stack[sp])) {
                         pc = target as usize;
                     }
                     check_budget!();
@@ -540,9 +547,9 @@ impl Vm {
                 Instr::ForPrep(slot, exit) => {
                     let at = base + slot as usize;
                     let (i, end, step) = (
-                        attempt!(int(stack[at])),
-                        attempt!(int(stack[at + 1])),
-                        attempt!(int(stack[at + 2])),
+                        operand!(int(stack[at])),
+                        operand!(int(stack[at + 1])),
+                        operand!(int(stack[at + 2])),
                     );
                     if step == 0 {
                         break Err(TrapKind::ZeroStep);
@@ -596,7 +603,7 @@ impl Vm {
                     safepoint!();
                 }
                 Instr::NewArrayRepeat() => {
-                    let n = attempt!(int(stack[sp - 1]));
+                    let n = operand!(int(stack[sp - 1]));
                     if n < 0 {
                         break Err(TrapKind::NegativeLength(n));
                     }
@@ -608,7 +615,7 @@ impl Vm {
                     safepoint!();
                 }
                 Instr::IndexGet() => {
-                    let index = attempt!(int(stack[sp - 1]));
+                    let index = operand!(int(stack[sp - 1]));
                     let items = attempt!(heap.array(stack[sp - 2]));
                     let Some(&value) = usize::try_from(index).ok().and_then(|i| items.get(i))
                     else {
@@ -622,7 +629,7 @@ impl Vm {
                 }
                 Instr::IndexSet() => {
                     let value = stack[sp - 1];
-                    let index = attempt!(int(stack[sp - 2]));
+                    let index = operand!(int(stack[sp - 2]));
                     let items = attempt!(heap.array_mut(stack[sp - 3]));
                     let len = items.len();
                     let Some(slot) = usize::try_from(index).ok().and_then(|i| items.get_mut(i))
@@ -634,13 +641,13 @@ impl Vm {
                 }
                 Instr::IncLocal(slot, delta) => {
                     let at = base + slot as usize;
-                    let v = attempt!(int(stack[at]));
+                    let v = operand!(int(stack[at]));
                     stack[at] = Value::Int(attempt!(v
                         .checked_add(delta as i64)
                         .ok_or(TrapKind::IntegerOverflow)));
                 }
                 Instr::AddIntImm(value) => {
-                    let v = attempt!(int(stack[sp - 1]));
+                    let v = operand!(int(stack[sp - 1]));
                     stack[sp - 1] = Value::Int(attempt!(v
                         .checked_add(value as i64)
                         .ok_or(TrapKind::IntegerOverflow)));
@@ -670,9 +677,9 @@ impl Vm {
                 Instr::ForLoop(slot, body) => {
                     let at = base + slot as usize;
                     let (i, end, step) = (
-                        attempt!(int(stack[at])),
-                        attempt!(int(stack[at + 1])),
-                        attempt!(int(stack[at + 2])),
+                        operand!(int(stack[at])),
+                        operand!(int(stack[at + 1])),
+                        operand!(int(stack[at + 2])),
                     );
                     if let Some(next) = i.checked_add(step) {
                         stack[at] = Value::Int(next);
