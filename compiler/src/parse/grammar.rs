@@ -121,18 +121,44 @@ where
         let paren = no_assign(source, expr.clone())
             .delimited_by(just(Token::LParen), just(Token::RParen))
             .map(|e: Expr| ExprKind::Paren(Box::new(e)));
-        let repeat = expr
+        // `[]`, `[a, b, ...]` or `[v; n]`: the first element is parsed once, then what
+        // follows it decides the form (two alternatives that each parsed the first element
+        // would take exponential time on nested brackets).
+        enum Tail {
+            Repeat(Expr),
+            More(Vec<Expr>),
+        }
+        let element = no_assign(source, expr.clone());
+        let array = element
             .clone()
-            .then_ignore(just(Token::Semi))
-            .then(expr.clone())
+            .then(
+                just(Token::Semi)
+                    .ignore_then(expr.clone())
+                    .map(Tail::Repeat)
+                    .or(just(Token::Comma)
+                        .ignore_then(
+                            element
+                                .separated_by(just(Token::Comma))
+                                .allow_trailing()
+                                .collect::<Vec<Expr>>(),
+                        )
+                        .map(Tail::More))
+                    .or_not(),
+            )
+            .or_not()
             .delimited_by(just(Token::LBracket), just(Token::RBracket))
-            .map(|(v, n): (Expr, Expr)| ExprKind::ArrayRepeat(Box::new(v), Box::new(n)));
-        let array = no_assign(source, expr.clone())
-            .separated_by(just(Token::Comma))
-            .allow_trailing()
-            .collect::<Vec<Expr>>()
-            .delimited_by(just(Token::LBracket), just(Token::RBracket))
-            .map(ExprKind::Array);
+            .map(|literal| match literal {
+                None => ExprKind::Array(Vec::new()),
+                Some((first, None)) => ExprKind::Array(vec![first]),
+                Some((value, Some(Tail::Repeat(count)))) => {
+                    ExprKind::ArrayRepeat(Box::new(value), Box::new(count))
+                }
+                Some((first, Some(Tail::More(rest)))) => {
+                    let mut items = vec![first];
+                    items.extend(rest);
+                    ExprKind::Array(items)
+                }
+            });
         let new = just(Token::New)
             .ignore_then(ident(source))
             .then(args.clone())
@@ -141,18 +167,8 @@ where
             .or(name)
             .or(new)
             .or(paren)
-            .or(repeat)
             .or(array)
             .map_with(move |kind, e| mk(kind, e.span()))
-            .recover_with(via_parser(nested_delimiters(
-                Token::LParen,
-                Token::RParen,
-                [
-                    (Token::LBracket, Token::RBracket),
-                    (Token::LBrace, Token::RBrace),
-                ],
-                move |s| mk(ExprKind::Error, s),
-            )))
             .labelled("expression")
             .boxed();
         enum Postfix {
@@ -350,22 +366,22 @@ where
                 span: span(source, e.span()),
             })
             .labelled("statement")
-            // A broken simple statement is skipped up to its `;`, so later statements of the
-            // same block are still checked.
+            // A broken statement is skipped, balanced blocks included, up to and including its
+            // `;` (or up to the `}` that closes the enclosing block), so later statements are
+            // still checked. The skip never re-parses what it skips: recovery stays linear.
             .recover_with(via_parser(
-                any()
-                    .and_is(one_of([Token::Semi, Token::LBrace, Token::RBrace]).not())
+                block_recovery(source)
+                    .ignored()
+                    .or(any()
+                        .and_is(one_of([Token::Semi, Token::LBrace, Token::RBrace]).not())
+                        .ignored())
                     .repeated()
                     .at_least(1)
-                    .then(just(Token::Semi))
+                    .then(just(Token::Semi).or_not())
                     .map_with(move |_, e| Stmt {
                         kind: StmtKind::Error,
                         span: span(source, e.span()),
                     }),
-            ))
-            .recover_with(skip_then_retry_until(
-                block_recovery(source).ignored().or(any().ignored()),
-                one_of([Token::Semi, Token::RBrace]).ignored(),
             ))
             .labelled("statement")
             .boxed()
@@ -508,9 +524,12 @@ where
         .or(declare)
         .or(top_level_stmt)
         .recover_with(via_parser(broken_declaration))
-        .recover_with(skip_then_retry_until(
-            any().ignored(),
-            one_of([Token::Fn, Token::Declare]).rewind().ignored(),
+        .recover_with(via_parser(
+            any()
+                .and_is(one_of([Token::Fn, Token::Declare]).not())
+                .repeated()
+                .at_least(1)
+                .to(Item::Error),
         ));
     item.repeated()
         .collect::<Vec<Item>>()

@@ -40,6 +40,39 @@ impl ParseError {
 /// The longest run of operators one statement may contain before it counts as too deeply nested.
 const MAX_OPERATORS_PER_STATEMENT: usize = 4096;
 
+/// Checks that braces are balanced, in one linear pass. Unbalanced blocks are reported
+/// here, before the grammar runs: error recovery over unclosed blocks would otherwise
+/// re-parse them again and again (exponential time on a few dozen `{`). Parentheses and
+/// square brackets are left to the grammar, whose statement-level recovery handles them.
+fn check_braces(tokens: &[(Token<'_>, Span)]) -> Vec<ParseError> {
+    let mut open: Vec<Span> = Vec::new();
+    for (token, span) in tokens {
+        match token {
+            Token::LBrace => open.push(*span),
+            Token::RBrace if open.pop().is_none() => {
+                return vec![ParseError {
+                    code: "E0100",
+                    message: "unexpected closing delimiter `}`".into(),
+                    span: *span,
+                    label: "no block is open here".into(),
+                    help: Some("remove it, or add the `{` it belongs to".into()),
+                }];
+            }
+            _ => {}
+        }
+    }
+    match open.last() {
+        Some(span) => vec![ParseError {
+            code: "E0100",
+            message: "unclosed delimiter: this `{` is never closed".into(),
+            span: *span,
+            label: "expected a matching `}` before the end of the file".into(),
+            help: Some("add `}`".into()),
+        }],
+        None => Vec::new(),
+    }
+}
+
 /// Rejects inputs nested deeper than the limit, in one linear pass.
 fn check_depth(tokens: &[(Token<'_>, Span)], limits: &Limits) -> Option<ParseError> {
     let mut depth = 0usize;
@@ -175,6 +208,10 @@ pub fn parse(
 ) -> (Module, Vec<ParseError>) {
     if let Some(error) = check_depth(tokens, limits) {
         return (Module::default(), vec![error]);
+    }
+    let unbalanced = check_braces(tokens);
+    if !unbalanced.is_empty() {
+        return (Module::default(), unbalanced);
     }
     let converted: Vec<(Token<'_>, SimpleSpan)> = tokens
         .iter()
