@@ -129,8 +129,33 @@ fn string_building_allocates_exactly_the_new_strings() {
         }
         "#,
     );
-    let at_load = vm.stats().heap.allocations;
+    let at_load = vm.stats().heap;
     vm.run_script(None).unwrap();
-    // 1000 concatenations and one `upper`; `trim` of an untrimmed string forwards it.
-    assert_eq!(vm.stats().heap.allocations - at_load, 1001);
+    let heap = vm.stats().heap;
+    // The first concatenation copies the frozen constant into a new buffer (a buffer and a
+    // string); the 999 others append in place (one string each); `upper` builds a buffer
+    // and a string; `trim` of an untrimmed string forwards it.
+    assert_eq!(heap.allocations - at_load.allocations, 2 + 999 + 2);
+    // Appends are amortized linear: the bytes written grow with the text, not its square
+    // (copying on every append would write about 500,000 bytes here).
+    let bytes = heap.bytes_allocated - at_load.bytes_allocated;
+    assert!(bytes < 40_000, "{bytes} bytes allocated");
+}
+
+#[test]
+fn appends_to_a_million_characters_stay_linear() {
+    let mut vm = vm_for(
+        r#"
+        fn main() {
+            let s = "";
+            for i from 0 until 1000000 {
+                s += "y";
+            }
+            print(s.len());
+        }
+        "#,
+    );
+    vm.run_script(None).unwrap();
+    let heap = vm.stats().heap;
+    assert!(heap.bytes_allocated < 64_000_000, "{heap:?}");
 }

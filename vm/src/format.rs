@@ -58,10 +58,13 @@ fn write_value(
         Value::Int(i) => out.push_str(&i.to_string()),
         Value::Float(f) => out.push_str(&format!("{f:?}")),
         Value::Obj(r) => match heap.get(r) {
-            Some(Object::Str(s)) => match style {
-                FormatStyle::Plain => out.push_str(s),
-                FormatStyle::Quoted => quote(s, out),
-            },
+            Some(Object::Str { .. }) => {
+                let s = heap.str(value).unwrap_or("");
+                match style {
+                    FormatStyle::Plain => out.push_str(s),
+                    FormatStyle::Quoted => quote(s, out),
+                }
+            }
             Some(object) => {
                 if visiting.contains(&r) {
                     out.push_str("...");
@@ -96,7 +99,7 @@ fn write_value(
                         }
                         out.push(')');
                     }
-                    Object::Str(_) => {}
+                    Object::Str { .. } | Object::Buffer { .. } => {}
                 });
                 visiting.pop();
             }

@@ -9,8 +9,22 @@ use crate::{ObjRef, TrapKind, Value};
 /// A heap object.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Object {
-    /// An immutable string.
-    Str(Box<str>),
+    /// An immutable string: the first `len` bytes of a text buffer.
+    Str {
+        /// The buffer holding the text.
+        buffer: ObjRef,
+        /// The string's length in bytes.
+        len: u32,
+    },
+    /// A text buffer that strings view. Only the string as long as the whole buffer may
+    /// extend it in place (`s + x` appends), so every string stays immutable and repeated
+    /// appends are amortized linear. Buffers of constants are frozen.
+    Buffer {
+        /// The text.
+        text: String,
+        /// Whether appending in place is forbidden.
+        frozen: bool,
+    },
     /// A growable array.
     Array(Vec<Value>),
     /// A struct instance: its type (an index into the program's structs) and its fields.
@@ -29,7 +43,8 @@ impl Object {
     /// An estimate of the bytes the object occupies, used for limits and collection pacing.
     fn size(&self) -> usize {
         match self {
-            Object::Str(s) => 32 + s.len(),
+            Object::Str { .. } => 32,
+            Object::Buffer { text, .. } => 32 + text.len(),
             Object::Array(items) => 32 + SLOT_BYTES * items.len(),
             Object::Struct { fields, .. } => 32 + SLOT_BYTES * fields.len(),
         }
@@ -130,22 +145,78 @@ impl Heap {
         }
     }
 
-    /// Allocates a string, enforcing the string length limit.
-    pub fn alloc_string(&mut self, text: impl Into<Box<str>>) -> Result<ObjRef, TrapKind> {
-        let text = text.into();
+    /// Allocates a string (its buffer and the string viewing it), enforcing the length limit.
+    pub fn alloc_string(&mut self, text: impl Into<String>) -> Result<ObjRef, TrapKind> {
+        self.new_string(text.into(), false)
+    }
+
+    fn new_string(&mut self, text: String, frozen: bool) -> Result<ObjRef, TrapKind> {
         if text.len() > self.max_string {
             return Err(TrapKind::StringTooLong {
                 len: text.len(),
                 limit: self.max_string,
             });
         }
-        self.alloc(Object::Str(text))
+        let len = text.len() as u32;
+        let buffer = self.alloc(Object::Buffer { text, frozen })?;
+        self.alloc(Object::Str { buffer, len })
     }
 
-    /// Allocates a string from the constant pool and counts it as a materialization.
+    /// Allocates a string from the constant pool and counts it as a materialization; its
+    /// buffer is frozen, so appends never grow (and keep alive) a constant's buffer.
     pub(crate) fn alloc_constant_string(&mut self, text: &str) -> Result<ObjRef, TrapKind> {
         self.stats.constant_strings += 1;
-        self.alloc_string(text)
+        self.new_string(text.to_string(), true)
+    }
+
+    /// `a + b` for two strings: appends in place when `a` is the whole of an unfrozen
+    /// buffer, else copies both into a new buffer. Returns the new string and the bytes
+    /// written (for cycle accounting).
+    pub fn concat(&mut self, a: Value, b: Value) -> Result<(ObjRef, usize), TrapKind> {
+        let not_string = || TrapKind::InvalidProgram("expected a string");
+        let Value::Obj(a_ref) = a else {
+            return Err(not_string());
+        };
+        let Some(&Object::Str { buffer, len }) = self.get(a_ref) else {
+            return Err(not_string());
+        };
+        let tail = self.str(b).ok_or_else(not_string)?.to_string();
+        let total = len as usize + tail.len();
+        if total > self.max_string {
+            return Err(TrapKind::StringTooLong {
+                len: total,
+                limit: self.max_string,
+            });
+        }
+        let extendable = matches!(
+            self.get(buffer),
+            Some(Object::Buffer { text, frozen: false }) if text.len() == len as usize
+        );
+        if extendable {
+            let grown = tail.len() as u64;
+            if self.stats.live_bytes + grown + 32 > self.limit as u64 {
+                return Err(TrapKind::HeapExhausted(self.limit));
+            }
+            if let Some(Some(Object::Buffer { text, .. })) = self
+                .slots
+                .get_mut(buffer.0 as usize)
+                .map(|s| s.object.as_mut())
+            {
+                text.push_str(&tail);
+            }
+            self.stats.live_bytes += grown;
+            self.stats.bytes_allocated += grown;
+            self.since_collection += grown;
+            let r = self.alloc(Object::Str {
+                buffer,
+                len: total as u32,
+            })?;
+            return Ok((r, tail.len()));
+        }
+        let mut text = String::with_capacity(total);
+        text.push_str(self.str(a).ok_or_else(not_string)?);
+        text.push_str(&tail);
+        Ok((self.new_string(text, false)?, total))
     }
 
     /// The longest a string may be.
@@ -272,7 +343,10 @@ impl Heap {
     pub fn str(&self, value: Value) -> Option<&str> {
         match value {
             Value::Obj(r) => match self.get(r)? {
-                Object::Str(s) => Some(s),
+                Object::Str { buffer, len } => match self.get(*buffer)? {
+                    Object::Buffer { text, .. } => text.get(..*len as usize),
+                    _ => None,
+                },
                 _ => None,
             },
             _ => None,
@@ -303,7 +377,8 @@ impl Heap {
             match slot.object.as_ref() {
                 Some(Object::Array(items)) => work.extend(children(items)),
                 Some(Object::Struct { fields, .. }) => work.extend(children(fields)),
-                Some(Object::Str(_)) | None => {}
+                Some(Object::Str { buffer, .. }) => work.push(*buffer),
+                Some(Object::Buffer { .. }) | None => {}
             }
         }
         let mut live = 0u64;

@@ -37,7 +37,7 @@ impl HostCtx<'_> {
     }
 
     /// Allocates a string result.
-    pub fn string(&mut self, text: impl Into<Box<str>>) -> Result<Value, TrapKind> {
+    pub fn string(&mut self, text: impl Into<String>) -> Result<Value, TrapKind> {
         self.heap.alloc_string(text).map(Value::Obj)
     }
 }

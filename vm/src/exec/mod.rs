@@ -416,23 +416,8 @@ impl Vm {
                     compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_ge())
                 }
                 Instr::Concat() => {
-                    let joined = {
-                        let a = attempt!(str(heap, stack[sp - 2]));
-                        let b = attempt!(str(heap, stack[sp - 1]));
-                        let len = a.len() + b.len();
-                        if len > heap.max_string() {
-                            break Err(TrapKind::StringTooLong {
-                                len,
-                                limit: heap.max_string(),
-                            });
-                        }
-                        let mut s = String::with_capacity(len);
-                        s.push_str(a);
-                        s.push_str(b);
-                        s
-                    };
-                    remaining -= joined.len() as i64 / 16;
-                    let r = attempt!(heap.alloc_string(joined));
+                    let (r, written) = attempt!(heap.concat(stack[sp - 2], stack[sp - 1]));
+                    remaining -= written as i64 / 16;
                     sp -= 1;
                     stack[sp - 1] = Value::Obj(r);
                     if heap.wants_collection() {
