@@ -359,10 +359,10 @@ impl Heap {
     }
 
     /// Marks everything reachable from `roots` and frees the rest.
-    pub fn collect<'a>(&mut self, roots: impl IntoIterator<Item = &'a Value>) {
+    pub fn collect(&mut self, roots: impl IntoIterator<Item = Value>) {
         let mut work: Vec<ObjRef> = Vec::new();
         for value in roots {
-            if let Value::Obj(r) = *value {
+            if let Value::Obj(r) = value {
                 work.push(r);
             }
         }

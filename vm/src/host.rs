@@ -42,6 +42,9 @@ impl HostCtx<'_> {
     }
 }
 
+/// The most parameters a host function may have.
+pub const MAX_HOST_ARGS: usize = 8;
+
 /// A host function: it receives its arguments in order and returns its result.
 pub type HostFn = fn(&mut HostCtx<'_>, &[Value]) -> Result<Value, TrapKind>;
 
@@ -69,7 +72,16 @@ impl Hosts {
     }
 
     /// Registers a host function.
+    ///
+    /// # Panics
+    /// When the signature has more than [`MAX_HOST_ARGS`] parameters (a programming error
+    /// of the embedder, caught the first time the registry is built).
     pub fn register(&mut self, sig: HostSig, cost: u32, func: HostFn) {
+        assert!(
+            sig.params.len() <= MAX_HOST_ARGS,
+            "host function {} has too many parameters",
+            sig.name
+        );
         self.entries.push(HostEntry { sig, cost, func });
     }
 

@@ -22,12 +22,13 @@ mod globals;
 mod heap;
 mod host;
 mod machine;
+mod stack;
 mod trap;
 mod value;
 
 pub use format::{format_value, FormatStyle};
 pub use heap::{Heap, HeapStats, Object};
-pub use host::{HostCtx, HostEntry, HostFn, Hosts, Output};
+pub use host::{HostCtx, HostEntry, HostFn, Hosts, Output, MAX_HOST_ARGS};
 pub use machine::{Exit, Limits, Vm, VmStats};
 pub use trap::{trace_note, Trap, TrapKind};
 pub use value::{ObjRef, Value};

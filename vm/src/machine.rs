@@ -69,7 +69,7 @@ pub struct Vm {
     /// Host functions in the program's host-reference order.
     pub(crate) hosts: Vec<HostEntry>,
     pub(crate) limits: Limits,
-    pub(crate) stack: Vec<Value>,
+    pub(crate) stack: crate::stack::ValueStack,
     pub(crate) sp: usize,
     pub(crate) frames: Vec<Frame>,
     pub(crate) heap: Heap,
@@ -97,7 +97,7 @@ impl Vm {
             program: placeholder,
             hosts: Vec::new(),
             limits,
-            stack: Vec::new(),
+            stack: crate::stack::ValueStack::default(),
             sp: 0,
             frames: Vec::new(),
             heap: Heap::new(limits.heap_bytes, limits.max_string, limits.max_array),
@@ -222,10 +222,11 @@ impl Vm {
             return Err(Trap::new(TrapKind::ValueStack(self.limits.stack_slots)));
         }
         if self.stack.len() < need {
-            self.stack.resize(need, Value::Unit);
+            self.stack.resize(need);
         }
-        for slot in &mut self.stack[..f.locals as usize] {
-            *slot = Value::Unit;
+        let mut slots = self.stack.slots();
+        for slot in 0..f.locals as usize {
+            slots.set(slot, Value::Unit);
         }
         self.sp = f.locals as usize;
         self.frames.push(Frame {

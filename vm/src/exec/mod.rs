@@ -18,11 +18,11 @@ use std::rc::Rc;
 /// Pops two operands of one kind and pushes `f(a, b)`.
 macro_rules! binary {
     ($stack:ident, $sp:ident, $get:expr, $f:expr, $wrap:expr) => {{
-        let b = operand!($get($stack[$sp - 1]));
-        let a = operand!($get($stack[$sp - 2]));
+        let b = operand!($get(get!($stack, $sp - 1)));
+        let a = operand!($get(get!($stack, $sp - 2)));
         $sp -= 1;
         match $f(a, b) {
-            Ok(v) => $stack[$sp - 1] = $wrap(v),
+            Ok(v) => set!($stack, $sp - 1, $wrap(v)),
             Err(k) => break Err(k),
         }
     }};
@@ -52,12 +52,35 @@ macro_rules! attempt {
 macro_rules! compare_strings {
     ($heap:ident, $stack:ident, $sp:ident, $test:expr) => {{
         let ordering = {
-            let a = attempt!(str($heap, $stack[$sp - 2]));
-            let b = attempt!(str($heap, $stack[$sp - 1]));
+            let a = attempt!(str($heap, get!($stack, $sp - 2)));
+            let b = attempt!(str($heap, get!($stack, $sp - 1)));
             a.as_bytes().cmp(b.as_bytes())
         };
         $sp -= 1;
-        $stack[$sp - 1] = Value::Bool($test(ordering));
+        set!($stack, $sp - 1, Value::Bool($test(ordering)));
+    }};
+}
+
+/// Reads a stack slot as a value.
+macro_rules! get {
+    ($stack:ident, $i:expr) => {
+        $stack.get($i)
+    };
+}
+
+/// Writes a value into a stack slot.
+macro_rules! set {
+    ($stack:ident, $i:expr, $v:expr) => {{
+        let value = $v;
+        $stack.set($i, value)
+    }};
+}
+
+/// Copies one stack slot into another, tag and payload, without decoding the value.
+macro_rules! copy {
+    ($stack:ident, $dst:expr, $src:expr) => {{
+        let (dst, src) = ($dst, $src);
+        $stack.copy(dst, src)
     }};
 }
 
@@ -67,10 +90,10 @@ macro_rules! safepoint_impl {
     ($heap:ident, $stack:ident, $sp:ident, $globals:ident, $constants:ident) => {
         if $heap.wants_collection() {
             $heap.collect(
-                $stack[..$sp]
-                    .iter()
-                    .chain(&$globals.values)
-                    .chain($constants.iter()),
+                (0..$sp)
+                    .map(|i| $stack.get(i))
+                    .chain($globals.values.iter().copied())
+                    .chain($constants.iter().copied()),
             );
         }
     };
@@ -104,9 +127,9 @@ impl Vm {
         let mut pc = frame.pc;
         let mut base = frame.base;
         let mut sp = *saved_sp;
-        // The stack as a slice: indexing it needs no reload of the vector's fields; it is
-        // re-derived only when a call grows the vector.
-        let mut stack: &mut [Value] = &mut stack_vec[..];
+        // The stack as slices of tags and payloads: indexing them needs no reload of the
+        // vectors' fields; they are re-derived only when a call grows the stack.
+        let mut stack = stack_vec.slots();
         // Cycles left. Every instruction subtracts its cost; the budget is checked after
         // each control transfer (jumps, loops, calls, returns), so straight-line code runs
         // unchecked and a run pauses at the boundary after the transfer that overdrew it.
@@ -124,8 +147,8 @@ impl Vm {
         // Pops two ints and jumps unless the comparison holds, then checks the budget.
         macro_rules! compare_jump {
             ($stack:ident, $sp:ident, $pc:ident, $target:ident, $test:expr) => {{
-                let b = operand!(int($stack[$sp - 1]));
-                let a = operand!(int($stack[$sp - 2]));
+                let b = operand!(int(get!($stack, $sp - 1)));
+                let a = operand!(int(get!($stack, $sp - 2)));
                 $sp -= 2;
                 if !$test(a, b) {
                     $pc = $target as usize;
@@ -147,59 +170,59 @@ impl Vm {
             match *instr {
                 Instr::Nop() => {}
                 Instr::PushUnit() => {
-                    stack[sp] = Value::Unit;
+                    set!(stack, sp, Value::Unit);
                     sp += 1;
                 }
                 Instr::PushTrue() => {
-                    stack[sp] = Value::Bool(true);
+                    set!(stack, sp, Value::Bool(true));
                     sp += 1;
                 }
                 Instr::PushFalse() => {
-                    stack[sp] = Value::Bool(false);
+                    set!(stack, sp, Value::Bool(false));
                     sp += 1;
                 }
                 Instr::PushInt(v) => {
-                    stack[sp] = Value::Int(v as i64);
+                    set!(stack, sp, Value::Int(v as i64));
                     sp += 1;
                 }
                 Instr::Const(index) => {
-                    stack[sp] = constants[index as usize];
+                    set!(stack, sp, constants[index as usize]);
                     sp += 1;
                 }
                 Instr::Pop() => sp -= 1,
                 Instr::LoadLocal(slot) => {
-                    stack[sp] = stack[base + slot as usize];
+                    copy!(stack, sp, base + slot as usize);
                     sp += 1;
                 }
                 Instr::StoreLocal(slot) => {
                     sp -= 1;
-                    stack[base + slot as usize] = stack[sp];
+                    copy!(stack, base + slot as usize, sp);
                 }
                 Instr::LoadLocal0() => {
-                    stack[sp] = stack[base];
+                    copy!(stack, sp, base);
                     sp += 1;
                 }
                 Instr::LoadLocal1() => {
-                    stack[sp] = stack[base + 1];
+                    copy!(stack, sp, base + 1);
                     sp += 1;
                 }
                 Instr::LoadLocal2() => {
-                    stack[sp] = stack[base + 2];
+                    copy!(stack, sp, base + 2);
                     sp += 1;
                 }
                 Instr::LoadLocal3() => {
-                    stack[sp] = stack[base + 3];
+                    copy!(stack, sp, base + 3);
                     sp += 1;
                 }
                 Instr::GetGlobal(site) => {
                     let slot = attempt!(resolve(sites, globals, &program, site_names, site));
-                    stack[sp] = globals.values[slot];
+                    set!(stack, sp, globals.values[slot]);
                     sp += 1;
                 }
                 Instr::SetGlobal(site) => {
                     let slot = attempt!(resolve(sites, globals, &program, site_names, site));
                     sp -= 1;
-                    globals.values[slot] = stack[sp];
+                    globals.values[slot] = get!(stack, sp);
                 }
                 Instr::AddInt() => binary!(
                     stack,
@@ -225,9 +248,12 @@ impl Vm {
                 Instr::DivInt() => binary!(stack, sp, int, div, Value::Int),
                 Instr::RemInt() => binary!(stack, sp, int, rem, Value::Int),
                 Instr::NegInt() => {
-                    let a = operand!(int(stack[sp - 1]));
-                    stack[sp - 1] =
-                        Value::Int(attempt!(a.checked_neg().ok_or(TrapKind::IntegerOverflow)));
+                    let a = operand!(int(get!(stack, sp - 1)));
+                    set!(
+                        stack,
+                        sp - 1,
+                        Value::Int(attempt!(a.checked_neg().ok_or(TrapKind::IntegerOverflow)))
+                    );
                 }
                 Instr::AddFloat() => binary!(
                     stack,
@@ -265,8 +291,8 @@ impl Vm {
                     Value::Float
                 ),
                 Instr::NegFloat() => {
-                    let a = operand!(float(stack[sp - 1]));
-                    stack[sp - 1] = Value::Float(-a);
+                    let a = operand!(float(get!(stack, sp - 1)));
+                    set!(stack, sp - 1, Value::Float(-a));
                 }
                 Instr::BitAnd() => binary!(
                     stack,
@@ -304,8 +330,8 @@ impl Vm {
                     Value::Int
                 ),
                 Instr::Not() => {
-                    let a = operand!(bool(stack[sp - 1]));
-                    stack[sp - 1] = Value::Bool(!a);
+                    let a = operand!(bool(get!(stack, sp - 1)));
+                    set!(stack, sp - 1, Value::Bool(!a));
                 }
                 Instr::EqInt() => binary!(
                     stack,
@@ -416,26 +442,20 @@ impl Vm {
                     compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_ge())
                 }
                 Instr::Concat() => {
-                    let (r, written) = attempt!(heap.concat(stack[sp - 2], stack[sp - 1]));
+                    let (r, written) =
+                        attempt!(heap.concat(get!(stack, sp - 2), get!(stack, sp - 1)));
                     remaining -= written as i64 / 16;
                     sp -= 1;
-                    stack[sp - 1] = Value::Obj(r);
-                    if heap.wants_collection() {
-                        heap.collect(
-                            stack[..sp]
-                                .iter()
-                                .chain(&globals.values)
-                                .chain(constants.iter()),
-                        );
-                    }
+                    set!(stack, sp - 1, Value::Obj(r));
+                    safepoint!();
                 }
                 Instr::IntToFloat() => {
-                    let a = operand!(int(stack[sp - 1]));
-                    stack[sp - 1] = Value::Float(a as f64);
+                    let a = operand!(int(get!(stack, sp - 1)));
+                    set!(stack, sp - 1, Value::Float(a as f64));
                 }
                 Instr::FloatToInt() => {
-                    let a = operand!(float(stack[sp - 1]));
-                    stack[sp - 1] = Value::Int(float_to_int(a));
+                    let a = operand!(float(get!(stack, sp - 1)));
+                    set!(stack, sp - 1, Value::Int(float_to_int(a)));
                 }
                 Instr::Jump(target) => {
                     pc = target as usize;
@@ -443,14 +463,14 @@ impl Vm {
                 }
                 Instr::JumpIfFalse(target) => {
                     sp -= 1;
-                    if !operand!(bool(stack[sp])) {
+                    if !operand!(bool(get!(stack, sp))) {
                         pc = target as usize;
                     }
                     check_budget!();
                 }
                 Instr::JumpIfTrue(target) => {
                     sp -= 1;
-                    if operand!(bool(stack[sp])) {
+                    if operand!(bool(get!(stack, sp))) {
                         pc = target as usize;
                     }
                     check_budget!();
@@ -468,11 +488,11 @@ impl Vm {
                             break Err(TrapKind::ValueStack(limits.stack_slots));
                         }
                         let grown = (stack.len() * 2).max(need).min(limits.stack_slots);
-                        stack_vec.resize(grown, Value::Unit);
-                        stack = &mut stack_vec[..];
+                        stack_vec.resize(grown);
+                        stack = stack_vec.slots();
                     }
-                    for slot in &mut stack[sp..locals_end] {
-                        *slot = Value::Unit;
+                    for slot in sp..locals_end {
+                        stack.set(slot, Value::Unit);
                     }
                     if let Some(top) = frames.last_mut() {
                         top.pc = pc;
@@ -499,28 +519,27 @@ impl Vm {
                         extra_cycles: entry.cost as u64,
                         state: &mut **state,
                     };
-                    let value = attempt!((entry.func)(&mut ctx, &stack[args_start..sp]));
+                    // Host functions take a slice of values: gather the arguments (at most
+                    // `MAX_HOST_ARGS`, which registration enforces) without allocating.
+                    let mut args = [Value::Unit; crate::host::MAX_HOST_ARGS];
+                    for (k, arg) in args.iter_mut().enumerate().take(argc) {
+                        *arg = stack.get(args_start + k);
+                    }
+                    let value = attempt!((entry.func)(&mut ctx, &args[..argc]));
                     remaining -= ctx.extra_cycles.min(i64::MAX as u64) as i64;
                     sp = args_start;
-                    stack[sp] = value;
+                    set!(stack, sp, value);
                     sp += 1;
-                    if heap.wants_collection() {
-                        heap.collect(
-                            stack[..sp]
-                                .iter()
-                                .chain(&globals.values)
-                                .chain(constants.iter()),
-                        );
-                    }
+                    safepoint!();
                 }
                 Instr::Return() => {
-                    let value = stack[sp - 1];
+                    let value = get!(stack, sp - 1);
                     frames.pop();
                     sp = base;
                     match frames.last() {
                         None => break Ok(Exit::Returned(value)),
                         Some(caller) => {
-                            stack[sp] = value;
+                            set!(stack, sp, value);
                             sp += 1;
                             code = &functions[caller.function as usize].code;
                             pc = caller.pc;
@@ -532,9 +551,9 @@ impl Vm {
                 Instr::ForPrep(slot, exit) => {
                     let at = base + slot as usize;
                     let (i, end, step) = (
-                        operand!(int(stack[at])),
-                        operand!(int(stack[at + 1])),
-                        operand!(int(stack[at + 2])),
+                        operand!(int(get!(stack, at))),
+                        operand!(int(get!(stack, at + 1))),
+                        operand!(int(get!(stack, at + 2))),
                     );
                     if step == 0 {
                         break Err(TrapKind::ZeroStep);
@@ -545,33 +564,33 @@ impl Vm {
                     check_budget!();
                 }
                 Instr::Dup() => {
-                    stack[sp] = stack[sp - 1];
+                    copy!(stack, sp, sp - 1);
                     sp += 1;
                 }
                 Instr::Dup2() => {
-                    stack[sp] = stack[sp - 2];
-                    stack[sp + 1] = stack[sp - 1];
+                    copy!(stack, sp, sp - 2);
+                    copy!(stack, sp + 1, sp - 1);
                     sp += 2;
                 }
                 Instr::NewStruct(ty) => {
                     let count = program.program().structs[ty as usize].fields.len();
-                    let fields: Box<[Value]> = stack[sp - count..sp].into();
+                    let fields: Box<[Value]> = (sp - count..sp).map(|i| stack.get(i)).collect();
                     let r = attempt!(heap.alloc(Object::Struct { ty, fields }));
                     sp -= count;
-                    stack[sp] = Value::Obj(r);
+                    set!(stack, sp, Value::Obj(r));
                     sp += 1;
                     safepoint!();
                 }
                 Instr::GetField(index) => {
-                    let fields = attempt!(heap.fields(stack[sp - 1]));
+                    let fields = attempt!(heap.fields(get!(stack, sp - 1)));
                     let Some(&value) = fields.get(index as usize) else {
                         break Err(TrapKind::InvalidProgram("field index out of range"));
                     };
-                    stack[sp - 1] = value;
+                    set!(stack, sp - 1, value);
                 }
                 Instr::SetField(index) => {
-                    let value = stack[sp - 1];
-                    let fields = attempt!(heap.fields_mut(stack[sp - 2]));
+                    let value = get!(stack, sp - 1);
+                    let fields = attempt!(heap.fields_mut(get!(stack, sp - 2)));
                     let Some(field) = fields.get_mut(index as usize) else {
                         break Err(TrapKind::InvalidProgram("field index out of range"));
                     };
@@ -580,28 +599,28 @@ impl Vm {
                 }
                 Instr::NewArray(count) => {
                     let count = count as usize;
-                    let items = stack[sp - count..sp].to_vec();
+                    let items: Vec<Value> = (sp - count..sp).map(|i| stack.get(i)).collect();
                     let r = attempt!(heap.alloc_array(items));
                     sp -= count;
-                    stack[sp] = Value::Obj(r);
+                    set!(stack, sp, Value::Obj(r));
                     sp += 1;
                     safepoint!();
                 }
                 Instr::NewArrayRepeat() => {
-                    let n = operand!(int(stack[sp - 1]));
+                    let n = operand!(int(get!(stack, sp - 1)));
                     if n < 0 {
                         break Err(TrapKind::NegativeLength(n));
                     }
                     attempt!(heap.check_array_len(n as usize));
                     remaining -= n / 4;
-                    let r = attempt!(heap.alloc_array(vec![stack[sp - 2]; n as usize]));
+                    let r = attempt!(heap.alloc_array(vec![get!(stack, sp - 2); n as usize]));
                     sp -= 1;
-                    stack[sp - 1] = Value::Obj(r);
+                    set!(stack, sp - 1, Value::Obj(r));
                     safepoint!();
                 }
                 Instr::IndexGet() => {
-                    let index = operand!(int(stack[sp - 1]));
-                    let items = attempt!(heap.array(stack[sp - 2]));
+                    let index = operand!(int(get!(stack, sp - 1)));
+                    let items = attempt!(heap.array(get!(stack, sp - 2)));
                     let Some(&value) = usize::try_from(index).ok().and_then(|i| items.get(i))
                     else {
                         break Err(TrapKind::IndexOutOfBounds {
@@ -610,12 +629,12 @@ impl Vm {
                         });
                     };
                     sp -= 1;
-                    stack[sp - 1] = value;
+                    set!(stack, sp - 1, value);
                 }
                 Instr::IndexSet() => {
-                    let value = stack[sp - 1];
-                    let index = operand!(int(stack[sp - 2]));
-                    let items = attempt!(heap.array_mut(stack[sp - 3]));
+                    let value = get!(stack, sp - 1);
+                    let index = operand!(int(get!(stack, sp - 2)));
+                    let items = attempt!(heap.array_mut(get!(stack, sp - 3)));
                     let len = items.len();
                     let Some(slot) = usize::try_from(index).ok().and_then(|i| items.get_mut(i))
                     else {
@@ -626,16 +645,24 @@ impl Vm {
                 }
                 Instr::IncLocal(slot, delta) => {
                     let at = base + slot as usize;
-                    let v = operand!(int(stack[at]));
-                    stack[at] = Value::Int(attempt!(v
-                        .checked_add(delta as i64)
-                        .ok_or(TrapKind::IntegerOverflow)));
+                    let v = operand!(int(get!(stack, at)));
+                    set!(
+                        stack,
+                        at,
+                        Value::Int(attempt!(v
+                            .checked_add(delta as i64)
+                            .ok_or(TrapKind::IntegerOverflow)))
+                    );
                 }
                 Instr::AddIntImm(value) => {
-                    let v = operand!(int(stack[sp - 1]));
-                    stack[sp - 1] = Value::Int(attempt!(v
-                        .checked_add(value as i64)
-                        .ok_or(TrapKind::IntegerOverflow)));
+                    let v = operand!(int(get!(stack, sp - 1)));
+                    set!(
+                        stack,
+                        sp - 1,
+                        Value::Int(attempt!(v
+                            .checked_add(value as i64)
+                            .ok_or(TrapKind::IntegerOverflow)))
+                    );
                 }
                 Instr::JumpIfNotLtInt(target) => compare_jump!(stack, sp, pc, target, |a, b| a < b),
                 Instr::JumpIfNotLeInt(target) => {
@@ -653,21 +680,29 @@ impl Vm {
                 }
                 Instr::EqRef() => {
                     sp -= 1;
-                    stack[sp - 1] = Value::Bool(stack[sp - 1] == stack[sp]);
+                    set!(
+                        stack,
+                        sp - 1,
+                        Value::Bool(stack.get(sp - 1) == stack.get(sp))
+                    );
                 }
                 Instr::NeRef() => {
                     sp -= 1;
-                    stack[sp - 1] = Value::Bool(stack[sp - 1] != stack[sp]);
+                    set!(
+                        stack,
+                        sp - 1,
+                        Value::Bool(stack.get(sp - 1) != stack.get(sp))
+                    );
                 }
                 Instr::ForLoop(slot, body) => {
                     let at = base + slot as usize;
                     let (i, end, step) = (
-                        operand!(int(stack[at])),
-                        operand!(int(stack[at + 1])),
-                        operand!(int(stack[at + 2])),
+                        operand!(int(get!(stack, at))),
+                        operand!(int(get!(stack, at + 1))),
+                        operand!(int(get!(stack, at + 2))),
                     );
                     if let Some(next) = i.checked_add(step) {
-                        stack[at] = Value::Int(next);
+                        set!(stack, at, Value::Int(next));
                         if (step > 0 && next < end) || (step < 0 && next > end) {
                             pc = body as usize;
                         }
