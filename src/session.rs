@@ -257,17 +257,7 @@ impl Session {
             &self.builtins,
             &options,
         );
-        let remap = |span: Span| -> Span {
-            if span.start as usize >= offset {
-                Span::new(
-                    input_id,
-                    span.start as usize - offset,
-                    span.end as usize - offset,
-                )
-            } else {
-                span
-            }
-        };
+        let remap = |span: Span| to_input(span, offset, input_id);
         if compiled.has_errors() {
             let diagnostics = compiled
                 .diagnostics
@@ -305,17 +295,7 @@ impl Session {
         if let Err(trap) = result {
             let diagnostic = trap.to_diagnostic(verified.program(), &sources, SourceId(0));
             let input_id = SourceId(1);
-            let remap = |span: Span| -> Span {
-                if span.start as usize >= offset {
-                    Span::new(
-                        input_id,
-                        span.start as usize - offset,
-                        span.end as usize - offset,
-                    )
-                } else {
-                    span
-                }
-            };
+            let remap = |span: Span| to_input(span, offset, input_id);
             let mut diagnostic = map_spans(diagnostic, &remap);
             diagnostic.notes = trace_notes(&trap, verified.program(), &sources, &remap);
             if let (Some(vm), Some(previous)) = (self.vm.as_mut(), previous) {
@@ -462,6 +442,20 @@ fn declared_names(input: &str) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// Maps a span of the combined session text to the input it came from, when it lies in the
+/// input (at or after `offset`); spans in earlier declarations stay in the session text.
+fn to_input(span: Span, offset: usize, input: SourceId) -> Span {
+    if span.start as usize >= offset {
+        Span::new(
+            input,
+            span.start as usize - offset,
+            span.end as usize - offset,
+        )
+    } else {
+        span
+    }
 }
 
 /// Applies a span mapping to every label of a diagnostic.

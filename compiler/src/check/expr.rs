@@ -509,50 +509,31 @@ impl Checker<'_> {
             typed.push(r);
         }
         if args.len() != sig.params.len() {
-            let typed: Vec<TExpr> = args.iter().map(|a| self.expr(a, cx)).collect();
-            drop(typed);
-            self.report(
-                CheckError::new(
-                    "E0304",
-                    format!(
-                        "wrong number of arguments: `{}` takes {} but {} {} given",
-                        sig.name.name,
-                        plural(sig.params.len(), "argument"),
-                        args.len(),
-                        if args.len() == 1 { "was" } else { "were" }
-                    ),
-                    span,
-                    format!("{} given", plural(args.len(), "argument")),
-                )
-                .with_label(sig.header, "declared here"),
+            let count = plural(sig.params.len(), "argument");
+            return self.wrong_count(
+                &sig.name.name,
+                "takes",
+                &count,
+                args,
+                span,
+                Some(sig.header),
+                cx,
             );
-            return error_expr(span);
         }
-        let mut failed = false;
-        for (arg, (param, want)) in args.iter().zip(&sig.params) {
-            let t = self.value_hint(arg, cx, Some(want));
-            if !want.accepts(&t.ty) {
-                self.report(
-                    CheckError::new(
-                        "E0305",
-                        format!(
-                            "mismatched argument type: expected `{want}`, found `{}`",
-                            t.ty
-                        ),
-                        arg.span,
-                        format!("this is `{}`", t.ty),
-                    )
-                    .with_label(
+        let wants: Vec<(Type, Option<(Span, String)>)> = sig
+            .params
+            .iter()
+            .map(|(param, want)| {
+                (
+                    want.clone(),
+                    Some((
                         param.span,
                         format!("parameter `{}` is `{want}`", param.name),
-                    ),
-                );
-                failed = true;
-            }
-            failed |= t.ty.is_error();
-            typed.push(t);
-        }
-        if failed {
+                    )),
+                )
+            })
+            .collect();
+        if !self.typed_args(args, &wants, cx, &mut typed) {
             return error_expr(span);
         }
         TExpr {
@@ -747,49 +728,29 @@ impl Checker<'_> {
         };
         let info = self.structs[index].clone();
         if args.len() != info.fields.len() {
-            for a in args {
-                self.expr(a, cx);
-            }
-            self.report(
-                CheckError::new(
-                    "E0304",
-                    format!(
-                        "wrong number of arguments: `{}` has {} but {} {} given",
-                        info.name.name,
-                        plural(info.fields.len(), "field"),
-                        args.len(),
-                        if args.len() == 1 { "was" } else { "were" }
-                    ),
-                    span,
-                    format!("{} given", plural(args.len(), "argument")),
-                )
-                .with_label(info.name.span, "declared here"),
+            let count = plural(info.fields.len(), "field");
+            return self.wrong_count(
+                &info.name.name,
+                "has",
+                &count,
+                args,
+                span,
+                Some(info.name.span),
+                cx,
             );
-            return error_expr(span);
         }
+        let wants: Vec<(Type, Option<(Span, String)>)> = info
+            .fields
+            .iter()
+            .map(|(field, want)| {
+                (
+                    want.clone(),
+                    Some((field.span, format!("field `{}` is `{want}`", field.name))),
+                )
+            })
+            .collect();
         let mut typed = Vec::new();
-        let mut failed = false;
-        for (arg, (field, want)) in args.iter().zip(&info.fields) {
-            let t = self.value_hint(arg, cx, Some(want));
-            if !want.accepts(&t.ty) {
-                self.report(
-                    CheckError::new(
-                        "E0305",
-                        format!(
-                            "mismatched argument type: expected `{want}`, found `{}`",
-                            t.ty
-                        ),
-                        arg.span,
-                        format!("this is `{}`", t.ty),
-                    )
-                    .with_label(field.span, format!("field `{}` is `{want}`", field.name)),
-                );
-                failed = true;
-            }
-            failed |= t.ty.is_error();
-            typed.push(t);
-        }
-        if failed {
+        if !self.typed_args(args, &wants, cx, &mut typed) {
             return error_expr(span);
         }
         TExpr {
@@ -929,43 +890,13 @@ impl Checker<'_> {
             return error_expr(span);
         };
         if args.len() != params.len() {
-            for a in args {
-                self.expr(a, cx);
-            }
-            self.report(CheckError::new(
-                "E0304",
-                format!(
-                    "wrong number of arguments: `{}` takes {} but {} {} given",
-                    name.name,
-                    plural(params.len(), "argument"),
-                    args.len(),
-                    if args.len() == 1 { "was" } else { "were" }
-                ),
-                span,
-                format!("{} given", plural(args.len(), "argument")),
-            ));
-            return error_expr(span);
+            let count = plural(params.len(), "argument");
+            return self.wrong_count(&name.name, "takes", &count, args, span, None, cx);
         }
+        let wants: Vec<(Type, Option<(Span, String)>)> =
+            params.into_iter().map(|t| (t, None)).collect();
         let mut typed = vec![receiver];
-        let mut failed = false;
-        for (arg, want) in args.iter().zip(&params) {
-            let t = self.value_hint(arg, cx, Some(want));
-            if !want.accepts(&t.ty) {
-                self.report(CheckError::new(
-                    "E0305",
-                    format!(
-                        "mismatched argument type: expected `{want}`, found `{}`",
-                        t.ty
-                    ),
-                    arg.span,
-                    format!("this is `{}`", t.ty),
-                ));
-                failed = true;
-            }
-            failed |= t.ty.is_error();
-            typed.push(t);
-        }
-        if failed {
+        if !self.typed_args(args, &wants, cx, &mut typed) {
             return error_expr(span);
         }
         TExpr {
@@ -973,6 +904,75 @@ impl Checker<'_> {
             ty: result,
             span,
         }
+    }
+}
+
+impl Checker<'_> {
+    /// Reports a call with the wrong number of arguments (E0304), after checking each
+    /// argument for errors of its own.
+    #[allow(clippy::too_many_arguments)]
+    fn wrong_count(
+        &mut self,
+        name: &str,
+        verb: &str,
+        count: &str,
+        args: &[Expr],
+        span: Span,
+        declared: Option<Span>,
+        cx: &mut FnCx,
+    ) -> TExpr {
+        for a in args {
+            self.expr(a, cx);
+        }
+        let given = args.len();
+        let mut error = CheckError::new(
+            "E0304",
+            format!(
+                "wrong number of arguments: `{name}` {verb} {count} but {given} {} given",
+                if given == 1 { "was" } else { "were" }
+            ),
+            span,
+            format!("{} given", plural(given, "argument")),
+        );
+        if let Some(declared) = declared {
+            error = error.with_label(declared, "declared here");
+        }
+        self.report(error);
+        error_expr(span)
+    }
+
+    /// Checks arguments against the types wanted (each with an optional label for the
+    /// declaration it comes from), appending them to `typed`; false after any error.
+    fn typed_args(
+        &mut self,
+        args: &[Expr],
+        wants: &[(Type, Option<(Span, String)>)],
+        cx: &mut FnCx,
+        typed: &mut Vec<TExpr>,
+    ) -> bool {
+        let mut ok = true;
+        for (arg, (want, label)) in args.iter().zip(wants) {
+            let t = self.value_hint(arg, cx, Some(want));
+            if !want.accepts(&t.ty) {
+                let mut error = CheckError::new(
+                    "E0305",
+                    format!(
+                        "mismatched argument type: expected `{want}`, found `{}`",
+                        t.ty
+                    ),
+                    arg.span,
+                    format!("this is `{}`", t.ty),
+                );
+                if let Some((span, text)) = label {
+                    error = error.with_label(*span, text.clone());
+                }
+                self.report(error);
+                ok = false;
+            }
+            ok &= !t.ty.is_error();
+            typed.push(t);
+        }
+        ok
     }
 }
 
