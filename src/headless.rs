@@ -6,7 +6,7 @@ use prometeu::bytecode::{encode, Program, VerifiedProgram};
 use prometeu::cart::{png_bytes, Cart, CartConfig, Tick};
 use prometeu::manifest::{manifest_text, parse_manifest, Manifest, CARTRIDGE_VERSION, CART_MAGIC};
 use prometeu::stdlib::console::{InputLog, Recorder};
-use prometeu::vm::{Limits, VmStats};
+use prometeu::vm::VmStats;
 use std::path::Path;
 
 /// The heap line of `--stats`.
@@ -68,7 +68,7 @@ pub(crate) fn run(
     let config = CartConfig {
         cycles_per_frame: args.cycles_per_frame,
         seed: args.seed.unwrap_or(0),
-        limits: Limits::default(),
+        limits: args.limits(),
     };
     let out = Stdout(std::io::BufWriter::new(std::io::stdout()));
     let report_trap = |trap: prometeu::vm::Trap| {

@@ -104,6 +104,34 @@ pub(crate) struct RunArgs {
     /// Print run statistics to standard error at the end.
     #[arg(long)]
     stats: bool,
+    /// The deepest call nesting allowed.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().call_depth)]
+    call_depth: usize,
+    /// The most value-stack slots.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().stack_slots)]
+    stack_slots: usize,
+    /// The longest string, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_string)]
+    max_string: usize,
+    /// The most elements of one array.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_array)]
+    max_array: usize,
+    /// The most heap bytes live at once.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().heap_bytes)]
+    heap_bytes: usize,
+}
+
+impl RunArgs {
+    /// The VM limits the flags set (§14 defaults otherwise).
+    pub(crate) fn limits(&self) -> Limits {
+        Limits {
+            call_depth: self.call_depth,
+            stack_slots: self.stack_slots,
+            max_string: self.max_string,
+            max_array: self.max_array,
+            heap_bytes: self.heap_bytes,
+        }
+    }
 }
 
 /// A failure that ends the command with a status.
@@ -269,7 +297,7 @@ fn run_script(args: RunArgs, program: VerifiedProgram, reporter: &Reporter) -> R
     let out = Stdout(std::io::BufWriter::new(std::io::stdout()));
     let mut vm = prometeu::cart::console_vm(
         program,
-        Limits::default(),
+        args.limits(),
         args.seed.unwrap_or(0),
         Box::new(out),
     )

@@ -282,3 +282,36 @@ fn deep_nesting_is_a_compile_error_not_a_crash() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), "3000\n");
 }
+
+#[test]
+fn limits_are_configurable_from_the_command_line() {
+    let dir = scratch("limits");
+    let file = write(
+        &dir,
+        "deep.pbs",
+        "fn down(n: int): int {\n    if n == 0 { return 0; }\n    return down(n - 1) + 1;\n}\nfn main() {\n    print(down(50));\n}\n",
+    );
+    let o = prometeuc(&["run", &file]);
+    assert_eq!(stdout(&o), "50\n");
+    let o = prometeuc(&["--color", "never", "run", &file, "--call-depth", "20"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("call depth exceeded 20"),
+        "{}",
+        stderr(&o)
+    );
+    let text = write(
+        &dir,
+        "long.pbs",
+        "fn main() {\n    print(\"ab\".repeat(100));\n}\n",
+    );
+    let o = prometeuc(&["--color", "never", "run", &text, "--max-string", "50"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("string too long: 200 bytes exceeds the limit of 50"),
+        "{}",
+        stderr(&o)
+    );
+    let o = prometeuc(&["run", &text, "--heap-bytes", "lots"]);
+    assert_eq!(o.status.code(), Some(2));
+}
