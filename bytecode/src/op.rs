@@ -133,11 +133,20 @@ macro_rules! opcodes {
             $( $(#[doc = $doc])+ $name = $num, )*
         }
 
-        /// One decoded instruction with its typed operands.
+        /// One decoded instruction with its typed operands. Its discriminant is the opcode
+        /// number, so the dispatch loop can read costs from a table.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[repr(u8)]
         pub enum Instr {
-            $( $(#[doc = $doc])+ $name($($ty),*), )*
+            $( $(#[doc = $doc])+ $name($($ty),*) = $num, )*
         }
+
+        /// The cycle cost of every opcode, indexed by opcode number (unused numbers cost 0).
+        const COSTS: [u8; 256] = {
+            let mut table = [0u8; 256];
+            $( table[$num] = $cost; )*
+            table
+        };
 
         impl TryFrom<u8> for Opcode {
             type Error = DecodeError;
@@ -188,7 +197,7 @@ macro_rules! opcodes {
             /// The instruction's fixed cycle cost (the same as its opcode's).
             #[inline(always)]
             pub fn cost(&self) -> u32 {
-                match self { $( Instr::$name(..) => $cost, )* }
+                COSTS[self.opcode() as usize] as u32
             }
 
             /// The instruction's opcode.

@@ -93,6 +93,25 @@ impl Slots<'_> {
         self.bits[i] = bits;
     }
 
+    /// The int in slot `i`; `None` when the slot holds another kind (only a hand-made
+    /// program can do that). Reads the tag and the payload without building a `Value`.
+    #[inline(always)]
+    pub(crate) fn int(&self, i: usize) -> Option<i64> {
+        (self.tags[i] == INT).then_some(self.bits[i] as i64)
+    }
+
+    /// The float in slot `i`, if it holds one.
+    #[inline(always)]
+    pub(crate) fn float(&self, i: usize) -> Option<f64> {
+        (self.tags[i] == FLOAT).then_some(f64::from_bits(self.bits[i]))
+    }
+
+    /// The bool in slot `i`, if it holds one.
+    #[inline(always)]
+    pub(crate) fn bool(&self, i: usize) -> Option<bool> {
+        (self.tags[i] == BOOL).then_some(self.bits[i] != 0)
+    }
+
     /// Copies slot `src` into slot `dst`.
     #[inline(always)]
     pub(crate) fn copy(&mut self, dst: usize, src: usize) {

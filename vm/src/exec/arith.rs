@@ -2,36 +2,6 @@
 
 use crate::{Heap, TrapKind, Value};
 
-/// Reads an int operand; `None` means a hand-made program confused the types.
-///
-/// Operand readers return `Option` rather than `Result`: a small value the dispatch loop
-/// keeps in registers, where a `Result` carrying a `TrapKind` would go through memory.
-#[inline(always)]
-pub(super) fn int(v: Value) -> Option<i64> {
-    match v {
-        Value::Int(i) => Some(i),
-        _ => None,
-    }
-}
-
-/// Reads a float operand.
-#[inline(always)]
-pub(super) fn float(v: Value) -> Option<f64> {
-    match v {
-        Value::Float(f) => Some(f),
-        _ => None,
-    }
-}
-
-/// Reads a bool operand.
-#[inline(always)]
-pub(super) fn bool(v: Value) -> Option<bool> {
-    match v {
-        Value::Bool(b) => Some(b),
-        _ => None,
-    }
-}
-
 /// Reads a string operand.
 #[inline(always)]
 pub(super) fn str(heap: &Heap, v: Value) -> Result<&str, TrapKind> {

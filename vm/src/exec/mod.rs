@@ -11,15 +11,15 @@ use crate::globals::SiteCache;
 use crate::host::HostCtx;
 use crate::machine::{Exit, Frame, Vm};
 use crate::{Object, TrapKind, Value};
-use arith::{bool, div, float, float_to_int, int, rem, shift, str};
+use arith::{div, float_to_int, rem, shift, str};
 use prometeu_bytecode::Instr;
 use std::rc::Rc;
 
 /// Pops two operands of one kind and pushes `f(a, b)`.
 macro_rules! binary {
-    ($stack:ident, $sp:ident, $get:expr, $f:expr, $wrap:expr) => {{
-        let b = operand!($get(get!($stack, $sp - 1)));
-        let a = operand!($get(get!($stack, $sp - 2)));
+    ($stack:ident, $sp:ident, $get:ident, $f:expr, $wrap:expr) => {{
+        let b = operand!($stack.$get($sp - 1));
+        let a = operand!($stack.$get($sp - 2));
         $sp -= 1;
         match $f(a, b) {
             Ok(v) => set!($stack, $sp - 1, $wrap(v)),
@@ -147,8 +147,8 @@ impl Vm {
         // Pops two ints and jumps unless the comparison holds, then checks the budget.
         macro_rules! compare_jump {
             ($stack:ident, $sp:ident, $pc:ident, $target:ident, $test:expr) => {{
-                let b = operand!(int(get!($stack, $sp - 1)));
-                let a = operand!(int(get!($stack, $sp - 2)));
+                let b = operand!($stack.int($sp - 1));
+                let a = operand!($stack.int($sp - 2));
                 $sp -= 2;
                 if !$test(a, b) {
                     $pc = $target as usize;
@@ -248,7 +248,7 @@ impl Vm {
                 Instr::DivInt() => binary!(stack, sp, int, div, Value::Int),
                 Instr::RemInt() => binary!(stack, sp, int, rem, Value::Int),
                 Instr::NegInt() => {
-                    let a = operand!(int(get!(stack, sp - 1)));
+                    let a = operand!(stack.int(sp - 1));
                     set!(
                         stack,
                         sp - 1,
@@ -291,7 +291,7 @@ impl Vm {
                     Value::Float
                 ),
                 Instr::NegFloat() => {
-                    let a = operand!(float(get!(stack, sp - 1)));
+                    let a = operand!(stack.float(sp - 1));
                     set!(stack, sp - 1, Value::Float(-a));
                 }
                 Instr::BitAnd() => binary!(
@@ -330,7 +330,7 @@ impl Vm {
                     Value::Int
                 ),
                 Instr::Not() => {
-                    let a = operand!(bool(get!(stack, sp - 1)));
+                    let a = operand!(stack.bool(sp - 1));
                     set!(stack, sp - 1, Value::Bool(!a));
                 }
                 Instr::EqInt() => binary!(
@@ -450,11 +450,11 @@ impl Vm {
                     safepoint!();
                 }
                 Instr::IntToFloat() => {
-                    let a = operand!(int(get!(stack, sp - 1)));
+                    let a = operand!(stack.int(sp - 1));
                     set!(stack, sp - 1, Value::Float(a as f64));
                 }
                 Instr::FloatToInt() => {
-                    let a = operand!(float(get!(stack, sp - 1)));
+                    let a = operand!(stack.float(sp - 1));
                     set!(stack, sp - 1, Value::Int(float_to_int(a)));
                 }
                 Instr::Jump(target) => {
@@ -463,14 +463,14 @@ impl Vm {
                 }
                 Instr::JumpIfFalse(target) => {
                     sp -= 1;
-                    if !operand!(bool(get!(stack, sp))) {
+                    if !operand!(stack.bool(sp)) {
                         pc = target as usize;
                     }
                     check_budget!();
                 }
                 Instr::JumpIfTrue(target) => {
                     sp -= 1;
-                    if operand!(bool(get!(stack, sp))) {
+                    if operand!(stack.bool(sp)) {
                         pc = target as usize;
                     }
                     check_budget!();
@@ -551,9 +551,9 @@ impl Vm {
                 Instr::ForPrep(slot, exit) => {
                     let at = base + slot as usize;
                     let (i, end, step) = (
-                        operand!(int(get!(stack, at))),
-                        operand!(int(get!(stack, at + 1))),
-                        operand!(int(get!(stack, at + 2))),
+                        operand!(stack.int(at)),
+                        operand!(stack.int(at + 1)),
+                        operand!(stack.int(at + 2)),
                     );
                     if step == 0 {
                         break Err(TrapKind::ZeroStep);
@@ -607,7 +607,7 @@ impl Vm {
                     safepoint!();
                 }
                 Instr::NewArrayRepeat() => {
-                    let n = operand!(int(get!(stack, sp - 1)));
+                    let n = operand!(stack.int(sp - 1));
                     if n < 0 {
                         break Err(TrapKind::NegativeLength(n));
                     }
@@ -619,7 +619,7 @@ impl Vm {
                     safepoint!();
                 }
                 Instr::IndexGet() => {
-                    let index = operand!(int(get!(stack, sp - 1)));
+                    let index = operand!(stack.int(sp - 1));
                     let items = attempt!(heap.array(get!(stack, sp - 2)));
                     let Some(&value) = usize::try_from(index).ok().and_then(|i| items.get(i))
                     else {
@@ -633,7 +633,7 @@ impl Vm {
                 }
                 Instr::IndexSet() => {
                     let value = get!(stack, sp - 1);
-                    let index = operand!(int(get!(stack, sp - 2)));
+                    let index = operand!(stack.int(sp - 2));
                     let items = attempt!(heap.array_mut(get!(stack, sp - 3)));
                     let len = items.len();
                     let Some(slot) = usize::try_from(index).ok().and_then(|i| items.get_mut(i))
@@ -645,7 +645,7 @@ impl Vm {
                 }
                 Instr::IncLocal(slot, delta) => {
                     let at = base + slot as usize;
-                    let v = operand!(int(get!(stack, at)));
+                    let v = operand!(stack.int(at));
                     set!(
                         stack,
                         at,
@@ -655,7 +655,7 @@ impl Vm {
                     );
                 }
                 Instr::AddIntImm(value) => {
-                    let v = operand!(int(get!(stack, sp - 1)));
+                    let v = operand!(stack.int(sp - 1));
                     set!(
                         stack,
                         sp - 1,
@@ -697,9 +697,9 @@ impl Vm {
                 Instr::ForLoop(slot, body) => {
                     let at = base + slot as usize;
                     let (i, end, step) = (
-                        operand!(int(get!(stack, at))),
-                        operand!(int(get!(stack, at + 1))),
-                        operand!(int(get!(stack, at + 2))),
+                        operand!(stack.int(at)),
+                        operand!(stack.int(at + 1)),
+                        operand!(stack.int(at + 2)),
                     );
                     if let Some(next) = i.checked_add(step) {
                         set!(stack, at, Value::Int(next));
