@@ -784,36 +784,14 @@ impl Checker<'_> {
                     .and_then(|i| i.methods.get(&name.name).copied());
                 match method {
                     Some(index) => self.call_fn_with(index, Some(receiver), args, span, cx),
-                    None => {
-                        for a in args {
-                            self.expr(a, cx);
-                        }
-                        self.report(CheckError::new(
-                            "E0204",
-                            format!("cannot find method `{}` on `{s}`", name.name),
-                            name.span,
-                            "no such method",
-                        ));
-                        error_expr(span)
-                    }
+                    None => self.no_method(name, &s, args, span, cx),
                 }
             }
             Type::Array(elem) => {
                 self.builtin_method("Array", &elem, receiver, name, args, span, cx)
             }
             Type::Str => self.builtin_method("String", &Type::Str, receiver, name, args, span, cx),
-            other => {
-                for a in args {
-                    self.expr(a, cx);
-                }
-                self.report(CheckError::new(
-                    "E0204",
-                    format!("cannot find method `{}` on `{other}`", name.name),
-                    name.span,
-                    "no such method",
-                ));
-                error_expr(span)
-            }
+            other => self.no_method(name, &other.to_string(), args, span, cx),
         }
     }
 
@@ -873,21 +851,12 @@ impl Checker<'_> {
         let qualified = format!("{family}.{}", name.name);
         let host = self.builtins.hosts.iter().position(|h| h.name == qualified);
         let (Some((params, result)), Some(host)) = (shape, host) else {
-            for a in args {
-                self.expr(a, cx);
-            }
-            let ty = if family == "Array" {
+            let on = if family == "Array" {
                 array.to_string()
             } else {
                 "string".to_string()
             };
-            self.report(CheckError::new(
-                "E0204",
-                format!("cannot find method `{}` on `{ty}`", name.name),
-                name.span,
-                "no such method",
-            ));
-            return error_expr(span);
+            return self.no_method(name, &on, args, span, cx);
         };
         if args.len() != params.len() {
             let count = plural(params.len(), "argument");
@@ -938,6 +907,28 @@ impl Checker<'_> {
             error = error.with_label(declared, "declared here");
         }
         self.report(error);
+        error_expr(span)
+    }
+
+    /// Reports a method that does not exist on a type (E0204), after checking the arguments
+    /// for errors of their own.
+    fn no_method(
+        &mut self,
+        name: &crate::ast::Ident,
+        on: &str,
+        args: &[Expr],
+        span: Span,
+        cx: &mut FnCx,
+    ) -> TExpr {
+        for a in args {
+            self.expr(a, cx);
+        }
+        self.report(CheckError::new(
+            "E0204",
+            format!("cannot find method `{}` on `{on}`", name.name),
+            name.span,
+            "no such method",
+        ));
         error_expr(span)
     }
 

@@ -388,6 +388,37 @@ where
     })
 }
 
+/// A function declaration, `[Attr] fn name(params): T { ... }`, whose name is read by
+/// `name` (an identifier for top-level functions, a member name for methods).
+fn fn_decl<'t, 's: 't, I>(
+    source: SourceId,
+    name: impl Parser<'t, I, Ident, Error<'t, 's>> + Clone,
+    params: impl Parser<'t, I, Vec<Param>, Error<'t, 's>> + Clone,
+    block: impl Parser<'t, I, Block, Error<'t, 's>> + Clone,
+) -> impl Parser<'t, I, FnDecl, Error<'t, 's>> + Clone
+where
+    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+{
+    let attr = ident(source).delimited_by(just(Token::LBracket), just(Token::RBracket));
+    let header = just(Token::Fn)
+        .ignore_then(name)
+        .then(params)
+        .then(just(Token::Colon).ignore_then(type_expr(source)).or_not())
+        .map_with(move |x, e| (x, span(source, e.span())));
+    attr.repeated()
+        .collect::<Vec<Ident>>()
+        .then(header)
+        .then(block)
+        .map(|((attrs, (((name, params), ret), header)), body)| FnDecl {
+            attrs,
+            name,
+            params,
+            ret,
+            body,
+            header,
+        })
+}
+
 /// A whole source file: declarations, with top-level statements kept for the checker to
 /// report (or for the REPL to run).
 pub(crate) fn module<'t, 's: 't, I>(
@@ -425,45 +456,8 @@ where
         .allow_trailing()
         .collect::<Vec<Param>>()
         .delimited_by(just(Token::LParen), just(Token::RParen));
-    let attr = ident(source).delimited_by(just(Token::LBracket), just(Token::RBracket));
-    let header = just(Token::Fn)
-        .ignore_then(ident(source))
-        .then(params.clone())
-        .then(just(Token::Colon).ignore_then(type_expr(source)).or_not())
-        .map_with(move |x, e| (x, span(source, e.span())));
-    let fn_decl = attr
-        .clone()
-        .repeated()
-        .collect::<Vec<Ident>>()
-        .then(header)
-        .then(block.clone())
-        .map(|((attrs, (((name, params), ret), header)), body)| FnDecl {
-            attrs,
-            name,
-            params,
-            ret,
-            body,
-            header,
-        });
-    let function = fn_decl.map(Item::Fn);
-    let method_header = just(Token::Fn)
-        .ignore_then(member(source))
-        .then(params.clone())
-        .then(just(Token::Colon).ignore_then(type_expr(source)).or_not())
-        .map_with(move |x, e| (x, span(source, e.span())));
-    let method = attr
-        .repeated()
-        .collect::<Vec<Ident>>()
-        .then(method_header)
-        .then(block.clone())
-        .map(|((attrs, (((name, params), ret), header)), body)| FnDecl {
-            attrs,
-            name,
-            params,
-            ret,
-            body,
-            header,
-        });
+    let function = fn_decl(source, ident(source), params.clone(), block.clone()).map(Item::Fn);
+    let method = fn_decl(source, member(source), params, block);
     let structure = just(Token::Struct)
         .ignore_then(ident(source))
         .then(member_params)
