@@ -13,6 +13,7 @@ pub use prometeu_stdlib as stdlib;
 pub use prometeu_vm as vm;
 
 pub mod cart;
+pub mod fuzz_checks;
 pub mod manifest;
 pub mod session;
 

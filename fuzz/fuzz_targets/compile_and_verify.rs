@@ -4,31 +4,10 @@
 //! must pass `prometeu::verify`, and its encoded `.pbc` bytes must load again (what
 //! `prometeuc build` writes, `prometeuc run` must accept); anything else panics.
 //!
-//! Keep this body in sync with `compile_and_verify` in `tests/fuzz_replay.rs`, which
-//! replays the corpus and the committed crash inputs under plain `cargo test`.
+//! The check is `prometeu::fuzz_checks::compile_and_verify`, which `tests/fuzz_replay.rs` also
+//! runs over the corpus and the committed failures under plain `cargo test`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use prometeu::compiler::CompileOptions;
 
-/// The longest prefix of `data` that is valid UTF-8.
-fn utf8_prefix(data: &[u8]) -> &str {
-    match std::str::from_utf8(data) {
-        Ok(text) => text,
-        Err(e) => std::str::from_utf8(&data[..e.valid_up_to()]).expect("valid up to here"),
-    }
-}
-
-fuzz_target!(|data: &[u8]| {
-    let text = utf8_prefix(data);
-    let unit = prometeu::compile_source("fuzz.pbs", text, &CompileOptions::default());
-    if let Some(program) = unit.compiled.program {
-        let bytes = prometeu::bytecode::encode(&program);
-        if let Err(error) = prometeu::verify(program) {
-            panic!("a compiled program fails verification: {error}");
-        }
-        if let Err(error) = prometeu::load(&bytes) {
-            panic!("a compiled program's file fails to load: {error}");
-        }
-    }
-});
+fuzz_target!(|data: &[u8]| prometeu::fuzz_checks::compile_and_verify(data));
