@@ -247,7 +247,7 @@ fn disasm_uses_short_local_loads() {
     let file = write(
         &dir,
         "l.pbs",
-        "fn sum4(a: int, b: int, c: int, d: int): int {\n    return a + b + c + d;\n}\nfn main() {\n    print(sum4(1, 2, 3, 4));\n}\n",
+        "fn sum4(a: int, b: int, c: int, d: int): int {\n    return max4(a, b, c, d);\n}\nfn max4(a: int, b: int, c: int, d: int): int {\n    return Math.max(Math.max(a, b), Math.max(c, d));\n}\nfn main() {\n    print(sum4(1, 2, 3, 4));\n}\n",
     );
     let o = prometeuc(&["disasm", &file]);
     let text = stdout(&o);
@@ -255,9 +255,41 @@ fn disasm_uses_short_local_loads() {
         assert!(text.contains(op), "{text}");
     }
     assert!(
-        text.contains("return a + b + c + d;"),
+        text.contains("return max4(a, b, c, d);"),
         "source lines are interleaved: {text}"
     );
+}
+
+#[test]
+fn disasm_uses_local_operand_forms() {
+    let dir = scratch("local-forms");
+    let file = write(
+        &dir,
+        "f.pbs",
+        "declare struct P(x: float, v: float);\nfn advance(p: P, xs: [int], i: int, s: int, h: float): int {\n    let t = s;\n    t += i * s;\n    p.x += p.v * h;\n    xs[i] = xs[i] + t;\n    if p.x < 1.0 and not (i > s) {\n        return t - i;\n    }\n    return t;\n}\nfn main() {\n    print(advance(new P(0.0, 1.0), [1, 2], 1, 3, 0.5));\n}\n",
+    );
+    let o = prometeuc(&["disasm", &file]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    for op in [
+        "MoveLocal 5 3",
+        "MulIntLL 2 3",
+        "AddIntToL 5",
+        "GetFieldL 0 0",
+        "GetFieldL 0 1",
+        "MulFloatL 4",
+        "SetFieldL 0 0",
+        "IndexGetLL 1 2",
+        "AddIntL 5",
+        "IndexSetLL 1 2",
+        "JumpIfNotLtFloat",
+        "JumpIfNotLeInt",
+        "SubIntLL 5 2",
+    ] {
+        assert!(text.contains(op), "{op} missing from:\n{text}");
+    }
+    let o = prometeuc(&["run", &file]);
+    assert_eq!(stdout(&o), "5\n");
 }
 
 #[test]

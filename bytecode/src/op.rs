@@ -16,12 +16,19 @@
 //! - `ForPrep`/`ForLoop` read the three locals `slot` (the counter), `slot + 1` (the bound) and
 //!   `slot + 2` (the step), which the compiler reserves next to each other.
 //! - `Return` ends the function; control never falls through it.
-//! - Superinstructions: `LoadLocal0..3`, `IncLocal`, `AddIntImm` and the fused
-//!   compare-and-branch `JumpIfNot*Int` family stand for common instruction sequences and
-//!   behave exactly like them, except that each costs the cycles listed for it (one), not
-//!   the sum of the sequence.
+//! - Superinstructions: `LoadLocal0..3`, `IncLocal`, `AddIntImm`, the fused
+//!   compare-and-branch `JumpIfNot*Int`/`JumpIfNot*Float` families, and the local-operand
+//!   forms (`*LL` reads both operands from locals, `*L` reads the right operand from a local,
+//!   `*ToL` updates a local in place, `MoveLocal`, `GetFieldL`/`SetFieldL` on a struct in a
+//!   local, `IndexGetLL`/`IndexSetLL` on an array and an index in locals) stand for common
+//!   instruction sequences and behave exactly like them, except that each costs the cycles
+//!   listed for it (the cost of its arithmetic; the loads are free), not the sum of the
+//!   sequence.
 //! - The cycle budget is checked after every control transfer (jumps, loop steps, calls,
 //!   returns), so a run pauses at the instruction boundary after the transfer that spent it.
+//!   The VM charges the costs of a straight-line run (up to and including its transfer) when
+//!   it enters the run, and refunds the part not executed when an instruction traps, so the
+//!   cycles counted are exactly the sum of the costs of the instructions executed.
 
 /// How an instruction changes the depth of the value stack.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -410,11 +417,78 @@ opcodes! {
     0x51 JumpIfNotEqInt(target: u32) [2 0] 1;
     /// Pops two ints and jumps to `target` unless `a != b` (fused `NeInt; JumpIfFalse`).
     0x52 JumpIfNotNeInt(target: u32) [2 0] 1;
+    /// Pushes local `a` + local `b` (ints; superinstruction of two loads and `AddInt`); traps on overflow.
+    0x53 AddIntLL(a: u16, b: u16) [0 1] 1;
+    /// Pushes local `a` - local `b` (ints; superinstruction of two loads and `SubInt`); traps on overflow.
+    0x54 SubIntLL(a: u16, b: u16) [0 1] 1;
+    /// Pushes local `a` * local `b` (ints; superinstruction of two loads and `MulInt`); traps on overflow.
+    0x55 MulIntLL(a: u16, b: u16) [0 1] 2;
+    /// Pushes local `a` + local `b` (floats; superinstruction of two loads and `AddFloat`).
+    0x56 AddFloatLL(a: u16, b: u16) [0 1] 1;
+    /// Pushes local `a` - local `b` (floats; superinstruction of two loads and `SubFloat`).
+    0x57 SubFloatLL(a: u16, b: u16) [0 1] 1;
+    /// Pushes local `a` * local `b` (floats; superinstruction of two loads and `MulFloat`).
+    0x58 MulFloatLL(a: u16, b: u16) [0 1] 2;
+    /// Pushes local `a` / local `b` (floats; superinstruction of two loads and `DivFloat`).
+    0x59 DivFloatLL(a: u16, b: u16) [0 1] 4;
+    /// Replaces the top with top + local `slot` (ints; superinstruction of a load and `AddInt`); traps on overflow.
+    0x5A AddIntL(slot: u16) [1 1] 1;
+    /// Replaces the top with top - local `slot` (ints; superinstruction of a load and `SubInt`); traps on overflow.
+    0x5B SubIntL(slot: u16) [1 1] 1;
+    /// Replaces the top with top * local `slot` (ints; superinstruction of a load and `MulInt`); traps on overflow.
+    0x5C MulIntL(slot: u16) [1 1] 2;
+    /// Replaces the top with top + local `slot` (floats; superinstruction of a load and `AddFloat`).
+    0x5D AddFloatL(slot: u16) [1 1] 1;
+    /// Replaces the top with top - local `slot` (floats; superinstruction of a load and `SubFloat`).
+    0x5E SubFloatL(slot: u16) [1 1] 1;
+    /// Replaces the top with top * local `slot` (floats; superinstruction of a load and `MulFloat`).
+    0x5F MulFloatL(slot: u16) [1 1] 2;
+    /// Replaces the top with top / local `slot` (floats; superinstruction of a load and `DivFloat`).
+    0x60 DivFloatL(slot: u16) [1 1] 4;
+    /// Pops a value and stores local `slot` + it into local `slot` (ints; superinstruction of `x += v` on a local); traps on overflow.
+    0x61 AddIntToL(slot: u16) [1 0] 1;
+    /// Pops a value and stores local `slot` - it into local `slot` (ints; superinstruction of `x -= v` on a local); traps on overflow.
+    0x62 SubIntToL(slot: u16) [1 0] 1;
+    /// Pops a value and stores local `slot` * it into local `slot` (ints; superinstruction of `x *= v` on a local); traps on overflow.
+    0x63 MulIntToL(slot: u16) [1 0] 2;
+    /// Pops a value and stores local `slot` + it into local `slot` (floats; superinstruction of `x += v` on a local).
+    0x64 AddFloatToL(slot: u16) [1 0] 1;
+    /// Pops a value and stores local `slot` - it into local `slot` (floats; superinstruction of `x -= v` on a local).
+    0x65 SubFloatToL(slot: u16) [1 0] 1;
+    /// Pops a value and stores local `slot` * it into local `slot` (floats; superinstruction of `x *= v` on a local).
+    0x66 MulFloatToL(slot: u16) [1 0] 2;
+    /// Pops a value and stores local `slot` / it into local `slot` (floats; superinstruction of `x /= v` on a local).
+    0x67 DivFloatToL(slot: u16) [1 0] 4;
+    /// Copies local `src` into local `dst` (superinstruction of `LoadLocal src; StoreLocal dst`).
+    0x68 MoveLocal(dst: u16, src: u16) [0 0] 1;
+    /// Pushes field `index` of the struct in local `slot` (superinstruction of a load and `GetField`).
+    0x69 GetFieldL(slot: u16, index: u16) [0 1] 1;
+    /// Pops a value into field `index` of the struct in local `slot` (superinstruction of a load, the value and `SetField`).
+    0x6A SetFieldL(slot: u16, index: u16) [1 0] 1;
+    /// Pushes element local `index` of the array in local `array`; traps when out of bounds (superinstruction of two loads and `IndexGet`).
+    0x6B IndexGetLL(array: u16, index: u16) [0 1] 1;
+    /// Pops a value into element local `index` of the array in local `array`; traps when out of bounds (superinstruction of two loads, the value and `IndexSet`).
+    0x6C IndexSetLL(array: u16, index: u16) [1 0] 1;
+    /// Pops two floats and jumps to `target` unless `a < b` (fused `LtFloat; JumpIfFalse`).
+    0x6D JumpIfNotLtFloat(target: u32) [2 0] 1;
+    /// Pops two floats and jumps to `target` unless `a <= b` (fused `LeFloat; JumpIfFalse`).
+    0x6E JumpIfNotLeFloat(target: u32) [2 0] 1;
+    /// Pops two floats and jumps to `target` unless `a > b` (fused `GtFloat; JumpIfFalse`).
+    0x6F JumpIfNotGtFloat(target: u32) [2 0] 1;
+    /// Pops two floats and jumps to `target` unless `a >= b` (fused `GeFloat; JumpIfFalse`).
+    0x70 JumpIfNotGeFloat(target: u32) [2 0] 1;
 }
 
 /// Whether control can continue to the next instruction after `instr`.
 pub fn falls_through(instr: &Instr) -> bool {
     !matches!(instr, Instr::Jump(_) | Instr::Return())
+}
+
+/// Whether an instruction ends a straight-line run: it may transfer control (a jump, a
+/// loop step, a call or a return). The VM checks the cycle budget after each of these and
+/// charges the cost of the run that follows.
+pub fn ends_run(instr: &Instr) -> bool {
+    jump_target(instr).is_some() || matches!(instr, Instr::Call(_) | Instr::Return())
 }
 
 /// The jump target operand of an instruction, if it has one.
@@ -426,7 +500,11 @@ pub fn jump_target(instr: &Instr) -> Option<u32> {
         | Instr::JumpIfNotGtInt(t)
         | Instr::JumpIfNotGeInt(t)
         | Instr::JumpIfNotEqInt(t)
-        | Instr::JumpIfNotNeInt(t) => Some(t),
+        | Instr::JumpIfNotNeInt(t)
+        | Instr::JumpIfNotLtFloat(t)
+        | Instr::JumpIfNotLeFloat(t)
+        | Instr::JumpIfNotGtFloat(t)
+        | Instr::JumpIfNotGeFloat(t) => Some(t),
         Instr::ForPrep(_, t) | Instr::ForLoop(_, t) => Some(t),
         _ => None,
     }
@@ -446,6 +524,10 @@ pub fn with_jump_target(instr: Instr, target: u32) -> Instr {
         Instr::JumpIfNotGeInt(_) => Instr::JumpIfNotGeInt(target),
         Instr::JumpIfNotEqInt(_) => Instr::JumpIfNotEqInt(target),
         Instr::JumpIfNotNeInt(_) => Instr::JumpIfNotNeInt(target),
+        Instr::JumpIfNotLtFloat(_) => Instr::JumpIfNotLtFloat(target),
+        Instr::JumpIfNotLeFloat(_) => Instr::JumpIfNotLeFloat(target),
+        Instr::JumpIfNotGtFloat(_) => Instr::JumpIfNotGtFloat(target),
+        Instr::JumpIfNotGeFloat(_) => Instr::JumpIfNotGeFloat(target),
         other => other,
     }
 }

@@ -6,7 +6,7 @@
 //! has one depth wherever control flow merges. It also resolves each host reference against
 //! the host functions the VM provides.
 
-use crate::op::{falls_through, jump_target, with_jump_target};
+use crate::op::{ends_run, falls_through, jump_target, with_jump_target};
 use crate::pbc::decode_with_offsets;
 use crate::{HostSig, Instr, LoadError, LoadErrorKind, Program, StackEffect};
 
@@ -25,6 +25,9 @@ pub struct VerifiedFunction {
     pub code: Vec<Instr>,
     /// The byte offset (`pc`) in the original code of each instruction.
     pub pcs: Vec<u32>,
+    /// For each instruction, the summed cycle costs of the straight-line run from it up to
+    /// and including the next instruction that [`ends_run`](crate::ends_run).
+    pub run_cost: Vec<u32>,
 }
 
 /// A program that passed verification: the VM runs nothing else.
@@ -220,7 +223,36 @@ fn verify_function(
             Instr::ForPrep(s, _) | Instr::ForLoop(s, _) => {
                 range(pc, "local", s as u32 + 2, locals)?
             }
-            Instr::IncLocal(s, _) => range(pc, "local", s as u32, locals)?,
+            Instr::IncLocal(s, _)
+            | Instr::AddIntL(s)
+            | Instr::SubIntL(s)
+            | Instr::MulIntL(s)
+            | Instr::AddFloatL(s)
+            | Instr::SubFloatL(s)
+            | Instr::MulFloatL(s)
+            | Instr::DivFloatL(s)
+            | Instr::AddIntToL(s)
+            | Instr::SubIntToL(s)
+            | Instr::MulIntToL(s)
+            | Instr::AddFloatToL(s)
+            | Instr::SubFloatToL(s)
+            | Instr::MulFloatToL(s)
+            | Instr::DivFloatToL(s)
+            | Instr::GetFieldL(s, _)
+            | Instr::SetFieldL(s, _) => range(pc, "local", s as u32, locals)?,
+            Instr::AddIntLL(a, b)
+            | Instr::SubIntLL(a, b)
+            | Instr::MulIntLL(a, b)
+            | Instr::AddFloatLL(a, b)
+            | Instr::SubFloatLL(a, b)
+            | Instr::MulFloatLL(a, b)
+            | Instr::DivFloatLL(a, b)
+            | Instr::MoveLocal(a, b)
+            | Instr::IndexGetLL(a, b)
+            | Instr::IndexSetLL(a, b) => {
+                range(pc, "local", a as u32, locals)?;
+                range(pc, "local", b as u32, locals)?
+            }
             Instr::GetGlobal(site) | Instr::SetGlobal(site) => {
                 range(pc, "global site", site, program.global_sites.len() as u32)?
             }
@@ -244,7 +276,11 @@ fn verify_function(
             | Instr::JumpIfNotGtInt(_)
             | Instr::JumpIfNotGeInt(_)
             | Instr::JumpIfNotEqInt(_)
-            | Instr::JumpIfNotNeInt(_) => {}
+            | Instr::JumpIfNotNeInt(_)
+            | Instr::JumpIfNotLtFloat(_)
+            | Instr::JumpIfNotLeFloat(_)
+            | Instr::JumpIfNotGtFloat(_)
+            | Instr::JumpIfNotGeFloat(_) => {}
             Instr::PushUnit()
             | Instr::PushTrue()
             | Instr::PushFalse()
@@ -376,6 +412,7 @@ fn verify_function(
             work.push((i + 1, after));
         }
     }
+    let run_cost = run_costs(&code);
     Ok(VerifiedFunction {
         name: f.name.clone(),
         params: f.params,
@@ -383,5 +420,23 @@ fn verify_function(
         max_stack: f.max_stack,
         code,
         pcs,
+        run_cost,
     })
+}
+
+/// The cost of the run starting at each instruction, computed backwards: an instruction
+/// that ends a run costs itself; any other adds its cost to the run after it.
+fn run_costs(code: &[Instr]) -> Vec<u32> {
+    let mut costs = vec![0u32; code.len()];
+    let mut after = 0u32;
+    for (i, instr) in code.iter().enumerate().rev() {
+        let own = instr.cost();
+        after = if ends_run(instr) {
+            own
+        } else {
+            own.saturating_add(after)
+        };
+        costs[i] = after;
+    }
+    costs
 }

@@ -126,16 +126,15 @@ impl Gen<'_> {
                 let end_target = f.e.here();
                 f.e.patch(end, end_target);
             }
-            TExprKind::Binary(op @ (BinOp::Add | BinOp::Sub), a, b)
-                if a.ty == Type::Int && immediate(*op, b).is_some() =>
-            {
-                self.expr(f, a);
-                f.e.emit(Instr::AddIntImm(immediate(*op, b).unwrap_or(0)), span);
-            }
             TExprKind::Binary(op, a, b) => {
-                self.expr(f, a);
-                self.expr(f, b);
-                f.e.emit(binary(*op, &a.ty), span);
+                if let (Some(forms), Some(x), Some(y)) =
+                    (LocalForms::of(*op, &a.ty), local(a), local(b))
+                {
+                    f.e.emit((forms.both)(x, y), span);
+                } else {
+                    self.expr(f, a);
+                    self.apply(f, *op, &a.ty, b, span);
+                }
             }
             TExprKind::Cast(inner) => {
                 self.expr(f, inner);
@@ -160,15 +159,21 @@ impl Gen<'_> {
                 let h = self.host(*builtin);
                 f.e.emit_call(Instr::CallHost(h), span, args.len() as u32);
             }
-            TExprKind::Field(obj, index) => {
-                self.expr(f, obj);
-                f.e.emit(Instr::GetField(*index), span);
-            }
-            TExprKind::Index(arr, index) => {
-                self.expr(f, arr);
-                self.expr(f, index);
-                f.e.emit(Instr::IndexGet(), span);
-            }
+            TExprKind::Field(obj, index) => match local(obj) {
+                Some(slot) => f.e.emit(Instr::GetFieldL(slot, *index), span),
+                None => {
+                    self.expr(f, obj);
+                    f.e.emit(Instr::GetField(*index), span);
+                }
+            },
+            TExprKind::Index(arr, index) => match (local(arr), local(index)) {
+                (Some(a), Some(i)) => f.e.emit(Instr::IndexGetLL(a, i), span),
+                _ => {
+                    self.expr(f, arr);
+                    self.expr(f, index);
+                    f.e.emit(Instr::IndexGet(), span);
+                }
+            },
             TExprKind::NewStruct(ty, fields) => {
                 for v in fields {
                     self.expr(f, v);
@@ -194,45 +199,92 @@ impl Gen<'_> {
         }
     }
 
-    /// Evaluates a condition and jumps (to a target patched later) when it is false; an int
-    /// comparison becomes one fused compare-and-branch instruction.
-    fn branch_unless(&mut self, f: &mut FnGen, cond: &TExpr) -> Patch {
-        if let TExprKind::Binary(op, a, b) = &cond.kind {
-            if a.ty == Type::Int {
-                let fused = match op {
-                    BinOp::Lt => Some(Instr::JumpIfNotLtInt(0)),
-                    BinOp::Le => Some(Instr::JumpIfNotLeInt(0)),
-                    BinOp::Gt => Some(Instr::JumpIfNotGtInt(0)),
-                    BinOp::Ge => Some(Instr::JumpIfNotGeInt(0)),
-                    BinOp::Eq => Some(Instr::JumpIfNotEqInt(0)),
-                    BinOp::Ne => Some(Instr::JumpIfNotNeInt(0)),
-                    _ => None,
-                };
-                if let Some(instr) = fused {
-                    self.expr(f, a);
-                    self.expr(f, b);
-                    return f.e.emit_jump(instr, cond.span);
+    /// Applies `op` to the value on top of the stack and `right`, leaving the result there:
+    /// a local right operand uses the `*L` form, an int literal addend `AddIntImm`.
+    fn apply(&mut self, f: &mut FnGen, op: BinOp, ty: &Type, right: &TExpr, span: Span) {
+        if let (Some(forms), Some(slot)) = (LocalForms::of(op, ty), local(right)) {
+            f.e.emit((forms.right)(slot), span);
+        } else if let (Type::Int, Some(k)) = (ty, immediate(op, right)) {
+            f.e.emit(Instr::AddIntImm(k), span);
+        } else {
+            self.expr(f, right);
+            f.e.emit(binary(op, ty), span);
+        }
+    }
+
+    /// Evaluates a condition and jumps (to targets patched later) when its value is `when`,
+    /// falling through otherwise. `and`, `or` and `not` become jumps instead of values, and a
+    /// comparison becomes one fused compare-and-branch instruction where one exists.
+    fn branch(&mut self, f: &mut FnGen, cond: &TExpr, when: bool) -> Vec<Patch> {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.branch_inner(f, cond, when))
+    }
+
+    fn branch_inner(&mut self, f: &mut FnGen, cond: &TExpr, when: bool) -> Vec<Patch> {
+        match &cond.kind {
+            TExprKind::Binary(op @ (BinOp::And | BinOp::Or), a, b) => {
+                // `a and b` is false as soon as `a` is; `a or b` is true as soon as `a` is.
+                let decides = *op == BinOp::Or;
+                if when == decides {
+                    let mut jumps = self.branch(f, a, when);
+                    jumps.extend(self.branch(f, b, when));
+                    jumps
+                } else {
+                    let skip = self.branch(f, a, decides);
+                    let jumps = self.branch(f, b, when);
+                    let here = f.e.here();
+                    for p in skip {
+                        f.e.patch(p, here);
+                    }
+                    jumps
                 }
             }
+            TExprKind::Unary(UnOp::Not, inner) => self.branch(f, inner, !when),
+            TExprKind::Binary(op, a, b) => match fused_branch(*op, &a.ty, when) {
+                Some(instr) => {
+                    self.expr(f, a);
+                    self.expr(f, b);
+                    vec![f.e.emit_jump(instr, cond.span)]
+                }
+                None => self.branch_on_value(f, cond, when),
+            },
+            _ => self.branch_on_value(f, cond, when),
         }
+    }
+
+    /// Evaluates a condition as a value and jumps when it is `when`.
+    fn branch_on_value(&mut self, f: &mut FnGen, cond: &TExpr, when: bool) -> Vec<Patch> {
         self.expr(f, cond);
-        f.e.emit_jump(Instr::JumpIfFalse(0), cond.span)
+        let instr = if when {
+            Instr::JumpIfTrue(0)
+        } else {
+            Instr::JumpIfFalse(0)
+        };
+        vec![f.e.emit_jump(instr, cond.span)]
     }
 
     /// Pushes the operands a place needs before its value (the object, or array and index).
+    /// Places whose object (or array and index) are locals need nothing on the stack: the
+    /// `*L` forms read them directly.
     fn place_operands(&mut self, f: &mut FnGen, place: &Place) {
-        match place {
-            Place::Local(_) | Place::Global(_) => {}
-            Place::Field(obj, _) => self.expr(f, obj),
-            Place::Index(arr, index) => {
-                self.expr(f, arr);
-                self.expr(f, index);
-            }
+        match held_in_locals(place) {
+            Some(_) => {}
+            None => match place {
+                Place::Local(_) | Place::Global(_) => {}
+                Place::Field(obj, _) => self.expr(f, obj),
+                Place::Index(arr, index) => {
+                    self.expr(f, arr);
+                    self.expr(f, index);
+                }
+            },
         }
     }
 
     /// Loads a place's current value, given its operands already on the stack (kept there).
     fn load_place(&mut self, f: &mut FnGen, place: &Place, span: Span) {
+        if let Some(instr) = held_in_locals(place) {
+            f.e.emit(instr.load, span);
+            return;
+        }
         match place {
             Place::Local(slot) => f.e.emit(load_local(*slot), span),
             Place::Global(name) => {
@@ -252,6 +304,10 @@ impl Gen<'_> {
 
     /// Stores the value on top of the stack into a place whose operands are below it.
     fn store(&mut self, f: &mut FnGen, place: &Place, span: Span) {
+        if let Some(instr) = held_in_locals(place) {
+            f.e.emit(instr.store, span);
+            return;
+        }
         match place {
             Place::Local(slot) => f.e.emit(Instr::StoreLocal(*slot), span),
             Place::Global(name) => {
@@ -272,11 +328,17 @@ impl Gen<'_> {
     fn stmt(&mut self, f: &mut FnGen, s: &TStmt) {
         let span = s.span;
         match &s.kind {
-            TStmtKind::Store(place, value) => {
-                self.place_operands(f, place);
-                self.expr(f, value);
-                self.store(f, place, span);
-            }
+            TStmtKind::Store(place, value) => match place {
+                Place::Local(slot) if local(value).is_some() => {
+                    let src = local(value).unwrap_or(*slot);
+                    f.e.emit(Instr::MoveLocal(*slot, src), span);
+                }
+                _ => {
+                    self.place_operands(f, place);
+                    self.expr(f, value);
+                    self.store(f, place, span);
+                }
+            },
             TStmtKind::Update(Place::Local(slot), op, value)
                 if value.ty == Type::Int && immediate(*op, value).is_some() =>
             {
@@ -285,11 +347,18 @@ impl Gen<'_> {
                     span,
                 );
             }
+            TStmtKind::Update(Place::Local(slot), op, value)
+                if LocalForms::of(*op, &value.ty).is_some() =>
+            {
+                self.expr(f, value);
+                if let Some(forms) = LocalForms::of(*op, &value.ty) {
+                    f.e.emit((forms.update)(*slot), span);
+                }
+            }
             TStmtKind::Update(place, op, value) => {
                 self.place_operands(f, place);
                 self.load_place(f, place, span);
-                self.expr(f, value);
-                f.e.emit(binary(*op, &value.ty), span);
+                self.apply(f, *op, &value.ty, value, span);
                 self.store(f, place, span);
             }
             TStmtKind::Expr(e) => {
@@ -299,11 +368,13 @@ impl Gen<'_> {
             TStmtKind::If(branches, otherwise) => {
                 let mut ends = Vec::new();
                 for (cond, body) in branches {
-                    let next = self.branch_unless(f, cond);
+                    let next = self.branch(f, cond, false);
                     self.block(f, body);
                     ends.push(f.e.emit_jump(Instr::Jump(0), span));
                     let target = f.e.here();
-                    f.e.patch(next, target);
+                    for p in next {
+                        f.e.patch(p, target);
+                    }
                 }
                 if let Some(body) = otherwise {
                     self.block(f, body);
@@ -315,9 +386,9 @@ impl Gen<'_> {
             }
             TStmtKind::While(cond, body) => {
                 let top = f.e.here();
-                let exit = self.branch_unless(f, cond);
+                let exit = self.branch(f, cond, false);
                 f.loops.push(LoopLabels {
-                    breaks: vec![exit],
+                    breaks: exit,
                     continues: Vec::new(),
                 });
                 self.block(f, body);
@@ -425,6 +496,120 @@ fn immediate(op: BinOp, operand: &TExpr) -> Option<i32> {
         _ => return None,
     };
     i32::try_from(addend).ok()
+}
+
+/// The local slot an expression reads, when it is a plain local.
+fn local(e: &TExpr) -> Option<u16> {
+    match e.kind {
+        TExprKind::Local(slot) => Some(slot),
+        _ => None,
+    }
+}
+
+/// The local-operand superinstructions of one typed arithmetic operator.
+struct LocalForms {
+    /// Both operands in locals: pushes `a op b`.
+    both: fn(u16, u16) -> Instr,
+    /// The right operand in a local: replaces the top with `top op local`.
+    right: fn(u16) -> Instr,
+    /// `local op= top`, popping the top.
+    update: fn(u16) -> Instr,
+}
+
+impl LocalForms {
+    /// The forms of `op` on operands of type `ty`, for the operators that have them.
+    fn of(op: BinOp, ty: &Type) -> Option<LocalForms> {
+        let forms = |both, right, update| {
+            Some(LocalForms {
+                both,
+                right,
+                update,
+            })
+        };
+        match (op, ty) {
+            (BinOp::Add, Type::Int) => forms(Instr::AddIntLL, Instr::AddIntL, Instr::AddIntToL),
+            (BinOp::Sub, Type::Int) => forms(Instr::SubIntLL, Instr::SubIntL, Instr::SubIntToL),
+            (BinOp::Mul, Type::Int) => forms(Instr::MulIntLL, Instr::MulIntL, Instr::MulIntToL),
+            (BinOp::Add, Type::Float) => {
+                forms(Instr::AddFloatLL, Instr::AddFloatL, Instr::AddFloatToL)
+            }
+            (BinOp::Sub, Type::Float) => {
+                forms(Instr::SubFloatLL, Instr::SubFloatL, Instr::SubFloatToL)
+            }
+            (BinOp::Mul, Type::Float) => {
+                forms(Instr::MulFloatLL, Instr::MulFloatL, Instr::MulFloatToL)
+            }
+            (BinOp::Div, Type::Float) => {
+                forms(Instr::DivFloatLL, Instr::DivFloatL, Instr::DivFloatToL)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The load and store of a place whose struct, or array and index, are held in locals.
+struct LocalPlace {
+    load: Instr,
+    store: Instr,
+}
+
+/// The local-operand load and store of a field or element place, when its operands are
+/// plain locals (which no expression can reassign, so reading them after the value is
+/// evaluated is the same as reading them before).
+fn held_in_locals(place: &Place) -> Option<LocalPlace> {
+    match place {
+        Place::Field(obj, index) => local(obj).map(|slot| LocalPlace {
+            load: Instr::GetFieldL(slot, *index),
+            store: Instr::SetFieldL(slot, *index),
+        }),
+        Place::Index(arr, index) => match (local(arr), local(index)) {
+            (Some(a), Some(i)) => Some(LocalPlace {
+                load: Instr::IndexGetLL(a, i),
+                store: Instr::IndexSetLL(a, i),
+            }),
+            _ => None,
+        },
+        Place::Local(_) | Place::Global(_) => None,
+    }
+}
+
+/// The fused compare-and-branch that jumps when `a op b` is `when`, if there is one. For
+/// ints, jumping when the comparison holds is jumping unless its negation holds; floats
+/// have no such negation (NaN compares false both ways), so they fuse only for `when = false`.
+fn fused_branch(op: BinOp, ty: &Type, when: bool) -> Option<Instr> {
+    match (ty, when) {
+        (Type::Int, false) => int_branch_unless(op),
+        (Type::Int, true) => int_branch_unless(match op {
+            BinOp::Lt => BinOp::Ge,
+            BinOp::Le => BinOp::Gt,
+            BinOp::Gt => BinOp::Le,
+            BinOp::Ge => BinOp::Lt,
+            BinOp::Eq => BinOp::Ne,
+            BinOp::Ne => BinOp::Eq,
+            _ => return None,
+        }),
+        (Type::Float, false) => match op {
+            BinOp::Lt => Some(Instr::JumpIfNotLtFloat(0)),
+            BinOp::Le => Some(Instr::JumpIfNotLeFloat(0)),
+            BinOp::Gt => Some(Instr::JumpIfNotGtFloat(0)),
+            BinOp::Ge => Some(Instr::JumpIfNotGeFloat(0)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The int compare-and-branch that jumps unless `a op b`.
+fn int_branch_unless(op: BinOp) -> Option<Instr> {
+    match op {
+        BinOp::Lt => Some(Instr::JumpIfNotLtInt(0)),
+        BinOp::Le => Some(Instr::JumpIfNotLeInt(0)),
+        BinOp::Gt => Some(Instr::JumpIfNotGtInt(0)),
+        BinOp::Ge => Some(Instr::JumpIfNotGeInt(0)),
+        BinOp::Eq => Some(Instr::JumpIfNotEqInt(0)),
+        BinOp::Ne => Some(Instr::JumpIfNotNeInt(0)),
+        _ => None,
+    }
 }
 
 /// The instruction that loads a local, using the short forms for slots 0 to 3.

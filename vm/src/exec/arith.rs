@@ -43,3 +43,45 @@ pub(super) fn float_to_int(f: f64) -> i64 {
     // Rust's `as` performs exactly this conversion.
     f as i64
 }
+
+/// Int addition; traps on overflow.
+#[inline(always)]
+pub(super) fn add_int(a: i64, b: i64) -> Result<i64, TrapKind> {
+    a.checked_add(b).ok_or(TrapKind::IntegerOverflow)
+}
+
+/// Int subtraction; traps on overflow.
+#[inline(always)]
+pub(super) fn sub_int(a: i64, b: i64) -> Result<i64, TrapKind> {
+    a.checked_sub(b).ok_or(TrapKind::IntegerOverflow)
+}
+
+/// Int multiplication; traps on overflow.
+#[inline(always)]
+pub(super) fn mul_int(a: i64, b: i64) -> Result<i64, TrapKind> {
+    a.checked_mul(b).ok_or(TrapKind::IntegerOverflow)
+}
+
+/// Float addition (never traps).
+#[inline(always)]
+pub(super) fn add_float(a: f64, b: f64) -> Result<f64, TrapKind> {
+    Ok(a + b)
+}
+
+/// Float subtraction (never traps).
+#[inline(always)]
+pub(super) fn sub_float(a: f64, b: f64) -> Result<f64, TrapKind> {
+    Ok(a - b)
+}
+
+/// Float multiplication (never traps).
+#[inline(always)]
+pub(super) fn mul_float(a: f64, b: f64) -> Result<f64, TrapKind> {
+    Ok(a * b)
+}
+
+/// Float division (never traps: IEEE gives infinities and NaN).
+#[inline(always)]
+pub(super) fn div_float(a: f64, b: f64) -> Result<f64, TrapKind> {
+    Ok(a / b)
+}

@@ -11,7 +11,10 @@ use crate::globals::SiteCache;
 use crate::host::HostCtx;
 use crate::machine::{Exit, Frame, Vm};
 use crate::{Object, TrapKind, Value};
-use arith::{div, float_to_int, rem, shift, str};
+use arith::{
+    add_float, add_int, div, div_float, float_to_int, mul_float, mul_int, rem, shift, str,
+    sub_float, sub_int,
+};
 use prometeu_bytecode::Instr;
 use std::rc::Rc;
 
@@ -84,6 +87,100 @@ macro_rules! copy {
     }};
 }
 
+/// Pushes `f(local a, local b)` for two locals of one kind.
+macro_rules! locals_binary {
+    ($stack:ident, $sp:ident, $base:ident, $get:ident, $a:expr, $b:expr, $f:expr, $wrap:expr) => {{
+        let a = operand!($stack.$get($base + $a as usize));
+        let b = operand!($stack.$get($base + $b as usize));
+        match $f(a, b) {
+            Ok(v) => set!($stack, $sp, $wrap(v)),
+            Err(k) => break Err(k),
+        }
+        $sp += 1;
+    }};
+}
+
+/// Replaces the top with `f(top, local slot)` for operands of one kind.
+macro_rules! top_local_binary {
+    ($stack:ident, $sp:ident, $base:ident, $get:ident, $slot:expr, $f:expr, $wrap:expr) => {{
+        let a = operand!($stack.$get($sp - 1));
+        let b = operand!($stack.$get($base + $slot as usize));
+        match $f(a, b) {
+            Ok(v) => set!($stack, $sp - 1, $wrap(v)),
+            Err(k) => break Err(k),
+        }
+    }};
+}
+
+/// Pops a value `v` and stores `f(local slot, v)` into the local, for operands of one kind.
+macro_rules! update_local {
+    ($stack:ident, $sp:ident, $base:ident, $get:ident, $slot:expr, $f:expr, $wrap:expr) => {{
+        let at = $base + $slot as usize;
+        let v = operand!($stack.$get($sp - 1));
+        let a = operand!($stack.$get(at));
+        match $f(a, v) {
+            Ok(r) => set!($stack, at, $wrap(r)),
+            Err(k) => break Err(k),
+        }
+        $sp -= 1;
+    }};
+}
+
+/// Reads element `index` of an array value, leaving the loop with a trap when it is out
+/// of bounds.
+macro_rules! element {
+    ($heap:ident, $array:expr, $index:expr) => {{
+        let index: i64 = $index;
+        let items = attempt!($heap.array($array));
+        match usize::try_from(index).ok().and_then(|i| items.get(i)) {
+            Some(&value) => value,
+            None => {
+                break Err(TrapKind::IndexOutOfBounds {
+                    index,
+                    len: items.len(),
+                })
+            }
+        }
+    }};
+}
+
+/// Stores a value into element `index` of an array value, leaving the loop with a trap
+/// when it is out of bounds.
+macro_rules! set_element {
+    ($heap:ident, $array:expr, $index:expr, $value:expr) => {{
+        let (index, value): (i64, Value) = ($index, $value);
+        let items = attempt!($heap.array_mut($array));
+        let len = items.len();
+        match usize::try_from(index).ok().and_then(|i| items.get_mut(i)) {
+            Some(slot) => *slot = value,
+            None => break Err(TrapKind::IndexOutOfBounds { index, len }),
+        }
+    }};
+}
+
+/// Reads field `index` of a struct value.
+macro_rules! field {
+    ($heap:ident, $object:expr, $index:expr) => {{
+        let fields = attempt!($heap.fields($object));
+        match fields.get($index as usize) {
+            Some(&value) => value,
+            None => break Err(TrapKind::InvalidProgram("field index out of range")),
+        }
+    }};
+}
+
+/// Stores a value into field `index` of a struct value.
+macro_rules! set_field {
+    ($heap:ident, $object:expr, $index:expr, $value:expr) => {{
+        let value: Value = $value;
+        let fields = attempt!($heap.fields_mut($object));
+        match fields.get_mut($index as usize) {
+            Some(field) => *field = value,
+            None => break Err(TrapKind::InvalidProgram("field index out of range")),
+        }
+    }};
+}
+
 /// Collects garbage if enough was allocated; only used between instructions, where every
 /// live value is on the stack, in a global or in the constant table.
 macro_rules! safepoint_impl {
@@ -124,31 +221,40 @@ impl Vm {
             ..
         } = self;
         let mut code: &[Instr] = &functions[frame.function as usize].code;
+        let mut run_cost: &[u32] = &functions[frame.function as usize].run_cost;
         let mut pc = frame.pc;
         let mut base = frame.base;
         let mut sp = *saved_sp;
         // The stack as slices of tags and payloads: indexing them needs no reload of the
         // vectors' fields; they are re-derived only when a call grows the stack.
         let mut stack = stack_vec.slots();
-        // Cycles left. Every instruction subtracts its cost; the budget is checked after
-        // each control transfer (jumps, loops, calls, returns), so straight-line code runs
-        // unchecked and a run pauses at the boundary after the transfer that overdrew it.
-        // Work proportional to input (concatenation, host calls) is subtracted too.
+        // Cycles left. A straight-line run (up to and including the next jump, loop step, call
+        // or return) is charged when it is entered; after each control transfer the budget is
+        // checked and the next run charged. A run pauses at the boundary after the transfer
+        // that overdrew the budget, exactly as if every instruction had been charged on its
+        // own; a trap refunds the part of its run that did not execute. Work proportional to
+        // input (concatenation, host calls) is subtracted as it happens.
         let start = budget.min(i64::MAX as u64) as i64;
-        let mut remaining = start;
-        // Pauses the run when the budget is spent; `pc` already names the next instruction.
+        let mut remaining = start - run_cost.get(pc).copied().unwrap_or(0) as i64;
+        // After a control transfer: pauses the run when the budget is spent (`pc` already
+        // names the next instruction), or charges the run that starts at `pc`.
         macro_rules! check_budget {
             () => {
                 if remaining < 0 {
                     break Ok(Exit::OutOfCycles);
                 }
+                remaining -= run_cost.get(pc).copied().unwrap_or(0) as i64;
             };
         }
-        // Pops two ints and jumps unless the comparison holds, then checks the budget.
+        // Pops two ints (or two values of the named kind) and jumps unless the comparison
+        // holds, then checks the budget.
         macro_rules! compare_jump {
-            ($stack:ident, $sp:ident, $pc:ident, $target:ident, $test:expr) => {{
-                let b = operand!($stack.int($sp - 1));
-                let a = operand!($stack.int($sp - 2));
+            ($stack:ident, $sp:ident, $pc:ident, $target:ident, $test:expr) => {
+                compare_jump!($stack, $sp, $pc, $target, int, $test)
+            };
+            ($stack:ident, $sp:ident, $pc:ident, $target:ident, $get:ident, $test:expr) => {{
+                let b = operand!($stack.$get($sp - 1));
+                let a = operand!($stack.$get($sp - 2));
                 $sp -= 2;
                 if !$test(a, b) {
                     $pc = $target as usize;
@@ -165,7 +271,6 @@ impl Vm {
             let Some(instr) = code.get(pc) else {
                 break Err(TrapKind::InvalidProgram("pc out of range"));
             };
-            remaining -= instr.cost() as i64;
             pc += 1;
             match *instr {
                 Instr::Nop() => {}
@@ -224,27 +329,9 @@ impl Vm {
                     sp -= 1;
                     globals.values[slot] = get!(stack, sp);
                 }
-                Instr::AddInt() => binary!(
-                    stack,
-                    sp,
-                    int,
-                    |a: i64, b| a.checked_add(b).ok_or(TrapKind::IntegerOverflow),
-                    Value::Int
-                ),
-                Instr::SubInt() => binary!(
-                    stack,
-                    sp,
-                    int,
-                    |a: i64, b| a.checked_sub(b).ok_or(TrapKind::IntegerOverflow),
-                    Value::Int
-                ),
-                Instr::MulInt() => binary!(
-                    stack,
-                    sp,
-                    int,
-                    |a: i64, b| a.checked_mul(b).ok_or(TrapKind::IntegerOverflow),
-                    Value::Int
-                ),
+                Instr::AddInt() => binary!(stack, sp, int, add_int, Value::Int),
+                Instr::SubInt() => binary!(stack, sp, int, sub_int, Value::Int),
+                Instr::MulInt() => binary!(stack, sp, int, mul_int, Value::Int),
                 Instr::DivInt() => binary!(stack, sp, int, div, Value::Int),
                 Instr::RemInt() => binary!(stack, sp, int, rem, Value::Int),
                 Instr::NegInt() => {
@@ -255,34 +342,10 @@ impl Vm {
                         Value::Int(attempt!(a.checked_neg().ok_or(TrapKind::IntegerOverflow)))
                     );
                 }
-                Instr::AddFloat() => binary!(
-                    stack,
-                    sp,
-                    float,
-                    |a: f64, b: f64| Ok::<_, TrapKind>(a + b),
-                    Value::Float
-                ),
-                Instr::SubFloat() => binary!(
-                    stack,
-                    sp,
-                    float,
-                    |a: f64, b: f64| Ok::<_, TrapKind>(a - b),
-                    Value::Float
-                ),
-                Instr::MulFloat() => binary!(
-                    stack,
-                    sp,
-                    float,
-                    |a: f64, b: f64| Ok::<_, TrapKind>(a * b),
-                    Value::Float
-                ),
-                Instr::DivFloat() => binary!(
-                    stack,
-                    sp,
-                    float,
-                    |a: f64, b: f64| Ok::<_, TrapKind>(a / b),
-                    Value::Float
-                ),
+                Instr::AddFloat() => binary!(stack, sp, float, add_float, Value::Float),
+                Instr::SubFloat() => binary!(stack, sp, float, sub_float, Value::Float),
+                Instr::MulFloat() => binary!(stack, sp, float, mul_float, Value::Float),
+                Instr::DivFloat() => binary!(stack, sp, float, div_float, Value::Float),
                 Instr::RemFloat() => binary!(
                     stack,
                     sp,
@@ -503,6 +566,7 @@ impl Vm {
                         base: new_base,
                     });
                     code = &callee.code;
+                    run_cost = &callee.run_cost;
                     pc = 0;
                     base = new_base;
                     sp = locals_end;
@@ -541,7 +605,9 @@ impl Vm {
                         Some(caller) => {
                             set!(stack, sp, value);
                             sp += 1;
-                            code = &functions[caller.function as usize].code;
+                            let caller_fn = &functions[caller.function as usize];
+                            code = &caller_fn.code;
+                            run_cost = &caller_fn.run_cost;
                             pc = caller.pc;
                             base = caller.base;
                             check_budget!();
@@ -582,19 +648,11 @@ impl Vm {
                     safepoint!();
                 }
                 Instr::GetField(index) => {
-                    let fields = attempt!(heap.fields(get!(stack, sp - 1)));
-                    let Some(&value) = fields.get(index as usize) else {
-                        break Err(TrapKind::InvalidProgram("field index out of range"));
-                    };
+                    let value = field!(heap, get!(stack, sp - 1), index);
                     set!(stack, sp - 1, value);
                 }
                 Instr::SetField(index) => {
-                    let value = get!(stack, sp - 1);
-                    let fields = attempt!(heap.fields_mut(get!(stack, sp - 2)));
-                    let Some(field) = fields.get_mut(index as usize) else {
-                        break Err(TrapKind::InvalidProgram("field index out of range"));
-                    };
-                    *field = value;
+                    set_field!(heap, get!(stack, sp - 2), index, get!(stack, sp - 1));
                     sp -= 2;
                 }
                 Instr::NewArray(count) => {
@@ -620,27 +678,13 @@ impl Vm {
                 }
                 Instr::IndexGet() => {
                     let index = operand!(stack.int(sp - 1));
-                    let items = attempt!(heap.array(get!(stack, sp - 2)));
-                    let Some(&value) = usize::try_from(index).ok().and_then(|i| items.get(i))
-                    else {
-                        break Err(TrapKind::IndexOutOfBounds {
-                            index,
-                            len: items.len(),
-                        });
-                    };
+                    let value = element!(heap, get!(stack, sp - 2), index);
                     sp -= 1;
                     set!(stack, sp - 1, value);
                 }
                 Instr::IndexSet() => {
-                    let value = get!(stack, sp - 1);
                     let index = operand!(stack.int(sp - 2));
-                    let items = attempt!(heap.array_mut(get!(stack, sp - 3)));
-                    let len = items.len();
-                    let Some(slot) = usize::try_from(index).ok().and_then(|i| items.get_mut(i))
-                    else {
-                        break Err(TrapKind::IndexOutOfBounds { index, len });
-                    };
-                    *slot = value;
+                    set_element!(heap, get!(stack, sp - 3), index, get!(stack, sp - 1));
                     sp -= 3;
                 }
                 Instr::IncLocal(slot, delta) => {
@@ -694,6 +738,108 @@ impl Vm {
                         Value::Bool(stack.get(sp - 1) != stack.get(sp))
                     );
                 }
+                Instr::AddIntLL(a, b) => {
+                    locals_binary!(stack, sp, base, int, a, b, add_int, Value::Int)
+                }
+                Instr::SubIntLL(a, b) => {
+                    locals_binary!(stack, sp, base, int, a, b, sub_int, Value::Int)
+                }
+                Instr::MulIntLL(a, b) => {
+                    locals_binary!(stack, sp, base, int, a, b, mul_int, Value::Int)
+                }
+                Instr::AddFloatLL(a, b) => {
+                    locals_binary!(stack, sp, base, float, a, b, add_float, Value::Float)
+                }
+                Instr::SubFloatLL(a, b) => {
+                    locals_binary!(stack, sp, base, float, a, b, sub_float, Value::Float)
+                }
+                Instr::MulFloatLL(a, b) => {
+                    locals_binary!(stack, sp, base, float, a, b, mul_float, Value::Float)
+                }
+                Instr::DivFloatLL(a, b) => {
+                    locals_binary!(stack, sp, base, float, a, b, div_float, Value::Float)
+                }
+                Instr::AddIntL(s) => {
+                    top_local_binary!(stack, sp, base, int, s, add_int, Value::Int)
+                }
+                Instr::SubIntL(s) => {
+                    top_local_binary!(stack, sp, base, int, s, sub_int, Value::Int)
+                }
+                Instr::MulIntL(s) => {
+                    top_local_binary!(stack, sp, base, int, s, mul_int, Value::Int)
+                }
+                Instr::AddFloatL(s) => {
+                    top_local_binary!(stack, sp, base, float, s, add_float, Value::Float)
+                }
+                Instr::SubFloatL(s) => {
+                    top_local_binary!(stack, sp, base, float, s, sub_float, Value::Float)
+                }
+                Instr::MulFloatL(s) => {
+                    top_local_binary!(stack, sp, base, float, s, mul_float, Value::Float)
+                }
+                Instr::DivFloatL(s) => {
+                    top_local_binary!(stack, sp, base, float, s, div_float, Value::Float)
+                }
+                Instr::AddIntToL(s) => update_local!(stack, sp, base, int, s, add_int, Value::Int),
+                Instr::SubIntToL(s) => update_local!(stack, sp, base, int, s, sub_int, Value::Int),
+                Instr::MulIntToL(s) => update_local!(stack, sp, base, int, s, mul_int, Value::Int),
+                Instr::AddFloatToL(s) => {
+                    update_local!(stack, sp, base, float, s, add_float, Value::Float)
+                }
+                Instr::SubFloatToL(s) => {
+                    update_local!(stack, sp, base, float, s, sub_float, Value::Float)
+                }
+                Instr::MulFloatToL(s) => {
+                    update_local!(stack, sp, base, float, s, mul_float, Value::Float)
+                }
+                Instr::DivFloatToL(s) => {
+                    update_local!(stack, sp, base, float, s, div_float, Value::Float)
+                }
+                Instr::MoveLocal(dst, src) => {
+                    copy!(stack, base + dst as usize, base + src as usize)
+                }
+                Instr::GetFieldL(slot, index) => {
+                    let value = field!(heap, get!(stack, base + slot as usize), index);
+                    set!(stack, sp, value);
+                    sp += 1;
+                }
+                Instr::SetFieldL(slot, index) => {
+                    set_field!(
+                        heap,
+                        get!(stack, base + slot as usize),
+                        index,
+                        get!(stack, sp - 1)
+                    );
+                    sp -= 1;
+                }
+                Instr::IndexGetLL(array, index) => {
+                    let i = operand!(stack.int(base + index as usize));
+                    let value = element!(heap, get!(stack, base + array as usize), i);
+                    set!(stack, sp, value);
+                    sp += 1;
+                }
+                Instr::IndexSetLL(array, index) => {
+                    let i = operand!(stack.int(base + index as usize));
+                    set_element!(
+                        heap,
+                        get!(stack, base + array as usize),
+                        i,
+                        get!(stack, sp - 1)
+                    );
+                    sp -= 1;
+                }
+                Instr::JumpIfNotLtFloat(target) => {
+                    compare_jump!(stack, sp, pc, target, float, |a, b| a < b)
+                }
+                Instr::JumpIfNotLeFloat(target) => {
+                    compare_jump!(stack, sp, pc, target, float, |a, b| a <= b)
+                }
+                Instr::JumpIfNotGtFloat(target) => {
+                    compare_jump!(stack, sp, pc, target, float, |a, b| a > b)
+                }
+                Instr::JumpIfNotGeFloat(target) => {
+                    compare_jump!(stack, sp, pc, target, float, |a, b| a >= b)
+                }
                 Instr::ForLoop(slot, body) => {
                     let at = base + slot as usize;
                     let (i, end, step) = (
@@ -711,6 +857,16 @@ impl Vm {
                 }
             }
         };
+        if result.is_err() {
+            // Refund the rest of the trapping instruction's run: it never executed.
+            let trapped_in_transfer = pc
+                .checked_sub(1)
+                .and_then(|at| code.get(at))
+                .is_none_or(prometeu_bytecode::ends_run);
+            if !trapped_in_transfer {
+                remaining += run_cost.get(pc).copied().unwrap_or(0) as i64;
+            }
+        }
         *saved_sp = sp;
         if let Some(top) = frames.last_mut() {
             top.pc = pc;

@@ -1,0 +1,90 @@
+//! Cycle accounting: the VM charges whole straight-line runs at once, but the cycles it
+//! reports must equal the sum of the table costs of the instructions that executed, on
+//! normal returns, on traps in the middle of a run, and across budget pauses.
+
+use prometeu::bytecode::{Instr, VerifiedProgram};
+use prometeu::compiler::CompileOptions;
+use prometeu::vm::{Exit, Limits, Output, TrapKind, Vm};
+
+struct Discard;
+
+impl Output for Discard {
+    fn write_str(&mut self, _: &str) {}
+}
+
+fn build(src: &str) -> VerifiedProgram {
+    let unit = prometeu::compile_source("cycles.pbs", src, &CompileOptions::default());
+    let program = unit.compiled.program.expect("the test program compiles");
+    prometeu::verify(program).expect("the test program verifies")
+}
+
+fn vm(program: VerifiedProgram) -> Vm {
+    prometeu::new_vm(program, Limits::default(), Box::new(Discard)).expect("the VM starts")
+}
+
+/// The summed table cost of a function's instructions in `range`.
+fn cost(program: &VerifiedProgram, function: &str, range: std::ops::Range<usize>) -> u64 {
+    let f = program
+        .functions()
+        .iter()
+        .find(|f| f.name == function)
+        .expect("function exists");
+    f.code[range].iter().map(|i| i.cost() as u64).sum()
+}
+
+fn code_len(program: &VerifiedProgram, function: &str) -> usize {
+    let f = program.functions().iter().find(|f| f.name == function);
+    f.expect("function exists").code.len()
+}
+
+fn index_of(program: &VerifiedProgram, function: &str, wanted: fn(&Instr) -> bool) -> usize {
+    let f = program.functions().iter().find(|f| f.name == function);
+    let f = f.expect("function exists");
+    f.code.iter().position(wanted).expect("instruction exists")
+}
+
+#[test]
+fn a_trap_in_the_middle_of_a_run_counts_only_what_executed() {
+    let program = build(
+        "fn main() {\n    let a = 7;\n    let b = 0;\n    let c = a / b;\n    let d = c + 1;\n    let e = d * 3;\n}\n",
+    );
+    let div = index_of(&program, "main", |i| matches!(i, Instr::DivInt()));
+    let globals = code_len(&program, "<globals>");
+    let expected = cost(&program, "<globals>", 0..globals) + cost(&program, "main", 0..div + 1);
+    let mut vm = vm(program);
+    let trap = vm.run_script(None).expect_err("division by zero traps");
+    assert_eq!(trap.kind, TrapKind::DivisionByZero);
+    assert_eq!(vm.stats().cycles, expected);
+}
+
+#[test]
+fn a_loop_counts_every_iteration_and_pauses_resume_exactly() {
+    let src =
+        "fn main() {\n    let s = 0;\n    for i from 0 until 1000 {\n        s += i;\n    }\n}\n";
+    let program = build(src);
+    let len = code_len(&program, "main");
+    let body = index_of(&program, "main", |i| matches!(i, Instr::ForPrep(..))) + 1;
+    let step = index_of(&program, "main", |i| matches!(i, Instr::ForLoop(..)));
+    let expected = cost(&program, "main", 0..body)
+        + 1000 * cost(&program, "main", body..step + 1)
+        + cost(&program, "main", step + 1..len);
+
+    let mut whole = vm(program.clone());
+    let main = whole.program().program().entry.main.expect("main exists");
+    whole.call(main, None).expect("the loop runs");
+    assert_eq!(whole.stats().cycles, expected);
+
+    // The same run in slices of 7 cycles: every pause is at a transfer, and the total is
+    // the same to the cycle.
+    let mut sliced = vm(program);
+    sliced.start(main).expect("starts");
+    let mut pauses = 0;
+    loop {
+        match sliced.resume(7).expect("no trap") {
+            Exit::Returned(_) => break,
+            Exit::OutOfCycles => pauses += 1,
+        }
+    }
+    assert!(pauses > 100, "only {pauses} pauses");
+    assert_eq!(sliced.stats().cycles, expected);
+}
