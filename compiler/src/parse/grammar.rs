@@ -1,14 +1,15 @@
-//! The chumsky grammar of PBS: expressions (a Pratt parser over postfix chains), statements
-//! and declarations, with recovery at statement and declaration boundaries.
+//! The chumsky grammar of PBS: expressions (operators by precedence over postfix chains),
+//! statements and declarations, with recovery at statement and declaration boundaries.
 
+use super::error::{Label, SyntaxError};
+use super::tokens::token_class;
 use crate::ast::*;
 use chumsky::input::ValueInput;
-use chumsky::pratt::{infix, left, postfix, prefix};
 use chumsky::prelude::*;
 use prometeu_lexer::{SourceId, Span, Token};
 
 /// The error type the grammar reports.
-pub(crate) type Error<'t, 's> = extra::Err<Rich<'t, Token<'s>, SimpleSpan>>;
+pub(crate) type Error<'t, 's> = extra::Err<SyntaxError<'t, 's>>;
 
 /// Converts a chumsky span into a source span.
 fn span(source: SourceId, s: SimpleSpan) -> Span {
@@ -23,7 +24,7 @@ where
     select! { Token::Ident(name) => (name, false), Token::Reserved(name) => (name, true) }
         .validate(move |(name, reserved): (&str, bool), e, emitter| {
             if reserved {
-                emitter.emit(Rich::custom(
+                emitter.emit(SyntaxError::custom(
                     e.span(),
                     format!("E0103|`{name}` is a reserved word and cannot be used as a name"),
                 ));
@@ -33,7 +34,7 @@ where
                 span: span(source, e.span()),
             }
         })
-        .labelled("identifier")
+        .labelled(Label::Identifier)
 }
 
 /// A member name (field or method): an identifier, or one of the contextual keywords
@@ -48,7 +49,7 @@ where
             span: span(source, e.span()),
         })
         .or(ident(source))
-        .labelled("identifier")
+        .labelled(Label::Identifier)
 }
 
 /// A type: a name or `[T]`.
@@ -61,7 +62,7 @@ where
             .delimited_by(just(Token::LBracket), just(Token::RBracket))
             .map_with(move |inner, e| TypeExpr::Array(Box::new(inner), span(source, e.span()))))
     })
-    .labelled("type")
+    .labelled(Label::Type)
 }
 
 /// Wraps an expression parser so that a stray `= value` after it is reported as
@@ -83,13 +84,90 @@ where
         )
         .validate(|(value, assign), _, emitter| {
             if let Some(at) = assign {
-                emitter.emit(Rich::custom(
+                emitter.emit(SyntaxError::custom(
                     SimpleSpan::from(at.start as usize..at.end as usize),
                     "E0105|assignment is not an expression",
                 ));
             }
             value
         })
+}
+
+/// A prefix operator token.
+fn prefix_operator(token: &Token<'_>) -> Option<UnOp> {
+    match token {
+        Token::Minus => Some(UnOp::Neg),
+        Token::Bang => Some(UnOp::Not),
+        _ => None,
+    }
+}
+
+/// A binary operator token.
+fn binary_operator(token: &Token<'_>) -> Option<BinOp> {
+    Some(match token {
+        Token::Star => BinOp::Mul,
+        Token::Slash => BinOp::Div,
+        Token::Percent => BinOp::Rem,
+        Token::Plus => BinOp::Add,
+        Token::Minus => BinOp::Sub,
+        Token::Shl => BinOp::Shl,
+        Token::Shr => BinOp::Shr,
+        Token::Amp => BinOp::BitAnd,
+        Token::Caret => BinOp::BitXor,
+        Token::Pipe => BinOp::BitOr,
+        Token::Lt => BinOp::Lt,
+        Token::Le => BinOp::Le,
+        Token::Gt => BinOp::Gt,
+        Token::Ge => BinOp::Ge,
+        Token::EqEq => BinOp::Eq,
+        Token::NotEq => BinOp::Ne,
+        Token::AndAnd => BinOp::And,
+        Token::OrOr => BinOp::Or,
+        _ => return None,
+    })
+}
+
+/// How tightly a binary operator binds (higher binds tighter); all of them associate to the left.
+/// Casts (`as`) bind tighter than any binary operator, prefix operators tighter still.
+fn precedence(op: BinOp) -> u8 {
+    match op {
+        BinOp::Mul | BinOp::Div | BinOp::Rem => 10,
+        BinOp::Add | BinOp::Sub => 9,
+        BinOp::Shl | BinOp::Shr => 8,
+        BinOp::BitAnd => 7,
+        BinOp::BitXor => 6,
+        BinOp::BitOr => 5,
+        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => 4,
+        BinOp::Eq | BinOp::Ne => 3,
+        BinOp::And => 2,
+        BinOp::Or => 1,
+    }
+}
+
+/// Extends `tree`, the operations read so far, with `op rhs`. The new operation takes as its
+/// left operand the rightmost subtree whose operator binds at least as tightly as `op` (or
+/// that is not a binary operation), which gives left associativity and precedence.
+/// Each binary node spans from its left operand's start to its right operand's end.
+fn push_binary(tree: &mut Expr, op: BinOp, rhs: Expr) {
+    let span = Span {
+        end: rhs.span.end,
+        ..tree.span
+    };
+    if let ExprKind::Binary(inner, _, right) = &mut tree.kind {
+        if precedence(*inner) < precedence(op) {
+            push_binary(right, op, rhs);
+            tree.span = span;
+            return;
+        }
+    }
+    let lhs = std::mem::replace(
+        tree,
+        Expr {
+            kind: ExprKind::Error,
+            span,
+        },
+    );
+    tree.kind = ExprKind::Binary(op, Box::new(lhs), Box::new(rhs));
 }
 
 /// An expression.
@@ -169,22 +247,28 @@ where
             .or(paren)
             .or(array)
             .map_with(move |kind, e| mk(kind, e.span()))
-            .labelled("expression")
+            .labelled(Label::Expression)
             .boxed();
         enum Postfix {
             Call(Vec<Expr>),
             Field(Ident),
             Index(Expr),
         }
-        let postfix_op = args
-            .map(Postfix::Call)
-            .or(just(Token::Dot)
-                .ignore_then(member(source))
-                .map(Postfix::Field))
-            .or(expr
-                .clone()
-                .delimited_by(just(Token::LBracket), just(Token::RBracket))
-                .map(Postfix::Index));
+        // The first token is checked once, so an expression that ends (the usual case) records
+        // one failure instead of three.
+        let postfix_start = token_class(|t| {
+            matches!(t, Token::LParen | Token::Dot | Token::LBracket).then_some(())
+        });
+        let postfix_op = postfix_start.rewind().ignore_then(
+            args.map(Postfix::Call)
+                .or(just(Token::Dot)
+                    .ignore_then(member(source))
+                    .map(Postfix::Field))
+                .or(expr
+                    .clone()
+                    .delimited_by(just(Token::LBracket), just(Token::RBracket))
+                    .map(Postfix::Index)),
+        );
         let chain = atom.foldl_with(postfix_op.repeated(), move |lhs, op, e| {
             let kind = match op {
                 Postfix::Call(args) => ExprKind::Call(Box::new(lhs), args),
@@ -193,47 +277,33 @@ where
             };
             mk(kind, e.span())
         });
-        let bin = move |op: BinOp| {
-            move |l: Expr,
-                  _,
-                  r: Expr,
-                  e: &mut chumsky::input::MapExtra<'t, '_, I, Error<'t, 's>>| {
-                mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), e.span())
-            }
-        };
-        chain
-            .pratt((
-                postfix(
-                    11,
-                    just(Token::As).ignore_then(type_expr(source)),
-                    move |lhs: Expr, ty, e| mk(ExprKind::Cast(Box::new(lhs), ty), e.span()),
-                ),
-                prefix(12, just(Token::Minus), move |_, rhs: Expr, e| {
-                    mk(ExprKind::Unary(UnOp::Neg, Box::new(rhs)), e.span())
-                }),
-                prefix(12, just(Token::Bang), move |_, rhs: Expr, e| {
-                    mk(ExprKind::Unary(UnOp::Not, Box::new(rhs)), e.span())
-                }),
-                infix(left(10), just(Token::Star), bin(BinOp::Mul)),
-                infix(left(10), just(Token::Slash), bin(BinOp::Div)),
-                infix(left(10), just(Token::Percent), bin(BinOp::Rem)),
-                infix(left(9), just(Token::Plus), bin(BinOp::Add)),
-                infix(left(9), just(Token::Minus), bin(BinOp::Sub)),
-                infix(left(8), just(Token::Shl), bin(BinOp::Shl)),
-                infix(left(8), just(Token::Shr), bin(BinOp::Shr)),
-                infix(left(7), just(Token::Amp), bin(BinOp::BitAnd)),
-                infix(left(6), just(Token::Caret), bin(BinOp::BitXor)),
-                infix(left(5), just(Token::Pipe), bin(BinOp::BitOr)),
-                infix(left(4), just(Token::Lt), bin(BinOp::Lt)),
-                infix(left(4), just(Token::Le), bin(BinOp::Le)),
-                infix(left(4), just(Token::Gt), bin(BinOp::Gt)),
-                infix(left(4), just(Token::Ge), bin(BinOp::Ge)),
-                infix(left(3), just(Token::EqEq), bin(BinOp::Eq)),
-                infix(left(3), just(Token::NotEq), bin(BinOp::Ne)),
-                infix(left(2), just(Token::AndAnd), bin(BinOp::And)),
-                infix(left(1), just(Token::OrOr), bin(BinOp::Or)),
-            ))
-            .labelled("expression")
+        // Operators are read flat, `-x as T * y ...`, and the tree is built by precedence as
+        // each binary operator arrives: one token class per operator position instead of one
+        // alternative per operator (what a Pratt parser built from chumsky's combinators does).
+        let prefix_op =
+            token_class(prefix_operator).map_with(move |op, e| (op, span(source, e.span())));
+        let unary = prefix_op
+            .repeated()
+            .foldr(chain, |(op, at), rhs: Expr| Expr {
+                span: Span {
+                    end: rhs.span.end,
+                    ..at
+                },
+                kind: ExprKind::Unary(op, Box::new(rhs)),
+            });
+        let cast = unary.foldl_with(
+            just(Token::As).ignore_then(type_expr(source)).repeated(),
+            move |lhs, ty, e| mk(ExprKind::Cast(Box::new(lhs), ty), e.span()),
+        );
+        cast.clone()
+            .foldl(
+                token_class(binary_operator).then(cast).repeated(),
+                |mut lhs, (op, rhs)| {
+                    push_binary(&mut lhs, op, rhs);
+                    lhs
+                },
+            )
+            .labelled(Label::Expression)
     })
 }
 
@@ -279,11 +349,11 @@ where
                 span: span(source, e.span()),
             })
             .recover_with(via_parser(block_recovery(source)))
-            .labelled("block")
+            .labelled(Label::Block)
             .boxed();
         // A condition: `if x = 1 {` is reported as "assignment is not an expression".
         let cond = no_assign(source, expr.clone());
-        let semi = just(Token::Semi).labelled("`;`");
+        let semi = just(Token::Semi).labelled(Label::Semicolon);
         let let_ = just(Token::Let)
             .ignore_then(ident(source))
             .then(just(Token::Colon).ignore_then(type_expr(source)).or_not())
@@ -354,18 +424,38 @@ where
                 Some((op, value)) => StmtKind::Assign { target, op, value },
                 None => StmtKind::Expr(target),
             });
-        let_.or(if_)
+        // The keyword (or `{`) is checked once, so an expression statement is not tried
+        // against each keyword statement in turn.
+        let keyword = token_class(|t| {
+            matches!(
+                t,
+                Token::Let
+                    | Token::If
+                    | Token::While
+                    | Token::For
+                    | Token::Break
+                    | Token::Continue
+                    | Token::Return
+                    | Token::LBrace
+            )
+            .then_some(())
+        });
+        let keyword_stmt = let_
+            .or(if_)
             .or(while_)
             .or(for_)
             .or(jump)
             .or(return_)
-            .or(block.clone().map(StmtKind::Block))
+            .or(block.clone().map(StmtKind::Block));
+        keyword
+            .rewind()
+            .ignore_then(keyword_stmt)
             .or(expr_stmt)
             .map_with(move |kind, e| Stmt {
                 kind,
                 span: span(source, e.span()),
             })
-            .labelled("statement")
+            .labelled(Label::Statement)
             // A broken statement is skipped, balanced blocks included, up to and including its
             // `;` (or up to the `}` that closes the enclosing block), so later statements are
             // still checked. The skip never re-parses what it skips: recovery stays linear.
@@ -383,7 +473,7 @@ where
                         span: span(source, e.span()),
                     }),
             ))
-            .labelled("statement")
+            .labelled(Label::Statement)
             .boxed()
     })
 }
@@ -478,7 +568,7 @@ where
         .then(just(Token::Colon).ignore_then(type_expr(source)).or_not())
         .then_ignore(just(Token::Assign))
         .then(expr(source))
-        .then_ignore(just(Token::Semi).labelled("`;`"));
+        .then_ignore(just(Token::Semi).labelled(Label::Semicolon));
     let declare = just(Token::Declare)
         .ignore_then(
             structure.or(just(Token::Const)
@@ -498,7 +588,7 @@ where
                     },
                 ))),
         )
-        .labelled("declaration");
+        .labelled(Label::Declaration);
     // A broken declaration is skipped up to its `;`, so the next one is still checked.
     let broken_declaration = just(Token::Declare)
         .then(any().and_is(just(Token::Semi).not()).repeated())

@@ -5,12 +5,14 @@
 //! declaration boundaries so one run reports every independent syntax error.
 
 mod chains;
+mod error;
 mod grammar;
+mod tokens;
 
 use crate::ast::Module;
 use crate::Limits;
-use chumsky::error::{RichPattern, RichReason};
 use chumsky::prelude::*;
+use error::{Expected, Reason, SyntaxError};
 use prometeu_lexer::{Diagnostic, SourceId, Span, Token};
 
 /// A syntax error.
@@ -124,71 +126,65 @@ fn check_depth(tokens: &[(Token<'_>, Span)], limits: &Limits) -> Option<ParseErr
     None
 }
 
-/// Describes an expected pattern.
-fn pattern(p: &RichPattern<'_, Token<'_>>) -> String {
-    match p {
-        RichPattern::Token(t) => t.describe(),
-        RichPattern::Label(l) => l.to_string(),
-        RichPattern::Identifier(i) => format!("`{i}`"),
-        RichPattern::Any => "something".into(),
-        RichPattern::SomethingElse => "something else".into(),
-        RichPattern::EndOfInput => "end of input".into(),
-        _ => "something else".into(),
-    }
-}
-
-/// Converts a chumsky error into a [`ParseError`].
-fn convert(error: &Rich<'_, Token<'_>, SimpleSpan>, source: SourceId, eoi: usize) -> ParseError {
-    let s = error.span();
-    let span = Span::new(source, s.start.min(eoi), s.end.min(eoi));
-    if let RichReason::Custom(message) = error.reason() {
-        let (code, message) = message
-            .split_once('|')
-            .unwrap_or(("E0100", message.as_str()));
-        let (code, label, help) = match code {
-            "E0105" => (
-                "E0105",
-                "assignment here",
-                Some("assignments are statements; use `==` to compare, or assign on its own line"),
-            ),
-            "E0103" => (
-                "E0103",
-                "reserved word",
-                Some("this word is reserved for a future version of PBS; pick another name"),
-            ),
-            _ => ("E0100", "here", None),
-        };
-        return ParseError {
-            code,
-            message: message.to_string(),
-            span,
-            label: label.into(),
-            help: help.map(str::to_string),
-        };
-    }
-    let mut expected: Vec<String> = error.expected().map(pattern).collect();
+/// Joins the descriptions of the expected patterns: sorted, without duplicates.
+fn expected_list(expected: &Expected<'_>) -> String {
+    let mut expected = expected.describe();
     expected.sort();
     expected.dedup();
-    let expected = match expected.len() {
+    match expected.len() {
         0 => "something else".to_string(),
         1 => expected.remove(0),
         _ => {
             let last = expected.pop().unwrap_or_default();
             format!("{} or {last}", expected.join(", "))
         }
+    }
+}
+
+/// Converts a grammar error into a [`ParseError`].
+fn convert(error: &SyntaxError<'_, '_>, source: SourceId, eoi: usize) -> ParseError {
+    let s = error.span();
+    let span = Span::new(source, s.start.min(eoi), s.end.min(eoi));
+    let (expected, found) = match error.reason() {
+        Reason::Custom(message) => return convert_custom(message, span),
+        Reason::ExpectedFound { expected, found } => (expected, found.as_deref()),
     };
-    let found = error
-        .found()
-        .map_or("end of input".to_string(), |t| t.describe());
-    let reserved = matches!(error.found(), Some(Token::Reserved(_)));
+    let expected = expected_list(expected);
+    let found_text = found.map_or("end of input".to_string(), Token::describe);
+    let reserved = matches!(found, Some(Token::Reserved(_)));
     ParseError {
         code: if reserved { "E0103" } else { "E0100" },
-        message: format!("expected {expected}, found {found}"),
+        message: format!("expected {expected}, found {found_text}"),
         span,
-        label: format!("unexpected {found}"),
+        label: format!("unexpected {found_text}"),
         help: reserved.then(|| {
             "this word is reserved for a future version of PBS; pick another name".to_string()
         }),
+    }
+}
+
+/// Converts a custom grammar error, `"CODE|message"`, into a [`ParseError`].
+fn convert_custom(message: &str, span: Span) -> ParseError {
+    let (code, message) = message.split_once('|').unwrap_or(("E0100", message));
+    let (code, label, help) = match code {
+        "E0105" => (
+            "E0105",
+            "assignment here",
+            Some("assignments are statements; use `==` to compare, or assign on its own line"),
+        ),
+        "E0103" => (
+            "E0103",
+            "reserved word",
+            Some("this word is reserved for a future version of PBS; pick another name"),
+        ),
+        _ => ("E0100", "here", None),
+    };
+    ParseError {
+        code,
+        message: message.to_string(),
+        span,
+        label: label.into(),
+        help: help.map(str::to_string),
     }
 }
 
