@@ -19,7 +19,7 @@ mod verify;
 
 pub use disasm::{disassemble, disassemble_function};
 pub use error::{LoadError, LoadErrorKind};
-pub use op::{ends_run, DecodeError, Instr, Opcode, OperandKind, StackEffect};
+pub use op::{ends_run, DecodeError, Instr, Opcode, OperandKind, StackEffect, FLOAT_FUNCTIONS};
 pub use pbc::{decode, encode, FORMAT_VERSION, MAGIC};
 pub use program::{
     BuiltinConstant, Constant, Entry, Function, HostSig, HostType, Program, SpanRun, StructDecl,

@@ -477,12 +477,45 @@ opcodes! {
     0x6F JumpIfNotGtFloat(target: u32) [2 0] 1;
     /// Pops two floats and jumps to `target` unless `a >= b` (fused `GeFloat; JumpIfFalse`).
     0x70 JumpIfNotGeFloat(target: u32) [2 0] 1;
+    /// Stores local `dst` + local `src` into local `dst` (ints; superinstruction of `x += y` on two locals); traps on overflow.
+    0x71 AddIntToLL(dst: u16, src: u16) [0 0] 1;
+    /// Stores local `dst` - local `src` into local `dst` (ints; superinstruction of `x -= y` on two locals); traps on overflow.
+    0x72 SubIntToLL(dst: u16, src: u16) [0 0] 1;
+    /// Stores local `dst` * local `src` into local `dst` (ints; superinstruction of `x *= y` on two locals); traps on overflow.
+    0x73 MulIntToLL(dst: u16, src: u16) [0 0] 2;
+    /// Stores local `dst` + local `src` into local `dst` (floats; superinstruction of `x += y` on two locals).
+    0x74 AddFloatToLL(dst: u16, src: u16) [0 0] 1;
+    /// Stores local `dst` - local `src` into local `dst` (floats; superinstruction of `x -= y` on two locals).
+    0x75 SubFloatToLL(dst: u16, src: u16) [0 0] 1;
+    /// Stores local `dst` * local `src` into local `dst` (floats; superinstruction of `x *= y` on two locals).
+    0x76 MulFloatToLL(dst: u16, src: u16) [0 0] 2;
+    /// Stores local `dst` / local `src` into local `dst` (floats; superinstruction of `x /= y` on two locals).
+    0x77 DivFloatToLL(dst: u16, src: u16) [0 0] 4;
+    /// Pushes local `slot` + `value` (superinstruction of `LoadLocal; AddIntImm`); traps on overflow.
+    0x78 AddLocalImm(slot: u16, value: i32) [0 1] 1;
+    /// Replaces the float on top with `Math` function `func` of it (see `FLOAT_FUNCTIONS`); costs what the host call it replaces costs.
+    0x79 FloatFn(func: u16) [1 1] 13;
 }
 
 /// Whether control can continue to the next instruction after `instr`.
 pub fn falls_through(instr: &Instr) -> bool {
     !matches!(instr, Instr::Jump(_) | Instr::Return())
 }
+
+/// The one-float `Math` functions that compile to [`Instr::FloatFn`], indexed by its operand.
+/// They compute exactly what the host functions of the same names compute, at the same cost
+/// (a host call's 5 cycles plus the function's 8), without the host-call protocol.
+pub const FLOAT_FUNCTIONS: [&str; 9] = [
+    "Math.sqrt",
+    "Math.sin",
+    "Math.cos",
+    "Math.tan",
+    "Math.exp",
+    "Math.ln",
+    "Math.floor",
+    "Math.ceil",
+    "Math.round",
+];
 
 /// Whether an instruction ends a straight-line run: it may transfer control (a jump, a
 /// loop step, a call or a return). The VM checks the cycle budget after each of these and

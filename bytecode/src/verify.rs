@@ -239,7 +239,14 @@ fn verify_function(
             | Instr::MulFloatToL(s)
             | Instr::DivFloatToL(s)
             | Instr::GetFieldL(s, _)
-            | Instr::SetFieldL(s, _) => range(pc, "local", s as u32, locals)?,
+            | Instr::SetFieldL(s, _)
+            | Instr::AddLocalImm(s, _) => range(pc, "local", s as u32, locals)?,
+            Instr::FloatFn(func) => range(
+                pc,
+                "float function",
+                func as u32,
+                crate::FLOAT_FUNCTIONS.len() as u32,
+            )?,
             Instr::AddIntLL(a, b)
             | Instr::SubIntLL(a, b)
             | Instr::MulIntLL(a, b)
@@ -248,6 +255,13 @@ fn verify_function(
             | Instr::MulFloatLL(a, b)
             | Instr::DivFloatLL(a, b)
             | Instr::MoveLocal(a, b)
+            | Instr::AddIntToLL(a, b)
+            | Instr::SubIntToLL(a, b)
+            | Instr::MulIntToLL(a, b)
+            | Instr::AddFloatToLL(a, b)
+            | Instr::SubFloatToLL(a, b)
+            | Instr::MulFloatToLL(a, b)
+            | Instr::DivFloatToLL(a, b)
             | Instr::IndexGetLL(a, b)
             | Instr::IndexSetLL(a, b) => {
                 range(pc, "local", a as u32, locals)?;

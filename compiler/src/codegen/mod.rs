@@ -13,7 +13,9 @@ use crate::intern::Pool;
 use crate::types::Type;
 use crate::Builtins;
 use emit::{Emitter, Patch};
-use prometeu_bytecode::{Constant, Entry, Function, HostSig, Instr, Program};
+use prometeu_bytecode::{
+    Constant, Entry, Function, HostSig, HostType, Instr, Program, FLOAT_FUNCTIONS,
+};
 use prometeu_lexer::Span;
 use std::collections::HashMap;
 
@@ -48,6 +50,17 @@ impl Gen<'_> {
         self.hosts.push(self.builtins.hosts[builtin].clone());
         self.host_index.insert(builtin, i);
         i
+    }
+
+    /// The `FloatFn` operand of a one-float `Math` builtin, which compiles to that
+    /// instruction instead of a host call.
+    fn float_function(&self, builtin: usize) -> Option<u16> {
+        let sig = &self.builtins.hosts[builtin];
+        if sig.params != [HostType::Float] || sig.result != HostType::Float {
+            return None;
+        }
+        let index = FLOAT_FUNCTIONS.iter().position(|name| *name == sig.name)?;
+        u16::try_from(index).ok()
     }
 
     fn site(&mut self, name: &str) -> u32 {
@@ -127,7 +140,9 @@ impl Gen<'_> {
                 f.e.patch(end, end_target);
             }
             TExprKind::Binary(op, a, b) => {
-                if let (Some(forms), Some(x), Some(y)) =
+                if let (Type::Int, Some(x), Some(k)) = (&a.ty, local(a), immediate(*op, b)) {
+                    f.e.emit(Instr::AddLocalImm(x, k), span);
+                } else if let (Some(forms), Some(x), Some(y)) =
                     (LocalForms::of(*op, &a.ty), local(a), local(b))
                 {
                     f.e.emit((forms.both)(x, y), span);
@@ -151,6 +166,13 @@ impl Gen<'_> {
                 }
                 let params = self.functions[*index as usize].params as u32;
                 f.e.emit_call(Instr::Call(*index), span, params);
+            }
+            TExprKind::CallHost(builtin, args) if self.float_function(*builtin).is_some() => {
+                for a in args {
+                    self.expr(f, a);
+                }
+                let func = self.float_function(*builtin).unwrap_or(0);
+                f.e.emit(Instr::FloatFn(func), span);
             }
             TExprKind::CallHost(builtin, args) => {
                 for a in args {
@@ -350,9 +372,14 @@ impl Gen<'_> {
             TStmtKind::Update(Place::Local(slot), op, value)
                 if LocalForms::of(*op, &value.ty).is_some() =>
             {
-                self.expr(f, value);
                 if let Some(forms) = LocalForms::of(*op, &value.ty) {
-                    f.e.emit((forms.update)(*slot), span);
+                    match local(value) {
+                        Some(src) => f.e.emit((forms.update_from)(*slot, src), span),
+                        None => {
+                            self.expr(f, value);
+                            f.e.emit((forms.update)(*slot), span);
+                        }
+                    }
                 }
             }
             TStmtKind::Update(place, op, value) => {
@@ -514,34 +541,64 @@ struct LocalForms {
     right: fn(u16) -> Instr,
     /// `local op= top`, popping the top.
     update: fn(u16) -> Instr,
+    /// `dst op= src` on two locals.
+    update_from: fn(u16, u16) -> Instr,
 }
 
 impl LocalForms {
     /// The forms of `op` on operands of type `ty`, for the operators that have them.
     fn of(op: BinOp, ty: &Type) -> Option<LocalForms> {
-        let forms = |both, right, update| {
+        let forms = |both, right, update, update_from| {
             Some(LocalForms {
                 both,
                 right,
                 update,
+                update_from,
             })
         };
         match (op, ty) {
-            (BinOp::Add, Type::Int) => forms(Instr::AddIntLL, Instr::AddIntL, Instr::AddIntToL),
-            (BinOp::Sub, Type::Int) => forms(Instr::SubIntLL, Instr::SubIntL, Instr::SubIntToL),
-            (BinOp::Mul, Type::Int) => forms(Instr::MulIntLL, Instr::MulIntL, Instr::MulIntToL),
-            (BinOp::Add, Type::Float) => {
-                forms(Instr::AddFloatLL, Instr::AddFloatL, Instr::AddFloatToL)
-            }
-            (BinOp::Sub, Type::Float) => {
-                forms(Instr::SubFloatLL, Instr::SubFloatL, Instr::SubFloatToL)
-            }
-            (BinOp::Mul, Type::Float) => {
-                forms(Instr::MulFloatLL, Instr::MulFloatL, Instr::MulFloatToL)
-            }
-            (BinOp::Div, Type::Float) => {
-                forms(Instr::DivFloatLL, Instr::DivFloatL, Instr::DivFloatToL)
-            }
+            (BinOp::Add, Type::Int) => forms(
+                Instr::AddIntLL,
+                Instr::AddIntL,
+                Instr::AddIntToL,
+                Instr::AddIntToLL,
+            ),
+            (BinOp::Sub, Type::Int) => forms(
+                Instr::SubIntLL,
+                Instr::SubIntL,
+                Instr::SubIntToL,
+                Instr::SubIntToLL,
+            ),
+            (BinOp::Mul, Type::Int) => forms(
+                Instr::MulIntLL,
+                Instr::MulIntL,
+                Instr::MulIntToL,
+                Instr::MulIntToLL,
+            ),
+            (BinOp::Add, Type::Float) => forms(
+                Instr::AddFloatLL,
+                Instr::AddFloatL,
+                Instr::AddFloatToL,
+                Instr::AddFloatToLL,
+            ),
+            (BinOp::Sub, Type::Float) => forms(
+                Instr::SubFloatLL,
+                Instr::SubFloatL,
+                Instr::SubFloatToL,
+                Instr::SubFloatToLL,
+            ),
+            (BinOp::Mul, Type::Float) => forms(
+                Instr::MulFloatLL,
+                Instr::MulFloatL,
+                Instr::MulFloatToL,
+                Instr::MulFloatToLL,
+            ),
+            (BinOp::Div, Type::Float) => forms(
+                Instr::DivFloatLL,
+                Instr::DivFloatL,
+                Instr::DivFloatToL,
+                Instr::DivFloatToLL,
+            ),
             _ => None,
         }
     }

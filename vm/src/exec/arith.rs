@@ -85,3 +85,20 @@ pub(super) fn mul_float(a: f64, b: f64) -> Result<f64, TrapKind> {
 pub(super) fn div_float(a: f64, b: f64) -> Result<f64, TrapKind> {
     Ok(a / b)
 }
+
+/// `Math` function `func` of [`prometeu_bytecode::FLOAT_FUNCTIONS`] (the verifier proved the
+/// index in range).
+#[inline(always)]
+pub(super) fn float_fn(func: u16, a: f64) -> f64 {
+    match func {
+        0 => a.sqrt(),
+        1 => a.sin(),
+        2 => a.cos(),
+        3 => a.tan(),
+        4 => a.exp(),
+        5 => a.ln(),
+        6 => a.floor(),
+        7 => a.ceil(),
+        _ => a.round(),
+    }
+}

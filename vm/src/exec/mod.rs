@@ -12,8 +12,8 @@ use crate::host::HostCtx;
 use crate::machine::{Exit, Frame, Vm};
 use crate::{Object, TrapKind, Value};
 use arith::{
-    add_float, add_int, div, div_float, float_to_int, mul_float, mul_int, rem, shift, str,
-    sub_float, sub_int,
+    add_float, add_int, div, div_float, float_fn, float_to_int, mul_float, mul_int, rem, shift,
+    str, sub_float, sub_int,
 };
 use prometeu_bytecode::Instr;
 use std::rc::Rc;
@@ -123,6 +123,19 @@ macro_rules! update_local {
             Err(k) => break Err(k),
         }
         $sp -= 1;
+    }};
+}
+
+/// Stores `f(local dst, local src)` into local `dst`, for operands of one kind.
+macro_rules! update_from_local {
+    ($stack:ident, $base:ident, $get:ident, $dst:expr, $src:expr, $f:expr, $wrap:expr) => {{
+        let at = $base + $dst as usize;
+        let a = operand!($stack.$get(at));
+        let b = operand!($stack.$get($base + $src as usize));
+        match $f(a, b) {
+            Ok(r) => set!($stack, at, $wrap(r)),
+            Err(k) => break Err(k),
+        }
     }};
 }
 
@@ -839,6 +852,36 @@ impl Vm {
                 }
                 Instr::JumpIfNotGeFloat(target) => {
                     compare_jump!(stack, sp, pc, target, float, |a, b| a >= b)
+                }
+                Instr::AddIntToLL(d, s) => {
+                    update_from_local!(stack, base, int, d, s, add_int, Value::Int)
+                }
+                Instr::SubIntToLL(d, s) => {
+                    update_from_local!(stack, base, int, d, s, sub_int, Value::Int)
+                }
+                Instr::MulIntToLL(d, s) => {
+                    update_from_local!(stack, base, int, d, s, mul_int, Value::Int)
+                }
+                Instr::AddFloatToLL(d, s) => {
+                    update_from_local!(stack, base, float, d, s, add_float, Value::Float)
+                }
+                Instr::SubFloatToLL(d, s) => {
+                    update_from_local!(stack, base, float, d, s, sub_float, Value::Float)
+                }
+                Instr::MulFloatToLL(d, s) => {
+                    update_from_local!(stack, base, float, d, s, mul_float, Value::Float)
+                }
+                Instr::DivFloatToLL(d, s) => {
+                    update_from_local!(stack, base, float, d, s, div_float, Value::Float)
+                }
+                Instr::AddLocalImm(slot, value) => {
+                    let v = operand!(stack.int(base + slot as usize));
+                    set!(stack, sp, Value::Int(attempt!(add_int(v, value as i64))));
+                    sp += 1;
+                }
+                Instr::FloatFn(func) => {
+                    let a = operand!(stack.float(sp - 1));
+                    set!(stack, sp - 1, Value::Float(float_fn(func, a)));
                 }
                 Instr::ForLoop(slot, body) => {
                     let at = base + slot as usize;
