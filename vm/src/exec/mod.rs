@@ -610,14 +610,17 @@ impl Vm {
                     safepoint!();
                 }
                 Instr::Return() => {
-                    let value = get!(stack, sp - 1);
                     frames.pop();
-                    sp = base;
                     match frames.last() {
-                        None => break Ok(Exit::Returned(value)),
+                        None => {
+                            let value = get!(stack, sp - 1);
+                            sp = base;
+                            break Ok(Exit::Returned(value));
+                        }
                         Some(caller) => {
-                            set!(stack, sp, value);
-                            sp += 1;
+                            // The result moves to the callee's base, where the caller expects it.
+                            copy!(stack, base, sp - 1);
+                            sp = base + 1;
                             let caller_fn = &functions[caller.function as usize];
                             code = &caller_fn.code;
                             run_cost = &caller_fn.run_cost;
