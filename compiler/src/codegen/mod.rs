@@ -1,8 +1,12 @@
 //! Code generation: the typed tree to a bytecode [`Program`].
 //!
 //! Instructions are chosen by the static types (`AddInt` vs `AddFloat`), local loads use
-//! the `LoadLocal0..3` superinstructions, `for` loops use the fused `ForPrep`/`ForLoop`
-//! pair, and every global access gets its own access site for the version-cached lookup.
+//! the `LoadLocal0..3` superinstructions, operands that are plain locals use the
+//! local-operand forms (`AddIntLL`, `AddFloatL`, `MulIntToL`, `GetFieldL`, `IndexGetLL`, ...),
+//! `if`/`while` conditions compile to jumps with fused compare-and-branch instructions, the
+//! one-float `Math` functions compile to `FloatFn`, `for` loops use the fused
+//! `ForPrep`/`ForLoop` pair, and every global access gets its own access site for the
+//! version-cached lookup.
 
 mod emit;
 
@@ -167,19 +171,17 @@ impl Gen<'_> {
                 let params = self.functions[*index as usize].params as u32;
                 f.e.emit_call(Instr::Call(*index), span, params);
             }
-            TExprKind::CallHost(builtin, args) if self.float_function(*builtin).is_some() => {
-                for a in args {
-                    self.expr(f, a);
-                }
-                let func = self.float_function(*builtin).unwrap_or(0);
-                f.e.emit(Instr::FloatFn(func), span);
-            }
             TExprKind::CallHost(builtin, args) => {
                 for a in args {
                     self.expr(f, a);
                 }
-                let h = self.host(*builtin);
-                f.e.emit_call(Instr::CallHost(h), span, args.len() as u32);
+                match self.float_function(*builtin) {
+                    Some(func) => f.e.emit(Instr::FloatFn(func), span),
+                    None => {
+                        let h = self.host(*builtin);
+                        f.e.emit_call(Instr::CallHost(h), span, args.len() as u32);
+                    }
+                }
             }
             TExprKind::Field(obj, index) => match local(obj) {
                 Some(slot) => f.e.emit(Instr::GetFieldL(slot, *index), span),
@@ -350,11 +352,8 @@ impl Gen<'_> {
     fn stmt(&mut self, f: &mut FnGen, s: &TStmt) {
         let span = s.span;
         match &s.kind {
-            TStmtKind::Store(place, value) => match place {
-                Place::Local(slot) if local(value).is_some() => {
-                    let src = local(value).unwrap_or(*slot);
-                    f.e.emit(Instr::MoveLocal(*slot, src), span);
-                }
+            TStmtKind::Store(place, value) => match (place, local(value)) {
+                (Place::Local(slot), Some(src)) => f.e.emit(Instr::MoveLocal(*slot, src), span),
                 _ => {
                     self.place_operands(f, place);
                     self.expr(f, value);
@@ -369,24 +368,22 @@ impl Gen<'_> {
                     span,
                 );
             }
-            TStmtKind::Update(Place::Local(slot), op, value)
-                if LocalForms::of(*op, &value.ty).is_some() =>
-            {
-                if let Some(forms) = LocalForms::of(*op, &value.ty) {
-                    match local(value) {
-                        Some(src) => f.e.emit((forms.update_from)(*slot, src), span),
-                        None => {
-                            self.expr(f, value);
-                            f.e.emit((forms.update)(*slot), span);
-                        }
+            TStmtKind::Update(place, op, value) => {
+                match (place, LocalForms::of(*op, &value.ty), local(value)) {
+                    (Place::Local(slot), Some(forms), Some(src)) => {
+                        f.e.emit((forms.update_from)(*slot, src), span)
+                    }
+                    (Place::Local(slot), Some(forms), None) => {
+                        self.expr(f, value);
+                        f.e.emit((forms.update)(*slot), span);
+                    }
+                    _ => {
+                        self.place_operands(f, place);
+                        self.load_place(f, place, span);
+                        self.apply(f, *op, &value.ty, value, span);
+                        self.store(f, place, span);
                     }
                 }
-            }
-            TStmtKind::Update(place, op, value) => {
-                self.place_operands(f, place);
-                self.load_place(f, place, span);
-                self.apply(f, *op, &value.ty, value, span);
-                self.store(f, place, span);
             }
             TStmtKind::Expr(e) => {
                 self.expr(f, e);
