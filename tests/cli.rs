@@ -266,7 +266,7 @@ fn disasm_uses_local_operand_forms() {
     let file = write(
         &dir,
         "f.pbs",
-        "declare struct P(x: float, v: float);\nfn advance(p: P, xs: [int], i: int, s: int, h: float): int {\n    let t = s;\n    t += i * s;\n    t += i;\n    p.x += p.v * h;\n    p.v = Math.sqrt(h * 8.0);\n    xs[i] = xs[i] + t;\n    if p.x < 1.0 and not (i > s) {\n        return t - (i + 1) + p.v as int - 1;\n    }\n    return t - i;\n}\nfn main() {\n    print(advance(new P(0.0, 1.0), [1, 2], 1, 3, 0.5));\n}\n",
+        "declare struct P(x: float, v: float);\nfn advance(p: P, xs: [int], i: int, s: int, h: float): int {\n    let t = s;\n    t += i * s;\n    t += i;\n    p.x += p.v * h;\n    p.v = Math.sqrt(h * 8.0);\n    xs[i] = xs[i] + t;\n    if p.x < 1.0 and not (i > s) {\n        return t - (i + 1) + p.v as int - 1;\n    }\n    let u = t - i;\n    return u;\n}\nfn main() {\n    print(advance(new P(0.0, 1.0), [1, 2], 1, 3, 0.5));\n}\n",
     );
     let o = prometeuc(&["disasm", &file]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -288,6 +288,7 @@ fn disasm_uses_local_operand_forms() {
         "AddIntToLL 5 2",
         "AddLocalImm 2 1",
         "FloatFn 0                  ; Math.sqrt",
+        "ReturnLocal 6",
     ] {
         assert!(text.contains(op), "{op} missing from:\n{text}");
     }

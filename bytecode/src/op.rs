@@ -495,11 +495,16 @@ opcodes! {
     0x78 AddLocalImm(slot: u16, value: i32) [0 1] 1;
     /// Replaces the float on top with `Math` function `func` of it (see `FLOAT_FUNCTIONS`); costs what the host call it replaces costs.
     0x79 FloatFn(func: u16) [1 1] 13;
+    /// Returns local `slot` to the caller (superinstruction of `LoadLocal slot; Return`).
+    0x7A ReturnLocal(slot: u16) [0 0] 3;
 }
 
 /// Whether control can continue to the next instruction after `instr`.
 pub fn falls_through(instr: &Instr) -> bool {
-    !matches!(instr, Instr::Jump(_) | Instr::Return())
+    !matches!(
+        instr,
+        Instr::Jump(_) | Instr::Return() | Instr::ReturnLocal(_)
+    )
 }
 
 /// The one-float `Math` functions that compile to [`Instr::FloatFn`], indexed by its operand.
@@ -521,7 +526,11 @@ pub const FLOAT_FUNCTIONS: [&str; 9] = [
 /// loop step, a call or a return). The VM checks the cycle budget after each of these and
 /// charges the cost of the run that follows.
 pub fn ends_run(instr: &Instr) -> bool {
-    jump_target(instr).is_some() || matches!(instr, Instr::Call(_) | Instr::Return())
+    jump_target(instr).is_some()
+        || matches!(
+            instr,
+            Instr::Call(_) | Instr::Return() | Instr::ReturnLocal(_)
+        )
 }
 
 /// The jump target operand of an instruction, if it has one.

@@ -240,7 +240,8 @@ fn verify_function(
             | Instr::DivFloatToL(s)
             | Instr::GetFieldL(s, _)
             | Instr::SetFieldL(s, _)
-            | Instr::AddLocalImm(s, _) => range(pc, "local", s as u32, locals)?,
+            | Instr::AddLocalImm(s, _)
+            | Instr::ReturnLocal(s) => range(pc, "local", s as u32, locals)?,
             Instr::FloatFn(func) => range(
                 pc,
                 "float function",

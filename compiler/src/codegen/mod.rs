@@ -477,13 +477,16 @@ impl Gen<'_> {
                     l.continues.push(p);
                 }
             }
-            TStmtKind::Return(value) => {
-                match value {
-                    Some(v) => self.expr(f, v),
-                    None => f.e.emit(Instr::PushUnit(), span),
+            TStmtKind::Return(value) => match value.as_ref().and_then(local) {
+                Some(slot) => f.e.emit(Instr::ReturnLocal(slot), span),
+                None => {
+                    match value {
+                        Some(v) => self.expr(f, v),
+                        None => f.e.emit(Instr::PushUnit(), span),
+                    }
+                    f.e.emit(Instr::Return(), span);
                 }
-                f.e.emit(Instr::Return(), span);
-            }
+            },
             TStmtKind::Block(stmts) => self.block(f, stmts),
         }
     }

@@ -259,6 +259,31 @@ impl Vm {
                 remaining -= run_cost.get(pc).copied().unwrap_or(0) as i64;
             };
         }
+        // Returns the value in stack slot `$result` to the caller: it moves to the callee's
+        // base, where the caller expects it, and the caller's frame state comes back.
+        macro_rules! return_from {
+            ($result:expr) => {{
+                let result = $result;
+                frames.pop();
+                match frames.last() {
+                    None => {
+                        let value = get!(stack, result);
+                        sp = base;
+                        break Ok(Exit::Returned(value));
+                    }
+                    Some(caller) => {
+                        copy!(stack, base, result);
+                        sp = base + 1;
+                        let caller_fn = &functions[caller.function as usize];
+                        code = &caller_fn.code;
+                        run_cost = &caller_fn.run_cost;
+                        pc = caller.pc;
+                        base = caller.base;
+                        check_budget!();
+                    }
+                }
+            }};
+        }
         // Pops two ints (or two values of the named kind) and jumps unless the comparison
         // holds, then checks the budget.
         macro_rules! compare_jump {
@@ -609,27 +634,8 @@ impl Vm {
                     sp += 1;
                     safepoint!();
                 }
-                Instr::Return() => {
-                    frames.pop();
-                    match frames.last() {
-                        None => {
-                            let value = get!(stack, sp - 1);
-                            sp = base;
-                            break Ok(Exit::Returned(value));
-                        }
-                        Some(caller) => {
-                            // The result moves to the callee's base, where the caller expects it.
-                            copy!(stack, base, sp - 1);
-                            sp = base + 1;
-                            let caller_fn = &functions[caller.function as usize];
-                            code = &caller_fn.code;
-                            run_cost = &caller_fn.run_cost;
-                            pc = caller.pc;
-                            base = caller.base;
-                            check_budget!();
-                        }
-                    }
-                }
+                Instr::Return() => return_from!(sp - 1),
+                Instr::ReturnLocal(slot) => return_from!(base + slot as usize),
                 Instr::ForPrep(slot, exit) => {
                     let at = base + slot as usize;
                     let (i, end, step) = (
