@@ -2,7 +2,7 @@
 
 use super::stmt::{FnCx, LocalKind};
 use super::{CheckError, Checker, TopLevel};
-use crate::ast::{BinOp, Expr, ExprKind, UnOp};
+use crate::ast::{BinOp, Expr, ExprKind, Ident, UnOp};
 use crate::hir::{TExpr, TExprKind};
 use crate::types::Type;
 use prometeu_bytecode::BuiltinConstant;
@@ -520,19 +520,7 @@ impl Checker<'_> {
                 cx,
             );
         }
-        let wants: Vec<(Type, Option<(Span, String)>)> = sig
-            .params
-            .iter()
-            .map(|(param, want)| {
-                (
-                    want.clone(),
-                    Some((
-                        param.span,
-                        format!("parameter `{}` is `{want}`", param.name),
-                    )),
-                )
-            })
-            .collect();
+        let wants = declared_wants(&sig.params, "parameter");
         if !self.typed_args(args, &wants, cx, &mut typed) {
             return error_expr(span);
         }
@@ -707,13 +695,7 @@ impl Checker<'_> {
     }
 
     /// Checks `new S(args)`.
-    fn new_struct(
-        &mut self,
-        name: &crate::ast::Ident,
-        args: &[Expr],
-        span: Span,
-        cx: &mut FnCx,
-    ) -> TExpr {
+    fn new_struct(&mut self, name: &Ident, args: &[Expr], span: Span, cx: &mut FnCx) -> TExpr {
         let Some(index) = self.structs.iter().position(|s| s.name.name == name.name) else {
             for a in args {
                 self.expr(a, cx);
@@ -739,16 +721,7 @@ impl Checker<'_> {
                 cx,
             );
         }
-        let wants: Vec<(Type, Option<(Span, String)>)> = info
-            .fields
-            .iter()
-            .map(|(field, want)| {
-                (
-                    want.clone(),
-                    Some((field.span, format!("field `{}` is `{want}`", field.name))),
-                )
-            })
-            .collect();
+        let wants = declared_wants(&info.fields, "field");
         let mut typed = Vec::new();
         if !self.typed_args(args, &wants, cx, &mut typed) {
             return error_expr(span);
@@ -764,7 +737,7 @@ impl Checker<'_> {
     fn method_call(
         &mut self,
         receiver: TExpr,
-        name: &crate::ast::Ident,
+        name: &Ident,
         args: &[Expr],
         span: Span,
         cx: &mut FnCx,
@@ -803,7 +776,7 @@ impl Checker<'_> {
         family: &str,
         elem: &Type,
         receiver: TExpr,
-        name: &crate::ast::Ident,
+        name: &Ident,
         args: &[Expr],
         span: Span,
         cx: &mut FnCx,
@@ -914,7 +887,7 @@ impl Checker<'_> {
     /// for errors of their own.
     fn no_method(
         &mut self,
-        name: &crate::ast::Ident,
+        name: &Ident,
         on: &str,
         args: &[Expr],
         span: Span,
@@ -991,4 +964,17 @@ fn plural(n: usize, word: &str) -> String {
     } else {
         format!("{n} {word}s")
     }
+}
+
+/// The expected type of each argument matched against declared slots (a function's
+/// parameters or a struct's fields), each labelled with its declaration, such as
+/// "parameter `x` is `int`".
+fn declared_wants(slots: &[(Ident, Type)], what: &str) -> Vec<(Type, Option<(Span, String)>)> {
+    slots
+        .iter()
+        .map(|(slot, want)| {
+            let label = format!("{what} `{}` is `{want}`", slot.name);
+            (want.clone(), Some((slot.span, label)))
+        })
+        .collect()
 }

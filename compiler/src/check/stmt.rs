@@ -217,18 +217,7 @@ impl Checker<'_> {
             let existing = self.globals[index].ty.clone().unwrap_or(Type::Error);
             if existing != ty && !ty.is_error() {
                 let name = self.globals[index].name.clone();
-                self.report(
-                    CheckError::new(
-                        "E0507",
-                        format!(
-                            "`{}` is already a session variable of type `{existing}`",
-                            name.name
-                        ),
-                        value.span,
-                        format!("this is `{ty}`"),
-                    )
-                    .with_help("pick another name, or `:reset` the session"),
-                );
+                self.report(session_retyped(&name.name, &existing, &ty, value.span));
                 return None;
             }
         }
@@ -710,18 +699,7 @@ impl Checker<'_> {
             Some((TopLevel::Global(index), _)) => {
                 let existing = self.globals[index].ty.clone().unwrap_or(Type::Error);
                 if existing != ty {
-                    self.report(
-                        CheckError::new(
-                            "E0507",
-                            format!(
-                                "`{}` is already a session variable of type `{existing}`",
-                                name.name
-                            ),
-                            name.span,
-                            format!("this is `{ty}`"),
-                        )
-                        .with_help("pick another name, or `:reset` the session"),
-                    );
+                    self.report(session_retyped(&name.name, &existing, &ty, name.span));
                     return None;
                 }
             }
@@ -750,4 +728,15 @@ impl Checker<'_> {
         }
         Some(t)
     }
+}
+
+/// E0507: a REPL input declares a session global again with another type.
+fn session_retyped(name: &str, existing: &Type, ty: &Type, span: Span) -> CheckError {
+    CheckError::new(
+        "E0507",
+        format!("`{name}` is already a session variable of type `{existing}`"),
+        span,
+        format!("this is `{ty}`"),
+    )
+    .with_help("pick another name, or `:reset` the session")
 }
