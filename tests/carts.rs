@@ -4,17 +4,13 @@
 //! the README screenshots in `docs/screenshots/`. Also: determinism, runaway carts, drawing
 //! off screen, and cartridge directories.
 
+mod common;
+
+use common::Discard;
 use prometeu::cart::{png_bytes, Cart, CartConfig, Tick};
 use prometeu::compiler::CompileOptions;
 use prometeu::stdlib::console::InputLog;
-use prometeu::vm::Output;
 use std::path::Path;
-
-struct Discard;
-
-impl Output for Discard {
-    fn write_str(&mut self, _: &str) {}
-}
 
 fn compile(name: &str, text: &str) -> prometeu::bytecode::VerifiedProgram {
     let unit = prometeu::compile_source(name, text, &CompileOptions::default());

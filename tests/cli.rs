@@ -1,38 +1,9 @@
 //! Command-line tests: every subcommand, the exit statuses, and malformed inputs.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn prometeuc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_prometeuc"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A fresh scratch directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("prometeuc-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write");
-    path.to_string_lossy().into_owned()
-}
+use common::*;
+use std::process::Command;
 
 #[test]
 fn run_prints_the_program_output_and_exits_zero() {
@@ -50,11 +21,7 @@ fn compile_errors_exit_one_with_rendered_diagnostics() {
     let file = write(&dir, "bad.pbs", "fn main() {\n    let x: int = 1.5;\n}\n");
     let o = prometeuc(&["--color", "never", "run", &file]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("[E0300] Error: mismatched types"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_contains(&o, "[E0300] Error: mismatched types");
     assert!(stdout(&o).is_empty());
     let o = prometeuc(&["check", &file]);
     assert_eq!(o.status.code(), Some(1));
@@ -160,7 +127,7 @@ fn malformed_program_files_are_rejected_with_an_offset() {
     std::fs::write(&garbage, b"not a program").unwrap();
     let o = prometeuc(&["--color", "never", "run", garbage.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("bad magic number"), "{}", stderr(&o));
+    assert_stderr_contains(&o, "bad magic number");
 }
 
 #[test]
@@ -202,18 +169,14 @@ fn max_cycles_bounds_a_runaway_script() {
     );
     let o = prometeuc(&["--color", "never", "run", &file, "--max-cycles", "100000"]);
     assert_eq!(o.status.code(), Some(3));
-    assert!(
-        stderr(&o).contains("cycle budget exhausted"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_contains(&o, "cycle budget exhausted");
 }
 
 #[test]
 fn stats_reports_cycles() {
     let o = prometeuc(&["run", "examples/hello.pbs", "--stats"]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(stderr(&o).contains(" cycles"), "{}", stderr(&o));
+    assert_stderr_contains(&o, " cycles");
 }
 
 #[test]
@@ -307,7 +270,7 @@ fn deep_nesting_is_a_compile_error_not_a_crash() {
     let file = write(&dir, "deep.pbs", &src);
     let o = prometeuc(&["--color", "never", "check", &file]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("E0102"), "{}", stderr(&o));
+    assert_stderr_contains(&o, "E0102");
     let unary = format!("fn main() {{\n    print({}1);\n}}\n", "-".repeat(20000));
     let file = write(&dir, "unary.pbs", &unary);
     let o = prometeuc(&["--color", "never", "check", &file]);
@@ -331,11 +294,7 @@ fn limits_are_configurable_from_the_command_line() {
     assert_eq!(stdout(&o), "50\n");
     let o = prometeuc(&["--color", "never", "run", &file, "--call-depth", "20"]);
     assert_eq!(o.status.code(), Some(3));
-    assert!(
-        stderr(&o).contains("call depth exceeded 20"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_contains(&o, "call depth exceeded 20");
     let text = write(
         &dir,
         "long.pbs",
@@ -343,11 +302,7 @@ fn limits_are_configurable_from_the_command_line() {
     );
     let o = prometeuc(&["--color", "never", "run", &text, "--max-string", "50"]);
     assert_eq!(o.status.code(), Some(3));
-    assert!(
-        stderr(&o).contains("string too long: 200 bytes exceeds the limit of 50"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_contains(&o, "string too long: 200 bytes exceeds the limit of 50");
     let o = prometeuc(&["run", &text, "--heap-bytes", "lots"]);
     assert_eq!(o.status.code(), Some(2));
 }

@@ -1,27 +1,10 @@
 //! Command-line tests of cartridges: headless runs, screenshots, input logs, statistics and
 //! cartridge directories with their manifest errors.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn prometeuc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_prometeuc"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("prometeuc-carts-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
+use common::*;
+use std::path::Path;
 
 const CART: &str = "declare global x: int = 0;\n[Frame]\nfn frame() {\n    if Input.btn(Button.RIGHT) { x += 2; }\n    Gfx.clear(Color.BLACK);\n    Gfx.fill_rect(x, 80, 16, 16, Color.ORANGE);\n    Gfx.text(4, 4, \"x \" + str(x), Color.WHITE);\n}\n";
 
@@ -52,11 +35,7 @@ fn headless_run_writes_a_png_screenshot_and_replays_input() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let png = std::fs::read(&shot).unwrap();
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
-    assert!(
-        stderr(&o).contains("20 frames completed, 0 overruns"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_contains(&o, "20 frames completed, 0 overruns");
     // The same run recorded and replayed gives the same screen.
     let rec = dir.join("rec.log");
     let shot2 = dir.join("shot2.png");
@@ -119,11 +98,7 @@ fn a_runaway_cart_completes_its_frames_with_overruns() {
         "20000",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("0 frames completed, 10 overruns"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_contains(&o, "0 frames completed, 10 overruns");
 }
 
 #[test]
@@ -141,14 +116,10 @@ fn bad_input_logs_and_misused_flags_are_reported() {
         log.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("line 2"), "{}", stderr(&o));
+    assert_stderr_contains(&o, "line 2");
     let o = prometeuc(&["run", "examples/hello.pbs", "--frames", "3"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("--frames applies to cartridges"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_contains(&o, "--frames applies to cartridges");
     let o = prometeuc(&["run", &cart, "--max-cycles", "10"]);
     assert_eq!(o.status.code(), Some(2));
     let o = prometeuc(&["run", &cart, "--screenshot-every", "0", "x"]);
@@ -202,11 +173,7 @@ fn cartridge_directories_build_run_and_validate() {
     std::fs::remove_file(out.join("manifest.json")).unwrap();
     let o = prometeuc(&["run", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("cannot read manifest.json"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_contains(&o, "cannot read manifest.json");
 }
 
 #[test]

@@ -1,16 +1,13 @@
 //! Malformed sources never make the compiler (or the diagnostic renderer) panic, hang or
 //! overflow its stack, and whatever compiles also verifies.
 
+mod common;
+
+use common::Discard;
 use prometeu::compiler::CompileOptions;
 use prometeu::lexer::{render_all, RenderOptions};
-use prometeu::vm::{Limits, Output};
+use prometeu::vm::Limits;
 use proptest::prelude::*;
-
-struct Discard;
-
-impl Output for Discard {
-    fn write_str(&mut self, _: &str) {}
-}
 
 /// Compiles, renders every diagnostic, and runs what compiles under a small budget.
 fn exercise(text: &str) {

@@ -2,15 +2,12 @@
 //! reports must equal the sum of the table costs of the instructions that executed, on
 //! normal returns, on traps in the middle of a run, and across budget pauses.
 
+mod common;
+
+use common::Discard;
 use prometeu::bytecode::{Instr, VerifiedProgram};
 use prometeu::compiler::CompileOptions;
-use prometeu::vm::{Exit, Limits, Output, TrapKind, Vm};
-
-struct Discard;
-
-impl Output for Discard {
-    fn write_str(&mut self, _: &str) {}
-}
+use prometeu::vm::{Exit, Limits, TrapKind, Vm};
 
 fn build(src: &str) -> VerifiedProgram {
     let unit = prometeu::compile_source("cycles.pbs", src, &CompileOptions::default());

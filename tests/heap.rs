@@ -1,14 +1,11 @@
 //! The heap's promises, checked with the VM's own counters: garbage (cycles included) is
 //! reclaimed, and reading or forwarding existing values never allocates.
 
+mod common;
+
+use common::Discard;
 use prometeu::compiler::CompileOptions;
-use prometeu::vm::{Limits, Output, Vm};
-
-struct Discard;
-
-impl Output for Discard {
-    fn write_str(&mut self, _: &str) {}
-}
+use prometeu::vm::{Limits, Vm};
 
 fn vm_for(src: &str) -> Vm {
     let unit = prometeu::compile_source("heap.pbs", src, &CompileOptions::default());

@@ -1,9 +1,12 @@
 //! The program file and the loader: round trips, corrupted files, and the promise that
 //! constant strings are materialized once, at load.
 
+mod common;
+
+use common::Discard;
 use prometeu::bytecode::{decode, encode, Program};
 use prometeu::compiler::CompileOptions;
-use prometeu::vm::{Limits, Output};
+use prometeu::vm::Limits;
 use proptest::prelude::*;
 
 fn compile(path: &str) -> Program {
@@ -12,13 +15,6 @@ fn compile(path: &str) -> Program {
     let unit = prometeu::compile_source(path, &text, &CompileOptions::default());
     unit.compiled.program.expect("compiles")
 }
-
-struct Discard;
-
-impl Output for Discard {
-    fn write_str(&mut self, _: &str) {}
-}
-
 /// Loads bytes; when they load, runs them under a small cycle budget. Must never panic.
 fn load_and_run(bytes: &[u8]) {
     if let Ok(verified) = prometeu::load(bytes) {
