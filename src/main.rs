@@ -107,8 +107,8 @@ pub(crate) struct RunArgs {
     /// The deepest call nesting allowed.
     #[arg(long, value_name = "N", default_value_t = Limits::default().call_depth)]
     call_depth: usize,
-    /// The most value-stack slots.
-    #[arg(long, value_name = "N", default_value_t = Limits::default().stack_slots)]
+    /// The most value-stack slots (at most 1048576).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().stack_slots, value_parser = stack_slots)]
     stack_slots: usize,
     /// The longest string, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_string)]
@@ -119,6 +119,18 @@ pub(crate) struct RunArgs {
     /// The most heap bytes live at once.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().heap_bytes)]
     heap_bytes: usize,
+}
+
+/// Parses `--stack-slots`: a count no larger than the VM's fixed stack capacity.
+fn stack_slots(text: &str) -> Result<usize, String> {
+    let n: usize = text.parse().map_err(|e| format!("{e}"))?;
+    if n > prometeu_vm::STACK_CAPACITY {
+        return Err(format!(
+            "at most {} slots are available",
+            prometeu_vm::STACK_CAPACITY
+        ));
+    }
+    Ok(n)
 }
 
 impl RunArgs {

@@ -65,6 +65,25 @@ fn usage_errors_exit_two() {
 }
 
 #[test]
+fn the_value_stack_limit_is_checked_and_bounded() {
+    let dir = scratch("stack-slots");
+    let file = write(
+        &dir,
+        "deep.pbs",
+        "fn down(n: int): int {\n    let a = n;\n    let b = n;\n    if n == 0 {\n        return 0;\n    }\n    return down(n - 1) + a - b;\n}\nfn main() {\n    print(down(500));\n}\n",
+    );
+    let ok = prometeuc(&["run", &file]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    assert_eq!(stdout(&ok), "0\n");
+    let small = prometeuc(&["run", "--stack-slots", "200", &file]);
+    assert_eq!(small.status.code(), Some(3));
+    assert_stderr_contains(&small, "the value stack exceeded 200 slots");
+    let too_big = prometeuc(&["run", "--stack-slots", "1048577", &file]);
+    assert_eq!(too_big.status.code(), Some(2));
+    assert_stderr_contains(&too_big, "at most 1048576 slots are available");
+}
+
+#[test]
 fn check_reports_success_silently() {
     let o = prometeuc(&["check", "examples/fib.pbs"]);
     assert_eq!(o.status.code(), Some(0));

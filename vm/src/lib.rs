@@ -30,6 +30,7 @@ pub use format::{format_value, FormatStyle};
 pub use heap::{Heap, HeapStats, Object};
 pub use host::{HostCtx, HostEntry, HostFn, Hosts, Output, MAX_HOST_ARGS};
 pub use machine::{Exit, Limits, Vm, VmStats};
+pub use stack::STACK_CAPACITY;
 pub use trap::{trace_note, Trap, TrapKind};
 pub use value::{ObjRef, Value};
 

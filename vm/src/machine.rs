@@ -13,7 +13,8 @@ use std::rc::Rc;
 pub struct Limits {
     /// The deepest call nesting allowed.
     pub call_depth: usize,
-    /// The most value-stack slots (locals and temporaries of all frames).
+    /// The most value-stack slots (locals and temporaries of all frames); values above
+    /// [`STACK_CAPACITY`](crate::STACK_CAPACITY) count as that capacity.
     pub stack_slots: usize,
     /// The longest string, in bytes.
     pub max_string: usize,
@@ -93,6 +94,10 @@ impl Vm {
         out: Box<dyn Output>,
     ) -> Result<Vm, Trap> {
         let placeholder = Rc::new(program.clone());
+        let limits = Limits {
+            stack_slots: limits.stack_slots.min(crate::STACK_CAPACITY),
+            ..limits
+        };
         let mut vm = Vm {
             program: placeholder,
             hosts: Vec::new(),
@@ -220,9 +225,6 @@ impl Vm {
         let need = f.locals as usize + f.max_stack as usize;
         if need > self.limits.stack_slots {
             return Err(Trap::new(TrapKind::ValueStack(self.limits.stack_slots)));
-        }
-        if self.stack.len() < need {
-            self.stack.resize(need);
         }
         let mut slots = self.stack.slots();
         for slot in 0..f.locals as usize {

@@ -5,6 +5,14 @@
 //! are still in the CPU's store buffer. Kept as separate tag and payload arrays, every
 //! write and read of a slot is two small accesses of matching size, which the CPU
 //! forwards directly; a 16-byte enum copied whole would stall on each such read.
+//!
+//! Both arrays have the fixed length [`STACK_CAPACITY`], a power of two, and every index
+//! is masked with `STACK_CAPACITY - 1`. The compiler can then see that no access is out of
+//! bounds and emits no bounds checks, which the dispatch loop would otherwise pay on every
+//! operand. The verifier's stack-depth proof and the `stack_slots` limit checked at each
+//! call keep real indices below the capacity, so the mask never changes one. The arrays are
+//! allocated zeroed, which the system provides lazily: only the pages a program touches
+//! take memory.
 
 use crate::{ObjRef, Value};
 
@@ -38,56 +46,99 @@ fn decode(tag: u8, bits: u64) -> Value {
     }
 }
 
-/// The VM's value stack.
-#[derive(Debug, Default)]
-pub(crate) struct ValueStack {
-    tags: Vec<u8>,
-    bits: Vec<u64>,
+/// How many slots the value stack has: the most that [`crate::Limits::stack_slots`] may
+/// allow.
+pub const STACK_CAPACITY: usize = 1 << 20;
+
+/// Masks an index into the stack's range; a no-op for every index a verified program uses.
+#[inline(always)]
+fn slot(i: usize) -> usize {
+    i & (STACK_CAPACITY - 1)
 }
 
-impl ValueStack {
-    /// How many slots are allocated.
-    pub(crate) fn len(&self) -> usize {
-        self.tags.len()
-    }
+/// The VM's value stack. Its arrays are taken when it is first used and returned to a
+/// per-thread spare when the VM is dropped, so creating many VMs one after another (tests,
+/// fuzzing, tools) reuses one allocation instead of zeroing a new one each time.
+#[derive(Debug, Default)]
+pub(crate) struct ValueStack {
+    arrays: Option<Arrays>,
+}
 
-    /// Grows (or shrinks) to `len` slots; new slots hold the unit value.
-    pub(crate) fn resize(&mut self, len: usize) {
-        self.tags.resize(len, UNIT);
-        self.bits.resize(len, 0);
-    }
+/// The tag and payload arrays of a value stack.
+#[derive(Debug)]
+struct Arrays {
+    tags: Box<[u8; STACK_CAPACITY]>,
+    bits: Box<[u64; STACK_CAPACITY]>,
+}
 
-    /// Borrows the slots for the dispatch loop.
-    pub(crate) fn slots(&mut self) -> Slots<'_> {
-        Slots {
-            tags: &mut self.tags[..],
-            bits: &mut self.bits[..],
+thread_local! {
+    /// The arrays of the last value stack dropped on this thread, kept for the next one.
+    static SPARE: std::cell::Cell<Option<Arrays>> = const { std::cell::Cell::new(None) };
+}
+
+impl Arrays {
+    /// The thread's spare arrays, or new zeroed ones. Slots of a reused stack keep stale
+    /// values, which is harmless: a verified program writes every slot (a local on entry, a
+    /// temporary when pushed) before reading it, and the collector scans only up to `sp`.
+    fn take() -> Arrays {
+        SPARE
+            .try_with(|spare| spare.take())
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| Arrays {
+                tags: zeroed(),
+                bits: zeroed(),
+            })
+    }
+}
+
+impl Drop for ValueStack {
+    fn drop(&mut self) {
+        if let Some(arrays) = self.arrays.take() {
+            // During thread exit the spare may already be gone; the arrays are then freed.
+            let _ = SPARE.try_with(|spare| spare.set(Some(arrays)));
         }
     }
 }
 
-/// The stack's slots, borrowed as slices.
+/// A zeroed array of `STACK_CAPACITY` elements on the heap, built without a copy on the
+/// call stack.
+fn zeroed<T: Copy + Default>() -> Box<[T; STACK_CAPACITY]> {
+    match vec![T::default(); STACK_CAPACITY].into_boxed_slice().try_into() {
+        Ok(array) => array,
+        Err(_) => unreachable!("the vector has exactly STACK_CAPACITY elements"),
+    }
+}
+
+impl ValueStack {
+    /// Borrows the slots for the dispatch loop.
+    pub(crate) fn slots(&mut self) -> Slots<'_> {
+        let arrays = self.arrays.get_or_insert_with(Arrays::take);
+        Slots {
+            tags: &mut arrays.tags,
+            bits: &mut arrays.bits,
+        }
+    }
+}
+
+/// The stack's slots, borrowed as fixed-size arrays.
 pub(crate) struct Slots<'a> {
-    tags: &'a mut [u8],
-    bits: &'a mut [u64],
+    tags: &'a mut [u8; STACK_CAPACITY],
+    bits: &'a mut [u64; STACK_CAPACITY],
 }
 
 impl Slots<'_> {
-    /// How many slots there are.
-    #[inline(always)]
-    pub(crate) fn len(&self) -> usize {
-        self.tags.len()
-    }
-
     /// The value in slot `i`.
     #[inline(always)]
     pub(crate) fn get(&self, i: usize) -> Value {
+        let i = slot(i);
         decode(self.tags[i], self.bits[i])
     }
 
     /// Stores a value in slot `i`.
     #[inline(always)]
     pub(crate) fn set(&mut self, i: usize, v: Value) {
+        let i = slot(i);
         let (tag, bits) = encode(v);
         self.tags[i] = tag;
         self.bits[i] = bits;
@@ -97,24 +148,28 @@ impl Slots<'_> {
     /// program can do that). Reads the tag and the payload without building a `Value`.
     #[inline(always)]
     pub(crate) fn int(&self, i: usize) -> Option<i64> {
+        let i = slot(i);
         (self.tags[i] == INT).then_some(self.bits[i] as i64)
     }
 
     /// The float in slot `i`, if it holds one.
     #[inline(always)]
     pub(crate) fn float(&self, i: usize) -> Option<f64> {
+        let i = slot(i);
         (self.tags[i] == FLOAT).then_some(f64::from_bits(self.bits[i]))
     }
 
     /// The bool in slot `i`, if it holds one.
     #[inline(always)]
     pub(crate) fn bool(&self, i: usize) -> Option<bool> {
+        let i = slot(i);
         (self.tags[i] == BOOL).then_some(self.bits[i] != 0)
     }
 
     /// Copies slot `src` into slot `dst`.
     #[inline(always)]
     pub(crate) fn copy(&mut self, dst: usize, src: usize) {
+        let (dst, src) = (slot(dst), slot(src));
         self.tags[dst] = self.tags[src];
         self.bits[dst] = self.bits[src];
     }

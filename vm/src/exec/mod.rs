@@ -241,6 +241,7 @@ impl Vm {
         // The stack as slices of tags and payloads: indexing them needs no reload of the
         // vectors' fields; they are re-derived only when a call grows the stack.
         let mut stack = stack_vec.slots();
+        let stack_limit = limits.stack_slots;
         // Cycles left. A straight-line run (up to and including the next jump, loop step, call
         // or return) is charged when it is entered; after each control transfer the budget is
         // checked and the next run charged. A run pauses at the boundary after the transfer
@@ -584,13 +585,8 @@ impl Vm {
                     let new_base = sp - callee.params as usize;
                     let locals_end = new_base + callee.locals as usize;
                     let need = locals_end + callee.max_stack as usize;
-                    if need > stack.len() {
-                        if need > limits.stack_slots {
-                            break Err(TrapKind::ValueStack(limits.stack_slots));
-                        }
-                        let grown = (stack.len() * 2).max(need).min(limits.stack_slots);
-                        stack_vec.resize(grown);
-                        stack = stack_vec.slots();
+                    if need > stack_limit {
+                        break Err(TrapKind::ValueStack(stack_limit));
                     }
                     for slot in sp..locals_end {
                         stack.set(slot, Value::Unit);
