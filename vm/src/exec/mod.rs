@@ -238,8 +238,8 @@ impl Vm {
         let mut pc = frame.pc;
         let mut base = frame.base;
         let mut sp = *saved_sp;
-        // The stack as slices of tags and payloads: indexing them needs no reload of the
-        // vectors' fields; they are re-derived only when a call grows the stack.
+        // The stack as one fixed-size borrow: every index is masked into range, so no access
+        // is bounds-checked, and the stack never moves during a run.
         let mut stack = stack_vec.slots();
         let stack_limit = limits.stack_slots;
         // Cycles left. A straight-line run (up to and including the next jump, loop step, call
