@@ -60,7 +60,7 @@ fn slot(i: usize) -> usize {
 /// The VM's value stack. Its arrays are taken when it is first used and returned to a
 /// per-thread spare when the VM is dropped, so creating many VMs one after another (tests,
 /// fuzzing, tools) reuses one allocation instead of zeroing a new one each time.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct ValueStack {
     arrays: Option<Arrays>,
 }
