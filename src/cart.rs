@@ -185,20 +185,25 @@ impl Cart {
 
 /// Encodes the screen as an 8-bit RGB PNG.
 pub fn png_bytes(fb: &Framebuffer) -> Vec<u8> {
+    rgb_png(
+        Framebuffer::WIDTH as u32,
+        Framebuffer::HEIGHT as u32,
+        &fb.to_rgb8(),
+    )
+}
+
+/// Encodes `width × height` 8-bit RGB triples (row-major from the top left) as a PNG.
+pub fn rgb_png(width: u32, height: u32, rgb: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     {
-        let mut encoder = png::Encoder::new(
-            &mut out,
-            Framebuffer::WIDTH as u32,
-            Framebuffer::HEIGHT as u32,
-        );
+        let mut encoder = png::Encoder::new(&mut out, width, height);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
         let mut writer = encoder
             .write_header()
             .expect("writing to memory cannot fail");
         writer
-            .write_image_data(&fb.to_rgb8())
+            .write_image_data(rgb)
             .expect("the image has the header's size");
     }
     out

@@ -16,6 +16,7 @@ pub mod cart;
 pub mod fuzz_checks;
 pub mod manifest;
 pub mod session;
+pub mod testing;
 
 use prometeu_bytecode::{LoadError, Program, VerifiedProgram};
 use prometeu_compiler::{Builtins, CompileOptions, Compiled};

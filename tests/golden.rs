@@ -1,5 +1,7 @@
 //! Golden tests: every `tests/golden/**/*.pbs` program is compiled and run, and what it does
-//! is compared with the expectations written inside it:
+//! is compared with the expectations written inside it. Parsing the comments and checking
+//! them is `prometeu::testing`, the library behind `prometeuc test`; this runner adds the
+//! `.stderr` snapshots and the `.pbc` round trip. The expectations:
 //!
 //! - `// expect: TEXT` — the next line of standard output (in file order);
 //! - `// expect error[CODE]: TEXT` / `// expect warning[CODE]: TEXT` — a diagnostic with that
@@ -15,81 +17,10 @@
 use libtest_mimic::{Arguments, Failed, Trial};
 use prometeu::bytecode::encode;
 use prometeu::compiler::CompileOptions;
-use prometeu::lexer::{render_all, Diagnostic, RenderOptions, Severity, SourceId, Sources};
+use prometeu::lexer::{render_all, RenderOptions};
+use prometeu::testing::{compare_output, run_test, ExpectedLine, TestOptions};
 use prometeu::vm::Limits;
 use std::path::{Path, PathBuf};
-
-/// One expectation written in a test file.
-#[derive(Debug, PartialEq)]
-enum Expect {
-    Output(String),
-    Diagnostic {
-        severity: Severity,
-        code: String,
-        line: usize,
-        text: String,
-    },
-    Trap {
-        line: usize,
-        text: String,
-    },
-}
-
-fn parse_expectations(source: &str) -> Vec<Expect> {
-    let mut out = Vec::new();
-    for (index, line) in source.lines().enumerate() {
-        let Some(at) = line.find("// expect") else {
-            continue;
-        };
-        let rest = &line[at + "// expect".len()..];
-        let line_no = index + 1;
-        if let Some(text) = rest.strip_prefix(": ") {
-            out.push(Expect::Output(text.to_string()));
-        } else if rest == ":" {
-            out.push(Expect::Output(String::new()));
-        } else if let Some(text) = rest.strip_prefix(" trap: ") {
-            out.push(Expect::Trap {
-                line: line_no,
-                text: text.trim().to_string(),
-            });
-        } else {
-            let (severity, rest) = if let Some(r) = rest.strip_prefix(" error[") {
-                (Severity::Error, r)
-            } else if let Some(r) = rest.strip_prefix(" warning[") {
-                (Severity::Warning, r)
-            } else {
-                continue;
-            };
-            let Some((code, text)) = rest.split_once("]:") else {
-                continue;
-            };
-            out.push(Expect::Diagnostic {
-                severity,
-                code: code.to_string(),
-                line: line_no,
-                text: text.trim().to_string(),
-            });
-        }
-    }
-    out
-}
-
-/// The line a diagnostic's primary span starts on.
-fn line_of(d: &Diagnostic, sources: &Sources, id: SourceId) -> usize {
-    d.primary
-        .as_ref()
-        .map_or(0, |l| sources.line_col(id, l.span.start).0)
-}
-
-fn describe(d: &Diagnostic, sources: &Sources, id: SourceId) -> String {
-    format!(
-        "line {}: {:?}[{}]: {}",
-        line_of(d, sources, id),
-        d.severity,
-        d.code.as_deref().unwrap_or(""),
-        d.message
-    )
-}
 
 /// Compares or blesses a snapshot file.
 fn snapshot(path: &Path, actual: &str) -> Result<(), Failed> {
@@ -114,113 +45,33 @@ fn snapshot(path: &Path, actual: &str) -> Result<(), Failed> {
 
 fn run_golden(path: &Path) -> Result<(), Failed> {
     let source = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    let expectations = parse_expectations(&source);
     let name = path.to_string_lossy().replace('\\', "/");
-    let unit = prometeu::compile_source(&name, &source, &CompileOptions::default());
-    let mut problems = Vec::new();
-    let mut rendered = render_all(
-        &unit.compiled.diagnostics,
-        &unit.sources,
-        RenderOptions { color: false },
-    );
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let read = |relative: &str| match std::fs::read(dir.join(relative)) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.to_string()),
+    };
+    let options = TestOptions::default();
+    let report = run_test(&name, &source, &read, &options);
+    let mut problems = report.failures.clone();
 
-    // Diagnostics: each expected one must be reported, and nothing else.
-    let mut unmatched: Vec<&Diagnostic> = unit.compiled.diagnostics.iter().collect();
-    for e in &expectations {
-        if let Expect::Diagnostic {
-            severity,
-            code,
-            line,
-            text,
-        } = e
-        {
-            let found = unmatched.iter().position(|d| {
-                d.severity == *severity
-                    && d.code.as_deref() == Some(code.as_str())
-                    && line_of(d, &unit.sources, unit.id) == *line
-                    && d.message.contains(text.as_str())
-            });
-            match found {
-                Some(i) => {
-                    unmatched.remove(i);
-                }
-                None => problems.push(format!(
-                    "expected {severity:?}[{code}] on line {line} containing {text:?}"
-                )),
-            }
-        }
-    }
-    for d in unmatched {
-        problems.push(format!(
-            "unexpected diagnostic: {}",
-            describe(d, &unit.sources, unit.id)
-        ));
-    }
-
-    let outputs: Vec<&str> = expectations
-        .iter()
-        .filter_map(|e| match e {
-            Expect::Output(s) => Some(s.as_str()),
-            _ => None,
-        })
-        .collect();
-    let trap = expectations.iter().find_map(|e| match e {
-        Expect::Trap { line, text } => Some((*line, text.as_str())),
-        _ => None,
-    });
-
-    if let Some(program) = unit.compiled.program.clone() {
-        let verified =
-            prometeu::verify(program.clone()).map_err(|e| format!("verification failed: {e}"))?;
-        let first = prometeu::run_script(verified, Limits::default(), None);
-        // The same program through the file format must behave identically.
-        let bytes = encode(&program);
+    // The same program through the file format must behave identically.
+    if let (Some(program), Some(first)) = (&report.program, &report.script_run) {
+        let bytes = encode(program);
         let reloaded = prometeu::load(&bytes)
             .map_err(|e| format!("the .pbc round trip failed to load: {e}"))?;
-        if *reloaded.program() != program {
+        if reloaded.program() != program {
             problems.push("decode(encode(program)) differs from the program".to_string());
         }
-        let second = prometeu::run_script(reloaded, Limits::default(), None);
+        let second = prometeu::run_script(reloaded, options.limits, Some(options.max_cycles));
         if first.stdout != second.stdout || first.trap != second.trap {
             problems.push("running the .pbc round trip behaved differently".to_string());
         }
-        let actual: Vec<&str> = first.stdout.lines().collect();
-        if actual != outputs {
-            problems.push(format!(
-                "stdout differs:\n--- expected\n{}\n--- actual\n{}",
-                outputs.join("\n"),
-                actual.join("\n")
-            ));
-        }
-        let (sources, id) = prometeu::program_sources(&program);
-        match (&first.trap, trap) {
-            (None, None) => {}
-            (Some(d), None) => {
-                problems.push(format!("unexpected trap: {}", describe(d, &sources, id)))
-            }
-            (None, Some((line, text))) => problems.push(format!(
-                "expected a trap on line {line} containing {text:?}"
-            )),
-            (Some(d), Some((line, text))) => {
-                if !d.message.contains(text) || line_of(d, &sources, id) != line {
-                    problems.push(format!(
-                        "expected a trap on line {line} containing {text:?}, got {}",
-                        describe(d, &sources, id)
-                    ));
-                }
-                rendered.push_str(&render_all(
-                    std::slice::from_ref(d),
-                    &sources,
-                    RenderOptions { color: false },
-                ));
-            }
-        }
-    } else if !outputs.is_empty() || trap.is_some() {
-        problems.push("the program did not compile, but output or a trap is expected".to_string());
     }
 
-    if !rendered.is_empty() {
-        if let Err(e) = snapshot(&path.with_extension("stderr"), &rendered) {
+    if !report.stderr.is_empty() {
+        if let Err(e) = snapshot(&path.with_extension("stderr"), &report.stderr) {
             problems.push(e.message().map(str::to_string).unwrap_or_default());
         }
     }
@@ -249,13 +100,17 @@ fn run_example(path: &Path) -> Result<(), Failed> {
     if let Some(trap) = run.trap {
         return Err(Failed::from(format!("trap: {}", trap.message)));
     }
-    if run.stdout != expected {
-        return Err(Failed::from(format!(
-            "output differs:\n--- expected\n{expected}\n--- actual\n{}",
-            run.stdout
-        )));
+    if run.stdout == expected {
+        return Ok(());
     }
-    Ok(())
+    let lines: Vec<ExpectedLine<'_>> = expected
+        .lines()
+        .map(|text| ExpectedLine { text, at: None })
+        .collect();
+    Err(Failed::from(
+        compare_output(&lines, &run.stdout)
+            .unwrap_or_else(|| "the output differs only in its line endings".to_string()),
+    ))
 }
 
 fn collect(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
