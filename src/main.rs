@@ -4,6 +4,7 @@
 
 mod headless;
 mod repl;
+mod test_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use prometeu::bytecode::{disassemble, encode, Program, VerifiedProgram};
@@ -70,6 +71,8 @@ enum Command {
     },
     /// Evaluate PBS interactively, keeping state between inputs.
     Repl,
+    /// Run the golden tests of PBS programs (`.pbs` files with expectation comments).
+    Test(test_cmd::TestArgs),
 }
 
 /// The options of `prometeuc run`.
@@ -228,6 +231,9 @@ fn load(path: &Path, reporter: &Reporter) -> Result<VerifiedProgram, Failure> {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
+    if let Command::Test(args) = &cli.command {
+        return test_cmd::run(args).map_err(Failure);
+    }
     if let Command::Repl = cli.command {
         let color = match cli.color {
             ColorChoice::Always => Some(true),
@@ -285,7 +291,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let _ = stdout.write_all(text.as_bytes());
             Ok(())
         }
-        Command::Repl => Ok(()),
+        Command::Repl | Command::Test(_) => Ok(()),
     }
 }
 

@@ -97,7 +97,9 @@ pub struct ExpectedLine<'a> {
 /// difference with both texts.
 pub fn compare_output(expected: &[ExpectedLine<'_>], actual: &str) -> Option<String> {
     let actual: Vec<&str> = actual.lines().collect();
-    let at = |e: &ExpectedLine<'_>| e.at.map_or(String::new(), |l| format!(" (line {l})"));
+    let at = |e: &ExpectedLine<'_>| {
+        e.at.map_or(String::new(), |l| format!(" (`// expect:` on line {l})"))
+    };
     for (i, e) in expected.iter().enumerate() {
         let n = i + 1;
         match actual.get(i) {

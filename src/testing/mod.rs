@@ -154,7 +154,10 @@ pub fn run_test(name: &str, source: &str, read: ReadFile<'_>, options: &TestOpti
     let is_cart = verified.program().entry.frame.is_some();
     match (&spec.header, is_cart) {
         (None, false) => script_test(&spec, verified, options, &mut report),
-        (Some(header), true) => cart_test(&spec, header, verified, read, options, &mut report),
+        (Some(header), true) => {
+            let context = CartContext { name, read, options };
+            cart_test(&spec, header, verified, &context, &mut report)
+        }
         (None, true) => report.failures.push(
             "this program is a cartridge: add a `// test: frames=N` line saying how many frames to run"
                 .to_string(),
@@ -276,14 +279,22 @@ fn check_run(
     }
 }
 
+/// What a cartridge test needs besides its program: the test's name, the reader of
+/// companion files and the options.
+struct CartContext<'a> {
+    name: &'a str,
+    read: ReadFile<'a>,
+    options: &'a TestOptions,
+}
+
 fn cart_test(
     spec: &TestSpec,
     header: &CartHeader,
     verified: VerifiedProgram,
-    read: ReadFile<'_>,
-    options: &TestOptions,
+    context: &CartContext<'_>,
     report: &mut TestReport,
 ) {
+    let (read, options) = (context.read, context.options);
     let log = match &header.input {
         None => None,
         Some(path) => {
@@ -342,7 +353,7 @@ fn cart_test(
     check_run(spec, &stdout, trap.as_ref(), &sources, id, report);
     if let Some((line, file)) = spec.screen() {
         match screen {
-            Some(fb) => check_screen(line, file, &fb, read, options, report),
+            Some(fb) => check_screen(line, file, &fb, context, report),
             None => report.failures.push(format!(
                 "line {line}: there is no screen to compare: the cart trapped while booting"
             )),
@@ -350,14 +361,17 @@ fn cart_test(
     }
 }
 
+/// Compares the last frame with the golden PNG, or blesses it; the messages name files by
+/// their path from the current directory, as the test's name does.
 fn check_screen(
     line: usize,
     file: &str,
     fb: &Framebuffer,
-    read: ReadFile<'_>,
-    options: &TestOptions,
+    context: &CartContext<'_>,
     report: &mut TestReport,
 ) {
+    let (read, options) = (context.read, context.options);
+    let shown = |path: &str| sibling(context.name, path);
     let actual = Image {
         width: Framebuffer::WIDTH as u32,
         height: Framebuffer::HEIGHT as u32,
@@ -370,7 +384,8 @@ fn check_screen(
     if options.bless {
         if !report.failures.is_empty() {
             report.failures.push(format!(
-                "line {line}: `{file}` was not blessed, because the test fails for the reasons above"
+                "line {line}: `{}` was not blessed, because the test fails for the reasons above",
+                shown(file)
             ));
         } else if !matches(&golden) {
             report.writes.push(FileWrite {
@@ -384,6 +399,8 @@ fn check_screen(
     let stem = file.strip_suffix(".png").unwrap_or(file);
     let actual_path = format!("{stem}.actual.png");
     let diff_path = format!("{stem}.diff.png");
+    let (golden_shown, actual_shown, diff_shown) =
+        (shown(file), shown(&actual_path), shown(&diff_path));
     let write_actual = |report: &mut TestReport| {
         report.writes.push(FileWrite {
             path: actual_path.clone(),
@@ -396,15 +413,15 @@ fn check_screen(
         Ok(None) => {
             write_actual(report);
             report.failures.push(format!(
-                "line {line}: the golden screen `{file}` does not exist; run with `--bless` to \
-                 create it from the last frame (wrote `{actual_path}`)"
+                "line {line}: the golden screen `{golden_shown}` does not exist; run with `--bless` to \
+                 create it from the last frame (wrote `{actual_shown}`)"
             ));
             return;
         }
         Err(e) => {
             report
                 .failures
-                .push(format!("line {line}: cannot read `{file}`: {e}"));
+                .push(format!("line {line}: cannot read `{golden_shown}`: {e}"));
             return;
         }
     };
@@ -413,8 +430,8 @@ fn check_screen(
         Err(e) => {
             write_actual(report);
             report.failures.push(format!(
-                "line {line}: `{file}` is not a readable PNG ({e}); run with `--bless` to rewrite \
-                 it (wrote `{actual_path}`)"
+                "line {line}: `{golden_shown}` is not a readable PNG ({e}); run with `--bless` to rewrite \
+                 it (wrote `{actual_shown}`)"
             ));
             return;
         }
@@ -422,7 +439,7 @@ fn check_screen(
     if (golden.width, golden.height) != (actual.width, actual.height) {
         write_actual(report);
         report.failures.push(format!(
-            "line {line}: `{file}` is {}x{}, but the screen is {}x{} (wrote `{actual_path}`)",
+            "line {line}: `{golden_shown}` is {}x{}, but the screen is {}x{} (wrote `{actual_shown}`)",
             golden.width, golden.height, actual.width, actual.height
         ));
         return;
@@ -436,7 +453,7 @@ fn check_screen(
         });
         let (x0, y0, x1, y1) = diff.bounds;
         report.failures.push(format!(
-            "line {line}: the screen differs from `{file}`: {} of {} pixels, within x {x0}..{x1}, y {y0}..{y1}\n  wrote `{actual_path}` and `{diff_path}` (differing pixels in red)",
+            "line {line}: the screen differs from `{golden_shown}`: {} of {} pixels differ, in the box from ({x0}, {y0}) to ({x1}, {y1})\n  wrote `{actual_shown}` and `{diff_shown}` (differing pixels in red)",
             diff.pixels,
             golden.width * golden.height
         ));
