@@ -118,7 +118,11 @@ pub(crate) fn run(args: &TestArgs) -> Result<(), u8> {
         let mut entries: Vec<(&str, Entry<'_>)> = outcomes
             .iter()
             .map(|o| (o.name.as_str(), Entry::Ran(o)))
-            .chain(skipped.iter().map(|t| (t.name.as_str(), Entry::Skipped(&t.name))))
+            .chain(
+                skipped
+                    .iter()
+                    .map(|t| (t.name.as_str(), Entry::Skipped(&t.name))),
+            )
             .collect();
         entries.sort_by(|a, b| a.0.cmp(b.0));
         let entries: Vec<Entry<'_>> = entries.into_iter().map(|(_, e)| e).collect();
@@ -138,7 +142,11 @@ pub(crate) fn run(args: &TestArgs) -> Result<(), u8> {
 /// Finds the tests: every `.pbs` under each path, sorted by name, each once.
 fn discover(paths: &[PathBuf]) -> Result<Vec<Found>, u8> {
     let default = [PathBuf::from("tests")];
-    let roots = if paths.is_empty() { &default[..] } else { paths };
+    let roots = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let mut files = Vec::new();
     for root in roots {
         if root.is_dir() {
@@ -231,7 +239,11 @@ fn run_all(tests: &[&Found], jobs: usize, options: &TestOptions) -> Vec<Outcome>
 }
 
 fn print_outcome(out: &mut impl Write, o: &Outcome) {
-    let status = if o.failures.is_empty() { "ok  " } else { "FAIL" };
+    let status = if o.failures.is_empty() {
+        "ok  "
+    } else {
+        "FAIL"
+    };
     let _ = writeln!(out, "{status} {}", o.name);
     for problem in &o.failures {
         for line in problem.lines() {
@@ -274,7 +286,9 @@ fn run_one(test: &Found, options: &TestOptions) -> Outcome {
         let target = dir.join(&w.path);
         let shown = target.to_string_lossy().replace('\\', "/");
         if target.extension().is_none_or(|e| e != "png") {
-            failures.push(format!("refusing to write `{shown}`: only `.png` goldens are written"));
+            failures.push(format!(
+                "refusing to write `{shown}`: only `.png` goldens are written"
+            ));
             continue;
         }
         match write_atomic(&target, &w.bytes) {

@@ -14,7 +14,10 @@ pub fn line_of(d: &Diagnostic, sources: &Sources, id: SourceId) -> usize {
 /// A diagnostic in one line: `line 3: error[E0301]: message`.
 pub fn describe(d: &Diagnostic, sources: &Sources, id: SourceId) -> String {
     let severity = severity_name(d.severity);
-    let code = d.code.as_deref().map_or(String::new(), |c| format!("[{c}]"));
+    let code = d
+        .code
+        .as_deref()
+        .map_or(String::new(), |c| format!("[{c}]"));
     format!(
         "line {}: {severity}{code}: {}",
         line_of(d, sources, id),
@@ -113,12 +116,12 @@ pub fn compare_output(expected: &[ExpectedLine<'_>], actual: &str) -> Option<Str
             }
             None => {
                 return Some(format!(
-                    "output line {n} is missing{}: expected {:?}, but the program printed {} line{}",
-                    at(e),
-                    e.text,
-                    actual.len(),
-                    if actual.len() == 1 { "" } else { "s" }
-                ))
+                "output line {n} is missing{}: expected {:?}, but the program printed {} line{}",
+                at(e),
+                e.text,
+                actual.len(),
+                if actual.len() == 1 { "" } else { "s" }
+            ))
             }
         }
     }
@@ -132,6 +135,12 @@ pub fn compare_output(expected: &[ExpectedLine<'_>], actual: &str) -> Option<Str
     })
 }
 
+/// A trap in one line: `line 3: division by zero`.
+pub fn describe_trap(d: &Diagnostic, sources: &Sources, id: SourceId) -> String {
+    let message = d.message.strip_prefix("trap: ").unwrap_or(&d.message);
+    format!("line {}: {message}", line_of(d, sources, id))
+}
+
 /// Checks how the run ended against the expected trap.
 pub fn check_trap(
     expected: Option<(usize, &str)>,
@@ -141,17 +150,20 @@ pub fn check_trap(
 ) -> Option<String> {
     match (actual, expected) {
         (None, None) => None,
-        (Some(d), None) => Some(format!("unexpected trap: {}", describe(d, sources, id))),
+        (Some(d), None) => Some(format!(
+            "unexpected trap: {}",
+            describe_trap(d, sources, id)
+        )),
         (None, Some((line, text))) => Some(format!(
             "expected a trap on line {line} containing {text:?}, but the program ran to the end"
         )),
-        (Some(d), Some((line, text))) => (!d.message.contains(text)
-            || line_of(d, sources, id) != line)
-            .then(|| {
+        (Some(d), Some((line, text))) => {
+            (!d.message.contains(text) || line_of(d, sources, id) != line).then(|| {
                 format!(
                     "expected a trap on line {line} containing {text:?}, but got: {}",
-                    describe(d, sources, id)
+                    describe_trap(d, sources, id)
                 )
-            }),
+            })
+        }
     }
 }

@@ -179,8 +179,7 @@ pub fn parse_directives(source: &str) -> Result<TestSpec, DirectiveError> {
             }
             if spec.screen().is_some() {
                 return Err(error(
-                    "a second `// expect screen:`; a test compares only its last frame"
-                        .to_string(),
+                    "a second `// expect screen:`; a test compares only its last frame".to_string(),
                 ));
             }
             Expectation::Screen {
@@ -295,4 +294,54 @@ fn parse_header(line: usize, rest: &str) -> Result<CartHeader, String> {
     header.frames = frames
         .ok_or_else(|| "`// test:` needs `frames=N`, the number of frames to run".to_string())?;
     Ok(header)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_directive_parses_with_its_line() {
+        let spec = parse_directives(
+            "// test: frames=3 seed=-2 input=a.input cycles-per-frame=500 cart=game.pbs\n\
+             // expect screen: s.png\n\
+             // expect: one\n\
+             x // expect:\n\
+             y // expect error[E0300]: mismatched\n\
+             z // expect warning[W0001]: unreachable\n\
+             w // expect trap: division\n",
+        )
+        .expect("parses");
+        let header = spec.header.clone().expect("a header");
+        assert_eq!(
+            (header.frames, header.seed, header.cycles_per_frame),
+            (3, -2, 500)
+        );
+        assert_eq!(header.input.as_deref(), Some("a.input"));
+        assert_eq!(header.cart.as_deref(), Some("game.pbs"));
+        assert_eq!(spec.screen(), Some((2, "s.png")));
+        assert_eq!(spec.outputs(), vec![(3, "one"), (4, "")]);
+        assert_eq!(spec.trap(), Some((7, "division")));
+        assert!(matches!(
+            &spec.expectations[3],
+            Expectation::Diagnostic { line: 5, severity: Severity::Error, code, text }
+                if code == "E0300" && text == "mismatched"
+        ));
+    }
+
+    #[test]
+    fn malformed_headers_say_what_to_write() {
+        let err = |text: &str| parse_directives(text).expect_err("rejected").to_string();
+        assert_eq!(
+            err("\n// test: seed=1\n"),
+            "line 2: `// test:` needs `frames=N`, the number of frames to run"
+        );
+        assert!(err("// test: frames=ten\n")
+            .contains("`frames` is a whole number of frames, found `ten`"));
+        assert!(err("// test: frames=1 fps=60\n").contains("unknown key `fps`"));
+        assert!(err("// test: frames=1 cycles-per-frame=0\n").contains("at least 1"));
+        assert!(err("// test: frames=1\n// test: frames=2\n").contains("a second `// test:` line"));
+        assert!(err("// expect screen: a.png\n").contains("needs a cartridge test"));
+        assert!(err("// expect colour: red\n").contains("unknown expectation `// expect colour:`"));
+    }
 }

@@ -12,7 +12,7 @@ mod check;
 pub mod directives;
 pub mod screen;
 
-pub use check::{compare_output, describe, line_of, ExpectedLine};
+pub use check::{compare_output, describe, describe_trap, line_of, ExpectedLine};
 pub use directives::{parse_directives, CartHeader, DirectiveError, Expectation, TestSpec};
 
 use crate::cart::{Cart, CartConfig, Tick};
@@ -186,12 +186,11 @@ fn program_text(
     else {
         return Ok((name.to_string(), source.to_string()));
     };
-    if let Some(e) = spec.expectations.iter().find(|e| {
-        matches!(
-            e,
-            Expectation::Diagnostic { .. } | Expectation::Trap { .. }
-        )
-    }) {
+    if let Some(e) = spec
+        .expectations
+        .iter()
+        .find(|e| matches!(e, Expectation::Diagnostic { .. } | Expectation::Trap { .. }))
+    {
         return Err(format!(
             "line {}: this expectation names a line, but the code under test is in `{cart}` \
              (line {} says `cart=`); write it in that file's own test instead",
@@ -378,9 +377,7 @@ fn check_screen(
         rgb: fb.to_rgb8(),
     };
     let golden = read(file);
-    let matches = |golden: &Result<Option<Vec<u8>>, String>| {
-        matches!(golden, Ok(Some(bytes)) if screen::decode_png(bytes).is_ok_and(|g| g == actual))
-    };
+    let matches = |golden: &Result<Option<Vec<u8>>, String>| matches!(golden, Ok(Some(bytes)) if screen::decode_png(bytes).is_ok_and(|g| g == actual));
     if options.bless {
         if !report.failures.is_empty() {
             report.failures.push(format!(

@@ -106,7 +106,7 @@ pub fn compare(golden: &Image, actual: &Image) -> Option<ScreenDiff> {
             bounds.3.max(y),
         );
     }
-    (pixels > 0).then(|| ScreenDiff {
+    (pixels > 0).then_some(ScreenDiff {
         pixels,
         bounds,
         diff: Image {
