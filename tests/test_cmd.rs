@@ -540,3 +540,45 @@ fn the_example_tests_pass() {
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     assert!(summary(&o).ends_with(" passed, 0 failed"), "{}", stdout(&o));
 }
+
+#[test]
+fn frames_are_ticks_as_with_run_frames_so_overruns_count() {
+    let dir = scratch("tc-ticks");
+    let cart = "[Frame]\nfn frame() {\n    let s = 0;\n    for i from 0 until 400 {\n        s += i;\n    }\n    print(System.frame());\n}\n";
+    let path = write(&dir, "slow.pbs", cart);
+    let run = Command::new(env!("CARGO_BIN_EXE_prometeuc"))
+        .args(["run", &path, "--frames", "8", "--cycles-per-frame", "500"])
+        .output()
+        .expect("runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let printed = String::from_utf8_lossy(&run.stdout).into_owned();
+    let lines: Vec<&str> = printed.lines().collect();
+    assert!(
+        !lines.is_empty() && lines.len() < 8,
+        "the frames must overrun: {printed:?}"
+    );
+    let expects: String = lines.iter().map(|l| format!("// expect: {l}\n")).collect();
+    write(
+        &dir,
+        "slow.pbs",
+        &format!("// test: frames=8 cycles-per-frame=500\n{expects}{cart}"),
+    );
+    let o = test_in(&dir, &["slow.pbs"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+}
+
+#[test]
+fn system_exit_ends_a_cart_test_early() {
+    let dir = scratch("tc-exit");
+    write(
+        &dir,
+        "quit.pbs",
+        "// test: frames=100\n[Frame]\nfn frame() {\n    print(System.frame()); // expect: 0\n    // expect: 1\n    // expect: 2\n    if System.frame() == 2 {\n        System.exit();\n    }\n}\n",
+    );
+    let o = test_in(&dir, &["quit.pbs"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+}
