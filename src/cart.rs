@@ -126,6 +126,11 @@ impl FrameStats {
         }
     }
 
+    /// The heap bytes these statistics hold; the same for every run past 4,096 frames.
+    pub fn heap_bytes(&self) -> usize {
+        (self.exact.capacity() + self.histogram.capacity()) * std::mem::size_of::<u64>()
+    }
+
     /// The frames counted.
     pub fn count(&self) -> u64 {
         self.count
@@ -309,40 +314,6 @@ impl Cart {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn buckets_cover_every_value_in_order() {
-        for v in [0, 1, 255, 256, 257, 511, 512, 16847, 1 << 40, u64::MAX] {
-            let (low, high) = bucket_range(bucket(v));
-            assert!(low <= v && v <= high, "{v} in {low}..={high}");
-            assert!(high - low <= low / 128, "{v}: bucket {low}..={high} too wide");
-        }
-        assert_eq!(bucket(u64::MAX), BUCKETS - 1);
-        assert!(bucket(256) == bucket(255) + 1);
-    }
-
-    #[test]
-    fn the_median_is_exact_then_within_its_bucket() {
-        let mut stats = FrameStats::default();
-        for v in [5, 1, 9, 7] {
-            stats.add(v);
-        }
-        assert_eq!((stats.min(), stats.median(), stats.max()), (1, 7, 9));
-        assert_eq!(stats.mean(), 5);
-        let mut many = FrameStats::default();
-        for i in 0..10_000u64 {
-            many.add(100_000 + i);
-        }
-        let median = many.median();
-        assert!(median.abs_diff(105_000) <= 105_000 / 256, "{median}");
-        assert_eq!((many.min(), many.max(), many.count()), (100_000, 109_999, 10_000));
-        assert!(many.exact.capacity() == 0, "the exact list is dropped past 4096 frames");
-    }
-}
-
 /// Encodes the screen as an 8-bit RGB PNG.
 pub fn png_bytes(fb: &Framebuffer) -> Vec<u8> {
     let mut out = Vec::new();
@@ -362,4 +333,47 @@ pub fn png_bytes(fb: &Framebuffer) -> Vec<u8> {
             .expect("the image has the header's size");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_cover_every_value_in_order() {
+        for v in [0, 1, 255, 256, 257, 511, 512, 16847, 1 << 40, u64::MAX] {
+            let (low, high) = bucket_range(bucket(v));
+            assert!(low <= v && v <= high, "{v} in {low}..={high}");
+            assert!(
+                high - low <= low / 128,
+                "{v}: bucket {low}..={high} too wide"
+            );
+        }
+        assert_eq!(bucket(u64::MAX), BUCKETS - 1);
+        assert!(bucket(256) == bucket(255) + 1);
+    }
+
+    #[test]
+    fn the_median_is_exact_then_within_its_bucket() {
+        let mut stats = FrameStats::default();
+        for v in [5, 1, 9, 7] {
+            stats.add(v);
+        }
+        assert_eq!((stats.min(), stats.median(), stats.max()), (1, 7, 9));
+        assert_eq!(stats.mean(), 5);
+        let mut many = FrameStats::default();
+        for i in 0..10_000u64 {
+            many.add(100_000 + i);
+        }
+        let median = many.median();
+        assert!(median.abs_diff(105_000) <= 105_000 / 256, "{median}");
+        assert_eq!(
+            (many.min(), many.max(), many.count()),
+            (100_000, 109_999, 10_000)
+        );
+        assert!(
+            many.exact.capacity() == 0,
+            "the exact list is dropped past 4096 frames"
+        );
+    }
 }

@@ -61,7 +61,10 @@ pub(crate) enum ReadError {
     /// The file holds more than its cap.
     TooLarge { path: PathBuf, cap: Cap },
     /// The operating system refused.
-    Io { path: PathBuf, error: std::io::Error },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 impl fmt::Display for ReadError {

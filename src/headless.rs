@@ -27,7 +27,9 @@ pub(crate) fn pending(
     inputs: &Inputs,
     reporter: &Reporter,
 ) -> Result<PendingFile, Failure> {
-    inputs.check(path).map_err(|e| reporter.usage(e.to_string()))?;
+    inputs
+        .check(path)
+        .map_err(|e| reporter.usage(e.to_string()))?;
     PendingFile::new(path).map_err(|e| reporter.error(e))
 }
 
@@ -69,7 +71,7 @@ impl Outputs {
                 .find(|(_, name)| is_frame_name(name))
             {
                 return Err(reporter.usage(format!(
-                    "--screenshot-every would write frames over the input `{}` in `{}`; choose another directory",
+                    "--screenshot-every would write frames over the input `{}` in `{}`; writing it would destroy the input, so choose another directory",
                     input.display(),
                     dir.display()
                 )));
@@ -106,7 +108,8 @@ pub(crate) fn stopped(stop: Stop, out: &ProgramOutput, reporter: &Reporter) -> F
             match out.take_error() {
                 Some(e) => Failure(stdio::output_failure(&e)),
                 None => {
-                    reporter.message("error: interrupted by a signal; the output so far was written");
+                    reporter
+                        .message("error: interrupted by a signal; the output so far was written");
                     Failure(stdio::EXIT_SIGNAL)
                 }
             }
@@ -251,8 +254,8 @@ pub(crate) fn load_dir(
         Err(e) => return Err(invalid(&e)),
     };
     inputs.add(&manifest_path);
-    let text = String::from_utf8(bytes)
-        .map_err(|_| invalid(&"manifest.json is not valid UTF-8 text"))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| invalid(&"manifest.json is not valid UTF-8 text"))?;
     let manifest = parse_manifest(&text).map_err(|e| invalid(&e))?;
     let entry = entrypoint(dir, &manifest.entrypoint).map_err(|e| invalid(&e))?;
     let bytes =
@@ -396,7 +399,8 @@ pub(crate) fn build(
             {
                 use std::os::unix::fs::PermissionsExt;
                 // A temporary directory is private; a cartridge directory is not.
-                let _ = std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o755));
+                let _ =
+                    std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o755));
             }
             std::fs::rename(temp.path(), &dir).map_err(|e| {
                 reporter.error(format!(

@@ -17,7 +17,9 @@ pub(crate) const MAX_HEAP_BYTES: u64 = 1 << 40;
 pub(crate) fn count(text: &str) -> Result<u64, String> {
     if let Some(rest) = text.strip_prefix('-') {
         if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("`{text}` is negative; the value must be a non-negative count"));
+            return Err(format!(
+                "`{text}` is negative; the value must be a non-negative count"
+            ));
         }
     }
     text.parse::<u64>().map_err(|e| match e.kind() {

@@ -134,7 +134,6 @@ pub(crate) struct RunArgs {
     heap_bytes: usize,
 }
 
-
 impl RunArgs {
     /// The VM limits the flags set (§14 defaults otherwise).
     pub(crate) fn limits(&self) -> Limits {
@@ -194,6 +193,29 @@ fn read(path: &Path, cap: files::Cap, reporter: &Reporter) -> Result<Vec<u8>, Fa
     files::read_capped(path, cap).map_err(|e| reporter.error(e.to_string()))
 }
 
+/// Reads a file that may be a program or a source: a `.pbc` name, or a file past the source
+/// cap that starts with the program magic number, gets the program cap.
+fn read_program_or_source(path: &Path, reporter: &Reporter) -> Result<Vec<u8>, Failure> {
+    if path.extension().is_some_and(|e| e == "pbc") {
+        return read(path, files::PROGRAM, reporter);
+    }
+    match files::read_capped(path, files::SOURCE) {
+        Err(files::ReadError::TooLarge { .. }) if starts_with_magic(path) => {
+            read(path, files::PROGRAM, reporter)
+        }
+        result => result.map_err(|e| reporter.error(e.to_string())),
+    }
+}
+
+/// Whether a file starts with the `.pbc` magic number.
+fn starts_with_magic(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| head == prometeu::bytecode::MAGIC)
+}
+
 /// Reads a source for `build` and `check`, refusing program files.
 fn read_source(path: &Path, command: &str, reporter: &Reporter) -> Result<Vec<u8>, Failure> {
     let bytes = read(path, files::SOURCE, reporter)?;
@@ -227,20 +249,11 @@ fn load(path: &Path, inputs: &mut Inputs, reporter: &Reporter) -> Result<Verifie
     if path.is_dir() {
         return headless::load_dir(path, inputs, reporter);
     }
-    let bytes = read(path, files::PROGRAM, reporter)?;
+    let bytes = read_program_or_source(path, reporter)?;
     inputs.add(path);
     if is_program(path, &bytes) {
         return prometeu::load(&bytes)
             .map_err(|e| reporter.error(format!("invalid program file: {e}")));
-    }
-    if bytes.len() as u64 > files::SOURCE.bytes {
-        return Err(reporter.error(
-            files::ReadError::TooLarge {
-                path: path.to_path_buf(),
-                cap: files::SOURCE,
-            }
-            .to_string(),
-        ));
     }
     let program = compile(path, bytes, reporter)?;
     prometeu::verify(program).map_err(|e| {
