@@ -358,6 +358,12 @@ pub(crate) fn prepare_cart(
         ))),
         Err(_) => {
             let parent = files::parent_dir(dir);
+            std::fs::create_dir_all(parent).map_err(|e| {
+                reporter.error(format!(
+                    "cannot create the directory `{}`: {e}",
+                    parent.display()
+                ))
+            })?;
             let name = dir
                 .file_name()
                 .map_or("cart".into(), |n| n.to_string_lossy().into_owned());

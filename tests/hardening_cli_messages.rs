@@ -241,3 +241,29 @@ fn script_runs_in_slices_keep_the_cycles_of_one_run() {
     assert_stderr_contains(&o, &format!("stats: {expected} cycles\n"));
     assert_stderr_contains(&o, "cycle budget exhausted");
 }
+
+#[test]
+fn wrong_kind_traps_say_what_the_docs_say() {
+    let dir = scratch("wrong-kind");
+    let mut p =
+        program("fn f(a: int): int {\n    return a * 3;\n}\nfn main() {\n    print(f(7));\n}\n");
+    // Hand-edit main: the int argument becomes `true` (PushTrue and four Nops, same length).
+    let mut push = Vec::new();
+    prometeu::bytecode::Instr::PushInt(7).encode(&mut push);
+    let main = p.entry.main.unwrap() as usize;
+    let code = &mut p.functions[main].code;
+    let at = code
+        .windows(push.len())
+        .position(|w| w == push.as_slice())
+        .expect("main pushes 7");
+    code[at] = prometeu::bytecode::Opcode::PushTrue as u8;
+    code[at + 1..at + push.len()].fill(prometeu::bytecode::Opcode::Nop as u8);
+    let pbc = dir.join("kind.pbc");
+    std::fs::write(&pbc, encode(&p)).unwrap();
+    let o = prometeuc(&["--color", "never", "run", path(&pbc)]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let message = "invalid program: an operand of the wrong kind";
+    assert_stderr_contains(&o, message);
+    let docs = std::fs::read_to_string("docs/bytecode.md").unwrap();
+    assert!(docs.contains(message), "docs/bytecode.md names the message");
+}
