@@ -25,18 +25,19 @@ fn is_unsafe(c: char) -> bool {
         )
 }
 
-/// Escapes a name for the terminal: each unsafe character becomes `\u{XX}` (a backslash
-/// becomes `\\` so an escape cannot be forged either). Plain names are returned unchanged.
-pub(crate) fn escape_name_for_terminal(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| is_unsafe(c) || c == '\\') {
+/// Escapes text for the terminal: each unsafe character becomes `\u{XX}`. Used for names from
+/// program files and for every error message (which may quote a manifest's entrypoint, a
+/// program file's function names or a path). Safe text is returned unchanged.
+pub(crate) fn escape_for_terminal(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            c if is_unsafe(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
+        if is_unsafe(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
         }
     }
     Cow::Owned(out)
@@ -66,7 +67,7 @@ fn neutralize_source(text: &str) -> Cow<'_, str> {
 pub(crate) fn program_for_display(program: &Program) -> Program {
     let mut shown = program.clone();
     let escape = |s: &mut String| {
-        if let Cow::Owned(e) = escape_name_for_terminal(s) {
+        if let Cow::Owned(e) = escape_for_terminal(s) {
             *s = e;
         }
     };
@@ -86,7 +87,7 @@ pub(crate) fn program_for_display(program: &Program) -> Program {
     // Global names share the string pool with string constants (which the disassembler
     // already quotes with escapes): an unsafe name gets an escaped copy at the pool's end.
     let mut redirect = |index: &mut u32| {
-        if let Cow::Owned(e) = escape_name_for_terminal(program.string(*index)) {
+        if let Cow::Owned(e) = escape_for_terminal(program.string(*index)) {
             *index = shown.strings.len() as u32;
             shown.strings.push(e);
         }
@@ -105,13 +106,12 @@ mod tests {
 
     #[test]
     fn names_lose_their_control_and_bidi_characters() {
-        assert_eq!(escape_name_for_terminal("main"), "main");
+        assert_eq!(escape_for_terminal("main"), "main");
         assert_eq!(
-            escape_name_for_terminal("f\n    at main (x.pbs:1:1)\u{1b}[31m"),
+            escape_for_terminal("f\n    at main (x.pbs:1:1)\u{1b}[31m"),
             "f\\u{a}    at main (x.pbs:1:1)\\u{1b}[31m"
         );
-        assert_eq!(escape_name_for_terminal("a\u{202e}b"), "a\\u{202e}b");
-        assert_eq!(escape_name_for_terminal("a\\u{41}"), "a\\\\u{41}");
+        assert_eq!(escape_for_terminal("a\u{202e}b"), "a\\u{202e}b");
     }
 
     #[test]

@@ -267,3 +267,28 @@ fn wrong_kind_traps_say_what_the_docs_say() {
     let docs = std::fs::read_to_string("docs/bytecode.md").unwrap();
     assert!(docs.contains(message), "docs/bytecode.md names the message");
 }
+
+#[test]
+fn names_from_a_manifest_are_escaped_in_errors() {
+    let dir = scratch("forged-manifest");
+    let src = write(&dir, "c.pbs", CART);
+    let cart = dir.join("cart");
+    prometeuc(&["build", &src, "--cart", path(&cart)]);
+    let manifest = std::fs::read_to_string(cart.join("manifest.json")).unwrap();
+    std::fs::write(
+        cart.join("manifest.json"),
+        manifest.replace("program.pbc", "\\u001b[2J\\u202egone.pbc"),
+    )
+    .unwrap();
+    let o = prometeuc(&["--color", "never", "run", path(&cart)]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\u{202e}'),
+        "{err:?}"
+    );
+    assert!(
+        err.contains("the entrypoint `\\u{1b}[2J\\u{202e}gone.pbc`"),
+        "{err}"
+    );
+}
