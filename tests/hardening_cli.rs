@@ -433,3 +433,43 @@ fn cartridge_containment_symlinked_entrypoints_are_refused() {
     let o = prometeuc(&["run", path(&cart)]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[cfg(unix)]
+#[test]
+fn output_errors_ignored_a_cart_stops_on_sigterm_and_writes_no_screenshot() {
+    let dir = scratch("sigterm-cart");
+    let src = write(
+        &dir,
+        "c.pbs",
+        "[Frame]\nfn frame() {\n    print(System.frame());\n}\n",
+    );
+    let out = dir.join("out.txt");
+    let shot = dir.join("shot.png");
+    let child = command(&[
+        "run",
+        &src,
+        "--frames",
+        "100000000",
+        "--screenshot",
+        path(&shot),
+    ])
+    .stdout(std::fs::File::create(&out).unwrap())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::metadata(&out).unwrap().len() < 10_000 {
+        assert!(std::time::Instant::now() < deadline, "no output");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert_stderr_contains(&o, "interrupted by a signal");
+    assert!(std::fs::read_to_string(&out).unwrap().ends_with('\n'));
+    assert!(!shot.exists(), "no screenshot after an interrupted run");
+}
