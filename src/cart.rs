@@ -47,6 +47,137 @@ pub enum Tick {
     Exited(u64),
 }
 
+/// How many of the first frames keep their exact cycle counts, for an exact median.
+const EXACT_FRAMES: usize = 4096;
+
+/// Sub-buckets per power of two in the histogram: 2^7, so a bucket is at most 1/128 of its
+/// values wide.
+const SUB_BITS: u32 = 7;
+
+/// Histogram buckets: values below 2^(SUB_BITS+1) have one bucket each; above that, each power
+/// of two has 2^SUB_BITS buckets.
+const BUCKETS: usize = (2 << SUB_BITS) + (63 - SUB_BITS as usize) * (1 << SUB_BITS);
+
+/// Running statistics of the cycles per completed frame, in constant memory however many
+/// frames run: count, minimum, maximum, mean, and a median that is exact for the first
+/// 4,096 frames and, past them, read from a fixed histogram whose buckets are at most 1/128
+/// of their values wide (the median is the midpoint of its bucket, within 0.4%).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrameStats {
+    count: u64,
+    min: u64,
+    max: u64,
+    sum: u128,
+    exact: Vec<u64>,
+    histogram: Vec<u64>,
+}
+
+impl Default for FrameStats {
+    fn default() -> FrameStats {
+        FrameStats {
+            count: 0,
+            min: 0,
+            max: 0,
+            sum: 0,
+            exact: Vec::new(),
+            histogram: vec![0; BUCKETS],
+        }
+    }
+}
+
+/// The histogram bucket of a value.
+fn bucket(value: u64) -> usize {
+    let small = 2u64 << SUB_BITS;
+    if value < small {
+        return value as usize;
+    }
+    let top = 63 - value.leading_zeros();
+    let shift = top - SUB_BITS;
+    let sub = ((value >> shift) as usize) & ((1 << SUB_BITS) - 1);
+    small as usize + (shift as usize - 1) * (1 << SUB_BITS) + sub
+}
+
+/// The smallest and largest values of a bucket.
+fn bucket_range(index: usize) -> (u64, u64) {
+    let small = 2usize << SUB_BITS;
+    if index < small {
+        return (index as u64, index as u64);
+    }
+    let shift = (index - small) / (1 << SUB_BITS) + 1;
+    let sub = ((index - small) % (1 << SUB_BITS)) as u64;
+    let low = ((1u64 << SUB_BITS) | sub) << shift;
+    (low, low + ((1u64 << shift) - 1))
+}
+
+impl FrameStats {
+    /// Counts one completed frame.
+    pub fn add(&mut self, cycles: u64) {
+        if self.count == 0 || cycles < self.min {
+            self.min = cycles;
+        }
+        self.max = self.max.max(cycles);
+        self.count += 1;
+        self.sum += u128::from(cycles);
+        self.histogram[bucket(cycles)] += 1;
+        if self.exact.len() < EXACT_FRAMES && self.count as usize <= EXACT_FRAMES {
+            self.exact.push(cycles);
+        } else if !self.exact.is_empty() {
+            self.exact = Vec::new();
+        }
+    }
+
+    /// The heap bytes these statistics hold; the same for every run past 4,096 frames.
+    pub fn heap_bytes(&self) -> usize {
+        (self.exact.capacity() + self.histogram.capacity()) * std::mem::size_of::<u64>()
+    }
+
+    /// The frames counted.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The fewest cycles of a frame (0 without frames).
+    pub fn min(&self) -> u64 {
+        self.min
+    }
+
+    /// The most cycles of a frame (0 without frames).
+    pub fn max(&self) -> u64 {
+        self.max
+    }
+
+    /// The mean, rounded down (0 without frames).
+    pub fn mean(&self) -> u64 {
+        match self.count {
+            0 => 0,
+            n => (self.sum / u128::from(n)) as u64,
+        }
+    }
+
+    /// The median: the middle value of the sorted counts (the upper one for an even count);
+    /// exact for up to 4,096 frames, then the midpoint of the histogram bucket holding it.
+    pub fn median(&self) -> u64 {
+        if self.count == 0 {
+            return 0;
+        }
+        let rank = self.count / 2;
+        if self.exact.len() as u64 == self.count {
+            let mut sorted = self.exact.clone();
+            sorted.sort_unstable();
+            return sorted[rank as usize];
+        }
+        let mut seen = 0;
+        for (index, &n) in self.histogram.iter().enumerate() {
+            seen += n;
+            if seen > rank {
+                let (low, high) = bucket_range(index);
+                return (low + (high - low) / 2).clamp(self.min, self.max);
+            }
+        }
+        self.max
+    }
+}
+
 /// A booted cartridge.
 pub struct Cart {
     vm: Vm,
@@ -55,7 +186,7 @@ pub struct Cart {
     in_frame: bool,
     frame_cycles: u64,
     overruns: u64,
-    completed: Vec<u64>,
+    completed: FrameStats,
     exited: bool,
 }
 
@@ -95,7 +226,7 @@ impl Cart {
             in_frame: false,
             frame_cycles: 0,
             overruns: 0,
-            completed: Vec::new(),
+            completed: FrameStats::default(),
             exited: false,
         })
     }
@@ -135,7 +266,7 @@ impl Cart {
             Exit::Returned(_) => {
                 self.in_frame = false;
                 let used = self.frame_cycles;
-                self.completed.push(used);
+                self.completed.add(used);
                 let console = self.console();
                 console.frame += 1;
                 if console.exit_requested {
@@ -167,8 +298,8 @@ impl Cart {
         self.overruns
     }
 
-    /// The cycles of every completed frame, in order.
-    pub fn frame_cycles(&self) -> &[u64] {
+    /// Statistics of the cycles of the completed frames.
+    pub fn frame_stats(&self) -> &FrameStats {
         &self.completed
     }
 
@@ -207,4 +338,47 @@ pub fn rgb_png(width: u32, height: u32, rgb: &[u8]) -> Vec<u8> {
             .expect("the image has the header's size");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_cover_every_value_in_order() {
+        for v in [0, 1, 255, 256, 257, 511, 512, 16847, 1 << 40, u64::MAX] {
+            let (low, high) = bucket_range(bucket(v));
+            assert!(low <= v && v <= high, "{v} in {low}..={high}");
+            assert!(
+                high - low <= low / 128,
+                "{v}: bucket {low}..={high} too wide"
+            );
+        }
+        assert_eq!(bucket(u64::MAX), BUCKETS - 1);
+        assert!(bucket(256) == bucket(255) + 1);
+    }
+
+    #[test]
+    fn the_median_is_exact_then_within_its_bucket() {
+        let mut stats = FrameStats::default();
+        for v in [5, 1, 9, 7] {
+            stats.add(v);
+        }
+        assert_eq!((stats.min(), stats.median(), stats.max()), (1, 7, 9));
+        assert_eq!(stats.mean(), 5);
+        let mut many = FrameStats::default();
+        for i in 0..10_000u64 {
+            many.add(100_000 + i);
+        }
+        let median = many.median();
+        assert!(median.abs_diff(105_000) <= 105_000 / 256, "{median}");
+        assert_eq!(
+            (many.min(), many.max(), many.count()),
+            (100_000, 109_999, 10_000)
+        );
+        assert!(
+            many.exact.capacity() == 0,
+            "the exact list is dropped past 4096 frames"
+        );
+    }
 }

@@ -1,13 +1,17 @@
 //! Headless cartridge runs for `prometeuc run` (frames, screenshots, input replay and
 //! recording, statistics) and cartridge directories for `prometeuc build --cart`.
 
-use crate::{Failure, Reporter, RunArgs, Stdout, EXIT_TRAP, EXIT_USAGE};
+use crate::files::{self, Inputs, PendingFile};
+use crate::stdio::{self, ProgramOutput, Stop};
+use crate::{Failure, Reporter, RunArgs, EXIT_COMPILE, EXIT_TRAP, EXIT_USAGE};
 use prometeu::bytecode::{encode, Program, VerifiedProgram};
 use prometeu::cart::{png_bytes, Cart, CartConfig, Tick};
-use prometeu::manifest::{manifest_text, parse_manifest, Manifest, CARTRIDGE_VERSION, CART_MAGIC};
+use prometeu::manifest::{
+    manifest_text, parse_manifest, Manifest, ManifestError, CARTRIDGE_VERSION, CART_MAGIC,
+};
 use prometeu::stdlib::console::{InputLog, Recorder};
 use prometeu::vm::VmStats;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The heap line of `--stats`.
 pub(crate) fn heap_line(s: &VmStats) -> String {
@@ -17,41 +21,145 @@ pub(crate) fn heap_line(s: &VmStats) -> String {
     )
 }
 
-/// Writes a file, reporting failure.
-fn write(path: &Path, bytes: &[u8], reporter: &Reporter) -> Result<(), Failure> {
-    std::fs::write(path, bytes)
-        .map_err(|e| reporter.error(format!("cannot write `{}`: {e}", path.display())))
+/// Checks one output of a run against the inputs and creates its temporary file.
+pub(crate) fn pending(
+    path: &Path,
+    inputs: &Inputs,
+    reporter: &Reporter,
+) -> Result<PendingFile, Failure> {
+    inputs
+        .check(path)
+        .map_err(|e| reporter.usage(e.to_string()))?;
+    PendingFile::new(path).map_err(|e| reporter.error(e))
 }
 
-/// Runs a cartridge headless for `--frames` ticks.
+/// Whether a file name is one `--screenshot-every` writes (`frame_` digits `.png`).
+fn is_frame_name(name: &str) -> bool {
+    name.strip_prefix("frame_")
+        .and_then(|n| n.strip_suffix(".png"))
+        .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The outputs of a headless run, checked and prepared before it starts.
+struct Outputs {
+    screenshot: Option<PendingFile>,
+    record: Option<PendingFile>,
+    every: Option<(u64, PathBuf)>,
+}
+
+impl Outputs {
+    fn prepare(
+        args: &RunArgs,
+        every: Option<(u64, PathBuf)>,
+        inputs: &Inputs,
+        reporter: &Reporter,
+    ) -> Result<Outputs, Failure> {
+        let screenshot = args
+            .screenshot
+            .as_deref()
+            .map(|p| pending(p, inputs, reporter))
+            .transpose()?;
+        let record = args
+            .record
+            .as_deref()
+            .map(|p| pending(p, inputs, reporter))
+            .transpose()?;
+        if let Some((_, dir)) = &every {
+            if let Some((input, _)) = inputs
+                .names_in(dir)
+                .into_iter()
+                .find(|(_, name)| is_frame_name(name))
+            {
+                return Err(reporter.usage(format!(
+                    "--screenshot-every would write frames over the input `{}` in `{}`; writing it would destroy the input, so choose another directory",
+                    input.display(),
+                    dir.display()
+                )));
+            }
+            files::prepare_dir(dir).map_err(|e| reporter.error(e))?;
+        }
+        Ok(Outputs {
+            screenshot,
+            record,
+            every,
+        })
+    }
+}
+
+/// Parses `--screenshot-every K DIR`.
+fn parse_every(args: &RunArgs, reporter: &Reporter) -> Result<Option<(u64, PathBuf)>, Failure> {
+    match args.screenshot_every.as_slice() {
+        [] => Ok(None),
+        [k, dir] => match k.parse::<u64>() {
+            Ok(k) if k > 0 => Ok(Some((k, PathBuf::from(dir)))),
+            _ => Err(reporter.usage(format!(
+                "--screenshot-every needs a positive frame count, not `{k}`"
+            ))),
+        },
+        _ => Err(Failure(EXIT_USAGE)),
+    }
+}
+
+/// Ends a run that a signal or a failing standard output stopped.
+pub(crate) fn stopped(stop: Stop, out: &ProgramOutput, reporter: &Reporter) -> Failure {
+    match stop {
+        Stop::Signal => {
+            out.flush();
+            match out.take_error() {
+                Some(e) => Failure(stdio::output_failure(&e)),
+                None => {
+                    reporter
+                        .message("error: interrupted by a signal; the output so far was written");
+                    Failure(stdio::EXIT_SIGNAL)
+                }
+            }
+        }
+        Stop::Output(e) => Failure(stdio::output_failure(&e)),
+    }
+}
+
+/// Flushes program output at the end of a run, failing if any of it was lost.
+pub(crate) fn finish_output(out: &ProgramOutput) -> Result<(), Failure> {
+    out.flush();
+    match out.take_error() {
+        Some(e) => Err(Failure(stdio::output_failure(&e))),
+        None => Ok(()),
+    }
+}
+
+/// Writes one line of `--stats`; a failure to write standard error ends with status 1.
+pub(crate) fn stats_line(text: &str) -> Result<(), Failure> {
+    stdio::err_line(text).map_err(|_| Failure(EXIT_COMPILE))
+}
+
+/// Runs a cartridge headless for `--frames` ticks. `shown` is the program as traps show it.
 pub(crate) fn run(
     args: RunArgs,
     program: VerifiedProgram,
+    shown: Program,
+    inputs: &mut Inputs,
     reporter: &Reporter,
 ) -> Result<(), Failure> {
     if args.max_cycles.is_some() {
-        eprintln!("error: --max-cycles applies to scripts; cartridges use --cycles-per-frame");
-        return Err(Failure(EXIT_USAGE));
+        return Err(reporter
+            .usage("--max-cycles applies to scripts; cartridges use --cycles-per-frame".into()));
     }
     if args.cycles_per_frame == 0 {
-        eprintln!("error: --cycles-per-frame must be at least 1");
-        return Err(Failure(EXIT_USAGE));
+        return Err(reporter.usage("--cycles-per-frame must be at least 1".into()));
     }
-    let every = match args.screenshot_every.as_slice() {
-        [] => None,
-        [k, dir] => match k.parse::<u64>() {
-            Ok(k) if k > 0 => Some((k, std::path::PathBuf::from(dir))),
-            _ => {
-                eprintln!("error: --screenshot-every needs a positive frame count, not `{k}`");
-                return Err(Failure(EXIT_USAGE));
-            }
-        },
-        _ => return Err(Failure(EXIT_USAGE)),
-    };
+    let every = parse_every(&args, reporter)?;
     let log = match &args.input {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| reporter.error(format!("cannot read `{}`: {e}", path.display())))?;
+            let bytes = files::read_capped(path, files::INPUT_LOG)
+                .map_err(|e| reporter.error(e.to_string()))?;
+            inputs.add(path);
+            let text = String::from_utf8(bytes).map_err(|e| {
+                reporter.error(format!(
+                    "`{}` is not valid UTF-8 (byte {}); an input log is text",
+                    path.display(),
+                    e.utf8_error().valid_up_to()
+                ))
+            })?;
             Some(
                 InputLog::parse(&text)
                     .map_err(|e| reporter.error(format!("{}: {e}", path.display())))?,
@@ -59,91 +167,106 @@ pub(crate) fn run(
         }
         None => None,
     };
-    if let Some((_, dir)) = &every {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| reporter.error(format!("cannot create `{}`: {e}", dir.display())))?;
-    }
-    let (sources, id) = prometeu::program_sources(program.program());
-    let trap_program = program.program().clone();
+    let outputs = Outputs::prepare(&args, every, inputs, reporter)?;
+    let (sources, id) = prometeu::program_sources(&shown);
     let config = CartConfig {
         cycles_per_frame: args.cycles_per_frame,
         seed: args.seed.unwrap_or(0),
         limits: args.limits(),
     };
-    let out = Stdout(std::io::BufWriter::new(std::io::stdout()));
+    let out = ProgramOutput::new();
     let report_trap = |trap: prometeu::vm::Trap| {
-        let diagnostic = trap.to_diagnostic(&trap_program, &sources, id);
+        out.flush();
+        let diagnostic = trap.to_diagnostic(&shown, &sources, id);
         reporter.emit(&[diagnostic], &sources);
         Failure(EXIT_TRAP)
     };
-    let mut cart = Cart::boot(program, config, Box::new(out)).map_err(report_trap)?;
+    let mut cart = Cart::boot(program, config, Box::new(out.clone())).map_err(report_trap)?;
     let mut recorder = Recorder::new();
     let ticks = args.frames.unwrap_or(1);
     for tick in 0..ticks {
+        if let Some(stop) = stdio::stop_reason(&out) {
+            return Err(stopped(stop, &out, reporter));
+        }
         let frame = cart.frame();
         let held = log.as_ref().map_or(0, |l| l.held_at(frame));
         let outcome = cart.tick(held).map_err(report_trap)?;
         recorder.record(frame, cart.held());
-        if let Some((k, dir)) = &every {
+        if let Some((k, dir)) = &outputs.every {
             if (tick + 1) % k == 0 {
                 let path = dir.join(format!("frame_{:05}.png", tick + 1));
-                write(&path, &png_bytes(cart.framebuffer()), reporter)?;
+                inputs
+                    .check(&path)
+                    .map_err(|e| reporter.usage(e.to_string()))?;
+                files::write_atomic(&path, &png_bytes(cart.framebuffer()))
+                    .map_err(|e| reporter.error(e))?;
             }
         }
         if let Tick::Exited(_) = outcome {
             break;
         }
     }
-    if let Some(path) = &args.screenshot {
-        write(path, &png_bytes(cart.framebuffer()), reporter)?;
+    if let Some(stop) = stdio::stop_reason(&out) {
+        return Err(stopped(stop, &out, reporter));
     }
-    if let Some(path) = &args.record {
-        write(path, recorder.render().as_bytes(), reporter)?;
+    finish_output(&out)?;
+    if let Some(file) = outputs.screenshot {
+        file.commit(&png_bytes(cart.framebuffer()))
+            .map_err(|e| reporter.error(e))?;
+    }
+    if let Some(file) = outputs.record {
+        file.commit(recorder.render().as_bytes())
+            .map_err(|e| reporter.error(e))?;
     }
     if args.stats {
-        let mut cycles = cart.frame_cycles().to_vec();
-        cycles.sort_unstable();
-        let pick = |f: fn(&[u64]) -> Option<&u64>| f(&cycles).copied().unwrap_or(0);
-        let median = cycles.get(cycles.len() / 2).copied().unwrap_or(0);
-        eprintln!(
-            "stats: {} frames completed, {} overruns; cycles per frame min {} / median {} / max {} (budget {})",
-            cycles.len(),
+        let s = cart.frame_stats();
+        stats_line(&format!(
+            "stats: {} frames completed, {} overruns; cycles per frame min {} / median {} / mean {} / max {} (budget {})",
+            s.count(),
             cart.overruns(),
-            pick(|c| c.first()),
-            median,
-            pick(|c| c.last()),
+            s.min(),
+            s.median(),
+            s.mean(),
+            s.max(),
             args.cycles_per_frame
-        );
-        eprintln!("{}", heap_line(&cart.stats()));
+        ))?;
+        stats_line(&heap_line(&cart.stats()))?;
     }
     Ok(())
 }
 
-/// Reads and validates a cartridge directory and loads its program.
-pub(crate) fn load_dir(dir: &Path, reporter: &Reporter) -> Result<VerifiedProgram, Failure> {
+/// Reads and validates a cartridge directory and loads its program, remembering the files
+/// it read.
+pub(crate) fn load_dir(
+    dir: &Path,
+    inputs: &mut Inputs,
+    reporter: &Reporter,
+) -> Result<VerifiedProgram, Failure> {
+    let invalid = |e: &dyn std::fmt::Display| {
+        reporter.error(format!("invalid cartridge `{}`: {e}", dir.display()))
+    };
     let manifest_path = dir.join("manifest.json");
-    let text = std::fs::read_to_string(&manifest_path).map_err(|e| {
-        reporter.error(format!(
-            "invalid cartridge `{}`: cannot read manifest.json: {e}",
-            dir.display()
-        ))
-    })?;
-    let manifest = parse_manifest(&text)
-        .map_err(|e| reporter.error(format!("invalid cartridge `{}`: {e}", dir.display())))?;
-    let entry = dir.join(&manifest.entrypoint);
-    if !entry.is_file() {
-        let e = prometeu::manifest::ManifestError::EntrypointNotFound(manifest.entrypoint.clone());
-        return Err(reporter.error(format!("invalid cartridge `{}`: {e}", dir.display())));
-    }
-    let bytes = std::fs::read(&entry)
-        .map_err(|e| reporter.error(format!("cannot read `{}`: {e}", entry.display())))?;
+    let bytes = match files::read_capped(&manifest_path, files::MANIFEST) {
+        Ok(bytes) => bytes,
+        Err(files::ReadError::Io { error, .. }) => {
+            return Err(invalid(&format!("cannot read manifest.json: {error}")))
+        }
+        Err(e) => return Err(invalid(&e)),
+    };
+    inputs.add(&manifest_path);
+    let text =
+        String::from_utf8(bytes).map_err(|_| invalid(&"manifest.json is not valid UTF-8 text"))?;
+    let manifest = parse_manifest(&text).map_err(|e| invalid(&e))?;
+    let entry = entrypoint(dir, &manifest.entrypoint).map_err(|e| invalid(&e))?;
+    let bytes =
+        files::read_capped(&entry, files::PROGRAM).map_err(|e| reporter.error(e.to_string()))?;
+    inputs.add(&entry);
     let program =
         prometeu::load(&bytes).map_err(|e| reporter.error(format!("invalid program file: {e}")))?;
     let is_cart = program.program().entry.frame.is_some();
     if is_cart != (manifest.app_mode == "cartridge") {
-        return Err(reporter.error(format!(
-            "invalid cartridge `{}`: manifest.json says app_mode {:?}, but the program is a {}",
-            dir.display(),
+        return Err(invalid(&format!(
+            "manifest.json says app_mode {:?}, but the program is a {}",
             manifest.app_mode,
             if is_cart { "cartridge" } else { "script" }
         )));
@@ -151,13 +274,34 @@ pub(crate) fn load_dir(dir: &Path, reporter: &Reporter) -> Result<VerifiedProgra
     Ok(program)
 }
 
-/// Writes a cartridge directory for a compiled program.
-pub(crate) fn build(
-    source: &Path,
-    dir: &Path,
-    program: &Program,
-    reporter: &Reporter,
-) -> Result<(), Failure> {
+/// Resolves a manifest's entrypoint: it must exist, be a file, and stay inside the
+/// directory once symbolic links are followed.
+fn entrypoint(dir: &Path, name: &str) -> Result<PathBuf, ManifestError> {
+    let path = dir.join(name);
+    let not_found = || ManifestError::EntrypointNotFound(name.to_string());
+    let meta = std::fs::metadata(&path).map_err(|_| not_found())?;
+    if let Some(kind) = files::special_kind(&meta) {
+        return Err(ManifestError::EntrypointNotAFile {
+            entrypoint: name.to_string(),
+            kind,
+        });
+    }
+    let root = std::fs::canonicalize(dir).map_err(|_| not_found())?;
+    let real = std::fs::canonicalize(&path).map_err(|_| not_found())?;
+    if !real.starts_with(&root) {
+        return Err(ManifestError::EntrypointEscapes(name.to_string()));
+    }
+    if !meta.is_file() {
+        return Err(ManifestError::EntrypointNotAFile {
+            entrypoint: name.to_string(),
+            kind: "a device",
+        });
+    }
+    Ok(real)
+}
+
+/// The manifest `build --cart` writes for a program built from `source`.
+fn manifest_for(source: &Path, program: &Program) -> Manifest {
     let stem = source
         .file_stem()
         .map_or("cart".to_string(), |s| s.to_string_lossy().into_owned());
@@ -171,7 +315,7 @@ pub(crate) fn build(
             }
         })
         .collect();
-    let manifest = Manifest {
+    Manifest {
         magic: CART_MAGIC.to_string(),
         cartridge_version: CARTRIDGE_VERSION,
         app_id,
@@ -184,14 +328,94 @@ pub(crate) fn build(
         }
         .to_string(),
         entrypoint: "program.pbc".to_string(),
-    };
-    std::fs::create_dir_all(dir)
-        .map_err(|e| reporter.error(format!("cannot create `{}`: {e}", dir.display())))?;
-    write(&dir.join("program.pbc"), &encode(program), reporter)?;
-    write(
-        &dir.join("manifest.json"),
-        manifest_text(&manifest).as_bytes(),
-        reporter,
-    )?;
-    Ok(())
+    }
+}
+
+/// The place a cartridge directory is written, prepared before compiling.
+pub(crate) enum CartTarget {
+    /// The directory exists: both files are replaced together in it.
+    Existing(PendingFile, PendingFile),
+    /// The directory does not exist: it is built as a temporary directory next to it and
+    /// renamed into place.
+    New(PathBuf, tempfile::TempDir),
+}
+
+/// Checks a `--cart DIR` target against the inputs and prepares it.
+pub(crate) fn prepare_cart(
+    dir: &Path,
+    inputs: &Inputs,
+    reporter: &Reporter,
+) -> Result<CartTarget, Failure> {
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => {
+            let program = pending(&dir.join("program.pbc"), inputs, reporter)?;
+            let manifest = pending(&dir.join("manifest.json"), inputs, reporter)?;
+            Ok(CartTarget::Existing(program, manifest))
+        }
+        Ok(_) => Err(reporter.usage(format!(
+            "--cart needs a directory, and `{}` is not a directory",
+            dir.display()
+        ))),
+        Err(_) => {
+            let parent = files::parent_dir(dir);
+            std::fs::create_dir_all(parent).map_err(|e| {
+                reporter.error(format!(
+                    "cannot create the directory `{}`: {e}",
+                    parent.display()
+                ))
+            })?;
+            let name = dir
+                .file_name()
+                .map_or("cart".into(), |n| n.to_string_lossy().into_owned());
+            let temp = tempfile::Builder::new()
+                .prefix(&format!(".{name}."))
+                .tempdir_in(parent)
+                .map_err(|e| {
+                    reporter.error(format!(
+                        "cannot create the cartridge directory `{}`: {e}",
+                        dir.display()
+                    ))
+                })?;
+            Ok(CartTarget::New(dir.to_path_buf(), temp))
+        }
+    }
+}
+
+/// Writes a cartridge directory for a compiled program: both files, or neither.
+pub(crate) fn build(
+    source: &Path,
+    target: CartTarget,
+    program: &Program,
+    reporter: &Reporter,
+) -> Result<(), Failure> {
+    let manifest = manifest_text(&manifest_for(source, program)).into_bytes();
+    let code = encode(program);
+    match target {
+        CartTarget::Existing(program_file, manifest_file) => {
+            files::commit_all(vec![(program_file, code), (manifest_file, manifest)])
+                .map_err(|e| reporter.error(e))
+        }
+        CartTarget::New(dir, mut temp) => {
+            let write = |name: &str, bytes: &[u8]| {
+                files::write_atomic(&temp.path().join(name), bytes).map_err(|e| reporter.error(e))
+            };
+            write("program.pbc", &code)?;
+            write("manifest.json", &manifest)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                // A temporary directory is private; a cartridge directory is not.
+                let _ =
+                    std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o755));
+            }
+            std::fs::rename(temp.path(), &dir).map_err(|e| {
+                reporter.error(format!(
+                    "cannot create the cartridge directory `{}`: {e}",
+                    dir.display()
+                ))
+            })?;
+            temp.disable_cleanup(true);
+            Ok(())
+        }
+    }
 }

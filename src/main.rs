@@ -2,15 +2,22 @@
 //! files and the terminal.
 #![forbid(unsafe_code)]
 
+mod display;
+mod files;
 mod headless;
+mod limits;
 mod repl;
+mod script;
+mod stdio;
 mod test_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use files::{Inputs, PendingFile};
+use limits::{call_depth, count, heap_bytes, max_array, max_string, seed, stack_slots};
 use prometeu::bytecode::{disassemble, encode, Program, VerifiedProgram};
 use prometeu::compiler::CompileOptions;
 use prometeu::lexer::{render, render_all, Diagnostic, RenderOptions, Sources};
-use prometeu::vm::{Limits, Output};
+use prometeu::vm::Limits;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -81,7 +88,7 @@ pub(crate) struct RunArgs {
     /// A `.pbs` source, a `.pbc` program or a cartridge directory.
     file: PathBuf,
     /// Cartridges: how many frames to run headless.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = count)]
     frames: Option<u64>,
     /// Cartridges: write the last frame as a PNG.
     #[arg(long, value_name = "OUT.png")]
@@ -96,44 +103,38 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
     /// The seed of `Rand` (default 0).
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = seed)]
     seed: Option<i64>,
     /// Cartridges: the cycle budget of one frame.
-    #[arg(long, value_name = "N", default_value_t = prometeu::cart::DEFAULT_CYCLES_PER_FRAME)]
+    #[arg(long, value_name = "N", default_value_t = prometeu::cart::DEFAULT_CYCLES_PER_FRAME,
+          allow_negative_numbers = true, value_parser = count)]
     cycles_per_frame: u64,
     /// Scripts: stop with a trap after this many cycles in total.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = count)]
     max_cycles: Option<u64>,
     /// Print run statistics to standard error at the end.
     #[arg(long)]
     stats: bool,
-    /// The deepest call nesting allowed.
-    #[arg(long, value_name = "N", default_value_t = Limits::default().call_depth)]
+    /// The deepest call nesting allowed (at most 1048576).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().call_depth,
+          allow_negative_numbers = true, value_parser = call_depth)]
     call_depth: usize,
     /// The most value-stack slots (at most 1048576).
-    #[arg(long, value_name = "N", default_value_t = Limits::default().stack_slots, value_parser = stack_slots)]
+    #[arg(long, value_name = "N", default_value_t = Limits::default().stack_slots,
+          allow_negative_numbers = true, value_parser = stack_slots)]
     stack_slots: usize,
-    /// The longest string, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_string)]
+    /// The longest string, in bytes (at most 2^31).
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_string,
+          allow_negative_numbers = true, value_parser = max_string)]
     max_string: usize,
-    /// The most elements of one array.
-    #[arg(long, value_name = "N", default_value_t = Limits::default().max_array)]
+    /// The most elements of one array (at most 2^32).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_array,
+          allow_negative_numbers = true, value_parser = max_array)]
     max_array: usize,
-    /// The most heap bytes live at once.
-    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().heap_bytes)]
+    /// The most heap bytes live at once (at most 2^40).
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().heap_bytes,
+          allow_negative_numbers = true, value_parser = heap_bytes)]
     heap_bytes: usize,
-}
-
-/// Parses `--stack-slots`: a count no larger than the VM's fixed stack capacity.
-fn stack_slots(text: &str) -> Result<usize, String> {
-    let n: usize = text.parse().map_err(|e| format!("{e}"))?;
-    if n > prometeu_vm::STACK_CAPACITY {
-        return Err(format!(
-            "at most {} slots are available",
-            prometeu_vm::STACK_CAPACITY
-        ));
-    }
-    Ok(n)
 }
 
 impl RunArgs {
@@ -150,23 +151,7 @@ impl RunArgs {
 }
 
 /// A failure that ends the command with a status.
-struct Failure(pub(crate) u8);
-
-/// Buffered standard output as the VM's sink.
-pub(crate) struct Stdout(pub(crate) std::io::BufWriter<std::io::Stdout>);
-
-impl Output for Stdout {
-    fn write_str(&mut self, text: &str) {
-        // A closed pipe must not crash the host; later output is dropped.
-        let _ = self.0.write_all(text.as_bytes());
-    }
-}
-
-impl Drop for Stdout {
-    fn drop(&mut self) {
-        let _ = self.0.flush();
-    }
-}
+pub(crate) struct Failure(pub(crate) u8);
 
 /// Renders diagnostics to standard error.
 pub(crate) struct Reporter {
@@ -179,10 +164,26 @@ impl Reporter {
         let _ = std::io::stderr().write_all(text.as_bytes());
     }
 
+    /// Reports a load or output error (status 1).
     pub(crate) fn error(&self, message: String) -> Failure {
-        let text = render(&Diagnostic::plain(message), &Sources::new(), self.options);
-        let _ = std::io::stderr().write_all(text.as_bytes());
+        let message = display::escape_for_terminal(&message).into_owned();
+        self.message(&render(
+            &Diagnostic::plain(message),
+            &Sources::new(),
+            self.options,
+        ));
         Failure(EXIT_COMPILE)
+    }
+
+    /// Reports a command-line usage error (status 2).
+    pub(crate) fn usage(&self, message: String) -> Failure {
+        self.error(message);
+        Failure(EXIT_USAGE)
+    }
+
+    /// Writes text to standard error as it is; a failure there cannot be reported.
+    pub(crate) fn message(&self, text: &str) {
+        let _ = stdio::err_line(text.trim_end_matches('\n'));
     }
 }
 
@@ -191,10 +192,44 @@ fn is_program(path: &Path, bytes: &[u8]) -> bool {
     path.extension().is_some_and(|e| e == "pbc") || bytes.starts_with(&prometeu::bytecode::MAGIC)
 }
 
-/// Reads a file, reporting failure as a load error.
-fn read(path: &Path, reporter: &Reporter) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path)
-        .map_err(|e| reporter.error(format!("cannot read `{}`: {e}", path.display())))
+/// Reads a file under a size cap, reporting failure as a load error.
+fn read(path: &Path, cap: files::Cap, reporter: &Reporter) -> Result<Vec<u8>, Failure> {
+    files::read_capped(path, cap).map_err(|e| reporter.error(e.to_string()))
+}
+
+/// Reads a file that may be a program or a source: a `.pbc` name, or a file past the source
+/// cap that starts with the program magic number, gets the program cap.
+fn read_program_or_source(path: &Path, reporter: &Reporter) -> Result<Vec<u8>, Failure> {
+    if path.extension().is_some_and(|e| e == "pbc") {
+        return read(path, files::PROGRAM, reporter);
+    }
+    match files::read_capped(path, files::SOURCE) {
+        Err(files::ReadError::TooLarge { .. }) if starts_with_magic(path) => {
+            read(path, files::PROGRAM, reporter)
+        }
+        result => result.map_err(|e| reporter.error(e.to_string())),
+    }
+}
+
+/// Whether a file starts with the `.pbc` magic number.
+fn starts_with_magic(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| head == prometeu::bytecode::MAGIC)
+}
+
+/// Reads a source for `build` and `check`, refusing program files.
+fn read_source(path: &Path, command: &str, reporter: &Reporter) -> Result<Vec<u8>, Failure> {
+    let bytes = read(path, files::SOURCE, reporter)?;
+    if is_program(path, &bytes) {
+        return Err(reporter.error(format!(
+            "`{}` is a program file; {command} takes a `.pbs` source",
+            path.display()
+        )));
+    }
+    Ok(bytes)
 }
 
 /// Compiles a source file, printing its diagnostics; returns the program on success.
@@ -212,12 +247,14 @@ fn compile(path: &Path, bytes: Vec<u8>, reporter: &Reporter) -> Result<Program, 
     unit.compiled.program.ok_or(Failure(EXIT_COMPILE))
 }
 
-/// Loads a program from a source or `.pbc` file and verifies it.
-fn load(path: &Path, reporter: &Reporter) -> Result<VerifiedProgram, Failure> {
+/// Loads a program from a source, a `.pbc` file or a cartridge directory and verifies it,
+/// remembering the files read.
+fn load(path: &Path, inputs: &mut Inputs, reporter: &Reporter) -> Result<VerifiedProgram, Failure> {
     if path.is_dir() {
-        return headless::load_dir(path, reporter);
+        return headless::load_dir(path, inputs, reporter);
     }
-    let bytes = read(path, reporter)?;
+    let bytes = read_program_or_source(path, reporter)?;
+    inputs.add(path);
     if is_program(path, &bytes) {
         return prometeu::load(&bytes)
             .map_err(|e| reporter.error(format!("invalid program file: {e}")));
@@ -256,87 +293,85 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let reporter = Reporter {
         options: RenderOptions { color },
     };
+    let mut inputs = Inputs::default();
     match cli.command {
         Command::Run(args) => {
-            let program = load(&args.file, &reporter)?;
-            if program.program().entry.frame.is_some() {
-                headless::run(args, program, &reporter)
+            let program = load(&args.file, &mut inputs, &reporter)?;
+            // From here on a signal stops the run cleanly instead of killing the process.
+            stdio::catch_signals();
+            let entry = program.program().entry;
+            let shown = display::program_for_display(program.program());
+            if entry.frame.is_some() {
+                headless::run(args, program, shown, &mut inputs, &reporter)
+            } else if entry.main.is_some() {
+                script::run(args, program, shown, &reporter)
             } else {
-                run_script(args, program, &reporter)
+                Err(reporter.error(format!(
+                    "`{}` has neither `fn main()` nor a `[Frame]` function, so there is nothing to run",
+                    args.file.display()
+                )))
             }
         }
-        Command::Build { file, output, cart } => {
-            let bytes = read(&file, &reporter)?;
-            let program = compile(&file, bytes, &reporter)?;
-            prometeu::verify(program.clone()).map_err(|e| {
-                reporter.error(format!(
-                    "internal error: the compiled program failed verification: {e}"
-                ))
-            })?;
-            if let Some(dir) = cart {
-                return headless::build(&file, &dir, &program, &reporter);
-            }
-            let out = output.unwrap_or_else(|| file.with_extension("pbc"));
-            std::fs::write(&out, encode(&program))
-                .map_err(|e| reporter.error(format!("cannot write `{}`: {e}", out.display())))
-        }
+        Command::Build { file, output, cart } => build(&file, output, cart, &mut inputs, &reporter),
         Command::Check { file } => {
-            let bytes = read(&file, &reporter)?;
+            let bytes = read_source(&file, "check", &reporter)?;
             compile(&file, bytes, &reporter).map(drop)
         }
         Command::Disasm { file } => {
-            let program = load(&file, &reporter)?;
-            let text = disassemble(program.program());
-            let mut stdout = std::io::stdout().lock();
-            let _ = stdout.write_all(text.as_bytes());
-            Ok(())
+            let program = load(&file, &mut inputs, &reporter)?;
+            let text = disassemble(&display::program_for_display(program.program()));
+            stdio::write_stdout(&text).map_err(Failure)
         }
         Command::Repl | Command::Test(_) => Ok(()),
     }
 }
 
-/// Runs a script: globals, then `main`.
-fn run_script(args: RunArgs, program: VerifiedProgram, reporter: &Reporter) -> Result<(), Failure> {
-    let cart_only = [
-        ("--frames", args.frames.is_some()),
-        ("--screenshot", args.screenshot.is_some()),
-        ("--screenshot-every", !args.screenshot_every.is_empty()),
-        ("--input", args.input.is_some()),
-        ("--record", args.record.is_some()),
-    ];
-    if let Some((flag, _)) = cart_only.iter().find(|(_, used)| *used) {
-        eprintln!(
-            "error: {flag} applies to cartridges, and `{}` is a script",
-            args.file.display()
-        );
-        return Err(Failure(EXIT_USAGE));
+/// `prometeuc build`: every output is checked before compiling and written atomically.
+fn build(
+    file: &Path,
+    output: Option<PathBuf>,
+    cart: Option<PathBuf>,
+    inputs: &mut Inputs,
+    reporter: &Reporter,
+) -> Result<(), Failure> {
+    let bytes = read_source(file, "build", reporter)?;
+    inputs.add(file);
+    enum Target {
+        File(PendingFile),
+        Cart(headless::CartTarget),
     }
-    let (sources, id) = prometeu::program_sources(program.program());
-    let out = Stdout(std::io::BufWriter::new(std::io::stdout()));
-    let mut vm = prometeu::cart::console_vm(
-        program,
-        args.limits(),
-        args.seed.unwrap_or(0),
-        Box::new(out),
-    )
-    .map_err(|t| reporter.error(format!("trap: {t}")))?;
-    let result = vm.run_script(args.max_cycles);
-    if args.stats {
-        let s = vm.stats();
-        eprintln!("stats: {} cycles", s.cycles);
-        eprintln!("{}", headless::heap_line(&s));
+    let target = match cart {
+        Some(dir) => Target::Cart(headless::prepare_cart(&dir, inputs, reporter)?),
+        None => {
+            let out = output.unwrap_or_else(|| file.with_extension("pbc"));
+            Target::File(headless::pending(&out, inputs, reporter)?)
+        }
+    };
+    let program = compile(file, bytes, reporter)?;
+    prometeu::verify(program.clone()).map_err(|e| {
+        reporter.error(format!(
+            "internal error: the compiled program failed verification: {e}"
+        ))
+    })?;
+    match target {
+        Target::Cart(target) => headless::build(file, target, &program, reporter),
+        Target::File(pending) => pending
+            .commit(&encode(&program))
+            .map_err(|e| reporter.error(e)),
     }
-    if let Err(trap) = result {
-        let diagnostic = trap.to_diagnostic(vm.program().program(), &sources, id);
-        drop(vm);
-        reporter.emit(&[diagnostic], &sources);
-        return Err(Failure(EXIT_TRAP));
-    }
-    Ok(())
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to standard output, errors to standard error; a failure
+            // to print them is an error too.
+            let printed = e.print().is_ok();
+            let code = if printed { e.exit_code() } else { 1 };
+            return ExitCode::from(u8::try_from(code).unwrap_or(EXIT_USAGE));
+        }
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(code)) => ExitCode::from(code),

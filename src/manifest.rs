@@ -65,6 +65,18 @@ pub enum ManifestError {
     /// The entrypoint leaves the cartridge directory.
     #[error("the entrypoint `{0}` must be a file inside the cartridge directory")]
     EntrypointOutside(String),
+    /// The entrypoint is inside by name but resolves, through a symbolic link, to a file
+    /// outside the cartridge directory.
+    #[error("the entrypoint `{0}` named by manifest.json leads outside the cartridge directory through a symbolic link; put the program file itself in the directory")]
+    EntrypointEscapes(String),
+    /// The entrypoint names something that is not a file.
+    #[error("the entrypoint `{entrypoint}` named by manifest.json is {kind}, not a program file")]
+    EntrypointNotAFile {
+        /// The entrypoint as written.
+        entrypoint: String,
+        /// What it is, such as `a directory`.
+        kind: &'static str,
+    },
 }
 
 /// Parses and validates a manifest (everything but the entrypoint file's existence).

@@ -4,6 +4,7 @@
 
 mod junit;
 
+use crate::{files, stdio};
 use prometeu::testing::{run_test, TestOptions, TestReport, WriteKind, DEFAULT_MAX_CYCLES};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -72,10 +73,10 @@ pub(crate) enum Entry<'a> {
 pub(crate) fn run(args: &TestArgs) -> Result<(), u8> {
     if let Some(path) = &args.junit {
         if path.extension().is_some_and(|e| e == "pbs") {
-            eprintln!(
+            let _ = stdio::err_line(&format!(
                 "error: --junit names the report to write, and `{}` is a source file",
                 path.display()
-            );
+            ));
             return Err(EXIT_USAGE);
         }
     }
@@ -127,8 +128,8 @@ pub(crate) fn run(args: &TestArgs) -> Result<(), u8> {
         entries.sort_by(|a, b| a.0.cmp(b.0));
         let entries: Vec<Entry<'_>> = entries.into_iter().map(|(_, e)| e).collect();
         let xml = junit::report(&entries, started.elapsed());
-        if let Err(e) = write_atomic(path, xml.as_bytes()) {
-            eprintln!("error: cannot write `{}`: {e}", path.display());
+        if let Err(e) = files::write_atomic(path, xml.as_bytes()) {
+            let _ = stdio::err_line(&format!("error: cannot write `{}`: {e}", path.display()));
             return Err(EXIT_FAILED);
         }
     }
@@ -156,18 +157,21 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<Found>, u8> {
             files.extend(here);
         } else if root.is_file() {
             if root.extension().is_none_or(|e| e != "pbs") {
-                eprintln!("error: `{}` is not a `.pbs` test file", root.display());
+                let _ = stdio::err_line(&format!(
+                    "error: `{}` is not a `.pbs` test file",
+                    root.display()
+                ));
                 return Err(EXIT_USAGE);
             }
             files.push(root.clone());
         } else if paths.is_empty() {
-            eprintln!(
+            let _ = stdio::err_line(&format!(
                 "error: there is no `tests/` directory here; name the test files or directories, \
                  as in `prometeuc test examples/tests`"
-            );
+            ));
             return Err(EXIT_USAGE);
         } else {
-            eprintln!("error: `{}` does not exist", root.display());
+            let _ = stdio::err_line(&format!("error: `{}` does not exist", root.display()));
             return Err(EXIT_USAGE);
         }
     }
@@ -260,7 +264,7 @@ fn run_one(test: &Found, options: &TestOptions) -> Outcome {
     let started = Instant::now();
     let dir = test.path.parent().unwrap_or(Path::new("")).to_path_buf();
     let report = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let text = match std::fs::read(&test.path) {
+        let text = match files::read_capped(&test.path, files::SOURCE) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => text,
                 Err(e) => {
@@ -270,12 +274,16 @@ fn run_one(test: &Found, options: &TestOptions) -> Outcome {
                     ))
                 }
             },
-            Err(e) => return failed(format!("cannot read the file: {e}")),
+            Err(e) => return failed(e.to_string()),
         };
-        let read = |relative: &str| match std::fs::read(dir.join(relative)) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e.to_string()),
+        let read = |relative: &str| {
+            let path = dir.join(relative);
+            if !path.exists() {
+                return Ok(None);
+            }
+            files::read_capped(&path, files::PROGRAM)
+                .map(Some)
+                .map_err(|e| e.to_string())
         };
         run_test(&test.name, &text, &read, options)
     }))
@@ -291,7 +299,7 @@ fn run_one(test: &Found, options: &TestOptions) -> Outcome {
             ));
             continue;
         }
-        match write_atomic(&target, &w.bytes) {
+        match files::write_atomic(&target, &w.bytes) {
             Ok(()) if w.kind == WriteKind::Golden => blessed.push(shown),
             Ok(()) => {}
             Err(e) => failures.push(format!("cannot write `{shown}`: {e}")),
@@ -310,24 +318,4 @@ fn failed(problem: String) -> TestReport {
         failures: vec![problem],
         ..TestReport::default()
     }
-}
-
-/// Writes a file through a temporary file in the same directory and a rename, so a reader
-/// never sees half of it.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::other("the path names no file"))?;
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let temp = path.with_file_name(format!(
-        ".{}.{}-{}.tmp",
-        name.to_string_lossy(),
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let result = std::fs::write(&temp, bytes).and_then(|()| std::fs::rename(&temp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
 }

@@ -221,6 +221,11 @@ fn parse_buttons(text: &str) -> Result<u16, String> {
         if name.is_empty() {
             return Err(format!("empty button name in `{text}`"));
         }
+        if name == "-" {
+            return Err(format!(
+                "`-` means no buttons and cannot be combined with buttons in `{text}`; write `-` alone or only button names"
+            ));
+        }
         let id = BUTTON_NAMES
             .iter()
             .position(|known| known.eq_ignore_ascii_case(name))

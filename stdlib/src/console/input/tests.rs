@@ -92,6 +92,11 @@ fn parse_errors_name_their_line() {
         ("7\n", 1, "missing buttons"),
         ("7 A+\n", 1, "empty button name in `A+`"),
         ("7 A B\n", 1, "unknown button `A B`"),
+        (
+            "0 -+A\n",
+            1,
+            "`-` means no buttons and cannot be combined with buttons in `-+A`",
+        ),
     ];
     for (text, line, needle) in cases {
         let err = InputLog::parse(text).unwrap_err();
