@@ -1,7 +1,9 @@
 //! The constant pool under construction: strings interned with `string-interner` so each
 //! distinct string is stored once, and constants deduplicated by value.
 
+use prometeu_bytecode::limits::{CONSTANT_STRING_OVERHEAD, HEAP_BYTES};
 use prometeu_bytecode::Constant;
+use prometeu_lexer::Span;
 use std::collections::HashMap;
 use string_interner::{DefaultStringInterner, DefaultSymbol};
 
@@ -14,6 +16,10 @@ pub(crate) struct Pool {
     strings: Vec<String>,
     constants: Vec<Constant>,
     constant_index: HashMap<Constant, u32>,
+    /// The heap bytes the string constants take when the program is loaded.
+    constant_bytes: usize,
+    /// The first string constant whose addition took `constant_bytes` past the heap limit.
+    over_heap: Option<Span>,
 }
 
 impl Pool {
@@ -40,10 +46,26 @@ impl Pool {
         index
     }
 
-    /// The constant-pool index of a string constant.
-    pub(crate) fn string_constant(&mut self, text: &str) -> u32 {
+    /// The constant-pool index of a string constant used at `span`; counts the heap bytes
+    /// a new one takes when the program is loaded.
+    pub(crate) fn string_constant(&mut self, text: &str, span: Span) -> u32 {
         let s = self.string(text);
-        self.constant(Constant::Str(s))
+        let count = self.constants.len();
+        let index = self.constant(Constant::Str(s));
+        if self.constants.len() > count {
+            self.constant_bytes = self
+                .constant_bytes
+                .saturating_add(text.len() + CONSTANT_STRING_OVERHEAD);
+            if self.constant_bytes > HEAP_BYTES && self.over_heap.is_none() {
+                self.over_heap = Some(span);
+            }
+        }
+        index
+    }
+
+    /// Where the string constants first went over the heap limit, if they did.
+    pub(crate) fn over_heap(&self) -> Option<Span> {
+        self.over_heap
     }
 
     /// The finished string pool and constant pool.

@@ -5,6 +5,7 @@ use super::{CheckError, Checker, TopLevel};
 use crate::ast::{BinOp, Expr, ExprKind, Ident, UnOp};
 use crate::hir::{TExpr, TExprKind};
 use crate::types::Type;
+use prometeu_bytecode::limits::MAX_STRING_BYTES;
 use prometeu_bytecode::BuiltinConstant;
 use prometeu_lexer::Span;
 
@@ -90,6 +91,21 @@ impl Checker<'_> {
                 make(TExprKind::Int(*v as i64), Type::Int)
             }
             ExprKind::Float(v) => make(TExprKind::Float(*v), Type::Float),
+            ExprKind::Str(s) if s.len() > MAX_STRING_BYTES => {
+                self.report(
+                    CheckError::new(
+                        "E0505",
+                        format!(
+                            "string too long: this string literal is {} bytes, over the limit of {MAX_STRING_BYTES}",
+                            s.len()
+                        ),
+                        span,
+                        format!("{} bytes", s.len()),
+                    )
+                    .with_help("a string can hold at most 16 MiB; split the text into smaller pieces"),
+                );
+                error_expr(span)
+            }
             ExprKind::Str(s) => make(TExprKind::Str(s.clone()), Type::Str),
             ExprKind::Bool(b) => make(TExprKind::Bool(*b), Type::Bool),
             ExprKind::Paren(inner) => {
@@ -250,10 +266,15 @@ impl Checker<'_> {
             };
         }
         match self.top.get(name).map(|(t, _)| *t) {
-            Some(TopLevel::Const(index)) => match self.const_value(index) {
-                Some(v) => v.to_expr(span),
-                None => error_expr(span),
-            },
+            Some(TopLevel::Const(index)) => {
+                if let Some(&user) = self.const_stack.last() {
+                    self.const_refs[user].push(index);
+                }
+                match self.const_value(index) {
+                    Some(v) => v.to_expr(span),
+                    None => error_expr(span),
+                }
+            }
             Some(TopLevel::Global(index)) => {
                 if let Some(limit) = cx.const_context() {
                     self.report(CheckError::new(

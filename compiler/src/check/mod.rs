@@ -128,6 +128,10 @@ pub(crate) struct Checker<'a> {
     pub(crate) globals: Vec<GlobalInfo>,
     pub(crate) structs: Vec<StructInfo>,
     pub(crate) errors: Vec<CheckError>,
+    /// The constants being evaluated, outermost first.
+    pub(crate) const_stack: Vec<usize>,
+    /// For each constant, the constants its initializer uses.
+    pub(crate) const_refs: Vec<Vec<usize>>,
 }
 
 impl<'a> Checker<'a> {
@@ -375,6 +379,8 @@ pub fn check(
         globals: Vec::new(),
         structs: Vec::new(),
         errors: Vec::new(),
+        const_stack: Vec::new(),
+        const_refs: Vec::new(),
     };
     // Session globals of earlier REPL inputs.
     if let Some(repl) = repl {
@@ -469,6 +475,7 @@ pub fn check(
                     value,
                     state: ConstState::Pending,
                 });
+                c.const_refs.push(Vec::new());
                 c.declare(name, TopLevel::Const(index));
             }
             Item::Global {
