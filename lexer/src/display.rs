@@ -42,6 +42,10 @@ pub(crate) fn escape_char(c: char, out: &mut String) {
 }
 
 fn escape_with(text: &str, escape: impl Fn(char) -> bool) -> Cow<'_, str> {
+    let plain_ascii = |b: &u8| (b' '..0x7f).contains(b);
+    if text.is_ascii() && text.as_bytes().iter().all(plain_ascii) {
+        return Cow::Borrowed(text);
+    }
     if !text.chars().any(&escape) {
         return Cow::Borrowed(text);
     }

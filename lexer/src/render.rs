@@ -114,50 +114,85 @@ fn shown_width(c: char) -> usize {
 }
 
 /// One excerpt line as shown, and where the given byte offsets of the original line land in
-/// it (in characters, in the order given). With `window`, a line wider than [`WIDE_LINE`] is
-/// cut to [`WINDOW`] characters around the offsets; an offset outside the window lands on
-/// the nearer edge.
-fn show_line(line: &str, points: &[usize], window: bool) -> (String, Vec<usize>) {
-    let mut order: Vec<usize> = (0..points.len()).collect();
-    order.sort_by_key(|&i| points[i]);
-    let mut mapped = vec![0; points.len()];
-    let mut next = 0;
-    let mut width = 0;
-    for (byte, c) in line.char_indices() {
-        while next < order.len() && points[order[next]] <= byte {
-            mapped[order[next]] = width;
-            next += 1;
-        }
-        width += shown_width(c);
-    }
-    for &i in &order[next..] {
-        mapped[i] = width;
-    }
-    let escaped = escape_excerpt(line);
-    if !window || width <= WIDE_LINE {
-        return (escaped.into_owned(), mapped);
-    }
-    let lo = mapped.iter().copied().min().unwrap_or(0);
-    let hi = mapped.iter().copied().max().unwrap_or(0);
-    let start = if hi - lo + 20 <= WINDOW {
-        lo.saturating_sub((WINDOW - (hi - lo)) / 2)
+/// it (in characters, in the order given).
+fn show_line(line: &str, points: &[usize]) -> (String, Vec<usize>) {
+    let mapped = points
+        .iter()
+        .map(|&p| line[..p].chars().map(shown_width).sum())
+        .collect();
+    (escape_excerpt(line).into_owned(), mapped)
+}
+
+/// Whether a line is too wide to show whole (wider than [`WIDE_LINE`] once escaped).
+fn is_wide(line: &str) -> bool {
+    // An escape is wider than the character, so counting characters settles most lines.
+    line.len() > WIDE_LINE
+        && (line.chars().count() > WIDE_LINE
+            || line.chars().map(shown_width).sum::<usize>() > WIDE_LINE)
+}
+
+/// A window of about [`WINDOW`] characters of a wide line around the given byte offsets,
+/// with `…` where the line was cut, and where the offsets land in it (in characters; an
+/// offset outside the window lands on the nearer edge). Only the window is walked, so the
+/// cost does not grow with the line.
+fn show_window(line: &str, points: &[usize]) -> (String, Vec<usize>) {
+    let lo = points.iter().copied().min().unwrap_or(0);
+    let hi = points.iter().copied().max().unwrap_or(0);
+    let spread = line[lo..hi].chars().take(WINDOW + 1).count();
+    let back = if spread + 20 <= WINDOW {
+        (WINDOW - spread) / 2
     } else {
-        lo.saturating_sub(10)
-    }
-    .min(width - WINDOW);
-    let end = start + WINDOW;
+        10
+    };
+    let start = line[..lo]
+        .char_indices()
+        .rev()
+        .take(back)
+        .last()
+        .map_or(lo, |(i, _)| i);
     let mut shown = String::with_capacity(WINDOW * 2);
     let prefix = usize::from(start > 0);
     if start > 0 {
         shown.push(ELLIPSIS);
     }
-    shown.extend(escaped.chars().skip(start).take(WINDOW));
-    if end < width {
+    let mut width = 0;
+    let mut end = start;
+    let mut mapped = vec![None; points.len()];
+    for (offset, c) in line[start..].char_indices() {
+        let at = start + offset;
+        for (k, &p) in points.iter().enumerate() {
+            if mapped[k].is_none() && p <= at {
+                mapped[k] = Some(width);
+            }
+        }
+        let w = shown_width(c);
+        if width + w > WINDOW {
+            break;
+        }
+        if c != '\t' && needs_escape(c) {
+            crate::display::escape_char(c, &mut shown);
+        } else {
+            shown.push(c);
+        }
+        width += w;
+        end = at + c.len_utf8();
+    }
+    let cut = end < line.len();
+    if cut {
         shown.push(ELLIPSIS);
     }
-    let mapped = mapped
-        .into_iter()
-        .map(|p| p.clamp(start, end) - start + prefix)
+    let mapped = points
+        .iter()
+        .zip(mapped)
+        .map(|(&p, m)| {
+            let within = match m {
+                Some(m) => m,
+                // Past the window: the end of the shown text (the line end, when not cut).
+                None if p >= end => width,
+                None => 0,
+            };
+            within + prefix
+        })
         .collect();
     (shown, mapped)
 }
@@ -284,14 +319,19 @@ impl<'a> Renderer<'a> {
             }
             let wide = lines.keys().any(|&line| {
                 let (start, end) = sources.line_bounds(id, line);
-                end - start > WIDE_LINE
-                    && text[start..end].chars().map(shown_width).sum::<usize>() > WIDE_LINE
+                is_wide(&text[start..end])
             });
             let mut shown_lines: HashMap<usize, (String, Vec<usize>)> = HashMap::new();
             for (&line, points) in &lines {
                 let (start, end) = sources.line_bounds(id, line);
                 let offsets: Vec<usize> = points.iter().map(|p| p.1).collect();
-                shown_lines.insert(line, show_line(&text[start..end], &offsets, wide));
+                let text = &text[start..end];
+                let shown = if wide && is_wide(text) {
+                    show_window(text, &offsets)
+                } else {
+                    show_line(text, &offsets)
+                };
+                shown_lines.insert(line, shown);
             }
             let line_starts: &[usize] = if wide {
                 let last = lines.keys().copied().max().unwrap_or(0);

@@ -239,6 +239,17 @@ impl Checker<'_> {
     }
 }
 
+/// The error for a string literal of `len` bytes, over the string limit.
+pub(crate) fn literal_too_long(span: Span, len: usize) -> CheckError {
+    CheckError::new(
+        "E0505",
+        format!("string too long: this string literal is {len} bytes, over the limit of {MAX_STRING_BYTES}"),
+        span,
+        format!("{len} bytes"),
+    )
+    .with_help("a string can hold at most 16 MiB; split the text into smaller pieces")
+}
+
 /// A chain of constants as text, such as `` `A0` (2 bytes) -> `A1` (4 bytes) -> `A2` ``;
 /// a long chain keeps its first three and last three links.
 fn chain_text(chain: &[(String, Option<usize>)]) -> String {

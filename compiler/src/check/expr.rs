@@ -92,18 +92,7 @@ impl Checker<'_> {
             }
             ExprKind::Float(v) => make(TExprKind::Float(*v), Type::Float),
             ExprKind::Str(s) if s.len() > MAX_STRING_BYTES => {
-                self.report(
-                    CheckError::new(
-                        "E0505",
-                        format!(
-                            "string too long: this string literal is {} bytes, over the limit of {MAX_STRING_BYTES}",
-                            s.len()
-                        ),
-                        span,
-                        format!("{} bytes", s.len()),
-                    )
-                    .with_help("a string can hold at most 16 MiB; split the text into smaller pieces"),
-                );
+                self.report(super::consts::literal_too_long(span, s.len()));
                 error_expr(span)
             }
             ExprKind::Str(s) => make(TExprKind::Str(s.clone()), Type::Str),
@@ -717,6 +706,15 @@ impl Checker<'_> {
 
     /// Checks `new S(args)`.
     fn new_struct(&mut self, name: &Ident, args: &[Expr], span: Span, cx: &mut FnCx) -> TExpr {
+        if super::BUILTIN_TYPES.contains(&name.name.as_str())
+            && self.structs.iter().any(|s| s.name.name == name.name)
+        {
+            // This struct was reported at its declaration: its name is a built-in type's.
+            for a in args {
+                self.expr(a, cx);
+            }
+            return error_expr(span);
+        }
         let Some(index) = self.structs.iter().position(|s| s.name.name == name.name) else {
             for a in args {
                 self.expr(a, cx);

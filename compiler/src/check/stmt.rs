@@ -129,6 +129,12 @@ impl Checker<'_> {
         kind: LocalKind,
         slots: u16,
     ) -> u16 {
+        match kind {
+            LocalKind::Let => self.builtin_type_name(name, "a variable"),
+            LocalKind::ForVar => self.builtin_type_name(name, "a loop variable"),
+            // Parameters are reported with their function's signature.
+            LocalKind::Param => {}
+        }
         if let Some(earlier) = cx.scopes.last().and_then(|s| s.get(&name.name)) {
             let earlier = earlier.span;
             self.report(
