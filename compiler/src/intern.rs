@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use string_interner::{DefaultStringInterner, DefaultSymbol};
 
 /// Builds a program's string pool and constant pool.
-#[derive(Default)]
 pub(crate) struct Pool {
     interner: DefaultStringInterner,
     /// Pool index of each interned symbol, in first-use order.
@@ -18,11 +17,33 @@ pub(crate) struct Pool {
     constant_index: HashMap<Constant, u32>,
     /// The heap bytes the string constants take when the program is loaded.
     constant_bytes: usize,
-    /// The first string constant whose addition took `constant_bytes` past the heap limit.
+    /// The heap the string constants must fit in when the program is loaded.
+    heap_limit: usize,
+    /// The first string constant whose addition took `constant_bytes` past `heap_limit`.
     over_heap: Option<Span>,
 }
 
+impl Default for Pool {
+    fn default() -> Pool {
+        Pool::with_heap_limit(HEAP_BYTES)
+    }
+}
+
 impl Pool {
+    /// An empty pool whose string constants must fit in `heap_limit` bytes.
+    pub(crate) fn with_heap_limit(heap_limit: usize) -> Pool {
+        Pool {
+            interner: DefaultStringInterner::default(),
+            indices: HashMap::new(),
+            strings: Vec::new(),
+            constants: Vec::new(),
+            constant_index: HashMap::new(),
+            constant_bytes: 0,
+            heap_limit,
+            over_heap: None,
+        }
+    }
+
     /// The string-pool index of a string, adding it on first use.
     pub(crate) fn string(&mut self, text: &str) -> u32 {
         let symbol = self.interner.get_or_intern(text);
@@ -56,7 +77,7 @@ impl Pool {
             self.constant_bytes = self
                 .constant_bytes
                 .saturating_add(text.len() + CONSTANT_STRING_OVERHEAD);
-            if self.constant_bytes > HEAP_BYTES && self.over_heap.is_none() {
+            if self.constant_bytes > self.heap_limit && self.over_heap.is_none() {
                 self.over_heap = Some(span);
             }
         }
@@ -71,5 +92,29 @@ impl Pool {
     /// The finished string pool and constant pool.
     pub(crate) fn finish(self) -> (Vec<String>, Vec<Constant>) {
         (self.strings, self.constants)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use prometeu_lexer::SourceId;
+
+    #[test]
+    fn string_constants_over_the_heap_are_found_where_they_go_over() {
+        let mut pool = Pool::with_heap_limit(3 * (10 + CONSTANT_STRING_OVERHEAD));
+        let at = |i| Span::new(SourceId(0), i, i + 1);
+        for (i, text) in ["aaaaaaaaaa", "bbbbbbbbbb", "aaaaaaaaaa", "cccccccccc"]
+            .iter()
+            .enumerate()
+        {
+            pool.string_constant(text, at(i));
+        }
+        // A repeated string is one constant, so three distinct ones fit exactly.
+        assert_eq!(pool.over_heap(), None);
+        pool.string_constant("d", at(9));
+        assert_eq!(pool.over_heap(), Some(at(9)));
+        pool.string_constant("e", at(10));
+        assert_eq!(pool.over_heap(), Some(at(9)));
     }
 }

@@ -530,3 +530,67 @@ pub fn render_all(diagnostics: &[Diagnostic], sources: &Sources, options: Render
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_at(id: SourceId, start: usize, end: usize) -> Diagnostic {
+        Diagnostic::error(
+            "E0300",
+            "mismatched types",
+            Span::new(id, start, end),
+            "here",
+        )
+    }
+
+    #[test]
+    fn line_col_counts_lone_cr_crlf_and_lf_as_line_ends() {
+        let mut sources = Sources::new();
+        let id = sources.add("t.pbs", "a\rb\r\nc\nd");
+        assert_eq!(sources.line_col(id, 2), (2, 1));
+        assert_eq!(sources.line_col(id, 5), (3, 1));
+        assert_eq!(sources.line_col(id, 7), (4, 1));
+        assert_eq!(sources.line_bounds(id, 1), (2, 3));
+    }
+
+    #[test]
+    fn render_all_prefers_errors_and_counts_what_it_leaves_out() {
+        let mut sources = Sources::new();
+        let id = sources.add("t.pbs", "let x = 1;\n".repeat(300));
+        let mut diagnostics = Vec::new();
+        for line in 0..150 {
+            let start = line * 11;
+            diagnostics.push(Diagnostic::warning(
+                "W0001",
+                "unreachable code",
+                Span::new(id, start, start + 3),
+                "",
+            ));
+            diagnostics.push(error_at(id, start + 4, start + 5));
+        }
+        let out = render_all(&diagnostics, &sources, RenderOptions::default());
+        assert_eq!(out.matches("[E0300]").count(), 100);
+        assert_eq!(out.matches("[W0001]").count(), 0);
+        assert!(
+            out.ends_with(
+                "and 50 more errors and 150 more warnings (only the first 100 are shown)\n"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn names_and_notes_from_files_are_escaped() {
+        let mut sources = Sources::new();
+        let id = sources.add("evil\u{202e}.pbs", "x\n");
+        let d = error_at(id, 0, 1).with_note("at f\u{1b}[2J (evil.pbs:1:1)\nat main");
+        let out = render(&d, &sources, RenderOptions::default());
+        assert!(out.contains("evil\\u{202e}.pbs:1:1"), "{out}");
+        assert!(out.contains("at f\\u{1b}[2J (evil.pbs:1:1)"), "{out}");
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{202e}'),
+            "{out}"
+        );
+    }
+}

@@ -109,3 +109,22 @@ impl Emitter {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use prometeu_lexer::SourceId;
+
+    #[test]
+    fn a_stack_deeper_than_the_format_allows_is_found_where_it_overflows() {
+        let mut e = Emitter::new();
+        for _ in 0..MAX_STACK {
+            e.emit(Instr::PushInt(0), Span::default());
+        }
+        assert_eq!(e.too_deep(), None);
+        let last = Span::new(SourceId(0), 5, 6);
+        e.emit(Instr::PushInt(0), last);
+        e.emit(Instr::PushInt(0), Span::default());
+        assert_eq!(e.too_deep(), Some(last));
+    }
+}

@@ -66,3 +66,33 @@ impl LimitError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_limit_has_its_code_and_location() {
+        let span = Span::new(prometeu_lexer::SourceId(0), 3, 7);
+        let errors = [
+            LimitError::StackTooDeep {
+                function: "main".into(),
+                span,
+            },
+            LimitError::CodeTooLarge {
+                function: "main".into(),
+                span,
+            },
+            LimitError::ConstantsTooLarge { span },
+        ];
+        let codes: Vec<_> = errors
+            .iter()
+            .map(|e| {
+                let d = e.to_diagnostic();
+                assert_eq!(d.primary.map(|l| l.span), Some(span));
+                d.code.unwrap()
+            })
+            .collect();
+        assert_eq!(codes, ["E0601", "E0602", "E0603"]);
+    }
+}
