@@ -361,3 +361,35 @@ fn lone_carriage_returns_end_lines_everywhere() {
     );
     assert!(err.contains("gen.pbs:6:11)"), "{err}");
 }
+
+/// Finding 1: a constant's value is shared by its uses, so a 16 MiB constant used 300 times
+/// is held once, not copied into every use (which would take about 5 GB). `check` runs under
+/// a 1.5 GB address-space limit.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_long_constant_used_many_times_is_stored_once() {
+    let mut text = String::from("declare const A0: string = \"ab\";\n");
+    for i in 1..=23 {
+        text.push_str(&format!(
+            "declare const A{i}: string = A{} + A{};\n",
+            i - 1,
+            i - 1
+        ));
+    }
+    text.push_str("fn main() {\n");
+    for _ in 0..300 {
+        text.push_str("    print(A23.len());\n");
+    }
+    text.push_str("}\n");
+    let dir = common::scratch("shared-constant");
+    let path = common::write(&dir, "gen.pbs", &text);
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 1500000 && exec '{}' check '{path}'",
+            env!("CARGO_BIN_EXE_prometeuc")
+        ))
+        .output()
+        .expect("run sh");
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+}

@@ -5,6 +5,7 @@ use prometeu_bytecode::limits::{CONSTANT_STRING_OVERHEAD, HEAP_BYTES};
 use prometeu_bytecode::Constant;
 use prometeu_lexer::Span;
 use std::collections::HashMap;
+use std::sync::Arc;
 use string_interner::{DefaultStringInterner, DefaultSymbol};
 
 /// Builds a program's string pool and constant pool.
@@ -17,6 +18,10 @@ pub(crate) struct Pool {
     constant_index: HashMap<Constant, u32>,
     /// The heap bytes the string constants take when the program is loaded.
     constant_bytes: usize,
+    /// The constant index of each shared string already added, by its address (the `Arc`
+    /// is kept so the address stays its own): a long constant used in many places is hashed
+    /// once.
+    by_address: HashMap<usize, (Arc<str>, u32)>,
     /// The heap the string constants must fit in when the program is loaded.
     heap_limit: usize,
     /// The first string constant whose addition took `constant_bytes` past `heap_limit`.
@@ -39,6 +44,7 @@ impl Pool {
             constants: Vec::new(),
             constant_index: HashMap::new(),
             constant_bytes: 0,
+            by_address: HashMap::new(),
             heap_limit,
             over_heap: None,
         }
@@ -81,6 +87,17 @@ impl Pool {
                 self.over_heap = Some(span);
             }
         }
+        index
+    }
+
+    /// [`Pool::string_constant`] for a shared string, looked up by address first.
+    pub(crate) fn shared_string_constant(&mut self, text: &Arc<str>, span: Span) -> u32 {
+        let address = Arc::as_ptr(text) as *const u8 as usize;
+        if let Some((_, index)) = self.by_address.get(&address) {
+            return *index;
+        }
+        let index = self.string_constant(text, span);
+        self.by_address.insert(address, (Arc::clone(text), index));
         index
     }
 

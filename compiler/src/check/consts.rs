@@ -7,6 +7,7 @@ use crate::hir::{TExpr, TExprKind};
 use crate::types::Type;
 use prometeu_bytecode::limits::MAX_STRING_BYTES;
 use prometeu_lexer::Span;
+use std::sync::Arc;
 
 /// The value of a constant.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,8 +18,8 @@ pub enum ConstValue {
     Float(f64),
     /// A bool.
     Bool(bool),
-    /// A string.
-    Str(String),
+    /// A string, shared by every use of the constant.
+    Str(Arc<str>),
 }
 
 impl ConstValue {
@@ -124,7 +125,7 @@ fn binary(op: BinOp, a: &ConstValue, b: &ConstValue) -> Result<ConstValue, FoldE
                 let mut joined = String::with_capacity(len);
                 joined.push_str(a);
                 joined.push_str(b);
-                Str(joined)
+                Str(Arc::from(joined))
             }
             BinOp::Eq => Bool(a == b),
             BinOp::Ne => Bool(a != b),

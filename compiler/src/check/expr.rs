@@ -95,7 +95,7 @@ impl Checker<'_> {
                 self.report(super::consts::literal_too_long(span, s.len()));
                 error_expr(span)
             }
-            ExprKind::Str(s) => make(TExprKind::Str(s.clone()), Type::Str),
+            ExprKind::Str(s) => make(TExprKind::Str(s.as_str().into()), Type::Str),
             ExprKind::Bool(b) => make(TExprKind::Bool(*b), Type::Bool),
             ExprKind::Paren(inner) => {
                 let mut t = self.expr_hint(inner, cx, hint);

@@ -102,7 +102,7 @@ impl Gen<'_> {
             TExprKind::Bool(true) => f.e.emit(Instr::PushTrue(), span),
             TExprKind::Bool(false) => f.e.emit(Instr::PushFalse(), span),
             TExprKind::Str(s) => {
-                let c = self.pool.string_constant(s, span);
+                let c = self.pool.shared_string_constant(s, span);
                 f.e.emit(Instr::Const(c), span);
             }
             TExprKind::Local(slot) => f.e.emit(load_local(*slot), span),
@@ -776,7 +776,7 @@ pub fn generate(
             Type::Int => TExprKind::Int(0),
             Type::Float => TExprKind::Float(0.0),
             Type::Bool => TExprKind::Bool(false),
-            Type::Str => TExprKind::Str(String::new()),
+            Type::Str => TExprKind::Str("".into()),
             Type::Void | Type::Error | Type::Array(_) | Type::Struct(_) => continue,
         };
         init.push(TStmt {
