@@ -443,13 +443,22 @@ impl<'a> Renderer<'a> {
         if report.finish().write(views, &mut out).is_err() {
             return format!("error: {message}\n");
         }
-        fix_headers(&String::from_utf8_lossy(&out), &headers)
+        let names: Vec<String> = ids
+            .iter()
+            .map(|&id| escape_for_display(sources.name(id)).into_owned())
+            .collect();
+        fix_headers(&String::from_utf8_lossy(&out), &headers, &names)
     }
 }
 
 /// Replaces each `NAME_MARK view NAME_MARK:line:column` that ariadne wrote with the source's
 /// name and the real position.
-fn fix_headers(text: &str, headers: &HashMap<(usize, usize, usize), String>) -> String {
+/// A position not found keeps ariadne's numbers, after the source's name.
+fn fix_headers(
+    text: &str,
+    headers: &HashMap<(usize, usize, usize), String>,
+    names: &[String],
+) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find(NAME_MARK) {
@@ -479,7 +488,10 @@ fn fix_headers(text: &str, headers: &HashMap<(usize, usize, usize), String>) -> 
                 out.push_str(real);
                 rest = &tail[len..];
             }
-            None => rest = tail,
+            None => {
+                out.push_str(names.get(view).map_or("<unknown>", String::as_str));
+                rest = tail;
+            }
         }
     }
     out.push_str(rest);
@@ -592,5 +604,35 @@ mod tests {
             !out.contains('\u{1b}') && !out.contains('\u{202e}'),
             "{out}"
         );
+    }
+
+    #[test]
+    fn any_span_on_awkward_text_renders_without_panicking() {
+        let texts = [
+            "a\rb\r\nc\n\nd",
+            "\u{feff}é\u{202e}x\t\u{1b}y\u{2028}z\u{0b}w",
+            "",
+            "\n\r",
+        ];
+        for text in texts {
+            let wide = format!("{text}{}{text}", "é ".repeat(200));
+            for text in [text.to_string(), wide] {
+                let mut sources = Sources::new();
+                let id = sources.add("t\u{202e}.pbs", text.as_str());
+                let len = text.len() + 2;
+                let step = (len / 12).max(1);
+                for start in (0..len).step_by(step) {
+                    for end in (0..len).step_by(step) {
+                        let d =
+                            error_at(id, start, end).with_label(Span::new(id, end, start), "other");
+                        for color in [false, true] {
+                            let out = render(&d, &sources, RenderOptions { color });
+                            assert!(out.contains("t\\u{202e}.pbs:"), "{out}");
+                            assert!(!out.contains(NAME_MARK), "{out}");
+                        }
+                    }
+                }
+            }
+        }
     }
 }
