@@ -567,6 +567,19 @@ mod tests {
     }
 
     #[test]
+    fn a_leading_byte_order_mark_is_neither_shown_nor_counted() {
+        let mut sources = Sources::new();
+        let id = sources.add("t.pbs", "\u{feff}let x");
+        assert_eq!(sources.line_col(id, 3), (1, 1));
+        assert_eq!(sources.line_col(id, 0), (1, 1));
+        let out = render(&error_at(id, 7, 8), &sources, RenderOptions::default());
+        assert!(
+            out.contains("t.pbs:1:5 ]") && out.contains(" 1 │ let x\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn render_all_prefers_errors_and_counts_what_it_leaves_out() {
         let mut sources = Sources::new();
         let id = sources.add("t.pbs", "let x = 1;\n".repeat(300));

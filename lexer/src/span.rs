@@ -134,7 +134,7 @@ impl Sources {
         let text = self.text(id);
         let offset = floor_boundary(text, offset as usize);
         let line = self.line_of(id, offset);
-        let start = self.line_bounds(id, line).0;
+        let start = self.line_bounds(id, line).0.min(offset);
         let col = text[start..offset].chars().count() + 1;
         (line + 1, col)
     }
@@ -157,16 +157,20 @@ impl Sources {
             .map_or(1, |f| f.line_starts.len())
     }
 
-    /// The byte range of a 0-based line's content, without its terminator.
+    /// The byte range of a 0-based line's content, without its terminator (and, for the
+    /// first line, without a leading byte order mark, which the lexer skips too).
     pub(crate) fn line_bounds(&self, id: SourceId, line: usize) -> (usize, usize) {
         let Some(file) = self.files.get(id.0 as usize) else {
             return (0, 0);
         };
         let text = file.text.as_bytes();
-        let start = file
+        let mut start = file
             .line_starts
             .get(line)
             .map_or(text.len(), |&s| s as usize);
+        if line == 0 && file.text.starts_with('\u{FEFF}') {
+            start = '\u{FEFF}'.len_utf8();
+        }
         let end = match file.line_starts.get(line + 1) {
             // A line followed by another ends with its terminator: `\r\n`, `\n` or `\r`.
             Some(&next) => {
