@@ -7,11 +7,13 @@
 //! obtain the [`VerifiedProgram`] the VM runs, [`disassemble`] for people.
 //!
 //! Modules: `op` (the opcode table), `program` (the program structures), `pbc` (the file
-//! format), `verify` (the verifier), `disasm` (the disassembler), `error` (load errors).
+//! format), `verify` (the verifier), `disasm` (the disassembler), `error` (load errors),
+//! `limits` (the sizes a program must respect to load).
 #![forbid(unsafe_code)]
 
 mod disasm;
 mod error;
+pub mod limits;
 pub mod op;
 mod pbc;
 mod program;

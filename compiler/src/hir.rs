@@ -25,8 +25,8 @@ pub enum TExprKind {
     Float(f64),
     /// A bool constant.
     Bool(bool),
-    /// A string constant.
-    Str(String),
+    /// A string constant, shared: a constant used in many places is stored once.
+    Str(std::sync::Arc<str>),
     /// A local slot.
     Local(u16),
     /// A global, by name.

@@ -18,6 +18,8 @@ mod intern;
 pub mod parse;
 pub mod types;
 
+use codegen::LimitError;
+use prometeu_bytecode::limits::MAX_SOURCE_BYTES;
 use prometeu_bytecode::{BuiltinConstant, HostSig, Program};
 use prometeu_lexer::{Diagnostic, SourceId, Span};
 
@@ -110,6 +112,22 @@ pub fn compile(
     builtins: &Builtins,
     options: &CompileOptions,
 ) -> Compiled {
+    if text.len() > MAX_SOURCE_BYTES {
+        return Compiled {
+            program: None,
+            checked: None,
+            diagnostics: vec![Diagnostic::error(
+                "E0604",
+                format!(
+                    "source file is too large: {} bytes, over the limit of {MAX_SOURCE_BYTES}",
+                    text.len()
+                ),
+                Span::new(source, 0, 0),
+                "the file starts here",
+            )
+            .with_help("a source file can be at most 4 GiB; move data into smaller pieces")],
+        };
+    }
     let (tokens, lex_errors) = prometeu_lexer::lex(text, source);
     let mut diagnostics: Vec<Diagnostic> = lex_errors.iter().map(|e| e.to_diagnostic()).collect();
     let (module, parse_errors) = parse::parse(&tokens, source, text.len(), &options.limits);
@@ -148,7 +166,7 @@ pub fn compile(
             diagnostics,
         };
     }
-    let program = drop_deep(module, || {
+    let generated = drop_deep(module, || {
         codegen::generate(
             &checked,
             builtins,
@@ -156,10 +174,21 @@ pub fn compile(
             options.keep_source.then_some(text),
         )
     });
-    Compiled {
-        program: Some(program),
-        checked: Some(checked),
-        diagnostics,
+    match generated {
+        Ok(program) => Compiled {
+            program: Some(program),
+            checked: Some(checked),
+            diagnostics,
+        },
+        Err(errors) => {
+            let mut diagnostics = diagnostics;
+            diagnostics.extend(errors.iter().map(LimitError::to_diagnostic));
+            Compiled {
+                program: None,
+                checked: Some(checked),
+                diagnostics: sorted(diagnostics),
+            }
+        }
     }
 }
 

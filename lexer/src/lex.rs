@@ -6,7 +6,7 @@ use logos::Logos;
 /// The raw token kinds recognised by the scanner, before literal decoding.
 #[derive(Logos, Clone, Copy, Debug, PartialEq)]
 #[logos(skip r"[ \t\r\n\x0C]+")]
-#[logos(skip(r"//[^\n]*", allow_greedy = true))]
+#[logos(skip(r"//[^\r\n]*", allow_greedy = true))]
 enum Raw {
     #[regex(r"[0-9][0-9_]*")]
     Decimal,
@@ -122,11 +122,12 @@ impl LexError {
     pub fn to_diagnostic(&self) -> Diagnostic {
         match &self.kind {
             LexErrorKind::UnexpectedChar(c) => {
-                let shown = if c.is_control() || c.is_whitespace() {
-                    c.escape_unicode().to_string()
+                let mut shown = String::new();
+                if c.is_whitespace() || crate::display::needs_escape(*c) {
+                    crate::display::escape_char(*c, &mut shown);
                 } else {
-                    c.to_string()
-                };
+                    shown.push(*c);
+                }
                 Diagnostic::error(
                     "E0001",
                     format!("unexpected character `{shown}`"),
@@ -236,8 +237,7 @@ fn string_literal(
     while let Some((i, c)) = chars.next() {
         match c {
             '"' => return (value, i + 1),
-            '\n' => break,
-            '\r' if src[i + 1..].starts_with('\n') => break,
+            '\n' | '\r' => break,
             '\\' => {
                 let Some(&(j, e)) = chars.peek() else { break };
                 match e {
@@ -261,8 +261,7 @@ fn string_literal(
                             chars.next();
                         }
                     }
-                    '\n' => break,
-                    '\r' if src[j + 1..].starts_with('\n') => break,
+                    '\n' | '\r' => break,
                     other => {
                         chars.next();
                         errors.push(LexError {
@@ -275,10 +274,9 @@ fn string_literal(
             other => value.push(other),
         }
     }
-    let mut end = src[start..].find('\n').map_or(src.len(), |n| start + n);
-    if end > start && src.as_bytes()[end - 1] == b'\r' {
-        end -= 1;
-    }
+    let end = src[start..]
+        .find(['\n', '\r'])
+        .map_or(src.len(), |n| start + n);
     errors.push(LexError {
         kind: LexErrorKind::UnterminatedString,
         span: Span::new(id, start, end),
@@ -306,10 +304,10 @@ fn unicode_escape(
         return (None, open);
     }
     let Some(close) = rest
-        .find(['}', '"', '\n'])
+        .find(['}', '"', '\n', '\r'])
         .filter(|&k| rest.as_bytes()[k] == b'}')
     else {
-        let end = open + rest.find(['"', '\n']).unwrap_or(rest.len());
+        let end = open + rest.find(['"', '\n', '\r']).unwrap_or(rest.len());
         fail("missing closing `}`", end, errors);
         return (None, end);
     };
@@ -335,11 +333,16 @@ fn unicode_escape(
 
 /// Lexes a whole source; never stops at an error.
 ///
-/// Returns every token it could read plus every lexical error, in source order.
+/// Returns every token it could read plus every lexical error, in source order. A byte
+/// order mark at the very start is skipped; a line ends at `\n`, `\r\n` or a lone `\r`
+/// (which ends a `//` comment and an unterminated string).
 pub fn lex(src: &str, id: SourceId) -> (Vec<Spanned<Token<'_>>>, Vec<LexError>) {
     let mut tokens = Vec::new();
     let mut errors = Vec::new();
     let mut lexer = Raw::lexer(src);
+    if src.starts_with('\u{FEFF}') {
+        lexer.bump('\u{FEFF}'.len_utf8());
+    }
     while let Some(raw) = lexer.next() {
         let range = lexer.span();
         let span = Span::new(id, range.start, range.end);
@@ -500,6 +503,33 @@ mod tests {
     fn multibyte_unexpected_char_spans_whole_char() {
         let (_, errors) = lex("é", SourceId(0));
         assert_eq!(errors[0].span.range(), 0..2);
+    }
+
+    #[test]
+    fn leading_bom_is_skipped() {
+        let (tokens, errors) = lex("\u{FEFF}let x", SourceId(0));
+        assert!(errors.is_empty());
+        assert_eq!(tokens[0], (Token::Let, Span::new(SourceId(0), 3, 6)));
+    }
+
+    #[test]
+    fn a_bom_elsewhere_is_an_escaped_unexpected_character() {
+        let (_, errors) = lex("let \u{FEFF}x", SourceId(0));
+        assert_eq!(errors[0].kind, LexErrorKind::UnexpectedChar('\u{FEFF}'));
+        assert_eq!(
+            errors[0].to_diagnostic().message,
+            "unexpected character `\\u{feff}`"
+        );
+    }
+
+    #[test]
+    fn lone_carriage_return_ends_comments_and_strings() {
+        let (tokens, errors) = lex("// note\rlet \"open\rx", SourceId(0));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].kind, LexErrorKind::UnterminatedString);
+        assert_eq!(errors[0].span.range(), 12..17);
+        assert_eq!(tokens[0].0, Token::Let);
+        assert_eq!(tokens.last().unwrap().0, Token::Ident("x"));
     }
 
     #[test]

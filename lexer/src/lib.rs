@@ -8,16 +8,19 @@
 //!
 //! Modules: `span` (byte-offset spans and sources), `token` (the token kinds),
 //! `lex` (the driver around the `logos` scanner and string-literal decoding),
-//! `diagnostic` (the plain diagnostic type) and `render` (the ariadne renderer).
+//! `diagnostic` (the plain diagnostic type), `display` ([`escape_for_display`], for text
+//! from files) and `render` (the ariadne renderer).
 #![forbid(unsafe_code)]
 
 mod diagnostic;
+mod display;
 mod lex;
 mod render;
 mod span;
 mod token;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
+pub use display::escape_for_display;
 pub use lex::{lex, LexError, LexErrorKind};
 pub use render::{render, render_all, RenderOptions};
 pub use span::{SourceId, Sources, Span};

@@ -19,6 +19,8 @@ pub struct CheckError {
     pub secondary: Vec<(Span, String)>,
     /// A help line.
     pub help: Option<String>,
+    /// Note lines.
+    pub notes: Vec<String>,
 }
 
 impl CheckError {
@@ -37,6 +39,7 @@ impl CheckError {
             label: label.into(),
             secondary: Vec::new(),
             help: None,
+            notes: Vec::new(),
         }
     }
 
@@ -65,6 +68,12 @@ impl CheckError {
         self
     }
 
+    /// Adds a note line.
+    pub fn with_note(mut self, note: impl Into<String>) -> CheckError {
+        self.notes.push(note.into());
+        self
+    }
+
     /// Converts the error into a renderable diagnostic.
     pub fn to_diagnostic(&self) -> Diagnostic {
         let mut d = Diagnostic::error(self.code, &self.message, self.span, &self.label);
@@ -73,6 +82,7 @@ impl CheckError {
             d = d.with_label(*span, label);
         }
         d.help = self.help.clone();
+        d.notes = self.notes.clone();
         d
     }
 }

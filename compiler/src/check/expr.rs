@@ -5,6 +5,7 @@ use super::{CheckError, Checker, TopLevel};
 use crate::ast::{BinOp, Expr, ExprKind, Ident, UnOp};
 use crate::hir::{TExpr, TExprKind};
 use crate::types::Type;
+use prometeu_bytecode::limits::MAX_STRING_BYTES;
 use prometeu_bytecode::BuiltinConstant;
 use prometeu_lexer::Span;
 
@@ -90,7 +91,11 @@ impl Checker<'_> {
                 make(TExprKind::Int(*v as i64), Type::Int)
             }
             ExprKind::Float(v) => make(TExprKind::Float(*v), Type::Float),
-            ExprKind::Str(s) => make(TExprKind::Str(s.clone()), Type::Str),
+            ExprKind::Str(s) if s.len() > MAX_STRING_BYTES => {
+                self.report(super::consts::literal_too_long(span, s.len()));
+                error_expr(span)
+            }
+            ExprKind::Str(s) => make(TExprKind::Str(s.as_str().into()), Type::Str),
             ExprKind::Bool(b) => make(TExprKind::Bool(*b), Type::Bool),
             ExprKind::Paren(inner) => {
                 let mut t = self.expr_hint(inner, cx, hint);
@@ -250,10 +255,15 @@ impl Checker<'_> {
             };
         }
         match self.top.get(name).map(|(t, _)| *t) {
-            Some(TopLevel::Const(index)) => match self.const_value(index) {
-                Some(v) => v.to_expr(span),
-                None => error_expr(span),
-            },
+            Some(TopLevel::Const(index)) => {
+                if let Some(&user) = self.const_stack.last() {
+                    self.const_refs[user].push(index);
+                }
+                match self.const_value(index) {
+                    Some(v) => v.to_expr(span),
+                    None => error_expr(span),
+                }
+            }
             Some(TopLevel::Global(index)) => {
                 if let Some(limit) = cx.const_context() {
                     self.report(CheckError::new(
@@ -696,6 +706,15 @@ impl Checker<'_> {
 
     /// Checks `new S(args)`.
     fn new_struct(&mut self, name: &Ident, args: &[Expr], span: Span, cx: &mut FnCx) -> TExpr {
+        if super::BUILTIN_TYPES.contains(&name.name.as_str())
+            && self.structs.iter().any(|s| s.name.name == name.name)
+        {
+            // This struct was reported at its declaration: its name is a built-in type's.
+            for a in args {
+                self.expr(a, cx);
+            }
+            return error_expr(span);
+        }
         let Some(index) = self.structs.iter().position(|s| s.name.name == name.name) else {
             for a in args {
                 self.expr(a, cx);

@@ -21,6 +21,9 @@ use crate::Builtins;
 use prometeu_lexer::Span;
 use std::collections::HashMap;
 
+/// The names of the built-in types, which no declaration may take.
+pub(crate) const BUILTIN_TYPES: [&str; 5] = ["int", "float", "bool", "string", "void"];
+
 /// The signature of a program function.
 #[derive(Clone, Debug)]
 pub(crate) struct FnSig {
@@ -128,12 +131,35 @@ pub(crate) struct Checker<'a> {
     pub(crate) globals: Vec<GlobalInfo>,
     pub(crate) structs: Vec<StructInfo>,
     pub(crate) errors: Vec<CheckError>,
+    /// The constants being evaluated, outermost first.
+    pub(crate) const_stack: Vec<usize>,
+    /// For each constant, the constants its initializer uses.
+    pub(crate) const_refs: Vec<Vec<usize>>,
 }
 
 impl<'a> Checker<'a> {
     /// Reports an error or warning.
     pub(crate) fn report(&mut self, error: CheckError) {
         self.errors.push(error);
+    }
+
+    /// Reports a declaration (`what`: "a struct", "a variable", ...) named like a built-in
+    /// type, which would make the type name ambiguous.
+    pub(crate) fn builtin_type_name(&mut self, name: &Ident, what: &str) {
+        if BUILTIN_TYPES.contains(&name.name.as_str()) {
+            self.report(
+                CheckError::new(
+                    "E0206",
+                    format!(
+                        "`{}` is a built-in type and cannot be the name of {what}",
+                        name.name
+                    ),
+                    name.span,
+                    "a built-in type name",
+                )
+                .with_help("pick another name; int, float, bool, string and void are reserved for the built-in types"),
+            );
+        }
     }
 
     /// Resolves a written type.
@@ -191,6 +217,7 @@ impl<'a> Checker<'a> {
             ));
         }
         for p in &f.params {
+            self.builtin_type_name(&p.name, "a parameter");
             let ty = self.resolve_type(&p.ty);
             if ty == Type::Void {
                 self.report(CheckError::new(
@@ -375,6 +402,8 @@ pub fn check(
         globals: Vec::new(),
         structs: Vec::new(),
         errors: Vec::new(),
+        const_stack: Vec::new(),
+        const_refs: Vec::new(),
     };
     // Session globals of earlier REPL inputs.
     if let Some(repl) = repl {
@@ -398,6 +427,7 @@ pub fn check(
     // Pass 0: struct names, so every signature can refer to them.
     for item in &module.items {
         if let Item::Struct { name, .. } = item {
+            c.builtin_type_name(name, "a struct");
             c.structs.push(StructInfo {
                 name: name.clone(),
                 fields: Vec::new(),
@@ -413,6 +443,7 @@ pub fn check(
     for item in &module.items {
         match item {
             Item::Fn(f) => {
+                c.builtin_type_name(&f.name, "a function");
                 let index = c.signature(f, None);
                 for attr in &f.attrs {
                     match attr.name.as_str() {
@@ -440,6 +471,7 @@ pub fn check(
                 let this = Type::Struct(c.structs[index].name.name.clone());
                 let mut seen: HashMap<String, Span> = HashMap::new();
                 for field in fields {
+                    c.builtin_type_name(&field.name, "a field");
                     c.member_name(&mut seen, &field.name);
                     let ty = c.resolve_type(&field.ty);
                     if ty == Type::Void {
@@ -453,6 +485,7 @@ pub fn check(
                     c.structs[index].fields.push((field.name.clone(), ty));
                 }
                 for m in methods {
+                    c.builtin_type_name(&m.name, "a method");
                     c.member_name(&mut seen, &m.name);
                     let f = c.signature(m, Some(this.clone()));
                     c.structs[index].methods.insert(m.name.name.clone(), f);
@@ -462,6 +495,7 @@ pub fn check(
             Item::Const {
                 name, ty, value, ..
             } => {
+                c.builtin_type_name(name, "a constant");
                 let index = c.consts.len();
                 c.consts.push(ConstInfo {
                     name,
@@ -469,11 +503,13 @@ pub fn check(
                     value,
                     state: ConstState::Pending,
                 });
+                c.const_refs.push(Vec::new());
                 c.declare(name, TopLevel::Const(index));
             }
             Item::Global {
                 name, ty, value, ..
             } => {
+                c.builtin_type_name(name, "a global");
                 // In the REPL, declaring a session global again re-initializes it.
                 if let Some((TopLevel::Global(existing), _)) = c.top.get(&name.name).copied() {
                     if repl.is_some() && c.globals[existing].external {

@@ -6,6 +6,7 @@ use super::{CheckError, Checker, TopLevel};
 use crate::ast::{Block, Expr, ExprKind, FnDecl, Ident, Stmt, StmtKind, TypeExpr};
 use crate::hir::{Place, TExpr, TExprKind, TFunction, TStmt, TStmtKind};
 use crate::types::Type;
+use prometeu_bytecode::limits::MAX_LOCALS;
 use prometeu_lexer::Span;
 use std::collections::HashMap;
 
@@ -38,8 +39,10 @@ enum Mode {
 pub(crate) struct FnCx {
     mode: Mode,
     scopes: Vec<HashMap<String, Local>>,
-    next_slot: u16,
-    max_slot: u16,
+    next_slot: u32,
+    max_slot: u32,
+    /// Whether this body already reported using too many local slots.
+    too_many_locals: bool,
     loops: u32,
     ret: Type,
     /// Inside the operand of `&&`/`||` that a constant left operand skips: not evaluated.
@@ -53,6 +56,7 @@ impl FnCx {
             scopes: vec![HashMap::new()],
             next_slot: 0,
             max_slot: 0,
+            too_many_locals: false,
             loops: 0,
             ret,
             skipped: 0,
@@ -89,11 +93,17 @@ impl FnCx {
     }
 
     /// Reserves `count` consecutive slots.
-    fn alloc(&mut self, count: u16) -> u16 {
+    fn alloc(&mut self, count: u32) -> u32 {
         let slot = self.next_slot;
         self.next_slot += count;
         self.max_slot = self.max_slot.max(self.next_slot);
         slot
+    }
+
+    /// How many local slots the body uses, as a function header records it. A body over
+    /// the limit has been reported and is never compiled.
+    fn locals(&self) -> u16 {
+        u16::try_from(self.max_slot).unwrap_or(u16::MAX)
     }
 }
 
@@ -119,6 +129,12 @@ impl Checker<'_> {
         kind: LocalKind,
         slots: u16,
     ) -> u16 {
+        match kind {
+            LocalKind::Let => self.builtin_type_name(name, "a variable"),
+            LocalKind::ForVar => self.builtin_type_name(name, "a loop variable"),
+            // Parameters are reported with their function's signature.
+            LocalKind::Param => {}
+        }
         if let Some(earlier) = cx.scopes.last().and_then(|s| s.get(&name.name)) {
             let earlier = earlier.span;
             self.report(
@@ -132,7 +148,20 @@ impl Checker<'_> {
                 .with_help("rename it, or assign to the existing variable without `let`"),
             );
         }
-        let slot = cx.alloc(slots);
+        let slot = cx.alloc(slots as u32);
+        if cx.next_slot > MAX_LOCALS && !cx.too_many_locals {
+            cx.too_many_locals = true;
+            self.report(
+                CheckError::new(
+                    "E0600",
+                    format!("too many local variables: a function can use at most {MAX_LOCALS} local slots"),
+                    name.span,
+                    format!("this needs slot {}", cx.next_slot),
+                )
+                .with_help("split the function into smaller ones, or keep the values in an array; parameters take one slot, each `let` one and each `for` loop three"),
+            );
+        }
+        let slot = u16::try_from(slot).unwrap_or(u16::MAX);
         if let Some(scope) = cx.scopes.last_mut() {
             scope.insert(
                 name.name.clone(),
@@ -174,7 +203,7 @@ impl Checker<'_> {
         TFunction {
             name: sig.name.name.clone(),
             params: sig.params.len() as u16,
-            locals: cx.max_slot,
+            locals: cx.locals(),
             returns_value: sig.ret != Type::Void,
             body,
             end: f.body.close(),
@@ -670,7 +699,7 @@ impl Checker<'_> {
         let function = TFunction {
             name: "<input>".to_string(),
             params: 0,
-            locals: cx.max_slot,
+            locals: cx.locals(),
             returns_value: false,
             body,
             end,

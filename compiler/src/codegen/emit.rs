@@ -1,6 +1,7 @@
 //! The instruction emitter of one function: encodes instructions, records the `pc → span`
 //! runs, tracks the stack depth for `max_stack`, and patches jumps.
 
+use prometeu_bytecode::limits::MAX_STACK;
 use prometeu_bytecode::{Function, Instr, SpanRun, StackEffect};
 use prometeu_lexer::Span;
 
@@ -14,6 +15,8 @@ pub(crate) struct Emitter {
     spans: Vec<SpanRun>,
     depth: u32,
     max: u32,
+    /// The first instruction that took the depth past [`MAX_STACK`].
+    too_deep: Option<Span>,
 }
 
 impl Emitter {
@@ -23,6 +26,7 @@ impl Emitter {
             spans: Vec::new(),
             depth: 0,
             max: 0,
+            too_deep: None,
         }
     }
 
@@ -60,8 +64,21 @@ impl Emitter {
             StackEffect::Fixed { pop, push } => (pop as u32, push as u32),
             StackEffect::Dynamic => (call_params, 1),
         };
-        self.depth = self.depth.saturating_sub(pop) + push;
+        self.depth = self.depth.saturating_sub(pop).saturating_add(push);
         self.max = self.max.max(self.depth);
+        if self.depth > MAX_STACK && self.too_deep.is_none() {
+            self.too_deep = Some(span);
+        }
+    }
+
+    /// Where the stack first got deeper than the format allows, if it did.
+    pub(crate) fn too_deep(&self) -> Option<Span> {
+        self.too_deep
+    }
+
+    /// The size of the code so far, in bytes.
+    pub(crate) fn code_len(&self) -> usize {
+        self.code.len()
     }
 
     /// Emits one instruction with a fixed stack effect.
@@ -90,5 +107,24 @@ impl Emitter {
             code: self.code,
             spans: self.spans,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use prometeu_lexer::SourceId;
+
+    #[test]
+    fn a_stack_deeper_than_the_format_allows_is_found_where_it_overflows() {
+        let mut e = Emitter::new();
+        for _ in 0..MAX_STACK {
+            e.emit(Instr::PushInt(0), Span::default());
+        }
+        assert_eq!(e.too_deep(), None);
+        let last = Span::new(SourceId(0), 5, 6);
+        e.emit(Instr::PushInt(0), last);
+        e.emit(Instr::PushInt(0), Span::default());
+        assert_eq!(e.too_deep(), Some(last));
     }
 }

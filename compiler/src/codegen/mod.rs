@@ -9,6 +9,7 @@
 //! version-cached lookup.
 
 mod emit;
+mod limits;
 
 use crate::ast::{BinOp, UnOp};
 use crate::check::Checked;
@@ -17,6 +18,8 @@ use crate::intern::Pool;
 use crate::types::Type;
 use crate::Builtins;
 use emit::{Emitter, Patch};
+pub use limits::LimitError;
+use prometeu_bytecode::limits::MAX_CODE_BYTES;
 use prometeu_bytecode::{
     Constant, Entry, Function, HostSig, HostType, Instr, Program, FLOAT_FUNCTIONS,
 };
@@ -37,6 +40,7 @@ struct Gen<'a> {
     hosts: Vec<HostSig>,
     host_index: HashMap<usize, u32>,
     global_sites: Vec<u32>,
+    errors: Vec<LimitError>,
 }
 
 /// Per-function generation state.
@@ -98,7 +102,7 @@ impl Gen<'_> {
             TExprKind::Bool(true) => f.e.emit(Instr::PushTrue(), span),
             TExprKind::Bool(false) => f.e.emit(Instr::PushFalse(), span),
             TExprKind::Str(s) => {
-                let c = self.pool.string_constant(s);
+                let c = self.pool.shared_string_constant(s, span);
                 f.e.emit(Instr::Const(c), span);
             }
             TExprKind::Local(slot) => f.e.emit(load_local(*slot), span),
@@ -508,6 +512,18 @@ impl Gen<'_> {
         self.block(&mut f, body);
         f.e.emit(Instr::PushUnit(), end);
         f.e.emit(Instr::Return(), end);
+        if let Some(span) = f.e.too_deep() {
+            self.errors.push(LimitError::StackTooDeep {
+                function: name.to_string(),
+                span,
+            });
+        }
+        if f.e.code_len() > MAX_CODE_BYTES {
+            self.errors.push(LimitError::CodeTooLarge {
+                function: name.to_string(),
+                span: end,
+            });
+        }
         f.e.finish(name.to_string(), params, locals)
     }
 }
@@ -726,13 +742,13 @@ fn binary(op: BinOp, ty: &Type) -> Instr {
     }
 }
 
-/// Generates the program for a checked module.
+/// Generates the program for a checked module, or reports the limits it would exceed.
 pub fn generate(
     checked: &Checked,
     builtins: &Builtins,
     source_name: &str,
     source_text: Option<&str>,
-) -> Program {
+) -> Result<Program, Vec<LimitError>> {
     let mut g = Gen {
         builtins,
         functions: &checked.functions,
@@ -740,6 +756,7 @@ pub fn generate(
         hosts: Vec::new(),
         host_index: HashMap::new(),
         global_sites: Vec::new(),
+        errors: Vec::new(),
     };
     let globals: Vec<u32> = checked
         .globals
@@ -759,7 +776,7 @@ pub fn generate(
             Type::Int => TExprKind::Int(0),
             Type::Float => TExprKind::Float(0.0),
             Type::Bool => TExprKind::Bool(false),
-            Type::Str => TExprKind::Str(String::new()),
+            Type::Str => TExprKind::Str("".into()),
             Type::Void | Type::Error | Type::Array(_) | Type::Struct(_) => continue,
         };
         init.push(TStmt {
@@ -777,8 +794,14 @@ pub fn generate(
     init.extend(checked.global_init.iter().cloned());
     let init_index = functions.len() as u32;
     functions.push(g.function("<globals>", 0, 0, &init, start));
+    if let Some(span) = g.pool.over_heap() {
+        g.errors.push(LimitError::ConstantsTooLarge { span });
+    }
+    if !g.errors.is_empty() {
+        return Err(g.errors);
+    }
     let (strings, constants) = g.pool.finish();
-    Program {
+    Ok(Program {
         strings,
         constants,
         functions,
@@ -794,5 +817,5 @@ pub fn generate(
         },
         source_name: source_name.to_string(),
         source_text: source_text.map(str::to_string),
-    }
+    })
 }
