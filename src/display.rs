@@ -7,46 +7,13 @@
 //! characters replaced by `?` of the same byte length.
 
 use prometeu::bytecode::Program;
+use prometeu::lexer::{escape_for_display, needs_escape};
 use std::borrow::Cow;
-
-/// Whether a character must not reach the terminal as it is: control characters (C0, DEL,
-/// C1), the line and paragraph separators, and the bidirectional formatting characters.
-fn is_unsafe(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}'
-                | '\u{200E}'
-                | '\u{200F}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2066}'..='\u{2069}'
-        )
-}
-
-/// Escapes text for the terminal: each unsafe character becomes `\u{XX}`. Used for names from
-/// program files and for every error message (which may quote a manifest's entrypoint, a
-/// program file's function names or a path). Safe text is returned unchanged.
-pub(crate) fn escape_for_terminal(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if is_unsafe(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
 
 /// Replaces the unsafe characters of a source text, other than tab, line feed and carriage
 /// return, with `?` repeated to the character's UTF-8 length, so every byte offset stays valid.
 fn neutralize_source(text: &str) -> Cow<'_, str> {
-    let bad = |c: char| is_unsafe(c) && !matches!(c, '\t' | '\n' | '\r');
+    let bad = |c: char| needs_escape(c) && !matches!(c, '\t' | '\n' | '\r');
     if !text.chars().any(bad) {
         return Cow::Borrowed(text);
     }
@@ -67,7 +34,7 @@ fn neutralize_source(text: &str) -> Cow<'_, str> {
 pub(crate) fn program_for_display(program: &Program) -> Program {
     let mut shown = program.clone();
     let escape = |s: &mut String| {
-        if let Cow::Owned(e) = escape_for_terminal(s) {
+        if let Cow::Owned(e) = escape_for_display(s) {
             *s = e;
         }
     };
@@ -87,7 +54,7 @@ pub(crate) fn program_for_display(program: &Program) -> Program {
     // Global names share the string pool with string constants (which the disassembler
     // already quotes with escapes): an unsafe name gets an escaped copy at the pool's end.
     let mut redirect = |index: &mut u32| {
-        if let Cow::Owned(e) = escape_for_terminal(program.string(*index)) {
+        if let Cow::Owned(e) = escape_for_display(program.string(*index)) {
             *index = shown.strings.len() as u32;
             shown.strings.push(e);
         }
@@ -106,12 +73,12 @@ mod tests {
 
     #[test]
     fn names_lose_their_control_and_bidi_characters() {
-        assert_eq!(escape_for_terminal("main"), "main");
+        assert_eq!(escape_for_display("main"), "main");
         assert_eq!(
-            escape_for_terminal("f\n    at main (x.pbs:1:1)\u{1b}[31m"),
+            escape_for_display("f\n    at main (x.pbs:1:1)\u{1b}[31m"),
             "f\\u{a}    at main (x.pbs:1:1)\\u{1b}[31m"
         );
-        assert_eq!(escape_for_terminal("a\u{202e}b"), "a\\u{202e}b");
+        assert_eq!(escape_for_display("a\u{202e}b"), "a\\u{202e}b");
     }
 
     #[test]

@@ -166,7 +166,7 @@ impl Reporter {
 
     /// Reports a load or output error (status 1).
     pub(crate) fn error(&self, message: String) -> Failure {
-        let message = display::escape_for_terminal(&message).into_owned();
+        let message = prometeu::lexer::escape_for_display(&message).into_owned();
         self.message(&render(
             &Diagnostic::plain(message),
             &Sources::new(),

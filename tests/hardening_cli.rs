@@ -372,7 +372,7 @@ fn no_size_cap_sources_programs_manifests_and_logs_are_capped() {
     assert_eq!(o.status.code(), Some(1));
     assert_stderr_contains(
         &o,
-        "`/dev/zero` is larger than 16 MiB, the most a source may be",
+        "`/dev/zero` is larger than 32 MiB, the most a source may be",
     );
     let dir = scratch("caps");
     let cart = dir.join("cart");

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 /// included), the bidirectional formatting characters (`U+202A`..`U+202E`,
 /// `U+2066`..`U+2069`, the marks `U+200E`, `U+200F`, `U+061C`), the line and paragraph
 /// separators, the byte order mark and the zero-width characters.
-pub(crate) fn needs_escape(c: char) -> bool {
+pub fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(
             c,

@@ -20,7 +20,7 @@ mod span;
 mod token;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
-pub use display::escape_for_display;
+pub use display::{escape_for_display, needs_escape};
 pub use lex::{lex, LexError, LexErrorKind};
 pub use render::{render, render_all, RenderOptions};
 pub use span::{SourceId, Sources, Span};
