@@ -364,7 +364,9 @@ pub fn run(color: Option<bool>) -> u8 {
                     "error: line {line} of the input is not valid UTF-8; {} was skipped",
                     input_name(start, input.line_number(), line)
                 ),
-                None => eprintln!("error: the line typed is not valid UTF-8; the input was skipped"),
+                None => {
+                    eprintln!("error: the line typed is not valid UTF-8; the input was skipped")
+                }
             }
             failed = true;
             continue;
@@ -416,7 +418,9 @@ fn command(session: &mut Session, text: &str, color: bool) -> Step {
             }
             Err(f) => failure(&f, color),
         },
-        ":dis" if rest.is_empty() => usage("`:dis` needs a function name: `:dis NAME` or `:dis Struct.method`"),
+        ":dis" if rest.is_empty() => {
+            usage("`:dis` needs a function name: `:dis NAME` or `:dis Struct.method`")
+        }
         ":dis" => match session.disassemble(rest) {
             Some(text) => {
                 print!("{text}");

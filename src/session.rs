@@ -150,7 +150,12 @@ impl Session {
         limits: Limits,
         cycles_per_input: Option<u64>,
     ) -> Session {
-        Session::fresh(Rc::new(RefCell::new(out)), interrupt, limits, cycles_per_input)
+        Session::fresh(
+            Rc::new(RefCell::new(out)),
+            interrupt,
+            limits,
+            cycles_per_input,
+        )
     }
 
     /// A new, empty session on a shared sink.

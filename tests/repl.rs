@@ -53,7 +53,11 @@ fn run(path: &Path) -> Result<(), Failed> {
         return Err(Failed::from(format!(
             "the REPL exited with {:?}, expected {expected} (standard error is {})",
             output.status.code(),
-            if stderr.is_empty() { "empty" } else { "not empty" }
+            if stderr.is_empty() {
+                "empty"
+            } else {
+                "not empty"
+            }
         )));
     }
     Ok(())

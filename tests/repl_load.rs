@@ -72,7 +72,10 @@ fn load_of_a_file_of_exactly_16_mib_is_read() {
     let mut text = String::from("fn at_the_limit(): int { return 7; }\n");
     text.push_str(&" ".repeat((16 << 20) - text.len()));
     std::fs::write(&path, &text).unwrap();
-    let o = repl(&format!(":load {}\nat_the_limit()\n", path.display()), LIMIT);
+    let o = repl(
+        &format!(":load {}\nat_the_limit()\n", path.display()),
+        LIMIT,
+    );
     assert_eq!(common::stderr(&o), "");
     assert_eq!(common::stdout(&o), "7\n");
     assert_eq!(o.status.code(), Some(0));
@@ -84,7 +87,10 @@ fn load_of_a_file_of_exactly_16_mib_is_read() {
 fn load_of_a_named_pipe_is_refused_without_opening_it() {
     let dir = common::scratch("load-fifo");
     let fifo = dir.join("pipe.pbs");
-    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
     assert!(made.success());
     let o = repl(&format!(":load {}\n4\n", fifo.display()), LIMIT);
     common::assert_stderr_contains(

@@ -78,7 +78,10 @@ fn ctrl_d_at_a_continuation_prompt_abandons_the_input() {
     // Nothing is evaluated (no error about a `;` nobody typed); the session goes on.
     p.send_control('d').unwrap();
     let before = p.exp_string(">> ").unwrap();
-    assert!(before.contains("the unfinished input was abandoned"), "{before}");
+    assert!(
+        before.contains("the unfinished input was abandoned"),
+        "{before}"
+    );
     assert!(!before.contains("rror"), "{before}");
     p.send_line("unfinished()").unwrap();
     p.exp_string("cannot find function `unfinished`").unwrap();
@@ -117,6 +120,9 @@ fn history_keeps_the_entries_after_a_line_that_is_not_utf8() {
     p.exp_eof().unwrap();
     // Saving rewrote the file as valid UTF-8, without the damaged entry.
     let saved = std::fs::read_to_string(&file).expect("the history file is UTF-8 now");
-    assert!(saved.contains("20 + 2") && saved.contains("10 + 1"), "{saved}");
+    assert!(
+        saved.contains("20 + 2") && saved.contains("10 + 1"),
+        "{saved}"
+    );
     assert!(!saved.contains("bad"), "{saved}");
 }
