@@ -90,6 +90,8 @@ struct CompiledInput {
     compiled: prometeu_compiler::Compiled,
     sources: Sources,
     declared: Vec<(String, String)>,
+    /// The declarations as the session keeps them (see [`InputDecls::texts`]).
+    texts: Vec<(String, String, bool)>,
     map: SpanMap,
 }
 
@@ -305,7 +307,8 @@ impl Session {
     fn compile(&mut self, input: &str, echo: bool) -> Result<CompiledInput, Failure> {
         self.inputs += 1;
         let input = with_semicolon(input);
-        let declared = declared_names(&input);
+        let decls = input_decls(&input);
+        let declared = decls.signatures.clone();
         // A redefinition must keep its signature; the old definition stays otherwise.
         let mut problems = Vec::new();
         for (name, signature) in &declared {
@@ -329,7 +332,7 @@ impl Session {
         let mut sources = Sources::new();
         let combined_id = SourceId(0);
         let input_id = SourceId(1);
-        let (combined, map) = self.combine(&input, &declared, input_id);
+        let (combined, map) = self.combine(&input, &decls, input_id);
         sources.add("<session>", combined.clone());
         sources.add(format!("<input {}>", self.inputs), input.clone());
         let options = CompileOptions {
@@ -367,6 +370,7 @@ impl Session {
             compiled,
             sources,
             declared,
+            texts: decls.texts,
             map,
         })
     }
@@ -375,14 +379,11 @@ impl Session {
     /// (an input's redefinition of one in its place), the session's other declarations that
     /// the input does not redeclare, then the input with its moved struct declarations
     /// blanked out, so every byte of the input keeps its offset.
-    fn combine(
-        &self,
-        input: &str,
-        declared: &[(String, String)],
-        input_id: SourceId,
-    ) -> (String, SpanMap) {
-        let redefined: Vec<(String, std::ops::Range<usize>)> = struct_ranges(input)
-            .into_iter()
+    fn combine(&self, input: &str, decls: &InputDecls, input_id: SourceId) -> (String, SpanMap) {
+        let declared = &decls.signatures;
+        let redefined: Vec<&(String, std::ops::Range<usize>)> = decls
+            .structs
+            .iter()
             .filter(|(name, _)| self.struct_order.contains(name))
             .collect();
         let mut combined = String::new();
@@ -427,6 +428,7 @@ impl Session {
             compiled,
             sources,
             declared,
+            texts,
             map,
         } = self.compile(input, true)?;
         let program = compiled.program.ok_or_else(|| Failure {
@@ -456,10 +458,9 @@ impl Session {
             });
         }
         // Success: keep the input's declarations and the new globals.
-        let input_text = with_semicolon(input);
         self.decls
             .retain(|d| declared.iter().all(|(n, _)| *n != d.name));
-        for (name, text, is_struct) in declared_texts(&input_text) {
+        for (name, text, is_struct) in texts {
             if is_struct && !self.struct_order.contains(&name) {
                 self.struct_order.push(name.clone());
             }
@@ -558,58 +559,21 @@ fn blank(text: &mut String, range: std::ops::Range<usize>) {
     text.replace_range(range, &spaces);
 }
 
-/// The struct declarations of an input by name, each with its byte range from `declare` to
-/// the end of the declaration.
-fn struct_ranges(input: &str) -> Vec<(String, std::ops::Range<usize>)> {
-    let (tokens, _) = prometeu_lexer::lex(input, SourceId(0));
-    let limits = prometeu_compiler::Limits::default();
-    let (module, _) = prometeu_compiler::parse::parse(&tokens, SourceId(0), input.len(), &limits);
-    let mut out = Vec::new();
-    for item in &module.items {
-        if let Item::Struct { name, span, .. } = item {
-            let before = tokens
-                .iter()
-                .take_while(|(_, t)| t.end <= span.start)
-                .last();
-            let start = match before {
-                Some((Token::Declare, t)) => t.start as usize,
-                _ => continue,
-            };
-            if out.iter().all(|(n, _): &(String, _)| *n != name.name) {
-                out.push((name.name.clone(), start..span.end as usize));
-            }
-        }
-    }
-    out
+/// What an input declares, found by one parse of it.
+#[derive(Default)]
+struct InputDecls {
+    /// The functions, structs and constants, each with its signature as written: parameter
+    /// and result types, field types, or the constant's type.
+    signatures: Vec<(String, String)>,
+    /// The same declarations as the session keeps them: name, source text, whether a struct.
+    texts: Vec<(String, String, bool)>,
+    /// The struct declarations (the first of each name), each with its byte range from
+    /// `declare` to the end of the declaration.
+    structs: Vec<(String, std::ops::Range<usize>)>,
 }
 
-/// The functions, structs and constants an input declares, with their source text and
-/// whether each is a struct.
-fn declared_texts(input: &str) -> Vec<(String, String, bool)> {
-    let (tokens, _) = prometeu_lexer::lex(input, SourceId(0));
-    let limits = prometeu_compiler::Limits::default();
-    let (module, _) = prometeu_compiler::parse::parse(&tokens, SourceId(0), input.len(), &limits);
-    let mut out = Vec::new();
-    for item in &module.items {
-        let (name, span) = match item {
-            Item::Fn(f) => (&f.name, f.header.to(f.body.span)),
-            Item::Struct { name, span, .. } => (name, *span),
-            Item::Const { name, span, .. } => (name, *span),
-            Item::Global { .. } | Item::Stmt(_) | Item::Error => continue,
-        };
-        let mut text = input.get(span.range()).unwrap_or("").to_string();
-        if matches!(item, Item::Struct { .. } | Item::Const { .. }) {
-            text.insert_str(0, "declare ");
-        }
-        let is_struct = matches!(item, Item::Struct { .. });
-        out.push((name.name.clone(), text, is_struct));
-    }
-    out
-}
-
-/// The names an input declares (functions, structs, constants), each with its signature
-/// as written: parameter and result types, field types, or the constant's type.
-fn declared_names(input: &str) -> Vec<(String, String)> {
+/// Parses an input for the declarations it makes.
+fn input_decls(input: &str) -> InputDecls {
     let (tokens, _) = prometeu_lexer::lex(input, SourceId(0));
     let limits = prometeu_compiler::Limits::default();
     let (module, _) = prometeu_compiler::parse::parse(&tokens, SourceId(0), input.len(), &limits);
@@ -620,32 +584,47 @@ fn declared_names(input: &str) -> Vec<(String, String)> {
             .split_whitespace()
             .collect::<String>()
     };
-    let mut out = Vec::new();
+    let mut out = InputDecls::default();
     for item in &module.items {
-        match item {
+        let (name, span, signature) = match item {
             Item::Fn(f) => {
                 let params: Vec<String> = f.params.iter().map(|p| ty(&p.ty)).collect();
                 let ret = f.ret.as_ref().map_or("void".to_string(), ty);
-                out.push((
-                    f.name.name.clone(),
-                    format!("fn({}): {ret}", params.join(", ")),
-                ));
+                let signature = format!("fn({}): {ret}", params.join(", "));
+                (&f.name, f.header.to(f.body.span), signature)
             }
-            Item::Struct { name, fields, .. } => {
+            Item::Struct {
+                name, fields, span, ..
+            } => {
                 let fields: Vec<String> = fields
                     .iter()
                     .map(|p| format!("{}: {}", p.name.name, ty(&p.ty)))
                     .collect();
-                out.push((name.name.clone(), format!("struct({})", fields.join(", "))));
+                // The range starts at the `declare` before `struct`.
+                let before = tokens.partition_point(|(_, t)| t.end <= span.start);
+                if let Some((Token::Declare, t)) = before.checked_sub(1).map(|i| &tokens[i]) {
+                    if out.structs.iter().all(|(n, _)| *n != name.name) {
+                        out.structs
+                            .push((name.name.clone(), t.start as usize..span.end as usize));
+                    }
+                }
+                (name, *span, format!("struct({})", fields.join(", ")))
             }
-            Item::Const { name, ty: t, .. } => {
-                out.push((
-                    name.name.clone(),
-                    format!("const {}", t.as_ref().map_or("?".to_string(), ty)),
-                ));
+            Item::Const {
+                name, ty: t, span, ..
+            } => {
+                let signature = format!("const {}", t.as_ref().map_or("?".to_string(), ty));
+                (name, *span, signature)
             }
-            Item::Global { .. } | Item::Stmt(_) | Item::Error => {}
+            Item::Global { .. } | Item::Stmt(_) | Item::Error => continue,
+        };
+        let is_struct = matches!(item, Item::Struct { .. });
+        let mut text = input.get(span.range()).unwrap_or("").to_string();
+        if is_struct || matches!(item, Item::Const { .. }) {
+            text.insert_str(0, "declare ");
         }
+        out.signatures.push((name.name.clone(), signature));
+        out.texts.push((name.name.clone(), text, is_struct));
     }
     out
 }
