@@ -71,13 +71,18 @@ impl SpanMap {
     /// inside a moved declaration); spans in earlier declarations stay in the session text.
     fn map(&self, span: Span) -> Span {
         let (start, end) = (span.start as usize, span.end as usize);
-        if start >= self.offset {
+        if start >= self.offset && end >= start {
             return Span::new(self.input, start - self.offset, end - self.offset);
         }
         for m in &self.moved {
-            if start >= m.combined && end <= m.combined + m.len {
-                let at = m.input - m.combined;
-                return Span::new(self.input, start + at, end + at);
+            // A moved declaration may sit earlier or later in the session text than in the
+            // input, so the offsets are rebased rather than shifted by a signed difference.
+            if start >= m.combined && end >= start && end <= m.combined + m.len {
+                return Span::new(
+                    self.input,
+                    m.input + (start - m.combined),
+                    m.input + (end - m.combined),
+                );
             }
         }
         span

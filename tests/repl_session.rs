@@ -74,3 +74,20 @@ fn an_error_in_a_struct_redefinition_points_into_the_input() {
         (2, 49)
     );
 }
+
+#[test]
+fn an_error_in_a_struct_redefinition_placed_later_in_the_session_points_into_the_input() {
+    // `B` sits after `A` in the session text, further along than at the start of the input.
+    let (mut session, _) = Session::captured();
+    eval_all(
+        &mut session,
+        &["declare struct A(s: int)", "declare struct B(s: string)"],
+    );
+    let failure = session
+        .eval("declare struct B(s: string) { fn m(): int { return this.s; } }")
+        .expect_err("a type error");
+    let primary = failure.diagnostics[0].primary.as_ref().expect("a label");
+    assert_eq!(failure.sources.name(primary.span.source), "<input 3>");
+    let text = failure.sources.text(primary.span.source);
+    assert_eq!(&text[primary.span.range()], "this.s");
+}
