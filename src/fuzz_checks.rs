@@ -5,8 +5,19 @@
 //! does not hold; returning normally means the input passed.
 
 use crate::compiler::CompileOptions;
-use crate::lexer::{render_all, RenderOptions, SourceId, Span};
+use crate::lexer::{render_all, Diagnostic, RenderOptions, SourceId, Sources, Span};
+use crate::manifest::{manifest_text, parse_manifest, CARTRIDGE_VERSION, CART_MAGIC};
+use crate::session::{Failure, Session};
+use crate::stdlib::console::input::{InputLog, BUTTON_MASK};
 use crate::vm::{Limits, Output};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+/// How many inputs of one `repl_session` case are evaluated.
+const SESSION_INPUTS: usize = 64;
+
+/// The cycles one REPL input may run in `repl_session`.
+const SESSION_CYCLES: u64 = 100_000;
 
 /// The longest prefix of `data` that is valid UTF-8.
 fn utf8_prefix(data: &[u8]) -> &str {
@@ -111,6 +122,229 @@ pub fn load_and_run(data: &[u8]) {
                 &sources,
                 RenderOptions { color },
             );
+        }
+    }
+}
+
+/// Asserts that every label of a diagnostic points inside a registered source, on character
+/// boundaries, and that the diagnostics render with colour off and on.
+fn check_diagnostics(diagnostics: &[Diagnostic], sources: &Sources) {
+    for d in diagnostics {
+        for label in d.primary.iter().chain(&d.secondary) {
+            let span = label.span;
+            assert!(
+                (span.source.0 as usize) < sources.len(),
+                "diagnostic {:?} points into source {} of {}",
+                d.message,
+                span.source.0,
+                sources.len()
+            );
+            let text = sources.text(span.source);
+            let (start, end) = (span.start as usize, span.end as usize);
+            assert!(
+                start <= end && end <= text.len(),
+                "diagnostic {:?} has span {span} outside `{}` ({} bytes)",
+                d.message,
+                sources.name(span.source),
+                text.len()
+            );
+            assert!(
+                text.is_char_boundary(start) && text.is_char_boundary(end),
+                "diagnostic {:?} has span {span} splitting a character",
+                d.message
+            );
+        }
+    }
+    for color in [false, true] {
+        let _ = render_all(diagnostics, sources, RenderOptions { color });
+    }
+}
+
+/// What a session shows of itself: its variables, its declarations and its struct table.
+type SessionState = (
+    Vec<(String, crate::compiler::types::Type)>,
+    Vec<(String, String)>,
+    Vec<String>,
+);
+
+/// The session's visible state.
+fn state(session: &Session) -> SessionState {
+    (
+        session.globals().to_vec(),
+        session.declarations(),
+        session.struct_table(),
+    )
+}
+
+/// Checks a failed input: its diagnostics, and that the session is as it was before.
+fn check_failure(failure: &Failure, session: &Session, before: &SessionState, input: &str) {
+    check_diagnostics(&failure.diagnostics, &failure.sources);
+    assert!(
+        state(session) == *before,
+        "the failed input {input:?} changed the session"
+    );
+}
+
+/// Evaluates one PBS input of `repl_session`.
+fn session_input(session: &mut Session, input: &str) {
+    let before = state(session);
+    match session.eval(input) {
+        Ok(()) => {
+            let structs = session.struct_table();
+            assert!(
+                structs.starts_with(&before.2),
+                "the input {input:?} changed the identity of a struct: {:?} became {structs:?}",
+                before.2
+            );
+        }
+        Err(failure) => check_failure(&failure, session, &before, input),
+    }
+}
+
+/// Runs one command line of `repl_session` (the ones that need no files or terminal).
+fn session_command(session: &mut Session, line: &str) {
+    let trimmed = line.trim();
+    let (word, rest) = trimmed
+        .split_once(char::is_whitespace)
+        .unwrap_or((trimmed, ""));
+    let rest = rest.trim();
+    match word {
+        ":reset" => {
+            session.reset();
+            assert!(
+                state(session) == SessionState::default(),
+                "`:reset` left definitions behind"
+            );
+        }
+        ":type" | ":t" => {
+            let before = state(session);
+            if let Err(failure) = session.type_of(rest) {
+                check_failure(&failure, session, &before, line);
+            }
+        }
+        ":dis" => {
+            let _ = session.disassemble(rest);
+        }
+        ":globals" => {
+            let _ = (session.globals(), session.declarations());
+        }
+        _ => {}
+    }
+}
+
+/// `fuzz/fuzz_targets/repl_session.rs`: the longest valid UTF-8 prefix as the lines of a
+/// piped REPL session, grouped into inputs as the REPL does (a line starting with `:` is a
+/// command; other lines continue while [`Session::needs_more`] says so), at most
+/// [`SESSION_INPUTS`] of them, each under [`SESSION_CYCLES`] cycles and a 64 MiB heap.
+/// Nothing may panic; a failed input leaves the variables, declarations and struct table as
+/// they were, and its diagnostics point inside their sources; a successful one keeps every
+/// struct's identity (the old struct table is a prefix of the new one); `:reset` forgets
+/// everything.
+pub fn repl_session(data: &[u8]) {
+    let text = utf8_prefix(data);
+    let limits = Limits {
+        heap_bytes: 64 << 20,
+        max_string: 1 << 20,
+        max_array: 1 << 16,
+        ..Limits::default()
+    };
+    let mut session = Session::with_limits(
+        Box::new(Discard),
+        Arc::new(AtomicBool::new(false)),
+        limits,
+        Some(SESSION_CYCLES),
+    );
+    let mut pending = String::new();
+    let mut inputs = 0;
+    for line in text.lines() {
+        if inputs >= SESSION_INPUTS {
+            break;
+        }
+        if pending.is_empty() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            if line.trim_start().starts_with(':') {
+                session_command(&mut session, line);
+                inputs += 1;
+                continue;
+            }
+        } else {
+            pending.push('\n');
+        }
+        pending.push_str(line);
+        if !Session::needs_more(&pending) {
+            session_input(&mut session, &std::mem::take(&mut pending));
+            inputs += 1;
+        }
+    }
+}
+
+/// `fuzz/fuzz_targets/manifest_and_log.rs`: the longest valid UTF-8 prefix as a cartridge
+/// manifest and as an input log. A manifest that parses is valid (magic, version, mode, an
+/// entrypoint inside the directory) and survives writing and parsing back; an error has a
+/// message. A log that parses has strictly increasing frames and only button bits, renders
+/// to text that parses to the same log, and answers `held_at` from its changes; an error
+/// names a line of the text.
+pub fn manifest_and_log(data: &[u8]) {
+    let text = utf8_prefix(data);
+    match parse_manifest(text) {
+        Ok(manifest) => {
+            assert_eq!(manifest.magic, CART_MAGIC);
+            assert!((1..=CARTRIDGE_VERSION).contains(&manifest.cartridge_version));
+            assert!(matches!(manifest.app_mode.as_str(), "cartridge" | "script"));
+            let entry = std::path::Path::new(&manifest.entrypoint);
+            assert!(
+                !manifest.entrypoint.is_empty()
+                    && entry
+                        .components()
+                        .all(|c| matches!(c, std::path::Component::Normal(_))),
+                "the entrypoint {:?} leaves the cartridge directory",
+                manifest.entrypoint
+            );
+            let written = manifest_text(&manifest);
+            assert_eq!(
+                parse_manifest(&written).as_ref(),
+                Ok(&manifest),
+                "a manifest does not survive writing and parsing back:\n{written}"
+            );
+        }
+        Err(error) => assert!(!error.to_string().is_empty()),
+    }
+    match InputLog::parse(text) {
+        Ok(log) => {
+            let changes = log.changes();
+            for pair in changes.windows(2) {
+                assert!(pair[0].0 < pair[1].0, "frames do not increase: {changes:?}");
+            }
+            for &(frame, held) in changes {
+                assert_eq!(held & !BUTTON_MASK, 0, "a held mask names no button");
+                assert_eq!(log.held_at(frame), held);
+            }
+            if let Some(&(first, _)) = changes.first() {
+                if first > 0 {
+                    assert_eq!(
+                        log.held_at(first - 1),
+                        0,
+                        "buttons held before the first line"
+                    );
+                }
+            }
+            let rendered = log.render();
+            assert_eq!(
+                InputLog::parse(&rendered).as_ref(),
+                Ok(&log),
+                "a log does not survive rendering and parsing back:\n{rendered}"
+            );
+        }
+        Err(error) => {
+            let lines = text.lines().count().max(1);
+            assert!(
+                (1..=lines).contains(&error.line),
+                "an input-log error names line {} of a {lines}-line text",
+                error.line
+            );
+            assert!(!error.to_string().is_empty());
         }
     }
 }

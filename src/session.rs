@@ -9,6 +9,12 @@
 //! value because globals are resolved by name through the version-cached lookup. An input
 //! that fails to compile applies nothing; one that traps leaves the previous program in
 //! place and applies none of its declarations.
+//!
+//! Struct types keep their identity for the life of the VM: a struct's index in the
+//! program's struct table (which heap instances carry) is fixed when the struct is first
+//! declared. The session text lists the structs first, in that order, and an input that
+//! redefines a struct has the declaration compiled at the struct's place (its spans map back
+//! to the input), so old instances and new ones name the same definition.
 
 use crate::SharedOutput;
 use prometeu_bytecode::{disassemble_function, HostSig, HostType, VerifiedProgram};
@@ -19,7 +25,9 @@ use prometeu_lexer::{Diagnostic, Label, SourceId, Sources, Span, Token};
 use prometeu_vm::{
     format_value, Exit, FormatStyle, HostCtx, Hosts, Limits, Output, Trap, TrapKind, Value, Vm,
 };
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -34,11 +42,63 @@ const SLICE: u64 = 1_000_000;
 struct Decl {
     name: String,
     text: String,
+    /// Whether it declares a struct (structs are placed by identity, not by recency).
+    is_struct: bool,
 }
 
-/// A compiled input: the compiler's result, the sources it points into, and the names the
-/// input declares with their written signatures.
-type CompiledInput = (prometeu_compiler::Compiled, Sources, Vec<(String, String)>);
+/// A struct declaration of the input compiled at its struct's place in the session text:
+/// `len` bytes at `combined` in the combined text are the bytes at `input` in the input.
+#[derive(Clone, Copy, Debug)]
+struct Moved {
+    combined: usize,
+    input: usize,
+    len: usize,
+}
+
+/// How spans of the combined session text map back to the input they came from.
+#[derive(Clone, Debug)]
+struct SpanMap {
+    /// Where the input starts in the combined text.
+    offset: usize,
+    /// The input's source id.
+    input: SourceId,
+    /// The input's struct redefinitions, placed earlier in the combined text.
+    moved: Vec<Moved>,
+}
+
+impl SpanMap {
+    /// The span in the input for a span of the input's own text (at or after `offset`, or
+    /// inside a moved declaration); spans in earlier declarations stay in the session text.
+    fn map(&self, span: Span) -> Span {
+        let (start, end) = (span.start as usize, span.end as usize);
+        if start >= self.offset && end >= start {
+            return Span::new(self.input, start - self.offset, end - self.offset);
+        }
+        for m in &self.moved {
+            // A moved declaration may sit earlier or later in the session text than in the
+            // input, so the offsets are rebased rather than shifted by a signed difference.
+            if start >= m.combined && end >= start && end <= m.combined + m.len {
+                return Span::new(
+                    self.input,
+                    m.input + (start - m.combined),
+                    m.input + (end - m.combined),
+                );
+            }
+        }
+        span
+    }
+}
+
+/// A compiled input: the compiler's result, the sources it points into, the names the input
+/// declares with their written signatures, and the mapping of its spans.
+struct CompiledInput {
+    compiled: prometeu_compiler::Compiled,
+    sources: Sources,
+    declared: Vec<(String, String)>,
+    /// The declarations as the session keeps them (see [`InputDecls::texts`]).
+    texts: Vec<(String, String, bool)>,
+    map: SpanMap,
+}
 
 /// A failed input: its diagnostics and the sources they point into.
 #[derive(Debug)]
@@ -57,9 +117,15 @@ fn echo(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     Ok(Value::Unit)
 }
 
+/// The sink the session and its VM share, so a `:reset` keeps the same output.
+type SharedSink = Rc<RefCell<Box<dyn Output>>>;
+
 /// A REPL session.
 pub struct Session {
     decls: Vec<Decl>,
+    /// The struct names in identity order: index `i` is struct type `i` in every program
+    /// this session's VM runs.
+    struct_order: Vec<String>,
     globals: Vec<(String, Type)>,
     signatures: HashMap<String, String>,
     /// Each declaration's signature as written, to refuse redefinitions that change it.
@@ -68,8 +134,10 @@ pub struct Session {
     builtins: Builtins,
     vm: Option<Vm>,
     program: Option<VerifiedProgram>,
-    out: Box<dyn Output>,
+    out: SharedSink,
     interrupt: Arc<AtomicBool>,
+    limits: Limits,
+    cycles_per_input: Option<u64>,
     inputs: usize,
 }
 
@@ -77,6 +145,33 @@ impl Session {
     /// A new, empty session writing program output to `out`; setting `interrupt` stops the
     /// running evaluation at the next slice boundary.
     pub fn new(out: Box<dyn Output>, interrupt: Arc<AtomicBool>) -> Session {
+        Session::with_limits(out, interrupt, Limits::default(), None)
+    }
+
+    /// A new, empty session whose VM runs under `limits`, and in which each input may run
+    /// at most `cycles_per_input` cycles (none: no limit, only an interruption stops it); an
+    /// input that exceeds it traps with `cycle budget exhausted`.
+    pub fn with_limits(
+        out: Box<dyn Output>,
+        interrupt: Arc<AtomicBool>,
+        limits: Limits,
+        cycles_per_input: Option<u64>,
+    ) -> Session {
+        Session::fresh(
+            Rc::new(RefCell::new(out)),
+            interrupt,
+            limits,
+            cycles_per_input,
+        )
+    }
+
+    /// A new, empty session on a shared sink.
+    fn fresh(
+        out: SharedSink,
+        interrupt: Arc<AtomicBool>,
+        limits: Limits,
+        cycles_per_input: Option<u64>,
+    ) -> Session {
         let mut hosts = crate::stdlib::hosts();
         let echo_sig = HostSig {
             name: ECHO.to_string(),
@@ -88,6 +183,7 @@ impl Session {
         builtins.hosts.push(echo_sig);
         Session {
             decls: Vec::new(),
+            struct_order: Vec::new(),
             globals: Vec::new(),
             signatures: HashMap::new(),
             written: HashMap::new(),
@@ -97,6 +193,8 @@ impl Session {
             program: None,
             out,
             interrupt,
+            limits,
+            cycles_per_input,
             inputs: 0,
         }
     }
@@ -110,11 +208,21 @@ impl Session {
         )
     }
 
-    /// Forgets every definition.
+    /// Forgets every definition; output keeps going to the same sink.
     pub fn reset(&mut self) {
-        let out = std::mem::replace(&mut self.out, Box::new(String::new()));
-        let interrupt = self.interrupt.clone();
-        *self = Session::new(out, interrupt);
+        *self = Session::fresh(
+            self.out.clone(),
+            self.interrupt.clone(),
+            self.limits,
+            self.cycles_per_input,
+        );
+    }
+
+    /// The struct names of the installed program's struct table, in index order.
+    pub(crate) fn struct_table(&self) -> Vec<String> {
+        self.program.as_ref().map_or_else(Vec::new, |p| {
+            p.program().structs.iter().map(|s| s.name.clone()).collect()
+        })
     }
 
     /// The session's globals with their types, in definition order.
@@ -189,12 +297,12 @@ impl Session {
 
     /// The static type of an expression in the session, without running it.
     pub fn type_of(&mut self, expr: &str) -> Result<String, Failure> {
-        let (compiled, sources, _) = self.compile(expr, false)?;
-        match compiled.checked.and_then(|c| c.last_expr) {
+        let compiled = self.compile(expr, false)?;
+        match compiled.compiled.checked.and_then(|c| c.last_expr) {
             Some(ty) => Ok(ty.to_string()),
             None => Err(Failure {
                 diagnostics: vec![Diagnostic::plain("`:type` needs an expression")],
-                sources,
+                sources: compiled.sources,
             }),
         }
     }
@@ -204,7 +312,8 @@ impl Session {
     fn compile(&mut self, input: &str, echo: bool) -> Result<CompiledInput, Failure> {
         self.inputs += 1;
         let input = with_semicolon(input);
-        let declared = declared_names(&input);
+        let decls = input_decls(&input);
+        let declared = decls.signatures.clone();
         // A redefinition must keep its signature; the old definition stays otherwise.
         let mut problems = Vec::new();
         for (name, signature) in &declared {
@@ -225,18 +334,12 @@ impl Session {
                 sources: Sources::new(),
             });
         }
-        let mut combined = String::new();
-        for d in &self.decls {
-            if declared.iter().all(|(name, _)| *name != d.name) {
-                combined.push_str(&d.text);
-                combined.push('\n');
-            }
-        }
-        let offset = combined.len();
-        combined.push_str(&input);
         let mut sources = Sources::new();
-        let combined_id = sources.add("<session>", combined.clone());
-        let input_id = sources.add(format!("<input {}>", self.inputs), input.clone());
+        let combined_id = SourceId(0);
+        let input_id = SourceId(1);
+        let (combined, map) = self.combine(&input, &decls, input_id);
+        sources.add("<session>", combined.clone());
+        sources.add(format!("<input {}>", self.inputs), input.clone());
         let options = CompileOptions {
             require_entry: false,
             keep_source: true,
@@ -257,32 +360,86 @@ impl Session {
             &self.builtins,
             &options,
         );
-        let remap = |span: Span| to_input(span, offset, input_id);
         if compiled.has_errors() {
             let diagnostics = compiled
                 .diagnostics
                 .iter()
-                .map(|d| map_spans(d.clone(), &remap))
+                .map(|d| map_spans(d.clone(), &|span| map.map(span)))
                 .collect();
             return Err(Failure {
                 diagnostics,
                 sources,
             });
         }
-        Ok((compiled, sources, declared))
+        Ok(CompiledInput {
+            compiled,
+            sources,
+            declared,
+            texts: decls.texts,
+            map,
+        })
+    }
+
+    /// The combined text an input is compiled as: the session's structs in identity order
+    /// (an input's redefinition of one in its place), the session's other declarations that
+    /// the input does not redeclare, then the input with its moved struct declarations
+    /// blanked out, so every byte of the input keeps its offset.
+    fn combine(&self, input: &str, decls: &InputDecls, input_id: SourceId) -> (String, SpanMap) {
+        let declared = &decls.signatures;
+        let redefined: Vec<&(String, std::ops::Range<usize>)> = decls
+            .structs
+            .iter()
+            .filter(|(name, _)| self.struct_order.contains(name))
+            .collect();
+        let mut combined = String::new();
+        let mut moved = Vec::new();
+        let mut blanked = input.to_string();
+        for name in &self.struct_order {
+            if let Some((_, range)) = redefined.iter().find(|(n, _)| n == name) {
+                moved.push(Moved {
+                    combined: combined.len(),
+                    input: range.start,
+                    len: range.len(),
+                });
+                combined.push_str(&input[range.clone()]);
+                blank(&mut blanked, range.clone());
+            } else if let Some(d) = self.decls.iter().find(|d| d.is_struct && d.name == *name) {
+                combined.push_str(&d.text);
+            } else {
+                continue;
+            }
+            combined.push('\n');
+        }
+        for d in &self.decls {
+            if !d.is_struct && declared.iter().all(|(name, _)| *name != d.name) {
+                combined.push_str(&d.text);
+                combined.push('\n');
+            }
+        }
+        let map = SpanMap {
+            offset: combined.len(),
+            input: input_id,
+            moved,
+        };
+        combined.push_str(&blanked);
+        (combined, map)
     }
 
     /// Evaluates one input: declarations, statements and expressions. Program output goes to
     /// the session's sink (expression values quoted); a failure is returned, and leaves the
     /// session as it was before the input.
     pub fn eval(&mut self, input: &str) -> Result<(), Failure> {
-        let (compiled, sources, declared) = self.compile(input, true)?;
+        let CompiledInput {
+            compiled,
+            sources,
+            declared,
+            texts,
+            map,
+        } = self.compile(input, true)?;
         let program = compiled.program.ok_or_else(|| Failure {
             diagnostics: vec![Diagnostic::plain("internal error: no program")],
             sources: Sources::new(),
         })?;
-        let offset =
-            program.source_text.as_deref().map_or(0, |t| t.len()) - with_semicolon(input).len();
         let verified =
             prometeu_bytecode::verify(program, &self.hosts.signatures()).map_err(|e| Failure {
                 diagnostics: vec![Diagnostic::plain(format!(
@@ -294,8 +451,7 @@ impl Session {
         let result = self.install_and_run(verified.clone());
         if let Err(trap) = result {
             let diagnostic = trap.to_diagnostic(verified.program(), &sources, SourceId(0));
-            let input_id = SourceId(1);
-            let remap = |span: Span| to_input(span, offset, input_id);
+            let remap = |span: Span| map.map(span);
             let mut diagnostic = map_spans(diagnostic, &remap);
             diagnostic.notes = trace_notes(&trap, verified.program(), &sources, &remap);
             if let (Some(vm), Some(previous)) = (self.vm.as_mut(), previous) {
@@ -307,11 +463,17 @@ impl Session {
             });
         }
         // Success: keep the input's declarations and the new globals.
-        let input_text = with_semicolon(input);
         self.decls
             .retain(|d| declared.iter().all(|(n, _)| *n != d.name));
-        for (name, text) in declared_texts(&input_text) {
-            self.decls.push(Decl { name, text });
+        for (name, text, is_struct) in texts {
+            if is_struct && !self.struct_order.contains(&name) {
+                self.struct_order.push(name.clone());
+            }
+            self.decls.push(Decl {
+                name,
+                text,
+                is_struct,
+            });
         }
         self.written.extend(declared);
         if let Some(checked) = compiled.checked {
@@ -327,12 +489,11 @@ impl Session {
         match &mut self.vm {
             Some(vm) => vm.replace_program(program, &self.hosts)?,
             None => {
-                let out = std::mem::replace(&mut self.out, Box::new(String::new()));
                 let mut vm = Vm::new(
                     program,
                     &self.hosts,
-                    Limits::default(),
-                    Box::new(Forward(out)),
+                    self.limits,
+                    Box::new(Forward(self.out.clone())),
                 )?;
                 // The console is there too, so `Rand` and drawing work at the prompt.
                 vm.set_state(Box::new(crate::stdlib::console::Console::new(0)));
@@ -341,8 +502,16 @@ impl Session {
         }
         let vm = self.vm.as_mut().expect("the VM exists");
         let entry = vm.program().program().entry;
+        let functions = [Some(entry.globals_init), entry.main].into_iter().flatten();
+        if let Some(budget) = self.cycles_per_input {
+            let limit = vm.stats().cycles.saturating_add(budget);
+            for function in functions {
+                vm.call(function, Some(limit))?;
+            }
+            return Ok(());
+        }
         self.interrupt.store(false, Ordering::SeqCst);
-        for function in [Some(entry.globals_init), entry.main].into_iter().flatten() {
+        for function in functions {
             vm.start(function)?;
             loop {
                 match vm.resume(SLICE)? {
@@ -360,11 +529,11 @@ impl Session {
 }
 
 /// Forwards VM output to the session's sink.
-struct Forward(Box<dyn Output>);
+struct Forward(SharedSink);
 
 impl Output for Forward {
     fn write_str(&mut self, text: &str) {
-        self.0.write_str(text);
+        self.0.borrow_mut().write_str(text);
     }
 }
 
@@ -379,31 +548,37 @@ fn with_semicolon(input: &str) -> String {
     }
 }
 
-/// The functions, structs and constants an input declares, with their source text.
-fn declared_texts(input: &str) -> Vec<(String, String)> {
-    let (tokens, _) = prometeu_lexer::lex(input, SourceId(0));
-    let limits = prometeu_compiler::Limits::default();
-    let (module, _) = prometeu_compiler::parse::parse(&tokens, SourceId(0), input.len(), &limits);
-    let mut out = Vec::new();
-    for item in &module.items {
-        let (name, span) = match item {
-            Item::Fn(f) => (&f.name, f.header.to(f.body.span)),
-            Item::Struct { name, span, .. } => (name, *span),
-            Item::Const { name, span, .. } => (name, *span),
-            Item::Global { .. } | Item::Stmt(_) | Item::Error => continue,
-        };
-        let mut text = input.get(span.range()).unwrap_or("").to_string();
-        if matches!(item, Item::Struct { .. } | Item::Const { .. }) {
-            text.insert_str(0, "declare ");
-        }
-        out.push((name.name.clone(), text));
-    }
-    out
+/// Replaces the bytes of `range` in `text` with spaces, keeping line breaks, so the text
+/// keeps its length and its line numbers.
+fn blank(text: &mut String, range: std::ops::Range<usize>) {
+    let spaces: String = text[range.clone()]
+        .chars()
+        .map(|c| {
+            if c == '\n' {
+                "\n".to_string()
+            } else {
+                " ".repeat(c.len_utf8())
+            }
+        })
+        .collect();
+    text.replace_range(range, &spaces);
 }
 
-/// The names an input declares (functions, structs, constants), each with its signature
-/// as written: parameter and result types, field types, or the constant's type.
-fn declared_names(input: &str) -> Vec<(String, String)> {
+/// What an input declares, found by one parse of it.
+#[derive(Default)]
+struct InputDecls {
+    /// The functions, structs and constants, each with its signature as written: parameter
+    /// and result types, field types, or the constant's type.
+    signatures: Vec<(String, String)>,
+    /// The same declarations as the session keeps them: name, source text, whether a struct.
+    texts: Vec<(String, String, bool)>,
+    /// The struct declarations (the first of each name), each with its byte range from
+    /// `declare` to the end of the declaration.
+    structs: Vec<(String, std::ops::Range<usize>)>,
+}
+
+/// Parses an input for the declarations it makes.
+fn input_decls(input: &str) -> InputDecls {
     let (tokens, _) = prometeu_lexer::lex(input, SourceId(0));
     let limits = prometeu_compiler::Limits::default();
     let (module, _) = prometeu_compiler::parse::parse(&tokens, SourceId(0), input.len(), &limits);
@@ -414,48 +589,49 @@ fn declared_names(input: &str) -> Vec<(String, String)> {
             .split_whitespace()
             .collect::<String>()
     };
-    let mut out = Vec::new();
+    let mut out = InputDecls::default();
     for item in &module.items {
-        match item {
+        let (name, span, signature) = match item {
             Item::Fn(f) => {
                 let params: Vec<String> = f.params.iter().map(|p| ty(&p.ty)).collect();
                 let ret = f.ret.as_ref().map_or("void".to_string(), ty);
-                out.push((
-                    f.name.name.clone(),
-                    format!("fn({}): {ret}", params.join(", ")),
-                ));
+                let signature = format!("fn({}): {ret}", params.join(", "));
+                (&f.name, f.header.to(f.body.span), signature)
             }
-            Item::Struct { name, fields, .. } => {
+            Item::Struct {
+                name, fields, span, ..
+            } => {
                 let fields: Vec<String> = fields
                     .iter()
                     .map(|p| format!("{}: {}", p.name.name, ty(&p.ty)))
                     .collect();
-                out.push((name.name.clone(), format!("struct({})", fields.join(", "))));
+                // The range starts at the `declare` before `struct`.
+                let before = tokens.partition_point(|(_, t)| t.end <= span.start);
+                if let Some((Token::Declare, t)) = before.checked_sub(1).map(|i| &tokens[i]) {
+                    if out.structs.iter().all(|(n, _)| *n != name.name) {
+                        out.structs
+                            .push((name.name.clone(), t.start as usize..span.end as usize));
+                    }
+                }
+                (name, *span, format!("struct({})", fields.join(", ")))
             }
-            Item::Const { name, ty: t, .. } => {
-                out.push((
-                    name.name.clone(),
-                    format!("const {}", t.as_ref().map_or("?".to_string(), ty)),
-                ));
+            Item::Const {
+                name, ty: t, span, ..
+            } => {
+                let signature = format!("const {}", t.as_ref().map_or("?".to_string(), ty));
+                (name, *span, signature)
             }
-            Item::Global { .. } | Item::Stmt(_) | Item::Error => {}
+            Item::Global { .. } | Item::Stmt(_) | Item::Error => continue,
+        };
+        let is_struct = matches!(item, Item::Struct { .. });
+        let mut text = input.get(span.range()).unwrap_or("").to_string();
+        if is_struct || matches!(item, Item::Const { .. }) {
+            text.insert_str(0, "declare ");
         }
+        out.signatures.push((name.name.clone(), signature));
+        out.texts.push((name.name.clone(), text, is_struct));
     }
     out
-}
-
-/// Maps a span of the combined session text to the input it came from, when it lies in the
-/// input (at or after `offset`); spans in earlier declarations stay in the session text.
-fn to_input(span: Span, offset: usize, input: SourceId) -> Span {
-    if span.start as usize >= offset {
-        Span::new(
-            input,
-            span.start as usize - offset,
-            span.end as usize - offset,
-        )
-    } else {
-        span
-    }
 }
 
 /// Applies a span mapping to every label of a diagnostic.

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
-use prometeu::fuzz_checks::{compile_and_verify, lex, load_and_run, parse_and_render};
+use prometeu::fuzz_checks::{
+    compile_and_verify, lex, load_and_run, manifest_and_log, parse_and_render, repl_session,
+};
 
 /// How long one input may run. The corpus inputs take milliseconds even in a debug build;
 /// an input that exceeds this is reported as a hang, and its thread is left behind.
@@ -120,4 +122,14 @@ fn compile_and_verify_corpus_and_failures() {
 #[test]
 fn load_and_run_corpus_and_failures() {
     replay("load_and_run", load_and_run);
+}
+
+#[test]
+fn repl_session_corpus_and_failures() {
+    replay("repl_session", repl_session);
+}
+
+#[test]
+fn manifest_and_log_corpus_and_failures() {
+    replay("manifest_and_log", manifest_and_log);
 }

@@ -1,6 +1,10 @@
 //! REPL sessions as golden transcripts: each `tests/repl/<name>.in` is fed to
 //! `prometeuc --color never repl` on standard input, and standard output and standard error
 //! are compared with `<name>.out` and `<name>.err` (`BLESS=1` rewrites them).
+//!
+//! The exit status is checked too: a piped REPL exits with `1` when any input failed, and
+//! every failure is reported on standard error, so the status must be `1` exactly when
+//! `<name>.err` is not empty.
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::io::Write;
@@ -38,20 +42,25 @@ fn run(path: &Path) -> Result<(), Failed> {
         .write_all(&input)
         .map_err(|e| e.to_string())?;
     let output = child.wait_with_output().map_err(|e| e.to_string())?;
-    if output.status.code() != Some(0) {
-        return Err(Failed::from(format!(
-            "the REPL exited with {:?}",
-            output.status.code()
-        )));
-    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
     compare(
         &path.with_extension("out"),
         &String::from_utf8_lossy(&output.stdout),
     )?;
-    compare(
-        &path.with_extension("err"),
-        &String::from_utf8_lossy(&output.stderr),
-    )
+    compare(&path.with_extension("err"), &stderr)?;
+    let expected = if stderr.is_empty() { 0 } else { 1 };
+    if output.status.code() != Some(expected) {
+        return Err(Failed::from(format!(
+            "the REPL exited with {:?}, expected {expected} (standard error is {})",
+            output.status.code(),
+            if stderr.is_empty() {
+                "empty"
+            } else {
+                "not empty"
+            }
+        )));
+    }
+    Ok(())
 }
 
 fn main() {
