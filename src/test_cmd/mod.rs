@@ -165,10 +165,10 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<Found>, u8> {
             }
             files.push(root.clone());
         } else if paths.is_empty() {
-            let _ = stdio::err_line(&format!(
+            let _ = stdio::err_line(
                 "error: there is no `tests/` directory here; name the test files or directories, \
-                 as in `prometeuc test examples/tests`"
-            ));
+                 as in `prometeuc test examples/tests`",
+            );
             return Err(EXIT_USAGE);
         } else {
             let _ = stdio::err_line(&format!("error: `{}` does not exist", root.display()));
