@@ -78,12 +78,19 @@ pub(crate) fn run(
     };
     let mut cart = Cart::boot(program, config, Box::new(out)).map_err(report_trap)?;
     let mut recorder = Recorder::new();
+    let mut gif = args
+        .gif
+        .as_ref()
+        .map(|_| prometeu::capture::GifCapture::new());
     let ticks = args.frames.unwrap_or(1);
     for tick in 0..ticks {
         let frame = cart.frame();
         let held = log.as_ref().map_or(0, |l| l.held_at(frame));
         let outcome = cart.tick(held).map_err(report_trap)?;
         recorder.record(frame, cart.held());
+        if let Some(gif) = &mut gif {
+            gif.push(cart.framebuffer());
+        }
         if let Some((k, dir)) = &every {
             if (tick + 1) % k == 0 {
                 let path = dir.join(format!("frame_{:05}.png", tick + 1));
@@ -99,6 +106,9 @@ pub(crate) fn run(
     }
     if let Some(path) = &args.record {
         write(path, recorder.render().as_bytes(), reporter)?;
+    }
+    if let (Some(path), Some(gif)) = (&args.gif, gif) {
+        write(path, &gif.finish(), reporter)?;
     }
     if args.stats {
         let mut cycles = cart.frame_cycles().to_vec();
