@@ -209,7 +209,14 @@ impl Session for CartSession<'_> {
     }
 
     fn reload(&mut self, changed: &[PathBuf]) -> Result<(), String> {
-        let names: Vec<String> = changed.iter().map(|p| p.display().to_string()).collect();
+        let names: Vec<String> = changed
+            .iter()
+            .map(|p| {
+                p.file_name().map_or(p.display().to_string(), |n| {
+                    n.to_string_lossy().into_owned()
+                })
+            })
+            .collect();
         eprintln!("changed: {}; reloading", names.join(", "));
         let program = self.load_again()?;
         if program.program().entry.frame.is_none() {

@@ -155,9 +155,12 @@ impl App<'_> {
         self.ticks += 1;
         if let Some(log) = &mut self.pacing {
             if let Some(last) = self.last_tick {
+                let at = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_micros());
                 let _ = writeln!(
                     log,
-                    "frame {} interval_us {}",
+                    "frame {} interval_us {} at_us {at}",
                     self.ticks,
                     (now - last).as_micros()
                 );
