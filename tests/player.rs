@@ -362,16 +362,17 @@ fn frame() {
         ],
     );
     let window = display.window("stripes - PROMETEU");
-    std::thread::sleep(Duration::from_millis(1500));
-    let dump = dir.join("window.xwd");
-    display.client(
-        "xwd",
-        &["-id", &window, "-silent", "-out", dump.to_str().unwrap()],
+    // The cart draws the same picture every frame, so any presented frame is the last one.
+    let (w, h, window_rgb) = dump_until(
+        &display,
+        &window,
+        &dir.join("window.xwd"),
+        "the cart",
+        |_, rgb| rgb.iter().any(|&c| c != 0),
     );
     let status = wait_bounded(&mut child, Duration::from_secs(30));
     let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
     assert!(status.success(), "{status:?}\n{err}");
-    let (w, h, window_rgb) = xwd_rgb(&std::fs::read(&dump).expect("xwd wrote the dump"));
     // 1280×720 less a tenth for decorations fits 3×(320×180).
     assert_eq!((w, h), (960, 540), "default scale 3 on a 1280x720 screen");
     let (sw, sh, shot) = png_rgb(&dir.join("shot.png"));
@@ -395,13 +396,34 @@ fn frame() {
     );
 }
 
+/// The mover cart with its box in `colour`.
+fn mover_in(colour: &str) -> String {
+    MOVER.replace("Color.rgb(255, 160, 0)", &format!("Color.{colour}"))
+}
+
+/// Waits (at most 10 s) until the player's standard error contains `text` `count` times.
+fn await_stderr(dir: &Path, text: &str, count: usize) {
+    let start = Instant::now();
+    while std::fs::read_to_string(dir.join("stderr.txt"))
+        .unwrap()
+        .matches(text)
+        .count()
+        < count
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no {text:?} on stderr"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
-fn watch_reloads_a_changed_source_and_keeps_the_old_program_on_a_compile_error() {
+fn watch_reloads_a_changed_source_at_the_same_moment_and_keeps_the_old_program_on_a_compile_error()
+{
     let display = Display::start();
     let dir = scratch("player-watch");
-    let source =
-        |colour: &str| format!("[Frame]\nfn frame() {{\n    Gfx.clear(Color.{colour});\n}}\n");
-    write(&dir, "game.pbs", &source("RED"));
+    write(&dir, "game.pbs", &mover_in("RED"));
     let mut child = display.prometeuc(
         &dir,
         &[
@@ -413,38 +435,255 @@ fn watch_reloads_a_changed_source_and_keeps_the_old_program_on_a_compile_error()
             "2",
             "--screenshot",
             "end.png",
+            "--record",
+            "watch.log",
         ],
     );
-    display.window("game - PROMETEU");
-    std::thread::sleep(Duration::from_millis(1000));
-    write(&dir, "game.pbs", &source("BLUE"));
-    let err_path = dir.join("stderr.txt");
-    let start = Instant::now();
-    while !std::fs::read_to_string(&err_path)
-        .unwrap()
-        .contains("reloaded")
-    {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "no reload after the edit"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let window = display.window("game - PROMETEU");
+    display.focus(&window);
+    display.client("xdotool", &["keydown", "Right"]);
+    std::thread::sleep(Duration::from_millis(500));
+    display.client("xdotool", &["keyup", "Right"]);
+    write(&dir, "game.pbs", &mover_in("BLUE"));
+    await_stderr(&dir, "reloaded", 1);
     write(
         &dir,
         "game.pbs",
-        "[Frame]\nfn frame() {\n    Gfx.clear(Color.GREEN)\n}\n",
+        &mover_in("GREEN").replace("Color.BLACK);", "Color.BLACK)"),
     );
+    await_stderr(&dir, "E0100", 1);
     let status = wait_bounded(&mut child, Duration::from_secs(30));
-    let err = std::fs::read_to_string(&err_path).unwrap();
+    let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
     assert!(status.success(), "{status:?}\n{err}");
-    assert!(err.contains("E0100"), "the compile error is shown:\n{err}");
     assert_eq!(err.matches("reloaded").count(), 1, "{err}");
+    // The blue program, replaying the recorded input from boot, lands on the same frame.
+    let blue = scratch("player-watch-blue");
+    let source = write(&blue, "game.pbs", &mover_in("BLUE"));
+    let log = std::fs::read_to_string(dir.join("watch.log")).unwrap();
+    assert!(log.contains("RIGHT"), "{log}");
+    let replay = common::prometeuc(&[
+        "run",
+        &source,
+        "--input",
+        dir.join("watch.log").to_str().unwrap(),
+        "--frames",
+        "360",
+        "--screenshot",
+        blue.join("end.png").to_str().unwrap(),
+    ]);
+    assert!(replay.status.success(), "{}", stderr(&replay));
     let (_, _, end) = png_rgb(&dir.join("end.png"));
+    assert_eq!(end, png_rgb(&blue.join("end.png")).2);
+    let box_pixel = |rgb: &[u8], x: usize| rgb[(88 * 320 + x) * 3..][..3].to_vec();
+    assert!(
+        (0..320).any(|x| box_pixel(&end, x) == [0, 0, 255]),
+        "the box is blue: the edited program runs"
+    );
+}
+
+/// A cart that moves a box every frame, so frames differ.
+const ANIMATED: &str = r#"
+[Frame]
+fn frame() {
+    Gfx.clear(Color.BLACK);
+    Gfx.fill_rect(System.frame() % 300, 120, 16, 16, Color.rgb(255, 160, 0));
+    Gfx.text(8, 150, "frame " + str(System.frame()), Color.WHITE);
+}
+"#;
+
+/// The files in `dir` whose names start with `prefix` and end with `suffix`, sorted.
+fn files(dir: &Path, prefix: &str, suffix: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(prefix) && n.ends_with(suffix))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Sends one key press and gives the player a moment to handle it.
+fn press(display: &Display, key: &str) {
+    display.client("xdotool", &["key", key]);
+    std::thread::sleep(Duration::from_millis(300));
+}
+
+/// Dumps the window and decodes it.
+fn dump(display: &Display, window: &str, path: &Path) -> (u32, u32, Vec<u8>) {
+    display.client(
+        "xwd",
+        &["-id", window, "-silent", "-out", path.to_str().unwrap()],
+    );
+    xwd_rgb(&std::fs::read(path).expect("xwd wrote the dump"))
+}
+
+/// Dumps the window until `shows` holds for the picture (at most 10 s).
+fn dump_until(
+    display: &Display,
+    window: &str,
+    path: &Path,
+    what: &str,
+    shows: impl Fn(u32, &[u8]) -> bool,
+) -> (u32, u32, Vec<u8>) {
+    let start = Instant::now();
+    loop {
+        let (w, h, rgb) = dump(display, window, path);
+        if shows(w, &rgb) {
+            return (w, h, rgb);
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the window never showed {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Waits (at most 10 s) for `count` files named `prefix…suffix` in `dir`, and returns them.
+fn await_files(dir: &Path, prefix: &str, suffix: &str, count: usize) -> Vec<String> {
+    let start = Instant::now();
+    loop {
+        let found = files(dir, prefix, suffix);
+        if found.len() >= count {
+            return found;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "only {found:?} were written"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Whether the window's top-right corner shows the pause label's background.
+fn shows_pause_label(w: u32, rgb: &[u8]) -> bool {
+    let w = w as usize;
+    (8..16).any(|y| (w - 60..w).any(|x| rgb[(y * w + x) * 3..][..3] == [32, 32, 32]))
+}
+
+#[test]
+fn host_keys_pause_step_overlay_screenshot_gif_restart_and_quit() {
+    let display = Display::start();
+    let dir = scratch("player-host-keys");
+    write(&dir, "anim.pbs", ANIMATED);
+    let mut child = display.prometeuc(&dir, &["play", "anim.pbs", "--scale", "2"]);
+    let window = display.window("anim - PROMETEU");
+    display.focus(&window);
+    std::thread::sleep(Duration::from_millis(500));
+    press(&display, "p");
+    let (w, h, paused) = dump_until(
+        &display,
+        &window,
+        &dir.join("a.xwd"),
+        "the pause label",
+        shows_pause_label,
+    );
+    assert_eq!((w, h), (640, 360));
+    press(&display, "F1");
+    let (_, _, overlay) = dump_until(
+        &display,
+        &window,
+        &dir.join("b.xwd"),
+        "the overlay",
+        |_, rgb| rgb[(8 * 640 + 8) * 3..][..3] == [32, 32, 32],
+    );
+    let changed: Vec<usize> = (0..(w * h) as usize)
+        .filter(|&i| paused[i * 3..i * 3 + 3] != overlay[i * 3..i * 3 + 3])
+        .collect();
+    assert!(!changed.is_empty(), "F1 shows the overlay");
+    assert!(
+        changed
+            .iter()
+            .all(|&i| i % (w as usize) < 320 && i / (w as usize) < 180),
+        "the overlay sits in the top-left corner"
+    );
+    press(&display, "F12");
+    let shots = await_files(&dir, "anim-", ".png", 1);
+    assert_eq!(shots.len(), 1, "{shots:?}");
+    let (sw, sh, shot) = png_rgb(&dir.join(&shots[0]));
+    assert_eq!((sw, sh), (320, 180), "screenshots are unscaled");
+    // The screenshot is the paused frame without the overlay or the pause label.
+    for y in 0..360usize {
+        for x in 0..500usize {
+            let want = &shot[((y / 2) * 320 + x / 2) * 3..][..3];
+            assert_eq!(&paused[(y * 640 + x) * 3..][..3], want, "({x}, {y})");
+        }
+    }
+    press(&display, "period");
+    press(&display, "period");
+    press(&display, "F12");
+    let shots = await_files(&dir, "anim-", ".png", 2);
+    assert_eq!(shots.len(), 2, "{shots:?}");
+    let frame = |name: &str| -> u64 { name["anim-".len()..name.len() - 4].parse().unwrap() };
     assert_eq!(
-        &end[..3],
-        &[0, 0, 255],
-        "the edited (blue) program still runs"
+        frame(&shots[1]) - frame(&shots[0]),
+        2,
+        "`.` runs one frame: {shots:?}"
+    );
+    press(&display, "F9");
+    press(&display, "p");
+    std::thread::sleep(Duration::from_millis(500));
+    press(&display, "F9");
+    let gifs = await_files(&dir, "anim-", ".gif", 1);
+    assert_eq!(gifs.len(), 1, "F9 twice saves a GIF");
+    let gif = gif::DecodeOptions::new()
+        .read_info(std::fs::File::open(dir.join(&gifs[0])).unwrap())
+        .unwrap();
+    assert_eq!((gif.width(), gif.height()), (320, 180));
+    press(&display, "F5");
+    press(&display, "Escape");
+    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
+    assert!(status.success(), "{status:?}\n{err}");
+    assert!(err.contains("saved gif"), "{err}");
+    assert!(err.contains("restarted"), "{err}");
+}
+
+#[test]
+fn a_trap_keeps_the_last_frame_with_a_banner_and_exits_3() {
+    let display = Display::start();
+    let dir = scratch("player-trap");
+    write(
+        &dir,
+        "crash.pbs",
+        "[Frame]\nfn frame() {\n    Gfx.clear(Color.BLUE);\n    if System.frame() == 20 {\n        let zero = 0;\n        print(str(1 / zero));\n    }\n}\n",
+    );
+    let mut child = display.prometeuc(
+        &dir,
+        &[
+            "play",
+            "crash.pbs",
+            "--scale",
+            "2",
+            "--screenshot",
+            "last.png",
+        ],
+    );
+    let window = display.window("crash - PROMETEU");
+    await_stderr(&dir, "trap:", 1);
+    let (w, h, shown) = dump_until(
+        &display,
+        &window,
+        &dir.join("trap.xwd"),
+        "the banner",
+        |w, rgb| rgb[((349 * w + 1) * 3) as usize..][..3] == [176, 32, 32],
+    );
+    let banner = (0..(w * h) as usize).filter(|&i| shown[i * 3..i * 3 + 3] == [176, 32, 32]);
+    assert!(
+        banner.clone().count() > 1000 && banner.clone().all(|i| i / (w as usize) >= 300),
+        "a red banner along the bottom"
+    );
+    assert_eq!(&shown[..3], &[0, 0, 255], "the last frame stays on screen");
+    display.focus(&window);
+    press(&display, "Escape");
+    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    assert_eq!(status.code(), Some(3));
+    let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
+    assert!(err.contains("crash.pbs:6"), "the trap's place: {err}");
+    let (_, _, last) = png_rgb(&dir.join("last.png"));
+    assert!(
+        last.chunks(3).all(|p| p == [0, 0, 255]),
+        "no banner in the screenshot"
     );
 }
 
