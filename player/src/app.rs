@@ -342,6 +342,9 @@ impl ApplicationHandler<UserEvent> for App<'_> {
             Ok(screen) => {
                 self.screen = Some(screen);
                 self.clock = Clock::new(Instant::now());
+                if self.frames == Some(0) {
+                    event_loop.exit();
+                }
             }
             Err(e) => {
                 self.error = Some(PlayError::Window(e));
