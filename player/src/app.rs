@@ -1,6 +1,7 @@
 //! The winit application: the window, its event handling and the frame loop.
 
 use crate::gamepad::Gamepads;
+use crate::held::Held;
 use crate::keymap::{host_key, HostKey, KeyMap};
 use crate::pacing::Clock;
 use crate::render::{self, BANNER_RED, OVERLAY_BACK};
@@ -42,10 +43,8 @@ struct App<'s> {
     screen: Option<Screen>,
     error: Option<PlayError>,
     clock: Clock,
-    /// Buttons whose keys are down.
-    keys_down: u16,
-    /// Buttons pressed since the last tick (so a tap shorter than a frame still counts).
-    tapped: u16,
+    /// The buttons the keyboard holds.
+    keys: Held,
     /// When the oldest key press not yet seen by a frame happened.
     pending_press: Option<Instant>,
     gamepads: Gamepads,
@@ -96,8 +95,7 @@ pub fn run(session: &mut dyn Session, options: Options) -> Result<u8, PlayError>
         screen: None,
         error: None,
         clock: Clock::new(Instant::now()),
-        keys_down: 0,
-        tapped: 0,
+        keys: Held::default(),
         pending_press: None,
         gamepads: Gamepads::open(),
         paused: false,
@@ -149,8 +147,7 @@ impl App<'_> {
     /// Runs one tick with what is held now.
     fn tick(&mut self, event_loop: &ActiveEventLoop) {
         let now = Instant::now();
-        let held = self.keys_down | self.tapped | self.gamepads.held();
-        self.tapped = 0;
+        let held = self.keys.take() | self.gamepads.held();
         let step = self.session.tick(held);
         self.ticks += 1;
         if let Some(log) = &mut self.pacing {
@@ -320,15 +317,10 @@ impl App<'_> {
         let Some(id) = self.keymap.button(code) else {
             return;
         };
-        let bit = 1u16 << id;
-        if pressed {
-            if self.keys_down & bit == 0 {
-                self.tapped |= bit;
-                self.pending_press.get_or_insert_with(Instant::now);
-            }
-            self.keys_down |= bit;
-        } else {
-            self.keys_down &= !bit;
+        if !pressed {
+            self.keys.release(id);
+        } else if self.keys.press(id) {
+            self.pending_press.get_or_insert_with(Instant::now);
         }
     }
 }
@@ -357,7 +349,7 @@ impl ApplicationHandler<UserEvent> for App<'_> {
         match event {
             WindowEvent::CloseRequested => event_loop.exit(),
             WindowEvent::KeyboardInput { event, .. } => self.key(event, event_loop),
-            WindowEvent::Focused(false) => self.keys_down = 0,
+            WindowEvent::Focused(false) => self.keys.release_all(),
             WindowEvent::Resized(_) | WindowEvent::RedrawRequested => self.present(),
             _ => {}
         }

@@ -9,6 +9,7 @@
 
 mod app;
 pub mod gamepad;
+pub mod held;
 pub mod keymap;
 pub mod pacing;
 pub mod render;
