@@ -387,8 +387,10 @@ fn frame() {
     let intervals = pacing(&dir.join("pacing.log")).intervals;
     assert_eq!(intervals.len(), 599);
     let total: u64 = intervals.iter().sum();
-    // A fixed 60 Hz step is never faster: 599 intervals last at least 599/60 s.
-    assert!(total >= 599 * 16_666 * 99 / 100, "600 frames in {total} µs");
+    // A fixed 60 Hz step is never early: frame k runs at the earliest k/60 s after the clock
+    // starts, so 599 intervals last at least 599/60 s less the lateness of the first frame,
+    // which the clock lets build up to 250 ms before it lets go of lost time.
+    assert!(total >= 599 * 16_666 - 250_000, "600 frames in {total} µs");
     eprintln!(
         "frame pacing over 600 frames: mean {:.2} ms, worst {:.2} ms",
         total as f64 / intervals.len() as f64 / 1000.0,
