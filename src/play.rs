@@ -107,7 +107,14 @@ impl CartSession<'_> {
                 .diagnostics
                 .iter()
                 .find(|d| d.severity == Severity::Error)
-                .map_or("compile error".to_string(), |d| d.message.clone());
+                .map_or("compile error".to_string(), |d| match &d.primary {
+                    Some(label) => {
+                        let (line, col) =
+                            unit.sources.line_col(label.span.source, label.span.start);
+                        format!("{}:{line}:{col}: {}", self.file.display(), d.message)
+                    }
+                    None => d.message.clone(),
+                });
             return Err(format!("{first} (the old program goes on)"));
         };
         prometeu::verify(program).map_err(|e| format!("the new program failed verification: {e}"))
