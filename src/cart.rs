@@ -67,6 +67,7 @@ pub struct FrameStats {
     count: u64,
     min: u64,
     max: u64,
+    last: u64,
     sum: u128,
     exact: Vec<u64>,
     histogram: Vec<u64>,
@@ -78,6 +79,7 @@ impl Default for FrameStats {
             count: 0,
             min: 0,
             max: 0,
+            last: 0,
             sum: 0,
             exact: Vec::new(),
             histogram: vec![0; BUCKETS],
@@ -116,6 +118,7 @@ impl FrameStats {
             self.min = cycles;
         }
         self.max = self.max.max(cycles);
+        self.last = cycles;
         self.count += 1;
         self.sum += u128::from(cycles);
         self.histogram[bucket(cycles)] += 1;
@@ -129,6 +132,11 @@ impl FrameStats {
     /// The heap bytes these statistics hold; the same for every run past 4,096 frames.
     pub fn heap_bytes(&self) -> usize {
         (self.exact.capacity() + self.histogram.capacity()) * std::mem::size_of::<u64>()
+    }
+
+    /// The cycles of the frame counted last (0 before the first).
+    pub fn last(&self) -> u64 {
+        self.last
     }
 
     /// The frames counted.

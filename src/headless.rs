@@ -44,6 +44,7 @@ fn is_frame_name(name: &str) -> bool {
 struct Outputs {
     screenshot: Option<PendingFile>,
     record: Option<PendingFile>,
+    gif: Option<PendingFile>,
     every: Option<(u64, PathBuf)>,
 }
 
@@ -64,6 +65,11 @@ impl Outputs {
             .as_deref()
             .map(|p| pending(p, inputs, reporter))
             .transpose()?;
+        let gif = args
+            .gif
+            .as_deref()
+            .map(|p| pending(p, inputs, reporter))
+            .transpose()?;
         if let Some((_, dir)) = &every {
             if let Some((input, _)) = inputs
                 .names_in(dir)
@@ -81,6 +87,7 @@ impl Outputs {
         Ok(Outputs {
             screenshot,
             record,
+            gif,
             every,
         })
     }
@@ -183,6 +190,10 @@ pub(crate) fn run(
     };
     let mut cart = Cart::boot(program, config, Box::new(out.clone())).map_err(report_trap)?;
     let mut recorder = Recorder::new();
+    let mut gif = args
+        .gif
+        .as_ref()
+        .map(|_| prometeu::capture::GifCapture::new());
     let ticks = args.frames.unwrap_or(1);
     for tick in 0..ticks {
         if let Some(stop) = stdio::stop_reason(&out) {
@@ -192,6 +203,9 @@ pub(crate) fn run(
         let held = log.as_ref().map_or(0, |l| l.held_at(frame));
         let outcome = cart.tick(held).map_err(report_trap)?;
         recorder.record(frame, cart.held());
+        if let Some(gif) = &mut gif {
+            gif.push(cart.framebuffer());
+        }
         if let Some((k, dir)) = &outputs.every {
             if (tick + 1) % k == 0 {
                 let path = dir.join(format!("frame_{:05}.png", tick + 1));
@@ -217,6 +231,9 @@ pub(crate) fn run(
     if let Some(file) = outputs.record {
         file.commit(recorder.render().as_bytes())
             .map_err(|e| reporter.error(e))?;
+    }
+    if let (Some(file), Some(gif)) = (outputs.gif, gif) {
+        file.commit(&gif.finish()).map_err(|e| reporter.error(e))?;
     }
     if args.stats {
         let s = cart.frame_stats();

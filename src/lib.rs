@@ -12,6 +12,7 @@ pub use prometeu_lexer as lexer;
 pub use prometeu_stdlib as stdlib;
 pub use prometeu_vm as vm;
 
+pub mod capture;
 pub mod cart;
 pub mod fuzz_checks;
 pub mod manifest;

@@ -6,6 +6,8 @@ mod display;
 mod files;
 mod headless;
 mod limits;
+#[cfg(feature = "player")]
+mod play;
 mod repl;
 mod script;
 mod stdio;
@@ -80,6 +82,38 @@ enum Command {
     Repl,
     /// Run the golden tests of PBS programs (`.pbs` files with expectation comments).
     Test(test_cmd::TestArgs),
+    /// Play a cartridge in a window.
+    Play(PlayArgs),
+    /// Play a cartridge and reload it whenever its files change.
+    Watch(PlayArgs),
+}
+
+/// The options of `prometeuc play` and `prometeuc watch`.
+#[derive(clap::Args)]
+pub(crate) struct PlayArgs {
+    /// A `.pbs` source, a `.pbc` program or a cartridge directory.
+    file: PathBuf,
+    /// The window scale (default: the largest that fits the screen, at least 2).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    scale: Option<u32>,
+    /// The seed of `Rand` (default 0).
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    seed: Option<i64>,
+    /// Write what was held on every frame as an input log.
+    #[arg(long, value_name = "LOG")]
+    record: Option<PathBuf>,
+    /// Quit after this many frames.
+    #[arg(long, value_name = "N")]
+    frames: Option<u64>,
+    /// Write the last frame as a PNG (320x180, unscaled) on quitting.
+    #[arg(long, value_name = "OUT.png")]
+    screenshot: Option<PathBuf>,
+    /// The cycle budget of one frame.
+    #[arg(long, value_name = "N", default_value_t = prometeu::cart::DEFAULT_CYCLES_PER_FRAME)]
+    cycles_per_frame: u64,
+    /// Write each frame's wall-clock interval and each key press's latency to FILE.
+    #[arg(long, value_name = "FILE")]
+    pacing_log: Option<PathBuf>,
 }
 
 /// The options of `prometeuc run`.
@@ -102,6 +136,9 @@ pub(crate) struct RunArgs {
     /// Cartridges: record the pad into a log.
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
+    /// Cartridges: capture the frames as an animated GIF.
+    #[arg(long, value_name = "OUT.gif")]
+    gif: Option<PathBuf>,
     /// The seed of `Rand` (default 0).
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = seed)]
     seed: Option<i64>,
@@ -323,7 +360,24 @@ fn run(cli: Cli) -> Result<(), Failure> {
             stdio::write_stdout(&text).map_err(Failure)
         }
         Command::Repl | Command::Test(_) => Ok(()),
+        Command::Play(args) => play(args, false, &reporter),
+        Command::Watch(args) => play(args, true, &reporter),
     }
+}
+
+/// Runs `play` or `watch` in the window player.
+#[cfg(feature = "player")]
+fn play(args: PlayArgs, watch: bool, reporter: &Reporter) -> Result<(), Failure> {
+    play::play(args, watch, reporter)
+}
+
+/// Without the window player, `play` and `watch` explain how to get it.
+#[cfg(not(feature = "player"))]
+fn play(args: PlayArgs, _watch: bool, reporter: &Reporter) -> Result<(), Failure> {
+    Err(reporter.error(format!(
+        "this prometeuc was built without the player, so it cannot open a window for `{}`; rebuild with the `player` feature (on by default), or run the cart headless with `prometeuc run FILE --frames N`",
+        args.file.display()
+    )))
 }
 
 /// `prometeuc build`: every output is checked before compiling and written atomically.

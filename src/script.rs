@@ -69,6 +69,7 @@ pub(crate) fn run(
         ("--screenshot-every", !args.screenshot_every.is_empty()),
         ("--input", args.input.is_some()),
         ("--record", args.record.is_some()),
+        ("--gif", args.gif.is_some()),
     ];
     if let Some((flag, _)) = cart_only.iter().find(|(_, used)| *used) {
         return Err(reporter.usage(format!(

@@ -1,0 +1,359 @@
+//! `prometeuc play` and `prometeuc watch`: the cart session behind the player window. The
+//! window itself is the `prometeu-player` crate; this module boots carts, records the pad,
+//! writes screenshots and GIFs, and recompiles on changes.
+
+use crate::files::{self, Inputs};
+use crate::stdio::{self, ProgramOutput};
+use crate::{Failure, PlayArgs, Reporter, EXIT_COMPILE, EXIT_TRAP, EXIT_USAGE};
+use prometeu::bytecode::VerifiedProgram;
+use prometeu::capture::GifCapture;
+use prometeu::cart::{png_bytes, Cart, CartConfig, Tick};
+use prometeu::compiler::CompileOptions;
+use prometeu::lexer::Severity;
+use prometeu::stdlib::console::{InputLog, Recorder};
+use prometeu::vm::{Limits, Output, Trap};
+use prometeu_player::{KeyMap, Options, Session, Stats, Step};
+use std::cell::Cell;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+/// Standard output that replays can silence (a replay must not print the frames again).
+struct Gated {
+    out: ProgramOutput,
+    muted: Rc<Cell<bool>>,
+}
+
+impl Output for Gated {
+    fn write_str(&mut self, text: &str) {
+        if !self.muted.get() {
+            self.out.write_str(text);
+        }
+    }
+}
+
+/// A cart in the player: the program it was booted from, its recorder and captures.
+struct CartSession<'r> {
+    file: PathBuf,
+    name: String,
+    program: VerifiedProgram,
+    config: CartConfig,
+    cart: Cart,
+    muted: Rc<Cell<bool>>,
+    recorder: Recorder,
+    ticks: u64,
+    trapped: bool,
+    gif: Option<GifCapture>,
+    record: Option<PathBuf>,
+    screenshot: Option<PathBuf>,
+    reporter: &'r Reporter,
+}
+
+/// Reports a trap on standard error and returns the banner for the window.
+fn report_trap(trap: Trap, program: &VerifiedProgram, reporter: &Reporter) -> String {
+    let (sources, id) = prometeu::program_sources(program.program());
+    let diagnostic = trap.to_diagnostic(program.program(), &sources, id);
+    reporter.emit(std::slice::from_ref(&diagnostic), &sources);
+    format!("{} (F5 restarts)", diagnostic.message)
+}
+
+/// Boots a program with standard output behind `muted`; a trap is reported and becomes the
+/// banner.
+fn boot(
+    program: &VerifiedProgram,
+    config: CartConfig,
+    muted: &Rc<Cell<bool>>,
+    reporter: &Reporter,
+) -> Result<Cart, String> {
+    let out = Gated {
+        out: ProgramOutput::new(),
+        muted: muted.clone(),
+    };
+    Cart::boot(program.clone(), config, Box::new(out))
+        .map_err(|t| report_trap(t, program, reporter))
+}
+
+impl CartSession<'_> {
+    /// Loads the changed program for a reload; diagnostics go to standard error and the
+    /// error is the one-line banner.
+    fn load_again(&self) -> Result<VerifiedProgram, String> {
+        let is_source = self.file.extension().is_some_and(|e| e == "pbs");
+        if !is_source {
+            return crate::load(&self.file, &mut Inputs::default(), self.reporter).map_err(|_| {
+                format!(
+                    "cannot load `{}` (see the terminal); the old program goes on",
+                    self.file.display()
+                )
+            });
+        }
+        let bytes = files::read_capped(&self.file, files::SOURCE).map_err(|e| e.to_string())?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| format!("`{}` is not UTF-8 text", self.file.display()))?;
+        let name = self.file.display().to_string();
+        let unit = prometeu::compile_source(&name, &text, &CompileOptions::default());
+        self.reporter
+            .emit(&unit.compiled.diagnostics, &unit.sources);
+        let Some(program) = unit.compiled.program else {
+            let first = unit
+                .compiled
+                .diagnostics
+                .iter()
+                .find(|d| d.severity == Severity::Error)
+                .map_or("compile error".to_string(), |d| match &d.primary {
+                    Some(label) => {
+                        let (line, col) =
+                            unit.sources.line_col(label.span.source, label.span.start);
+                        format!("{}:{line}:{col}: {}", self.file.display(), d.message)
+                    }
+                    None => d.message.clone(),
+                });
+            return Err(format!("{first} (the old program goes on)"));
+        };
+        prometeu::verify(program).map_err(|e| format!("the new program failed verification: {e}"))
+    }
+
+    /// Boots `program` and replays the input held so far, silently, up to the same tick.
+    fn replay(&self, program: &VerifiedProgram) -> Result<(Cart, Recorder), String> {
+        let log: InputLog = self.recorder.log().clone();
+        self.muted.set(true);
+        let result = (|| {
+            let mut cart = boot(program, self.config, &self.muted, self.reporter)?;
+            let mut recorder = Recorder::new();
+            for _ in 0..self.ticks {
+                let frame = cart.frame();
+                match cart.tick(log.held_at(frame)) {
+                    Ok(outcome) => {
+                        recorder.record(frame, cart.held());
+                        if let Tick::Exited(_) = outcome {
+                            break;
+                        }
+                    }
+                    Err(trap) => {
+                        let banner = report_trap(trap, program, self.reporter);
+                        return Err(format!("the new program traps on replay: {banner}"));
+                    }
+                }
+            }
+            Ok((cart, recorder))
+        })();
+        self.muted.set(false);
+        result
+    }
+}
+
+impl Session for CartSession<'_> {
+    fn tick(&mut self, held: u16) -> Step {
+        let frame = self.cart.frame();
+        match self.cart.tick(held) {
+            Ok(outcome) => {
+                self.recorder.record(frame, self.cart.held());
+                self.ticks += 1;
+                if let Some(gif) = &mut self.gif {
+                    gif.push(self.cart.framebuffer());
+                }
+                match outcome {
+                    Tick::Exited(_) => Step::Exited,
+                    _ => Step::Ran,
+                }
+            }
+            Err(trap) => {
+                self.trapped = true;
+                Step::Trapped(report_trap(trap, &self.program, self.reporter))
+            }
+        }
+    }
+
+    fn pixels(&mut self) -> &[u16] {
+        self.cart.framebuffer().pixels()
+    }
+
+    fn stats(&mut self) -> Stats {
+        let s = self.cart.stats();
+        Stats {
+            frame: self.cart.frame(),
+            cycles: self.cart.frame_stats().last(),
+            budget: self.config.cycles_per_frame,
+            overruns: self.cart.overruns(),
+            heap_live_bytes: s.heap.live_bytes,
+            capturing: self.gif.is_some(),
+        }
+    }
+
+    fn restart(&mut self) -> Result<(), String> {
+        let cart = boot(&self.program, self.config, &self.muted, self.reporter)?;
+        self.cart = cart;
+        self.recorder = Recorder::new();
+        self.ticks = 0;
+        self.trapped = false;
+        let _ = stdio::err_line(&format!("restarted `{}`", self.file.display()));
+        Ok(())
+    }
+
+    fn screenshot(&mut self) -> String {
+        let path = PathBuf::from(format!("{}-{:06}.png", self.name, self.cart.frame()));
+        match files::write_atomic(&path, &png_bytes(self.cart.framebuffer())) {
+            Ok(()) => format!("saved screenshot `{}`", path.display()),
+            Err(e) => format!("error: cannot write `{}`: {e}", path.display()),
+        }
+    }
+
+    fn toggle_gif(&mut self) -> String {
+        match self.gif.take() {
+            None => {
+                self.gif = Some(GifCapture::new());
+                "gif capture started (F9 stops it)".into()
+            }
+            Some(gif) => self.save_gif(gif),
+        }
+    }
+
+    fn reload(&mut self, changed: &[PathBuf]) -> Result<(), String> {
+        let names: Vec<String> = changed
+            .iter()
+            .map(|p| {
+                p.file_name().map_or(p.display().to_string(), |n| {
+                    n.to_string_lossy().into_owned()
+                })
+            })
+            .collect();
+        let _ = stdio::err_line(&format!("changed: {}; reloading", names.join(", ")));
+        let program = self.load_again()?;
+        if program.program().entry.frame.is_none() {
+            return Err("the new program has no [Frame] function; the old program goes on".into());
+        }
+        let (cart, recorder) = self.replay(&program)?;
+        self.cart = cart;
+        self.recorder = recorder;
+        self.program = program;
+        self.trapped = false;
+        let _ = stdio::err_line(&format!(
+            "reloaded `{}` (replayed {} frames)",
+            self.file.display(),
+            self.ticks
+        ));
+        Ok(())
+    }
+
+    fn finish(&mut self) -> u8 {
+        let mut status = if self.trapped { EXIT_TRAP } else { 0 };
+        let mut save = |path: &Option<PathBuf>, bytes: &dyn Fn() -> Vec<u8>| {
+            if let Some(path) = path {
+                if let Err(e) = files::write_atomic(path, &bytes()) {
+                    let _ =
+                        stdio::err_line(&format!("error: cannot write `{}`: {e}", path.display()));
+                    status = status.max(EXIT_COMPILE);
+                }
+            }
+        };
+        let fb = png_bytes(self.cart.framebuffer());
+        save(&self.screenshot, &|| fb.clone());
+        let log = self.recorder.render();
+        save(&self.record, &|| log.clone().into_bytes());
+        if let Some(gif) = self.gif.take() {
+            let _ = stdio::err_line(&self.save_gif(gif));
+        }
+        status
+    }
+}
+
+impl CartSession<'_> {
+    /// Writes a finished GIF capture into the current folder.
+    fn save_gif(&mut self, gif: GifCapture) -> String {
+        let frames = gif.frames();
+        let path = PathBuf::from(format!("{}-{:06}.gif", self.name, self.cart.frame()));
+        match files::write_atomic(&path, &gif.finish()) {
+            Ok(()) => format!("saved gif `{}` ({frames} frames)", path.display()),
+            Err(e) => format!("error: cannot write `{}`: {e}", path.display()),
+        }
+    }
+}
+
+/// The key map: the user's file when there is one, else the defaults.
+fn keymap(reporter: &Reporter) -> Result<KeyMap, Failure> {
+    let Some(path) = prometeu_player::keymap::keymap_path() else {
+        return Ok(KeyMap::default());
+    };
+    if !path.exists() {
+        return Ok(KeyMap::default());
+    }
+    let bytes =
+        files::read_capped(&path, files::MANIFEST).map_err(|e| reporter.error(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        reporter.error(format!(
+            "invalid key map `{}`: not UTF-8 text",
+            path.display()
+        ))
+    })?;
+    KeyMap::parse(&text)
+        .map_err(|e| reporter.error(format!("invalid key map `{}`: {e}", path.display())))
+}
+
+/// Runs `play` (or `watch`, which also reloads on changes).
+pub(crate) fn play(args: PlayArgs, watch: bool, reporter: &Reporter) -> Result<(), Failure> {
+    if args.cycles_per_frame == 0 {
+        let _ = stdio::err_line("error: --cycles-per-frame must be at least 1");
+        return Err(Failure(EXIT_USAGE));
+    }
+    let mut inputs = Inputs::default();
+    let program = crate::load(&args.file, &mut inputs, reporter)?;
+    for out in [&args.record, &args.screenshot].into_iter().flatten() {
+        inputs
+            .check(out)
+            .map_err(|e| reporter.usage(e.to_string()))?;
+    }
+    if program.program().entry.frame.is_none() {
+        let _ = stdio::err_line(&format!("error: `{}` is a script (it has `fn main()`), and play runs cartridges (a [Frame] function); run it with `prometeuc run`",
+            args.file.display()));
+        return Err(Failure(EXIT_USAGE));
+    }
+    let keymap = keymap(reporter)?;
+    let config = CartConfig {
+        cycles_per_frame: args.cycles_per_frame,
+        seed: args.seed.unwrap_or(0),
+        limits: Limits::default(),
+    };
+    let muted = Rc::new(Cell::new(false));
+    let cart = boot(&program, config, &muted, reporter).map_err(|_| Failure(EXIT_TRAP))?;
+    let file = args.file.clone();
+    let name = file
+        .file_stem()
+        .or_else(|| file.file_name())
+        .map_or("cart".to_string(), |s| s.to_string_lossy().into_owned());
+    let watch_dir = watch.then(|| {
+        if file.is_dir() {
+            file.clone()
+        } else {
+            match file.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            }
+        }
+    });
+    let mut session = CartSession {
+        file,
+        name: name.clone(),
+        program,
+        config,
+        cart,
+        muted,
+        recorder: Recorder::new(),
+        ticks: 0,
+        trapped: false,
+        gif: None,
+        record: args.record,
+        screenshot: args.screenshot,
+        reporter,
+    };
+    let options = Options {
+        title: format!("{name} - PROMETEU"),
+        scale: args.scale,
+        frames: args.frames,
+        watch: watch_dir,
+        keymap,
+        pacing_log: args.pacing_log,
+    };
+    match prometeu_player::run(&mut session, options) {
+        Ok(0) => Ok(()),
+        Ok(code) => Err(Failure(code)),
+        Err(e) => Err(reporter.error(e.to_string())),
+    }
+}

@@ -1,0 +1,749 @@
+//! The window player under a virtual X display (Xvfb): keys pressed with xdotool are
+//! recorded and replay headless byte for byte, the window shows the screen at the chosen
+//! integer scale, frames are never faster than 60 per second, `watch` reloads on edits and
+//! keeps the old program on a compile error, and without a display `play` exits 1.
+//!
+//! These tests need `Xvfb`, `xdotool` and `xwd` (Debian: `xvfb xdotool x11-apps`); `.ci/run`
+//! installs them. Without them a test fails saying what to install; it never passes silently.
+
+mod common;
+
+use common::{scratch, stderr, write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// The message of a missing tool.
+fn install_hint(tool: &str) -> String {
+    format!(
+        "`{tool}` is not installed: the window tests need Xvfb, xdotool and xwd (apt-get install xvfb xdotool x11-apps; .ci/run installs them)"
+    )
+}
+
+/// Fails the test unless `tool` runs.
+fn require(tool: &str, probe: &str) {
+    let ok = Command::new(tool)
+        .arg(probe)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    assert!(ok, "{}", install_hint(tool));
+}
+
+/// A virtual X display for one test, stopped when dropped.
+struct Display {
+    server: Child,
+    name: String,
+}
+
+static NEXT_DISPLAY: AtomicU32 = AtomicU32::new(0);
+
+impl Display {
+    /// Starts `Xvfb` on a free display number with a 1280×720 screen.
+    fn start() -> Display {
+        require("xdotool", "version");
+        require("xwd", "-help");
+        for _ in 0..20 {
+            let n =
+                200 + (std::process::id() % 300) * 10 + NEXT_DISPLAY.fetch_add(1, Ordering::SeqCst);
+            let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+            if socket.exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+                continue;
+            }
+            let server = Command::new("Xvfb")
+                .args([
+                    &format!(":{n}"),
+                    "-screen",
+                    "0",
+                    "1280x720x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("{} ({e})", install_hint("Xvfb")));
+            let mut display = Display {
+                server,
+                name: format!(":{n}"),
+            };
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(10) {
+                if socket.exists() {
+                    return display;
+                }
+                if display.server.try_wait().ok().flatten().is_some() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = display.server.kill();
+        }
+        panic!("Xvfb did not start a display");
+    }
+
+    /// Runs an X client (xdotool, xwd) on this display and returns its standard output.
+    fn client(&self, tool: &str, args: &[&str]) -> String {
+        let out = Command::new(tool)
+            .args(args)
+            .env("DISPLAY", &self.name)
+            .output()
+            .unwrap_or_else(|_| panic!("{}", install_hint(tool)));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits (at most 20 s) for a window with this title and returns its id.
+    fn window(&self, title: &str) -> String {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            let found = self.client("xdotool", &["search", "--name", title]);
+            if let Some(id) = found.lines().next() {
+                return id.trim().to_string();
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("no window titled {title:?} appeared");
+    }
+
+    /// Gives the window the keyboard focus.
+    fn focus(&self, window: &str) {
+        self.client("xdotool", &["windowfocus", "--sync", window]);
+    }
+
+    /// Starts `prometeuc ARGS` on this display from `dir`, with its output in files there.
+    fn prometeuc(&self, dir: &Path, args: &[&str]) -> Child {
+        Command::new(env!("CARGO_BIN_EXE_prometeuc"))
+            .args(args)
+            .current_dir(dir)
+            .env("DISPLAY", &self.name)
+            .env_remove("WAYLAND_DISPLAY")
+            .env("XDG_CONFIG_HOME", dir.join("config"))
+            .stdout(std::fs::File::create(dir.join("stdout.txt")).unwrap())
+            .stderr(std::fs::File::create(dir.join("stderr.txt")).unwrap())
+            .spawn()
+            .expect("the binary runs")
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+/// Waits for a child at most `limit`, killing it (and failing) past that.
+fn wait_bounded(child: &mut Child, limit: Duration) -> ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the player did not quit within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The RGB pixels of a PNG screenshot.
+fn png_rgb(path: &Path) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    buf.truncate(info.buffer_size());
+    (info.width, info.height, buf)
+}
+
+/// Decodes an XWD window dump (ZPixmap, 24-bit colour in 32-bit pixels) into RGB.
+fn xwd_rgb(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+    let word = |i: usize| u32::from_be_bytes(bytes[i * 4..i * 4 + 4].try_into().unwrap());
+    let header = word(0) as usize;
+    let (format, width, height) = (word(2), word(4), word(5));
+    let byte_order = word(7);
+    let bits_per_pixel = word(11);
+    let bytes_per_line = word(12) as usize;
+    let (red_mask, green_mask, blue_mask) = (word(14), word(15), word(16));
+    let colours = word(19) as usize;
+    assert_eq!(format, 2, "ZPixmap");
+    assert_eq!(bits_per_pixel, 32);
+    let data = &bytes[header + colours * 12..];
+    let channel = |p: u32, mask: u32| ((p & mask) >> mask.trailing_zeros()) as u8;
+    let mut rgb = Vec::with_capacity((width * height * 3) as usize);
+    for y in 0..height as usize {
+        for x in 0..width as usize {
+            let at = y * bytes_per_line + x * 4;
+            let raw: [u8; 4] = data[at..at + 4].try_into().unwrap();
+            let p = if byte_order == 0 {
+                u32::from_le_bytes(raw)
+            } else {
+                u32::from_be_bytes(raw)
+            };
+            rgb.extend([
+                channel(p, red_mask),
+                channel(p, green_mask),
+                channel(p, blue_mask),
+            ]);
+        }
+    }
+    (width, height, rgb)
+}
+
+/// A pacing log: frame intervals (µs), when each frame ran (frame, µs since the epoch), and
+/// key presses (the frame that saw each, the µs from its event to that frame).
+struct Pacing {
+    intervals: Vec<u64>,
+    times: Vec<(u64, u64)>,
+    presses: Vec<(u64, u64)>,
+}
+
+fn pacing(path: &Path) -> Pacing {
+    let text = std::fs::read_to_string(path).expect("pacing log");
+    let mut log = Pacing {
+        intervals: Vec::new(),
+        times: Vec::new(),
+        presses: Vec::new(),
+    };
+    for line in text.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["frame", n, "interval_us", v, "at_us", t] => {
+                log.intervals.push(v.parse().unwrap());
+                log.times.push((n.parse().unwrap(), t.parse().unwrap()));
+            }
+            ["input", n, "latency_us", v] => {
+                log.presses.push((n.parse().unwrap(), v.parse().unwrap()))
+            }
+            _ => panic!("unexpected pacing line {line:?}"),
+        }
+    }
+    log
+}
+
+/// Microseconds since the epoch (comparable across processes).
+fn epoch_us() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_micros() as u64
+}
+
+/// A cart whose picture depends only on the buttons held: a box moved by RIGHT, and a
+/// second box that turns yellow while A is held.
+const MOVER: &str = r#"
+declare global x: int = 10;
+
+[Frame]
+fn frame() {
+    if Input.btn(Button.RIGHT) { x += 2; }
+    Gfx.clear(Color.BLACK);
+    Gfx.fill_rect(x, 80, 16, 16, Color.rgb(255, 160, 0));
+    if Input.btn(Button.A) { Gfx.fill_rect(200, 20, 8, 8, Color.YELLOW); }
+    Gfx.text(4, 4, "x " + str(x), Color.WHITE);
+}
+"#;
+
+#[test]
+fn keys_pressed_in_the_window_are_recorded_and_replay_headless_byte_for_byte() {
+    let display = Display::start();
+    let dir = scratch("player-keys");
+    write(&dir, "mover.pbs", MOVER);
+    std::fs::create_dir_all(dir.join("config/prometeuc")).unwrap();
+    // The key-map file moves A from Z to J; RIGHT keeps its default key.
+    write(
+        &dir.join("config/prometeuc"),
+        "keys.json",
+        r#"{"A": ["KeyJ"]}"#,
+    );
+    let mut child = display.prometeuc(
+        &dir,
+        &[
+            "play",
+            "mover.pbs",
+            "--scale",
+            "2",
+            "--frames",
+            "240",
+            "--record",
+            "play.log",
+            "--screenshot",
+            "play.png",
+            "--pacing-log",
+            "pacing.log",
+        ],
+    );
+    let window = display.window("mover - PROMETEU");
+    display.focus(&window);
+    std::thread::sleep(Duration::from_millis(300));
+    let sent_right = epoch_us();
+    display.client("xdotool", &["keydown", "Right"]);
+    std::thread::sleep(Duration::from_millis(400));
+    display.client("xdotool", &["keyup", "Right"]);
+    let sent_j = epoch_us();
+    display.client("xdotool", &["keydown", "j"]);
+    std::thread::sleep(Duration::from_millis(200));
+    display.client("xdotool", &["keyup", "j"]);
+    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
+    assert!(status.success(), "{status:?}\n{err}");
+    let log = std::fs::read_to_string(dir.join("play.log")).unwrap();
+    let held: Vec<&str> = log
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .collect();
+    assert!(held.contains(&"RIGHT"), "RIGHT not recorded:\n{log}");
+    assert!(held.contains(&"A"), "A (on J) not recorded:\n{log}");
+    let replay = common::prometeuc(&[
+        "run",
+        dir.join("mover.pbs").to_str().unwrap(),
+        "--input",
+        dir.join("play.log").to_str().unwrap(),
+        "--frames",
+        "240",
+        "--screenshot",
+        dir.join("replay.png").to_str().unwrap(),
+    ]);
+    assert!(replay.status.success(), "{}", stderr(&replay));
+    let played = std::fs::read(dir.join("play.png")).unwrap();
+    assert_eq!(played, std::fs::read(dir.join("replay.png")).unwrap());
+    let log = pacing(&dir.join("pacing.log"));
+    assert_eq!(log.presses.len(), 2, "one latency per key press");
+    let frame_time = |n: u64| log.times.iter().find(|&&(f, _)| f == n).unwrap().1;
+    let from_send: Vec<u64> = log
+        .presses
+        .iter()
+        .zip([sent_right, sent_j])
+        .map(|(&(n, _), sent)| frame_time(n).saturating_sub(sent))
+        .collect();
+    eprintln!(
+        "input latency: event to frame {:?} µs; xdotool start to frame {:?} µs",
+        log.presses.iter().map(|p| p.1).collect::<Vec<_>>(),
+        from_send
+    );
+}
+
+#[test]
+fn the_window_shows_the_screen_at_the_default_scale_and_frames_are_never_early() {
+    let display = Display::start();
+    let dir = scratch("player-scale");
+    write(
+        &dir,
+        "stripes.pbs",
+        r#"
+[Frame]
+fn frame() {
+    Gfx.clear(Color.BLACK);
+    for i from 0 until 32 {
+        Gfx.fill_rect(i * 10, 0, 5, 180, Color.rgb(i * 8, 255 - i * 8, 128));
+    }
+    Gfx.pixel(1, 1, Color.WHITE);
+    Gfx.pixel(318, 178, Color.RED);
+    Gfx.text(100, 100, "scale", Color.YELLOW);
+}
+"#,
+    );
+    let mut child = display.prometeuc(
+        &dir,
+        &[
+            "play",
+            "stripes.pbs",
+            "--frames",
+            "600",
+            "--screenshot",
+            "shot.png",
+            "--pacing-log",
+            "pacing.log",
+        ],
+    );
+    let window = display.window("stripes - PROMETEU");
+    // The cart draws the same picture every frame, so any presented frame is the last one.
+    let (w, h, window_rgb) = dump_until(
+        &display,
+        &window,
+        &dir.join("window.xwd"),
+        "the cart",
+        |_, rgb| rgb.iter().any(|&c| c != 0),
+    );
+    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
+    assert!(status.success(), "{status:?}\n{err}");
+    // 1280×720 less a tenth for decorations fits 3×(320×180).
+    assert_eq!((w, h), (960, 540), "default scale 3 on a 1280x720 screen");
+    let (sw, sh, shot) = png_rgb(&dir.join("shot.png"));
+    assert_eq!((sw, sh), (320, 180), "the screenshot is unscaled");
+    for y in 0..h as usize {
+        for x in 0..w as usize {
+            let got = &window_rgb[(y * w as usize + x) * 3..][..3];
+            let want = &shot[((y / 3) * 320 + x / 3) * 3..][..3];
+            assert_eq!(got, want, "window pixel ({x}, {y})");
+        }
+    }
+    let intervals = pacing(&dir.join("pacing.log")).intervals;
+    assert_eq!(intervals.len(), 599);
+    let total: u64 = intervals.iter().sum();
+    // A fixed 60 Hz step is never early: frame k runs at the earliest k/60 s after the clock
+    // starts, so 599 intervals last at least 599/60 s less the lateness of the first frame,
+    // which the clock lets build up to 250 ms before it lets go of lost time.
+    assert!(total >= 599 * 16_666 - 250_000, "600 frames in {total} µs");
+    eprintln!(
+        "frame pacing over 600 frames: mean {:.2} ms, worst {:.2} ms",
+        total as f64 / intervals.len() as f64 / 1000.0,
+        *intervals.iter().max().unwrap() as f64 / 1000.0
+    );
+}
+
+/// The mover cart with its box in `colour`.
+fn mover_in(colour: &str) -> String {
+    MOVER.replace("Color.rgb(255, 160, 0)", &format!("Color.{colour}"))
+}
+
+/// Waits (at most 10 s) until the player's standard error contains `text` `count` times.
+fn await_stderr(dir: &Path, text: &str, count: usize) {
+    let start = Instant::now();
+    while std::fs::read_to_string(dir.join("stderr.txt"))
+        .unwrap()
+        .matches(text)
+        .count()
+        < count
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no {text:?} on stderr"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn watch_reloads_a_changed_source_at_the_same_moment_and_keeps_the_old_program_on_a_compile_error()
+{
+    let display = Display::start();
+    let dir = scratch("player-watch");
+    write(&dir, "game.pbs", &mover_in("RED"));
+    let mut child = display.prometeuc(
+        &dir,
+        &[
+            "watch",
+            "game.pbs",
+            "--frames",
+            "360",
+            "--scale",
+            "2",
+            "--screenshot",
+            "end.png",
+            "--record",
+            "watch.log",
+        ],
+    );
+    let window = display.window("game - PROMETEU");
+    display.focus(&window);
+    display.client("xdotool", &["keydown", "Right"]);
+    std::thread::sleep(Duration::from_millis(500));
+    display.client("xdotool", &["keyup", "Right"]);
+    write(&dir, "game.pbs", &mover_in("BLUE"));
+    await_stderr(&dir, "reloaded", 1);
+    write(
+        &dir,
+        "game.pbs",
+        &mover_in("GREEN").replace("Color.BLACK);", "Color.BLACK)"),
+    );
+    await_stderr(&dir, "E0100", 1);
+    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
+    assert!(status.success(), "{status:?}\n{err}");
+    assert_eq!(err.matches("reloaded").count(), 1, "{err}");
+    // The blue program, replaying the recorded input from boot, lands on the same frame.
+    let blue = scratch("player-watch-blue");
+    let source = write(&blue, "game.pbs", &mover_in("BLUE"));
+    let log = std::fs::read_to_string(dir.join("watch.log")).unwrap();
+    assert!(log.contains("RIGHT"), "{log}");
+    let replay = common::prometeuc(&[
+        "run",
+        &source,
+        "--input",
+        dir.join("watch.log").to_str().unwrap(),
+        "--frames",
+        "360",
+        "--screenshot",
+        blue.join("end.png").to_str().unwrap(),
+    ]);
+    assert!(replay.status.success(), "{}", stderr(&replay));
+    let (_, _, end) = png_rgb(&dir.join("end.png"));
+    assert_eq!(end, png_rgb(&blue.join("end.png")).2);
+    let box_pixel = |rgb: &[u8], x: usize| rgb[(88 * 320 + x) * 3..][..3].to_vec();
+    assert!(
+        (0..320).any(|x| box_pixel(&end, x) == [0, 0, 255]),
+        "the box is blue: the edited program runs"
+    );
+}
+
+/// A cart that moves a box every frame, so frames differ.
+const ANIMATED: &str = r#"
+[Frame]
+fn frame() {
+    Gfx.clear(Color.BLACK);
+    Gfx.fill_rect(System.frame() % 300, 120, 16, 16, Color.rgb(255, 160, 0));
+    Gfx.text(8, 150, "frame " + str(System.frame()), Color.WHITE);
+}
+"#;
+
+/// The files in `dir` whose names start with `prefix` and end with `suffix`, sorted.
+fn files(dir: &Path, prefix: &str, suffix: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(prefix) && n.ends_with(suffix))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Sends one key press and gives the player a moment to handle it.
+fn press(display: &Display, key: &str) {
+    display.client("xdotool", &["key", key]);
+    std::thread::sleep(Duration::from_millis(300));
+}
+
+/// Dumps the window and decodes it.
+fn dump(display: &Display, window: &str, path: &Path) -> (u32, u32, Vec<u8>) {
+    display.client(
+        "xwd",
+        &["-id", window, "-silent", "-out", path.to_str().unwrap()],
+    );
+    xwd_rgb(&std::fs::read(path).expect("xwd wrote the dump"))
+}
+
+/// Dumps the window until `shows` holds for the picture (at most 10 s).
+fn dump_until(
+    display: &Display,
+    window: &str,
+    path: &Path,
+    what: &str,
+    shows: impl Fn(u32, &[u8]) -> bool,
+) -> (u32, u32, Vec<u8>) {
+    let start = Instant::now();
+    loop {
+        let (w, h, rgb) = dump(display, window, path);
+        if shows(w, &rgb) {
+            return (w, h, rgb);
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the window never showed {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Waits (at most 10 s) for `count` files named `prefix…suffix` in `dir`, and returns them.
+fn await_files(dir: &Path, prefix: &str, suffix: &str, count: usize) -> Vec<String> {
+    let start = Instant::now();
+    loop {
+        let found = files(dir, prefix, suffix);
+        if found.len() >= count {
+            return found;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "only {found:?} were written"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Whether the window's top-right corner shows the pause label's background.
+fn shows_pause_label(w: u32, rgb: &[u8]) -> bool {
+    let w = w as usize;
+    (8..16).any(|y| (w - 60..w).any(|x| rgb[(y * w + x) * 3..][..3] == [32, 32, 32]))
+}
+
+#[test]
+fn host_keys_pause_step_overlay_screenshot_gif_restart_and_quit() {
+    let display = Display::start();
+    let dir = scratch("player-host-keys");
+    write(&dir, "anim.pbs", ANIMATED);
+    let mut child = display.prometeuc(&dir, &["play", "anim.pbs", "--scale", "2"]);
+    let window = display.window("anim - PROMETEU");
+    display.focus(&window);
+    std::thread::sleep(Duration::from_millis(500));
+    press(&display, "p");
+    let (w, h, paused) = dump_until(
+        &display,
+        &window,
+        &dir.join("a.xwd"),
+        "the pause label",
+        shows_pause_label,
+    );
+    assert_eq!((w, h), (640, 360));
+    press(&display, "F1");
+    let (_, _, overlay) = dump_until(
+        &display,
+        &window,
+        &dir.join("b.xwd"),
+        "the overlay",
+        |_, rgb| rgb[(8 * 640 + 8) * 3..][..3] == [32, 32, 32],
+    );
+    let changed: Vec<usize> = (0..(w * h) as usize)
+        .filter(|&i| paused[i * 3..i * 3 + 3] != overlay[i * 3..i * 3 + 3])
+        .collect();
+    assert!(!changed.is_empty(), "F1 shows the overlay");
+    assert!(
+        changed
+            .iter()
+            .all(|&i| i % (w as usize) < 320 && i / (w as usize) < 180),
+        "the overlay sits in the top-left corner"
+    );
+    press(&display, "F12");
+    let shots = await_files(&dir, "anim-", ".png", 1);
+    assert_eq!(shots.len(), 1, "{shots:?}");
+    let (sw, sh, shot) = png_rgb(&dir.join(&shots[0]));
+    assert_eq!((sw, sh), (320, 180), "screenshots are unscaled");
+    // The screenshot is the paused frame without the overlay or the pause label.
+    for y in 0..360usize {
+        for x in 0..500usize {
+            let want = &shot[((y / 2) * 320 + x / 2) * 3..][..3];
+            assert_eq!(&paused[(y * 640 + x) * 3..][..3], want, "({x}, {y})");
+        }
+    }
+    press(&display, "period");
+    press(&display, "period");
+    press(&display, "F12");
+    let shots = await_files(&dir, "anim-", ".png", 2);
+    assert_eq!(shots.len(), 2, "{shots:?}");
+    let frame = |name: &str| -> u64 { name["anim-".len()..name.len() - 4].parse().unwrap() };
+    assert_eq!(
+        frame(&shots[1]) - frame(&shots[0]),
+        2,
+        "`.` runs one frame: {shots:?}"
+    );
+    press(&display, "F9");
+    press(&display, "p");
+    std::thread::sleep(Duration::from_millis(500));
+    press(&display, "F9");
+    let gifs = await_files(&dir, "anim-", ".gif", 1);
+    assert_eq!(gifs.len(), 1, "F9 twice saves a GIF");
+    let gif = gif::DecodeOptions::new()
+        .read_info(std::fs::File::open(dir.join(&gifs[0])).unwrap())
+        .unwrap();
+    assert_eq!((gif.width(), gif.height()), (320, 180));
+    press(&display, "F5");
+    press(&display, "Escape");
+    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
+    assert!(status.success(), "{status:?}\n{err}");
+    assert!(err.contains("saved gif"), "{err}");
+    assert!(err.contains("restarted"), "{err}");
+}
+
+#[test]
+fn a_trap_keeps_the_last_frame_with_a_banner_and_exits_3() {
+    let display = Display::start();
+    let dir = scratch("player-trap");
+    write(
+        &dir,
+        "crash.pbs",
+        "[Frame]\nfn frame() {\n    Gfx.clear(Color.BLUE);\n    if System.frame() == 20 {\n        let zero = 0;\n        print(str(1 / zero));\n    }\n}\n",
+    );
+    let mut child = display.prometeuc(
+        &dir,
+        &[
+            "play",
+            "crash.pbs",
+            "--scale",
+            "2",
+            "--screenshot",
+            "last.png",
+        ],
+    );
+    let window = display.window("crash - PROMETEU");
+    await_stderr(&dir, "trap:", 1);
+    let (w, h, shown) = dump_until(
+        &display,
+        &window,
+        &dir.join("trap.xwd"),
+        "the banner",
+        |w, rgb| rgb[((349 * w + 1) * 3) as usize..][..3] == [176, 32, 32],
+    );
+    let banner = (0..(w * h) as usize).filter(|&i| shown[i * 3..i * 3 + 3] == [176, 32, 32]);
+    assert!(
+        banner.clone().count() > 1000 && banner.clone().all(|i| i / (w as usize) >= 300),
+        "a red banner along the bottom"
+    );
+    assert_eq!(&shown[..3], &[0, 0, 255], "the last frame stays on screen");
+    display.focus(&window);
+    press(&display, "Escape");
+    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    assert_eq!(status.code(), Some(3));
+    let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
+    assert!(err.contains("crash.pbs:6"), "the trap's place: {err}");
+    let (_, _, last) = png_rgb(&dir.join("last.png"));
+    assert!(
+        last.chunks(3).all(|p| p == [0, 0, 255]),
+        "no banner in the screenshot"
+    );
+}
+
+#[test]
+fn without_a_display_play_and_watch_exit_1_with_a_message() {
+    let dir = scratch("player-nodisplay");
+    let cart = write(&dir, "mover.pbs", MOVER);
+    for command in ["play", "watch"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_prometeuc"))
+            .args([command, &cart, "--frames", "5"])
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("WAYLAND_SOCKET")
+            .env("XDG_CONFIG_HOME", dir.join("config"))
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{command}: {err}");
+        assert!(
+            err.contains("error: no display to open a window on"),
+            "{err}"
+        );
+        assert!(err.contains("prometeuc run FILE --frames N"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn a_bad_key_map_file_is_reported_before_the_window_opens() {
+    let dir = scratch("player-keymap");
+    let cart = write(&dir, "mover.pbs", MOVER);
+    std::fs::create_dir_all(dir.join("config/prometeuc")).unwrap();
+    write(
+        &dir.join("config/prometeuc"),
+        "keys.json",
+        r#"{"JUMP": ["Space"]}"#,
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_prometeuc"))
+        .args(["play", &cart])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("invalid key map"), "{err}");
+    assert!(
+        err.contains("unknown button `JUMP`: expected one of UP DOWN"),
+        "{err}"
+    );
+}
+
+#[test]
+fn play_refuses_a_script_with_a_usage_error() {
+    let dir = scratch("player-script");
+    let script = write(&dir, "hello.pbs", "fn main() { print(\"hi\"); }\n");
+    let out = common::prometeuc(&["play", &script]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    common::assert_stderr_contains(&out, "is a script");
+}
