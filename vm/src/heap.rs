@@ -473,11 +473,6 @@ impl Heap {
         self.since_collection > 0 && self.stats.live_bytes >= self.next_collection
     }
 
-    /// Whether anything was allocated since the last collection, so that a full collection
-    /// could free room for an allocation that did not fit.
-    pub fn may_free(&self) -> bool {
-        self.since_collection > 0
-    }
 
     /// Marks everything reachable from `roots` and frees the rest.
     pub fn collect(&mut self, roots: impl IntoIterator<Item = Value>) {

@@ -318,14 +318,14 @@ impl Vm {
             };
         }
         // Runs an allocating operation whose operands are still on the stack. When it does
-        // not fit in the heap and something was allocated since the last collection, the
-        // whole heap is collected and the operation runs once more, so "out of memory"
-        // means that the live data themselves do not fit.
+        // not fit in the heap, the whole heap is collected (values may have become garbage
+        // since the last collection without any allocation) and the operation runs once
+        // more, so "out of memory" means that the live data themselves do not fit.
         macro_rules! allocating {
             ($e:expr) => {
                 match $e {
                     Ok(v) => v,
-                    Err(TrapKind::HeapExhausted(_)) if heap.may_free() => {
+                    Err(TrapKind::HeapExhausted(_)) => {
                         collect_impl!(heap, stack, sp, globals, constants);
                         attempt!($e)
                     }
