@@ -16,9 +16,7 @@ use prometeu_compiler::ast::{Item, TypeExpr};
 use prometeu_compiler::types::Type;
 use prometeu_compiler::{Builtins, CompileOptions, ReplContext};
 use prometeu_lexer::{Diagnostic, Label, SourceId, Sources, Span, Token};
-use prometeu_vm::{
-    Exit, FormatStyle, HostCtx, Hosts, Limits, Output, Trap, TrapKind, Value, Vm,
-};
+use prometeu_vm::{Exit, FormatStyle, HostCtx, Hosts, Limits, Output, Trap, TrapKind, Value, Vm};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

@@ -24,7 +24,12 @@ fn vm_with(src: &str, limits: Limits) -> Vm {
         .compiled
         .program
         .unwrap_or_else(|| panic!("{:?}", unit.compiled.diagnostics));
-    prometeu::new_vm(prometeu::verify(program).unwrap(), limits, Box::new(Discard)).unwrap()
+    prometeu::new_vm(
+        prometeu::verify(program).unwrap(),
+        limits,
+        Box::new(Discard),
+    )
+    .unwrap()
 }
 
 /// Runs `main` and returns the trap it stopped with and the heap's counters.
@@ -65,7 +70,8 @@ fn huge_string_repeats_trap_instead_of_panicking() {
         r#"fn main() { let s = "".repeat(9223372036854775807); if s.len() != 0 { print(1 / 0); } }"#,
         wide_open(),
     );
-    vm.run_script(None).expect("repeating the empty string runs");
+    vm.run_script(None)
+        .expect("repeating the empty string runs");
 }
 
 #[test]
@@ -136,11 +142,12 @@ fn split_results_are_accounted_at_their_real_size() {
     let heap = vm.stats().heap;
     // The repeated string, then each one-byte piece (a string, its buffer and one byte with
     // its block) and the array of exactly 1,000 elements; the global's first, empty array.
-    let expected =
-        string_bytes(1000) + 1000 * string_bytes(1) + array_bytes(1000) + array_bytes(0);
+    let expected = string_bytes(1000) + 1000 * string_bytes(1) + array_bytes(1000) + array_bytes(0);
     let constants = string_bytes(1) + string_bytes(0);
     assert_eq!(heap.live_bytes, expected + constants, "{heap:?}");
-    assert!(string_bytes(1) >= 2 * 40 + 1, "a piece counts its table entries");
+    // The documented rule: two 40-byte table entries, the text and 16 bytes for its block.
+    assert_eq!(string_bytes(1), 2 * 40 + 1 + 16);
+    assert_eq!(array_bytes(1000), 40 + 16 * 1000 + 16);
 }
 
 #[test]
@@ -217,11 +224,15 @@ fn a_full_collection_runs_before_out_of_memory() {
         "#,
         limits,
     );
-    vm.run_script(None).expect("the garbage is collected before trapping");
+    vm.run_script(None)
+        .expect("the garbage is collected before trapping");
     let heap = vm.stats().heap;
     assert!(heap.bytes_allocated > 400 << 20, "{heap:?}");
     assert!(heap.peak_live_bytes <= 4 << 20, "{heap:?}");
-    assert!(heap.collections >= 199 && heap.collections <= 400, "{heap:?}");
+    assert!(
+        heap.collections >= 199 && heap.collections <= 400,
+        "{heap:?}"
+    );
 }
 
 #[test]

@@ -17,7 +17,12 @@ fn vm_with(src: &str, limits: Limits) -> Vm {
         .compiled
         .program
         .unwrap_or_else(|| panic!("{:?}", unit.compiled.diagnostics));
-    prometeu::new_vm(prometeu::verify(program).unwrap(), limits, Box::new(Discard)).unwrap()
+    prometeu::new_vm(
+        prometeu::verify(program).unwrap(),
+        limits,
+        Box::new(Discard),
+    )
+    .unwrap()
 }
 
 /// The cycles a script uses.
@@ -94,7 +99,10 @@ fn formatting_stops_at_the_string_limit() {
         trap.kind
     );
     // `print` is bounded the same way, instead of writing terabytes.
-    let mut vm = vm_with(&doubling.replace("let s = str(t);\n            print(s.len());", "print(t);"), limits);
+    let mut vm = vm_with(
+        &doubling.replace("let s = str(t);\n            print(s.len());", "print(t);"),
+        limits,
+    );
     let trap = vm.run_script(None).expect_err("the text is too long");
     assert!(
         matches!(trap.kind, TrapKind::StringTooLong { .. }),
@@ -143,7 +151,11 @@ fn extra(stmt: &str, short: usize, long: usize) -> i64 {
 #[test]
 fn string_comparisons_charge_per_sixteen_bytes() {
     for op in ["==", "!=", "<", "<=", ">", ">="] {
-        assert_eq!(extra(&format!("let r = a {op} b"), 16, 1600), 99, "a {op} b");
+        assert_eq!(
+            extra(&format!("let r = a {op} b"), 16, 1600),
+            99,
+            "a {op} b"
+        );
     }
 }
 

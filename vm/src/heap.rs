@@ -473,7 +473,6 @@ impl Heap {
         self.since_collection > 0 && self.stats.live_bytes >= self.next_collection
     }
 
-
     /// Marks everything reachable from `roots` and frees the rest.
     pub fn collect(&mut self, roots: impl IntoIterator<Item = Value>) {
         let mut work: Vec<ObjRef> = Vec::new();

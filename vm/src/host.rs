@@ -43,7 +43,8 @@ impl HostCtx<'_> {
     /// Whether the embedder asked the run to stop; long host work checks this periodically
     /// and then fails with [`TrapKind::Interrupted`].
     pub fn interrupted(&self) -> bool {
-        self.interrupt.is_some_and(|flag| flag.load(Ordering::Relaxed))
+        self.interrupt
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
     }
 
     /// Formats a value for output or as a string result: the text may be at most as long as

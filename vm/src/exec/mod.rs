@@ -553,22 +553,28 @@ impl Vm {
                     Value::Bool
                 ),
                 Instr::EqStr() => {
-                    compare_strings!(heap, stack, sp, remaining, |o: std::cmp::Ordering| o.is_eq())
+                    compare_strings!(heap, stack, sp, remaining, |o: std::cmp::Ordering| o
+                        .is_eq())
                 }
                 Instr::NeStr() => {
-                    compare_strings!(heap, stack, sp, remaining, |o: std::cmp::Ordering| o.is_ne())
+                    compare_strings!(heap, stack, sp, remaining, |o: std::cmp::Ordering| o
+                        .is_ne())
                 }
                 Instr::LtStr() => {
-                    compare_strings!(heap, stack, sp, remaining, |o: std::cmp::Ordering| o.is_lt())
+                    compare_strings!(heap, stack, sp, remaining, |o: std::cmp::Ordering| o
+                        .is_lt())
                 }
                 Instr::LeStr() => {
-                    compare_strings!(heap, stack, sp, remaining, |o: std::cmp::Ordering| o.is_le())
+                    compare_strings!(heap, stack, sp, remaining, |o: std::cmp::Ordering| o
+                        .is_le())
                 }
                 Instr::GtStr() => {
-                    compare_strings!(heap, stack, sp, remaining, |o: std::cmp::Ordering| o.is_gt())
+                    compare_strings!(heap, stack, sp, remaining, |o: std::cmp::Ordering| o
+                        .is_gt())
                 }
                 Instr::GeStr() => {
-                    compare_strings!(heap, stack, sp, remaining, |o: std::cmp::Ordering| o.is_ge())
+                    compare_strings!(heap, stack, sp, remaining, |o: std::cmp::Ordering| o
+                        .is_ge())
                 }
                 Instr::Concat() => {
                     let (r, written) =
