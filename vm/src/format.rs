@@ -106,10 +106,31 @@ fn write_value(
     bounds: FormatBounds<'_>,
     out: &mut String,
 ) -> Result<(), TrapKind> {
-    let mut work = vec![Task::Value(value, style == FormatStyle::Quoted)];
+    let quoted = style == FormatStyle::Quoted;
     let mut on_path: HashSet<ObjRef> = HashSet::new();
+    let mut work = Vec::new();
+    // A scalar or a string needs no work list (and `print(i)` allocates nothing for one).
+    write_scalar_or_open(
+        heap,
+        structs,
+        value,
+        quoted,
+        bounds.max_len,
+        &mut on_path,
+        &mut work,
+        out,
+    );
     let mut steps = 0u32;
-    while let Some(task) = work.pop() {
+    loop {
+        if out.len() > bounds.max_len {
+            return Err(TrapKind::StringTooLong {
+                len: out.len(),
+                limit: bounds.max_len,
+            });
+        }
+        let Some(task) = work.pop() else {
+            return Ok(());
+        };
         steps += 1;
         if steps == INTERRUPT_EVERY {
             steps = 0;
@@ -166,14 +187,7 @@ fn write_value(
                 }
             },
         }
-        if out.len() > bounds.max_len {
-            return Err(TrapKind::StringTooLong {
-                len: out.len(),
-                limit: bounds.max_len,
-            });
-        }
     }
-    Ok(())
 }
 
 /// Writes a scalar or a string, or opens an array or struct and schedules its contents.
@@ -264,5 +278,25 @@ mod tests {
             format_value(&heap, &[], Value::Obj(a), FormatStyle::Plain),
             "[1, ...]"
         );
+    }
+
+    #[test]
+    fn text_past_the_bound_stops_with_string_too_long() {
+        let mut heap = Heap::new(1 << 30, 1 << 24, 1 << 20);
+        let s = heap.alloc_string("\u{1}".repeat(1 << 20)).unwrap();
+        let a = heap.alloc_array(vec![Value::Obj(s)]).unwrap();
+        let bounds = FormatBounds {
+            max_len: 1000,
+            interrupt: None,
+        };
+        // Quoting would write 5 MiB of escapes; it stops right after the bound.
+        let err = format_bounded(&heap, &[], Value::Obj(a), FormatStyle::Plain, bounds)
+            .expect_err("too long");
+        assert!(
+            matches!(err, TrapKind::StringTooLong { len, limit: 1000 } if len <= 1010),
+            "{err:?}"
+        );
+        let fits = format_bounded(&heap, &[], Value::Int(-12), FormatStyle::Plain, bounds);
+        assert_eq!(fits, Ok("-12".to_string()));
     }
 }
