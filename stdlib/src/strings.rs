@@ -207,12 +207,20 @@ fn repeat(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     // `len` fits the string limit, so it fits a `usize`; for a non-empty `s`, `n` is at most
     // `len`, and an empty `s` repeats to the empty string however large `n` is.
     let len = len as usize;
-    let mut out = ctx.heap.text_buffer(len)?;
-    if !s.is_empty() {
-        for _ in 0..n {
-            out.push_str(s);
+    ctx.heap.check_string(len)?;
+    let mut out: Vec<u8> = Vec::new();
+    out.try_reserve_exact(len)
+        .map_err(|_| TrapKind::HeapExhausted(ctx.heap.limit()))?;
+    if len > 0 {
+        // Copy the text, then double what is there, so a long result takes few copies.
+        out.extend_from_slice(s.as_bytes());
+        while out.len() < len {
+            let take = (len - out.len()).min(out.len());
+            out.extend_from_within(..take);
         }
     }
+    let out = String::from_utf8(out)
+        .map_err(|_| TrapKind::InvalidProgram("repeat produced invalid text"))?;
     ctx.charge(out.len() as u64 / 16);
     ctx.string(out)
 }
