@@ -8,8 +8,9 @@
 pub(crate) const MAX_CALL_DEPTH: u64 = 1 << 20;
 /// The longest string `--max-string` allows: 2^31 bytes.
 pub(crate) const MAX_STRING: u64 = 1 << 31;
-/// The most array elements `--max-array` allows: 2^32.
-pub(crate) const MAX_ARRAY: u64 = 1 << 32;
+/// The most array elements `--max-array` allows: the VM's own maximum, 2^32 − 1 (an array's
+/// length is stored in 32 bits).
+pub(crate) const MAX_ARRAY: u64 = prometeu_vm::Limits::MAX_ARRAY as u64;
 /// The most heap bytes `--heap-bytes` allows: 2^40 (1 TiB).
 pub(crate) const MAX_HEAP_BYTES: u64 = 1 << 40;
 

@@ -22,9 +22,7 @@ use prometeu_compiler::ast::{Item, TypeExpr};
 use prometeu_compiler::types::Type;
 use prometeu_compiler::{Builtins, CompileOptions, ReplContext};
 use prometeu_lexer::{Diagnostic, Label, SourceId, Sources, Span, Token};
-use prometeu_vm::{
-    format_value, Exit, FormatStyle, HostCtx, Hosts, Limits, Output, Trap, TrapKind, Value, Vm,
-};
+use prometeu_vm::{Exit, FormatStyle, HostCtx, Hosts, Limits, Output, Trap, TrapKind, Value, Vm};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -111,8 +109,9 @@ pub struct Failure {
 
 /// Shows a value quoted, for the REPL's echo of expression statements.
 fn echo(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
-    let mut text = format_value(ctx.heap, ctx.structs, args[0], FormatStyle::Quoted);
+    let mut text = ctx.format(args[0], FormatStyle::Quoted)?;
     text.push('\n');
+    ctx.charge(text.len() as u64 / 16);
     ctx.out.write_str(&text);
     Ok(Value::Unit)
 }
@@ -497,6 +496,7 @@ impl Session {
                 )?;
                 // The console is there too, so `Rand` and drawing work at the prompt.
                 vm.set_state(Box::new(crate::stdlib::console::Console::new(0)));
+                vm.set_interrupt(self.interrupt.clone());
                 self.vm = Some(vm);
             }
         }

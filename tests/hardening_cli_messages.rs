@@ -54,8 +54,8 @@ fn limit_flags_are_capped_at_what_the_machine_can_represent() {
         ),
         (
             "--max-array",
-            "4294967297",
-            "at most 4294967296 elements per array",
+            "4294967296",
+            "at most 4294967295 elements per array",
         ),
         (
             "--heap-bytes",
@@ -74,7 +74,7 @@ fn limit_flags_are_capped_at_what_the_machine_can_represent() {
         "run",
         "examples/hello.pbs",
         "--max-array",
-        "4294967296",
+        "4294967295",
         "--max-string",
         "2147483648",
         "--heap-bytes",

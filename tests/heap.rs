@@ -134,9 +134,10 @@ fn string_building_allocates_exactly_the_new_strings() {
     // and a string; `trim` of an untrimmed string forwards it.
     assert_eq!(heap.allocations - at_load.allocations, 2 + 999 + 2);
     // Appends are amortized linear: the bytes written grow with the text, not its square
-    // (copying on every append would write about 500,000 bytes here).
+    // (copying on every append would write about 500,000 bytes here); each of the 1,000
+    // strings counts its 40-byte table entry.
     let bytes = heap.bytes_allocated - at_load.bytes_allocated;
-    assert!(bytes < 40_000, "{bytes} bytes allocated");
+    assert!(bytes < 50_000, "{bytes} bytes allocated");
 }
 
 #[test]

@@ -28,7 +28,10 @@
 //!   returns), so a run pauses at the instruction boundary after the transfer that spent it.
 //!   The VM charges the costs of a straight-line run (up to and including its transfer) when
 //!   it enters the run, and refunds the part not executed when an instruction traps, so the
-//!   cycles counted are exactly the sum of the costs of the instructions executed.
+//!   cycles counted are exactly the sum of the costs of the instructions executed, plus the
+//!   extra cycles of work that grows with its input: string comparisons (1 per 16 bytes of
+//!   the shorter string), `Concat` (1 per 16 bytes copied), `NewArrayRepeat` (`n / 4`) and
+//!   host functions (their own charges).
 
 /// How an instruction changes the depth of the value stack.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -345,19 +348,26 @@ opcodes! {
     0x2D EqBool() [2 1] 1;
     /// Pops two bools, pushes whether they differ.
     0x2E NeBool() [2 1] 1;
-    /// Pops two strings, pushes whether their contents are equal.
+    /// Pops two strings, pushes whether their contents are equal; charges 1 more cycle per 16 bytes of the
+    /// shorter one.
     0x2F EqStr() [2 1] 2;
-    /// Pops two strings, pushes whether their contents differ.
+    /// Pops two strings, pushes whether their contents differ; charges 1 more cycle per 16 bytes of the
+    /// shorter one.
     0x30 NeStr() [2 1] 2;
-    /// Pops two strings, pushes whether `a < b` byte-wise.
+    /// Pops two strings, pushes whether `a < b` byte-wise; charges 1 more cycle per 16 bytes of the
+    /// shorter one.
     0x31 LtStr() [2 1] 2;
-    /// Pops two strings, pushes whether `a <= b` byte-wise.
+    /// Pops two strings, pushes whether `a <= b` byte-wise; charges 1 more cycle per 16 bytes of the
+    /// shorter one.
     0x32 LeStr() [2 1] 2;
-    /// Pops two strings, pushes whether `a > b` byte-wise.
+    /// Pops two strings, pushes whether `a > b` byte-wise; charges 1 more cycle per 16 bytes of the
+    /// shorter one.
     0x33 GtStr() [2 1] 2;
-    /// Pops two strings, pushes whether `a >= b` byte-wise.
+    /// Pops two strings, pushes whether `a >= b` byte-wise; charges 1 more cycle per 16 bytes of the
+    /// shorter one.
     0x34 GeStr() [2 1] 2;
-    /// Pops two strings, pushes their concatenation (a new string).
+    /// Pops two strings, pushes their concatenation (a new string); charges 1 more cycle per
+    /// 16 bytes copied.
     0x35 Concat() [2 1] 4;
     /// Converts the int on top to a float.
     0x36 IntToFloat() [1 1] 1;
@@ -391,7 +401,8 @@ opcodes! {
     0x44 SetField(index: u16) [2 0] 1;
     /// Pops `count` values and pushes a new array holding them in order.
     0x45 NewArray(count: u32) [dyn] 8;
-    /// Pops a value and a count `n`, pushes a new array of `n` copies of the value; traps if `n < 0`.
+    /// Pops a value and a count `n`, pushes a new array of `n` copies of the value; traps if `n < 0`,
+    /// and checks the length and heap limits before allocating; charges `n / 4` more cycles.
     0x46 NewArrayRepeat() [2 1] 8;
     /// Pops an array and an index, pushes the element; traps when out of bounds.
     0x47 IndexGet() [2 1] 1;

@@ -42,14 +42,14 @@ fn len(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
 
 fn push(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let v = args[1];
-    ctx.heap.with_array(args[0], |items| {
+    ctx.heap.with_array(args[0], 1, |items| {
         items.push(v);
         Ok(Value::Unit)
     })
 }
 
 fn pop(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
-    ctx.heap.with_array(args[0], |items| {
+    ctx.heap.with_array(args[0], 0, |items| {
         items
             .pop()
             .ok_or_else(|| TrapKind::Host("pop from an empty array".into()))
@@ -68,7 +68,7 @@ fn check_index(index: i64, len: usize, allow_end: bool) -> Result<usize, TrapKin
 fn insert(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let index = int(args[1])?;
     let v = args[2];
-    ctx.heap.with_array(args[0], |items| {
+    ctx.heap.with_array(args[0], 1, |items| {
         let i = check_index(index, items.len(), true)?;
         items.insert(i, v);
         Ok(Value::Unit)
@@ -80,7 +80,7 @@ fn insert(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
 
 fn remove(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let index = int(args[1])?;
-    let value = ctx.heap.with_array(args[0], |items| {
+    let value = ctx.heap.with_array(args[0], 0, |items| {
         if items.is_empty() {
             return Err(TrapKind::Host("pop from an empty array".into()));
         }
@@ -93,17 +93,27 @@ fn remove(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
 }
 
 fn clear(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
-    ctx.heap.with_array(args[0], |items| {
+    ctx.heap.with_array(args[0], 0, |items| {
         items.clear();
         Ok(Value::Unit)
     })
 }
 
+/// The first element equal to `args[1]`. Charges 1 cycle per 4 elements, plus 1 per 16
+/// bytes compared when looking for a string (the shorter of the needle and each string
+/// element, up to the match).
 fn position(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Option<usize>, TrapKind> {
     let items = ctx.heap.array(args[0])?;
-    let found = items.iter().position(|&item| equal(ctx, item, args[1]));
-    let n = ctx.heap.array(args[0])?.len() as u64;
-    ctx.charge(n / 4);
+    let needle = ctx.heap.str(args[1]);
+    let mut compared = 0u64;
+    let found = items.iter().position(|&item| {
+        if let (Some(x), Some(y)) = (needle, ctx.heap.str(item)) {
+            compared += x.len().min(y.len()) as u64;
+        }
+        equal(ctx, item, args[1])
+    });
+    let n = items.len() as u64;
+    ctx.charge(n / 4 + compared / 16);
     Ok(found)
 }
 
@@ -124,6 +134,9 @@ fn slice(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
             "slice {start}..{end} out of bounds for length {len}"
         )));
     }
+    ctx.heap.check_array_len((end - start) as usize)?;
+    ctx.heap
+        .ensure_room(prometeu_vm::array_bytes((end - start) as usize))?;
     let part = items[start as usize..end as usize].to_vec();
     ctx.charge(part.len() as u64 / 4);
     ctx.heap.alloc_array(part).map(Value::Obj)
@@ -136,11 +149,20 @@ fn reverse(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     Ok(Value::Unit)
 }
 
-/// Sorts ints, floats (by total order) or strings (byte-wise), stably and ascending.
+/// Sorts ints, floats (by total order) or strings (byte-wise), stably and ascending. Charges
+/// `n × (⌊log2 n⌋ + 1) / 4`, and for strings also their total bytes × (⌊log2 n⌋ + 1) / 16,
+/// since each element takes part in about that many comparisons.
 fn sort(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let mut items = ctx.heap.array(args[0])?.to_vec();
     let n = items.len() as u64;
-    ctx.charge(n * (64 - n.leading_zeros() as u64) / 4);
+    let rounds = 64 - n.leading_zeros() as u64;
+    let heap = &*ctx.heap;
+    let bytes: u64 = items
+        .iter()
+        .filter_map(|&v| heap.str(v))
+        .map(|s| s.len() as u64)
+        .sum();
+    ctx.charge(n * rounds / 4 + bytes.saturating_mul(rounds) / 16);
     let heap = &*ctx.heap;
     let mut bad = false;
     items.sort_by(|a, b| match (a, b) {

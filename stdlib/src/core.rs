@@ -2,7 +2,7 @@
 
 use crate::add;
 use prometeu_bytecode::HostType::{Any, Str, Void};
-use prometeu_vm::{format_value, FormatStyle, HostCtx, Hosts, TrapKind, Value};
+use prometeu_vm::{FormatStyle, HostCtx, Hosts, TrapKind, Value};
 
 /// Registers `print` and `str`.
 pub(crate) fn register(hosts: &mut Hosts) {
@@ -10,9 +10,11 @@ pub(crate) fn register(hosts: &mut Hosts) {
     add(hosts, "str", &[Any], Str, 10, str);
 }
 
-/// Writes the formatted value and a newline to the program's output.
+/// Writes the formatted value and a newline to the program's output. The text is bounded
+/// like a string (`max_string`), so printing a huge shared structure traps instead of
+/// producing gigabytes.
 fn print(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
-    let mut text = format_value(ctx.heap, ctx.structs, args[0], FormatStyle::Plain);
+    let mut text = ctx.format(args[0], FormatStyle::Plain)?;
     text.push('\n');
     ctx.charge(text.len() as u64 / 16);
     ctx.out.write_str(&text);
@@ -27,7 +29,7 @@ fn str(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
             return Ok(args[0]);
         }
     }
-    let text = format_value(ctx.heap, ctx.structs, args[0], FormatStyle::Plain);
+    let text = ctx.format(args[0], FormatStyle::Plain)?;
     ctx.charge(text.len() as u64 / 16);
     ctx.string(text)
 }

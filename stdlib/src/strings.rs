@@ -1,9 +1,11 @@
 //! String methods (`s.len()`, `s.substr(a, b)`, ...). They receive the string as their first
-//! argument; methods that build text allocate exactly the new string.
+//! argument; methods that build text allocate exactly the new string, after checking that it
+//! fits. Every method whose work grows with its input charges 1 cycle per 16 bytes it reads
+//! or writes (see the cost table in `docs/cartridges.md`).
 
 use crate::add;
 use prometeu_bytecode::HostType::{Any, Bool, Float, Int, Str};
-use prometeu_vm::{HostCtx, Hosts, TrapKind, Value};
+use prometeu_vm::{string_bytes, HostCtx, Hosts, TrapKind, Value};
 
 /// Registers every string method.
 pub(crate) fn register(hosts: &mut Hosts) {
@@ -82,6 +84,7 @@ fn substr(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
             )));
         }
     }
+    ctx.heap.check_string(end - start)?;
     let part = s[start..end].to_string();
     ctx.charge(part.len() as u64 / 16);
     ctx.string(part)
@@ -93,26 +96,31 @@ fn two<'h>(ctx: &'h HostCtx<'_>, args: &[Value]) -> Result<(&'h str, &'h str), T
 
 fn find(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let (s, needle) = two(ctx, args)?;
-    let (found, bytes) = (s.find(needle).map_or(-1, |i| i as i64), s.len() as u64);
+    let bytes = (s.len() + needle.len()) as u64;
+    let found = s.find(needle).map_or(-1, |i| i as i64);
     ctx.charge(bytes / 16);
     Ok(Value::Int(found))
 }
 
 fn contains(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let (s, needle) = two(ctx, args)?;
-    let (found, bytes) = (s.contains(needle), s.len() as u64);
+    let (found, bytes) = (s.contains(needle), (s.len() + needle.len()) as u64);
     ctx.charge(bytes / 16);
     Ok(Value::Bool(found))
 }
 
 fn starts_with(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let (s, prefix) = two(ctx, args)?;
-    Ok(Value::Bool(s.starts_with(prefix)))
+    let (found, bytes) = (s.starts_with(prefix), prefix.len().min(s.len()) as u64);
+    ctx.charge(bytes / 16);
+    Ok(Value::Bool(found))
 }
 
 fn ends_with(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let (s, suffix) = two(ctx, args)?;
-    Ok(Value::Bool(s.ends_with(suffix)))
+    let (found, bytes) = (s.ends_with(suffix), suffix.len().min(s.len()) as u64);
+    ctx.charge(bytes / 16);
+    Ok(Value::Bool(found))
 }
 
 /// Builds a new string from the argument string.
@@ -121,7 +129,10 @@ fn map(
     args: &[Value],
     f: impl FnOnce(&str) -> String,
 ) -> Result<Value, TrapKind> {
-    let out = f(text(ctx, args[0])?);
+    let s = text(ctx, args[0])?;
+    // The result is at least about as long as the input: check that much before building it.
+    ctx.heap.check_string(s.len())?;
+    let out = f(s);
     ctx.charge(out.len() as u64 / 16);
     ctx.string(out)
 }
@@ -144,20 +155,40 @@ fn trim(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
 }
 
 /// Splits on a separator; an empty separator splits into characters.
+///
+/// The pieces are counted and measured first, so the array limit and the heap limit are
+/// checked before anything is allocated; then each piece becomes a string of its own.
 fn split(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let (s, sep) = two(ctx, args)?;
-    let parts: Vec<String> = if sep.is_empty() {
-        s.chars().map(String::from).collect()
-    } else {
-        s.split(sep).map(str::to_string).collect()
-    };
-    ctx.charge(s.len() as u64 / 16 + parts.len() as u64);
-    ctx.heap.check_array_len(parts.len())?;
-    let mut items = Vec::with_capacity(parts.len());
-    for p in parts {
-        items.push(ctx.string(p)?);
+    let (mut parts, mut bytes, len) = (0usize, 0u64, s.len() as u64);
+    for piece in pieces(s, sep) {
+        parts += 1;
+        bytes += string_bytes(piece.len());
+    }
+    ctx.charge(len / 16 + parts as u64);
+    ctx.heap.check_array_len(parts)?;
+    ctx.heap
+        .ensure_room(bytes.saturating_add(prometeu_vm::array_bytes(parts)))?;
+    let mut items = Vec::new();
+    items
+        .try_reserve_exact(parts)
+        .map_err(|_| TrapKind::HeapExhausted(ctx.heap.limit()))?;
+    let (s, sep) = two(ctx, args)?;
+    let (s, sep) = (s.to_string(), sep.to_string());
+    for piece in pieces(&s, &sep) {
+        items.push(ctx.string(piece)?);
     }
     ctx.heap.alloc_array(items).map(Value::Obj)
+}
+
+/// The pieces `split` produces: the characters for an empty separator, else the text
+/// between separators.
+fn pieces<'s>(s: &'s str, sep: &'s str) -> Box<dyn Iterator<Item = &'s str> + 's> {
+    if sep.is_empty() {
+        Box::new(s.char_indices().map(|(i, c)| &s[i..i + c.len_utf8()]))
+    } else {
+        Box::new(s.split(sep))
+    }
 }
 
 fn repeat(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
@@ -173,12 +204,30 @@ fn repeat(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
             limit: ctx.heap.max_string(),
         });
     }
-    let out = s.repeat(n as usize);
+    // `len` fits the string limit, so it fits a `usize`; for a non-empty `s`, `n` is at most
+    // `len`, and an empty `s` repeats to the empty string however large `n` is.
+    let len = len as usize;
+    ctx.heap.check_string(len)?;
+    let mut out: Vec<u8> = Vec::new();
+    out.try_reserve_exact(len)
+        .map_err(|_| TrapKind::HeapExhausted(ctx.heap.limit()))?;
+    if len > 0 {
+        // Copy the text, then double what is there, so a long result takes few copies.
+        out.extend_from_slice(s.as_bytes());
+        while out.len() < len {
+            let take = (len - out.len()).min(out.len());
+            out.extend_from_within(..take);
+        }
+    }
+    let out = String::from_utf8(out)
+        .map_err(|_| TrapKind::InvalidProgram("repeat produced invalid text"))?;
     ctx.charge(out.len() as u64 / 16);
     ctx.string(out)
 }
 
 fn parse_int(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
+    let bytes = text(ctx, args[0])?.len() as u64;
+    ctx.charge(bytes / 16);
     let s = text(ctx, args[0])?;
     s.parse::<i64>()
         .map(Value::Int)
@@ -186,6 +235,8 @@ fn parse_int(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
 }
 
 fn parse_float(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
+    let bytes = text(ctx, args[0])?.len() as u64;
+    ctx.charge(bytes / 16);
     let s = text(ctx, args[0])?;
     let valid = !s.is_empty()
         && s.bytes()

@@ -1,7 +1,17 @@
 //! Value formatting for `print`, `str`, string building and the REPL (spec §6).
+//!
+//! Formatting is iterative (an explicit work list, not recursion), so a deeply nested value
+//! needs no host stack, and it takes time linear in the text it produces: every object on
+//! the current path is in a hash set, so recognizing a cycle costs the same at any depth.
+//! The text is bounded while it is built ([`FormatBounds`]), and the embedder's interrupt
+//! flag is checked periodically, so neither a huge shared structure nor a long chain can
+//! run away.
 
-use crate::{Heap, ObjRef, Object, Value};
+use crate::{Heap, ObjRef, Object, TrapKind, Value};
 use prometeu_bytecode::StructDecl;
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How a top-level string is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,10 +22,26 @@ pub enum FormatStyle {
     Quoted,
 }
 
-/// Writes a string quoted, with PBS escapes.
-fn quote(text: &str, out: &mut String) {
+/// What stops formatting early.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FormatBounds<'a> {
+    /// The longest text allowed, in bytes; longer text stops with "string too long".
+    pub max_len: usize,
+    /// A flag that, once set, stops formatting with "interrupted".
+    pub interrupt: Option<&'a AtomicBool>,
+}
+
+/// How many steps (values, separators, closing brackets) run between two looks at the
+/// interrupt flag.
+const INTERRUPT_EVERY: u32 = 4096;
+
+/// Writes a string quoted, with PBS escapes, stopping early once `out` passes `max_len`.
+fn quote(text: &str, out: &mut String, max_len: usize) {
     out.push('"');
     for c in text.chars() {
+        if out.len() > max_len {
+            return;
+        }
         match c {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
@@ -23,15 +49,17 @@ fn quote(text: &str, out: &mut String) {
             '\0' => out.push_str("\\0"),
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:X}}}", c as u32)),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:X}}}", c as u32);
+            }
             c => out.push(c),
         }
     }
     out.push('"');
 }
 
-/// Formats a value as PBS prints it. Strings nested in arrays and structs are quoted; an
-/// object already being printed further up (a cycle) prints as `...`.
+/// Formats a value as PBS prints it, without bounds. Strings nested in arrays and structs
+/// are quoted; an object already being printed further up (a cycle) prints as `...`.
 pub fn format_value(
     heap: &Heap,
     structs: &[StructDecl],
@@ -39,9 +67,35 @@ pub fn format_value(
     style: FormatStyle,
 ) -> String {
     let mut out = String::new();
-    let mut visiting = Vec::new();
-    write_value(heap, structs, value, style, &mut visiting, &mut out);
+    let bounds = FormatBounds {
+        max_len: usize::MAX,
+        interrupt: None,
+    };
+    // Without a length bound or a flag nothing can stop it early, so the text is complete.
+    let _ = write_value(heap, structs, value, style, bounds, &mut out);
     out
+}
+
+/// Formats a value like [`format_value`], but stops with "string too long" as soon as the
+/// text passes `bounds.max_len` and with "interrupted" once `bounds.interrupt` is set.
+pub fn format_bounded(
+    heap: &Heap,
+    structs: &[StructDecl],
+    value: Value,
+    style: FormatStyle,
+    bounds: FormatBounds<'_>,
+) -> Result<String, TrapKind> {
+    let mut out = String::new();
+    write_value(heap, structs, value, style, bounds, &mut out)?;
+    Ok(out)
+}
+
+/// One pending piece of work.
+enum Task {
+    /// Format a value; `quoted` for a string nested in an array or struct.
+    Value(Value, bool),
+    /// Continue an array or struct at element or field `next`.
+    Items(ObjRef, usize),
 }
 
 fn write_value(
@@ -49,60 +103,137 @@ fn write_value(
     structs: &[StructDecl],
     value: Value,
     style: FormatStyle,
-    visiting: &mut Vec<ObjRef>,
+    bounds: FormatBounds<'_>,
+    out: &mut String,
+) -> Result<(), TrapKind> {
+    let quoted = style == FormatStyle::Quoted;
+    let mut on_path: HashSet<ObjRef> = HashSet::new();
+    let mut work = Vec::new();
+    // A scalar or a string needs no work list (and `print(i)` allocates nothing for one).
+    write_scalar_or_open(
+        heap,
+        structs,
+        value,
+        quoted,
+        bounds.max_len,
+        &mut on_path,
+        &mut work,
+        out,
+    );
+    let mut steps = 0u32;
+    loop {
+        if out.len() > bounds.max_len {
+            return Err(TrapKind::StringTooLong {
+                len: out.len(),
+                limit: bounds.max_len,
+            });
+        }
+        let Some(task) = work.pop() else {
+            return Ok(());
+        };
+        steps += 1;
+        if steps == INTERRUPT_EVERY {
+            steps = 0;
+            if bounds.interrupt.is_some_and(|f| f.load(Ordering::Relaxed)) {
+                return Err(TrapKind::Interrupted);
+            }
+        }
+        match task {
+            Task::Value(value, quoted) => write_scalar_or_open(
+                heap,
+                structs,
+                value,
+                quoted,
+                bounds.max_len,
+                &mut on_path,
+                &mut work,
+                out,
+            ),
+            Task::Items(r, next) => match heap.get(r) {
+                Some(Object::Array(items)) => match items.get(next) {
+                    Some(&item) => {
+                        if next > 0 {
+                            out.push_str(", ");
+                        }
+                        work.push(Task::Items(r, next + 1));
+                        work.push(Task::Value(item, true));
+                    }
+                    None => {
+                        out.push(']');
+                        on_path.remove(&r);
+                    }
+                },
+                Some(Object::Struct { ty, fields }) => match fields.get(next) {
+                    Some(&field) => {
+                        if next > 0 {
+                            out.push_str(", ");
+                        }
+                        let name = structs
+                            .get(*ty as usize)
+                            .and_then(|d| d.fields.get(next))
+                            .map_or("?", String::as_str);
+                        out.push_str(name);
+                        out.push_str(": ");
+                        work.push(Task::Items(r, next + 1));
+                        work.push(Task::Value(field, true));
+                    }
+                    None => {
+                        out.push(')');
+                        on_path.remove(&r);
+                    }
+                },
+                _ => {
+                    on_path.remove(&r);
+                }
+            },
+        }
+    }
+}
+
+/// Writes a scalar or a string, or opens an array or struct and schedules its contents.
+#[allow(clippy::too_many_arguments)]
+fn write_scalar_or_open(
+    heap: &Heap,
+    structs: &[StructDecl],
+    value: Value,
+    quoted: bool,
+    max_len: usize,
+    on_path: &mut HashSet<ObjRef>,
+    work: &mut Vec<Task>,
     out: &mut String,
 ) {
     match value {
         Value::Unit => out.push_str("()"),
         Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
-        Value::Int(i) => out.push_str(&i.to_string()),
-        Value::Float(f) => out.push_str(&format!("{f:?}")),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Float(f) => {
+            let _ = write!(out, "{f:?}");
+        }
         Value::Obj(r) => match heap.get(r) {
             Some(Object::Str { .. }) => {
                 let s = heap.str(value).unwrap_or("");
-                match style {
-                    FormatStyle::Plain => out.push_str(s),
-                    FormatStyle::Quoted => quote(s, out),
+                if quoted {
+                    quote(s, out, max_len);
+                } else {
+                    out.push_str(s);
                 }
             }
-            Some(object) => {
-                if visiting.contains(&r) {
+            Some(object @ (Object::Array(_) | Object::Struct { .. })) => {
+                if !on_path.insert(r) {
                     out.push_str("...");
                     return;
                 }
-                visiting.push(r);
-                stacker::maybe_grow(64 * 1024, 1024 * 1024, || match object {
-                    Object::Array(items) => {
-                        out.push('[');
-                        for (i, item) in items.iter().enumerate() {
-                            if i > 0 {
-                                out.push_str(", ");
-                            }
-                            write_value(heap, structs, *item, FormatStyle::Quoted, visiting, out);
-                        }
-                        out.push(']');
-                    }
-                    Object::Struct { ty, fields } => {
-                        let decl = structs.get(*ty as usize);
-                        out.push_str(decl.map_or("?", |d| d.name.as_str()));
-                        out.push('(');
-                        for (i, field) in fields.iter().enumerate() {
-                            if i > 0 {
-                                out.push_str(", ");
-                            }
-                            let name = decl
-                                .and_then(|d| d.fields.get(i))
-                                .map_or("?", String::as_str);
-                            out.push_str(name);
-                            out.push_str(": ");
-                            write_value(heap, structs, *field, FormatStyle::Quoted, visiting, out);
-                        }
-                        out.push(')');
-                    }
-                    Object::Str { .. } | Object::Buffer { .. } => {}
-                });
-                visiting.pop();
+                if let Object::Struct { ty, .. } = object {
+                    out.push_str(structs.get(*ty as usize).map_or("?", |d| d.name.as_str()));
+                    out.push('(');
+                } else {
+                    out.push('[');
+                }
+                work.push(Task::Items(r, 0));
             }
+            Some(Object::Buffer { .. }) => {}
             None => out.push_str("<freed>"),
         },
     }
@@ -138,7 +269,7 @@ mod tests {
     fn cycles_print_as_ellipsis() {
         let mut heap = Heap::new(1 << 20, 1 << 20, 1 << 20);
         let a = heap.alloc_array(vec![Value::Int(1)]).unwrap();
-        heap.with_array(Value::Obj(a), |items| {
+        heap.with_array(Value::Obj(a), 1, |items| {
             items.push(Value::Obj(a));
             Ok(())
         })
@@ -147,5 +278,25 @@ mod tests {
             format_value(&heap, &[], Value::Obj(a), FormatStyle::Plain),
             "[1, ...]"
         );
+    }
+
+    #[test]
+    fn text_past_the_bound_stops_with_string_too_long() {
+        let mut heap = Heap::new(1 << 30, 1 << 24, 1 << 20);
+        let s = heap.alloc_string("\u{1}".repeat(1 << 20)).unwrap();
+        let a = heap.alloc_array(vec![Value::Obj(s)]).unwrap();
+        let bounds = FormatBounds {
+            max_len: 1000,
+            interrupt: None,
+        };
+        // Quoting would write 5 MiB of escapes; it stops right after the bound.
+        let err = format_bounded(&heap, &[], Value::Obj(a), FormatStyle::Plain, bounds)
+            .expect_err("too long");
+        assert!(
+            matches!(err, TrapKind::StringTooLong { len, limit: 1000 } if len <= 1010),
+            "{err:?}"
+        );
+        let fits = format_bounded(&heap, &[], Value::Int(-12), FormatStyle::Plain, bounds);
+        assert_eq!(fits, Ok("-12".to_string()));
     }
 }

@@ -37,17 +37,48 @@ pub enum Object {
 }
 
 /// The bytes one array element or struct field is accounted as.
-const SLOT_BYTES: usize = 16;
+const SLOT_BYTES: u64 = 16;
+
+/// The bytes every object is accounted as beyond its contents: its entry in the object
+/// table (the size of a table slot on a 64-bit host, fixed so the accounting is the same on
+/// every platform).
+pub const OBJECT_BYTES: u64 = 40;
+
+/// The bytes a separately allocated block (a string's text, an array's elements, a struct's
+/// fields) is accounted as beyond its contents, for the allocator's bookkeeping.
+pub const BLOCK_BYTES: u64 = 16;
+
+/// The bytes a block of `bytes` bytes is accounted as (nothing when it is empty, since an
+/// empty block is not allocated).
+fn block(bytes: u64) -> u64 {
+    if bytes == 0 {
+        0
+    } else {
+        bytes.saturating_add(BLOCK_BYTES)
+    }
+}
+
+/// The bytes a new string of `len` bytes is accounted as: the string, its buffer and the text.
+pub fn string_bytes(len: usize) -> u64 {
+    2 * OBJECT_BYTES + block(len as u64)
+}
+
+/// The bytes a new array with room for exactly `len` elements is accounted as.
+pub fn array_bytes(len: usize) -> u64 {
+    OBJECT_BYTES + block((len as u64).saturating_mul(SLOT_BYTES))
+}
 
 impl Object {
-    /// An estimate of the bytes the object occupies, used for limits and collection pacing.
-    fn size(&self) -> usize {
-        match self {
-            Object::Str { .. } => 32,
-            Object::Buffer { text, .. } => 32 + text.len(),
-            Object::Array(items) => 32 + SLOT_BYTES * items.len(),
-            Object::Struct { fields, .. } => 32 + SLOT_BYTES * fields.len(),
-        }
+    /// The bytes the object is accounted as, for the heap limit and collection pacing: its
+    /// table entry plus the memory it owns (allocated capacity, not just length).
+    fn size(&self) -> u64 {
+        OBJECT_BYTES
+            + match self {
+                Object::Str { .. } => 0,
+                Object::Buffer { text, .. } => block(text.capacity() as u64),
+                Object::Array(items) => block(items.capacity() as u64 * SLOT_BYTES),
+                Object::Struct { fields, .. } => block(fields.len() as u64 * SLOT_BYTES),
+            }
     }
 }
 
@@ -85,8 +116,8 @@ pub struct Heap {
     stats: HeapStats,
     /// Bytes allocated since the last collection.
     since_collection: u64,
-    /// Collect when `since_collection` passes this.
-    threshold: u64,
+    /// Collect when the accounted live bytes (garbage included) reach this.
+    next_collection: u64,
     /// The most bytes that may be live.
     limit: usize,
     /// The longest a string may be.
@@ -95,21 +126,27 @@ pub struct Heap {
     max_array: usize,
 }
 
-/// The smallest allocation volume between two collections.
-const MIN_THRESHOLD: u64 = 1 << 20;
+/// The least allocation volume between two collections.
+const MIN_GROWTH: u64 = 1 << 20;
+
+/// After a collection leaves `live` bytes, the next one runs when the heap has grown to
+/// `live × GROWTH` (at least `MIN_GROWTH` more), clamped to the heap limit.
+const GROWTH: u64 = 2;
 
 impl Heap {
-    /// An empty heap with a size limit and a string length limit in bytes.
+    /// An empty heap with a size limit in bytes, a string length limit in bytes and an array
+    /// length limit; each is clamped to the most the VM can represent (see [`crate::Limits`]).
     pub fn new(limit: usize, max_string: usize, max_array: usize) -> Heap {
+        let limit = limit.min(crate::Limits::MAX_HEAP);
         Heap {
             slots: Vec::new(),
             free: Vec::new(),
             stats: HeapStats::default(),
             since_collection: 0,
-            threshold: MIN_THRESHOLD,
+            next_collection: MIN_GROWTH.min(limit as u64),
             limit,
-            max_string,
-            max_array,
+            max_string: max_string.min(crate::Limits::MAX_STRING),
+            max_array: max_array.min(crate::Limits::MAX_ARRAY),
         }
     }
 
@@ -118,31 +155,77 @@ impl Heap {
         self.stats
     }
 
-    /// Allocates an object and returns its handle; traps when the heap limit would be exceeded.
-    pub fn alloc(&mut self, object: Object) -> Result<ObjRef, TrapKind> {
-        let size = object.size() as u64;
-        if self.stats.live_bytes + size > self.limit as u64 {
+    /// The heap limit in bytes.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// Traps with "out of memory" unless `bytes` more would stay within the heap limit; called
+    /// before allocating, so memory beyond the limit is never requested.
+    pub fn ensure_room(&self, bytes: u64) -> Result<(), TrapKind> {
+        if self.stats.live_bytes.saturating_add(bytes) > self.limit as u64 {
             return Err(TrapKind::HeapExhausted(self.limit));
         }
-        self.stats.allocations += 1;
-        self.stats.bytes_allocated += size;
-        self.stats.live_bytes += size;
+        Ok(())
+    }
+
+    /// Counts `bytes` more as allocated and live.
+    fn account(&mut self, bytes: u64) {
+        self.stats.bytes_allocated += bytes;
+        self.stats.live_bytes += bytes;
         self.stats.peak_live_bytes = self.stats.peak_live_bytes.max(self.stats.live_bytes);
-        self.since_collection += size;
+        self.since_collection += bytes;
+    }
+
+    /// Allocates an object and returns its handle; traps when the heap limit would be exceeded.
+    pub fn alloc(&mut self, object: Object) -> Result<ObjRef, TrapKind> {
+        let size = object.size();
+        self.ensure_room(size)?;
+        let index = match self.free.last() {
+            Some(&index) => index,
+            None => {
+                let index = u32::try_from(self.slots.len())
+                    .map_err(|_| TrapKind::HeapExhausted(self.limit))?;
+                self.slots
+                    .try_reserve(1)
+                    .map_err(|_| TrapKind::HeapExhausted(self.limit))?;
+                index
+            }
+        };
+        self.stats.allocations += 1;
+        self.account(size);
         let slot = Slot {
             object: Some(object),
             marked: false,
         };
-        match self.free.pop() {
-            Some(index) => {
-                self.slots[index as usize] = slot;
-                Ok(ObjRef(index))
-            }
-            None => {
-                self.slots.push(slot);
-                Ok(ObjRef(self.slots.len() as u32 - 1))
-            }
+        if self.free.pop().is_some() {
+            self.slots[index as usize] = slot;
+        } else {
+            self.slots.push(slot);
         }
+        Ok(ObjRef(index))
+    }
+
+    /// Traps with "string too long" when a string of `len` bytes would exceed the limit, and
+    /// with "out of memory" when it would not fit in the heap.
+    pub fn check_string(&self, len: usize) -> Result<(), TrapKind> {
+        if len > self.max_string {
+            return Err(TrapKind::StringTooLong {
+                len,
+                limit: self.max_string,
+            });
+        }
+        self.ensure_room(string_bytes(len))
+    }
+
+    /// An empty text buffer with room for `len` bytes, after checking that a string of that
+    /// length is allowed and fits; the allocation itself failing is "out of memory" too.
+    pub fn text_buffer(&self, len: usize) -> Result<String, TrapKind> {
+        self.check_string(len)?;
+        let mut text = String::new();
+        text.try_reserve_exact(len)
+            .map_err(|_| TrapKind::HeapExhausted(self.limit))?;
+        Ok(text)
     }
 
     /// Allocates a string (its buffer and the string viewing it), enforcing the length limit.
@@ -150,14 +233,12 @@ impl Heap {
         self.new_string(text.into(), false)
     }
 
-    fn new_string(&mut self, text: String, frozen: bool) -> Result<ObjRef, TrapKind> {
-        if text.len() > self.max_string {
-            return Err(TrapKind::StringTooLong {
-                len: text.len(),
-                limit: self.max_string,
-            });
-        }
+    fn new_string(&mut self, mut text: String, frozen: bool) -> Result<ObjRef, TrapKind> {
+        self.check_string(text.len())?;
+        // Keep only the bytes the text needs; a builder's spare room would count as live.
+        text.shrink_to_fit();
         let len = text.len() as u32;
+        self.ensure_room(string_bytes(text.capacity()))?;
         let buffer = self.alloc(Object::Buffer { text, frozen })?;
         self.alloc(Object::Str { buffer, len })
     }
@@ -180,42 +261,52 @@ impl Heap {
         let Some(&Object::Str { buffer, len }) = self.get(a_ref) else {
             return Err(not_string());
         };
-        let tail = self.str(b).ok_or_else(not_string)?.to_string();
-        let total = len as usize + tail.len();
+        let tail_len = self.str(b).ok_or_else(not_string)?.len();
+        let total = len as usize + tail_len;
         if total > self.max_string {
             return Err(TrapKind::StringTooLong {
                 len: total,
                 limit: self.max_string,
             });
         }
-        let extendable = matches!(
-            self.get(buffer),
-            Some(Object::Buffer { text, frozen: false }) if text.len() == len as usize
-        );
-        if extendable {
-            let grown = tail.len() as u64;
-            if self.stats.live_bytes + grown + 32 > self.limit as u64 {
-                return Err(TrapKind::HeapExhausted(self.limit));
-            }
+        let capacity = match self.get(buffer) {
+            Some(Object::Buffer {
+                text,
+                frozen: false,
+            }) if text.len() == len as usize => Some(text.capacity()),
+            _ => None,
+        };
+        if let Some(capacity) = capacity {
+            // Grow the buffer in place, doubling its room when it is full, so repeated
+            // appends are amortized linear; the growth is checked against the limit first.
+            let new_capacity = if total > capacity {
+                total.max(capacity.saturating_mul(2)).min(self.max_string)
+            } else {
+                capacity
+            };
+            let grown = block(new_capacity as u64) - block(capacity as u64);
+            self.ensure_room(grown + OBJECT_BYTES)?;
+            let tail = self.str(b).ok_or_else(not_string)?.to_string();
+            let limit = self.limit;
             if let Some(Some(Object::Buffer { text, .. })) = self
                 .slots
                 .get_mut(buffer.0 as usize)
                 .map(|s| s.object.as_mut())
             {
+                text.try_reserve_exact(new_capacity - text.len())
+                    .map_err(|_| TrapKind::HeapExhausted(limit))?;
                 text.push_str(&tail);
             }
-            self.stats.live_bytes += grown;
-            self.stats.bytes_allocated += grown;
-            self.since_collection += grown;
+            self.account(grown);
             let r = self.alloc(Object::Str {
                 buffer,
                 len: total as u32,
             })?;
-            return Ok((r, tail.len()));
+            return Ok((r, tail_len));
         }
-        let mut text = String::with_capacity(total);
+        let mut text = self.text_buffer(total)?;
         text.push_str(self.str(a).ok_or_else(not_string)?);
-        text.push_str(&tail);
+        text.push_str(self.str(b).ok_or_else(not_string)?);
         Ok((self.new_string(text, false)?, total))
     }
 
@@ -225,8 +316,22 @@ impl Heap {
     }
 
     /// Allocates an array, enforcing the array length limit.
-    pub fn alloc_array(&mut self, items: Vec<Value>) -> Result<ObjRef, TrapKind> {
+    pub fn alloc_array(&mut self, mut items: Vec<Value>) -> Result<ObjRef, TrapKind> {
         self.check_array_len(items.len())?;
+        items.shrink_to_fit();
+        self.alloc(Object::Array(items))
+    }
+
+    /// Allocates `[value; len]`, checking the length limit and the heap limit before any
+    /// memory is requested.
+    pub fn alloc_repeat(&mut self, value: Value, len: usize) -> Result<ObjRef, TrapKind> {
+        self.check_array_len(len)?;
+        self.ensure_room(array_bytes(len))?;
+        let mut items = Vec::new();
+        items
+            .try_reserve_exact(len)
+            .map_err(|_| TrapKind::HeapExhausted(self.limit))?;
+        items.resize(len, value);
         self.alloc(Object::Array(items))
     }
 
@@ -241,17 +346,20 @@ impl Heap {
         Ok(())
     }
 
-    /// The elements of an array value, mutably, with a closure that may change its length;
-    /// the heap's accounting follows the change. `None` when the value is not a live array.
+    /// The elements of an array value, mutably, with a closure that may add up to
+    /// `additional` elements. Before the closure runs, the length limit is checked and the
+    /// room for them is reserved (doubling the capacity when it is full) within the heap
+    /// limit, so a trap leaves the array unchanged; the accounting follows the capacity.
     pub fn with_array<T>(
         &mut self,
         value: Value,
+        additional: usize,
         f: impl FnOnce(&mut Vec<Value>) -> Result<T, TrapKind>,
     ) -> Result<T, TrapKind> {
         let Value::Obj(r) = value else {
             return Err(TrapKind::InvalidProgram("expected an array"));
         };
-        let limit = self.limit;
+        let (limit, max_array, live) = (self.limit, self.max_array, self.stats.live_bytes);
         let Some(Object::Array(items)) = self
             .slots
             .get_mut(r.0 as usize)
@@ -259,28 +367,34 @@ impl Heap {
         else {
             return Err(TrapKind::InvalidProgram("expected an array"));
         };
-        let before = items.len();
-        let result = f(items);
-        let after = items.len();
-        if after > self.max_array {
-            items.truncate(before);
+        let before = items.capacity() as u64;
+        let wanted = items.len().saturating_add(additional);
+        if wanted > max_array {
             return Err(TrapKind::ArrayTooLong {
-                len: after,
-                limit: self.max_array,
+                len: wanted,
+                limit: max_array,
             });
         }
-        if after > before {
-            let grown = (SLOT_BYTES * (after - before)) as u64;
-            if self.stats.live_bytes + grown > limit as u64 {
-                items.truncate(before);
+        if wanted > items.capacity() {
+            let new_capacity = wanted
+                .max(items.capacity().saturating_mul(2))
+                .max(4)
+                .min(max_array);
+            let grown = block(new_capacity as u64 * SLOT_BYTES) - block(before * SLOT_BYTES);
+            if live.saturating_add(grown) > limit as u64 {
                 return Err(TrapKind::HeapExhausted(limit));
             }
-            self.stats.live_bytes += grown;
-            self.stats.bytes_allocated += grown;
-            self.since_collection += grown;
-            self.stats.peak_live_bytes = self.stats.peak_live_bytes.max(self.stats.live_bytes);
+            items
+                .try_reserve_exact(new_capacity - items.len())
+                .map_err(|_| TrapKind::HeapExhausted(limit))?;
+        }
+        let result = f(items);
+        let after = items.capacity() as u64;
+        let (was, now) = (block(before * SLOT_BYTES), block(after * SLOT_BYTES));
+        if now > was {
+            self.account(now - was);
         } else {
-            self.stats.live_bytes -= (SLOT_BYTES * (before - after)) as u64;
+            self.stats.live_bytes -= was - now;
         }
         result
     }
@@ -353,9 +467,10 @@ impl Heap {
         }
     }
 
-    /// Whether enough was allocated since the last collection to collect at the next safepoint.
+    /// Whether the heap has grown enough since the last collection to collect at the next
+    /// safepoint.
     pub fn wants_collection(&self) -> bool {
-        self.since_collection >= self.threshold || self.stats.live_bytes * 2 > self.limit as u64
+        self.since_collection > 0 && self.stats.live_bytes >= self.next_collection
     }
 
     /// Marks everything reachable from `roots` and frees the rest.
@@ -385,7 +500,7 @@ impl Heap {
         for (index, slot) in self.slots.iter_mut().enumerate() {
             if slot.marked {
                 slot.marked = false;
-                live += slot.object.as_ref().map_or(0, |o| o.size() as u64);
+                live += slot.object.as_ref().map_or(0, Object::size);
             } else if slot.object.take().is_some() {
                 self.free.push(index as u32);
                 self.stats.freed += 1;
@@ -394,7 +509,10 @@ impl Heap {
         self.stats.collections += 1;
         self.stats.live_bytes = live;
         self.since_collection = 0;
-        self.threshold = MIN_THRESHOLD.max(live);
+        self.next_collection = live
+            .saturating_mul(GROWTH)
+            .max(live + MIN_GROWTH)
+            .min(self.limit as u64);
     }
 }
 

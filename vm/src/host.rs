@@ -1,8 +1,10 @@
 //! Host functions: the registry the embedder fills, and the context they run with.
 
+use crate::format::{format_bounded, FormatBounds, FormatStyle};
 use crate::{Heap, TrapKind, Value};
 use prometeu_bytecode::HostSig;
 use std::any::Any;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Where program output goes. The VM never writes to a terminal or file itself.
 pub trait Output {
@@ -28,12 +30,32 @@ pub struct HostCtx<'a> {
     pub extra_cycles: u64,
     /// The embedder's own state (such as the console), if any.
     pub state: &'a mut dyn Any,
+    /// The embedder's interrupt flag ([`crate::Vm::set_interrupt`]), if any.
+    pub interrupt: Option<&'a AtomicBool>,
 }
 
 impl HostCtx<'_> {
     /// Charges extra cycles for work proportional to the input.
     pub fn charge(&mut self, cycles: u64) {
         self.extra_cycles = self.extra_cycles.saturating_add(cycles);
+    }
+
+    /// Whether the embedder asked the run to stop; long host work checks this periodically
+    /// and then fails with [`TrapKind::Interrupted`].
+    pub fn interrupted(&self) -> bool {
+        self.interrupt
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
+    }
+
+    /// Formats a value for output or as a string result: the text may be at most as long as
+    /// the longest string ("string too long" otherwise), and formatting stops with
+    /// "interrupted" when the embedder's flag is set.
+    pub fn format(&self, value: Value, style: FormatStyle) -> Result<String, TrapKind> {
+        let bounds = FormatBounds {
+            max_len: self.heap.max_string(),
+            interrupt: self.interrupt,
+        };
+        format_bounded(self.heap, self.structs, value, style, bounds)
     }
 
     /// Allocates a string result.
@@ -46,6 +68,11 @@ impl HostCtx<'_> {
 pub const MAX_HOST_ARGS: usize = 8;
 
 /// A host function: it receives its arguments in order and returns its result.
+///
+/// When it fails with [`TrapKind::HeapExhausted`], the VM may collect garbage and call it
+/// once more with the same arguments, so a host function must not have visible effects
+/// (output, changes to its arguments or the embedder's state) before its allocations
+/// succeed.
 pub type HostFn = fn(&mut HostCtx<'_>, &[Value]) -> Result<Value, TrapKind>;
 
 /// One registered host function.

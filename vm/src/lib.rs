@@ -26,10 +26,10 @@ mod stack;
 mod trap;
 mod value;
 
-pub use format::{format_value, FormatStyle};
-pub use heap::{Heap, HeapStats, Object};
+pub use format::{format_bounded, format_value, FormatBounds, FormatStyle};
+pub use heap::{array_bytes, string_bytes, Heap, HeapStats, Object, BLOCK_BYTES, OBJECT_BYTES};
 pub use host::{HostCtx, HostEntry, HostFn, Hosts, Output, MAX_HOST_ARGS};
-pub use machine::{Exit, Limits, Vm, VmStats};
+pub use machine::{Exit, LimitError, Limits, Vm, VmStats};
 pub use stack::STACK_CAPACITY;
 pub use trap::{trace_note, Trap, TrapKind};
 pub use value::{ObjRef, Value};

@@ -7,6 +7,8 @@ use crate::{Heap, HeapStats, Trap, TrapKind, Value};
 use prometeu_bytecode::{Constant, VerifiedProgram};
 use std::any::Any;
 use std::rc::Rc;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 /// The limits of §14, configurable by the embedder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +24,63 @@ pub struct Limits {
     pub heap_bytes: usize,
     /// The most elements one array may hold.
     pub max_array: usize,
+}
+
+impl Limits {
+    /// The longest string the VM can represent, in bytes (a string's length is stored in 32
+    /// bits). A larger `max_string` counts as this.
+    pub const MAX_STRING: usize = u32::MAX as usize;
+    /// The most elements one array can hold (objects and lengths are counted in 32 bits). A
+    /// larger `max_array` counts as this.
+    pub const MAX_ARRAY: usize = u32::MAX as usize;
+    /// The largest heap limit, in bytes: the most memory one allocation can ask for. A
+    /// larger `heap_bytes` counts as this.
+    pub const MAX_HEAP: usize = isize::MAX as usize;
+    /// The most value-stack slots (the stack's fixed capacity). A larger `stack_slots`
+    /// counts as this.
+    pub const MAX_STACK_SLOTS: usize = crate::STACK_CAPACITY;
+
+    /// Checks every limit against the most the VM can represent, so an embedder can reject
+    /// an unusable setting instead of having it clamped; the error names the first limit
+    /// that is too large.
+    pub fn validate(&self) -> Result<(), LimitError> {
+        let checks = [
+            ("stack_slots", self.stack_slots, Limits::MAX_STACK_SLOTS),
+            ("max_string", self.max_string, Limits::MAX_STRING),
+            ("heap_bytes", self.heap_bytes, Limits::MAX_HEAP),
+            ("max_array", self.max_array, Limits::MAX_ARRAY),
+        ];
+        for (name, value, max) in checks {
+            if value > max {
+                return Err(LimitError { name, value, max });
+            }
+        }
+        Ok(())
+    }
+
+    /// The limits with every value clamped to the most the VM can represent.
+    pub fn clamped(self) -> Limits {
+        Limits {
+            call_depth: self.call_depth,
+            stack_slots: self.stack_slots.min(Limits::MAX_STACK_SLOTS),
+            max_string: self.max_string.min(Limits::MAX_STRING),
+            heap_bytes: self.heap_bytes.min(Limits::MAX_HEAP),
+            max_array: self.max_array.min(Limits::MAX_ARRAY),
+        }
+    }
+}
+
+/// A limit above the most the VM can represent, found by [`Limits::validate`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{name} is {value}, above the most allowed, {max}")]
+pub struct LimitError {
+    /// The field of [`Limits`] that is too large (`max_array`, `max_string`, `heap_bytes`,
+    /// `stack_slots`).
+    pub name: &'static str,
+    /// The value given.
+    pub value: usize,
+    /// The most allowed.
+    pub max: usize,
 }
 
 impl Default for Limits {
@@ -80,6 +139,8 @@ pub struct Vm {
     pub(crate) out: Box<dyn Output>,
     pub(crate) state: Box<dyn Any>,
     pub(crate) cycles: u64,
+    /// Set from outside to stop long host work (formatting) with an "interrupted" trap.
+    pub(crate) interrupt: Option<Arc<AtomicBool>>,
 }
 
 impl Vm {
@@ -94,10 +155,7 @@ impl Vm {
         out: Box<dyn Output>,
     ) -> Result<Vm, Trap> {
         let placeholder = Rc::new(program.clone());
-        let limits = Limits {
-            stack_slots: limits.stack_slots.min(crate::STACK_CAPACITY),
-            ..limits
-        };
+        let limits = limits.clamped();
         let mut vm = Vm {
             program: placeholder,
             hosts: Vec::new(),
@@ -112,6 +170,7 @@ impl Vm {
             out,
             state: Box::new(()),
             cycles: 0,
+            interrupt: None,
         };
         vm.replace_program(program, hosts)?;
         Ok(vm)
@@ -163,6 +222,15 @@ impl Vm {
     /// that describes where it stopped.
     pub fn interrupt(&mut self) -> Trap {
         self.abandon(TrapKind::Interrupted, false)
+    }
+
+    /// Installs a flag that the embedder sets (from another thread, such as a Ctrl-C handler)
+    /// to stop the run. Long host work, such as formatting a large value, checks it
+    /// periodically and stops with the "interrupted" trap; between instructions the
+    /// embedder checks it itself when a budgeted [`Vm::resume`] returns, and calls
+    /// [`Vm::interrupt`]. The VM never clears the flag.
+    pub fn set_interrupt(&mut self, flag: Arc<AtomicBool>) {
+        self.interrupt = Some(flag);
     }
 
     /// Installs the embedder's state, which host functions reach through [`crate::HostCtx::state`].

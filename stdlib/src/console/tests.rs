@@ -38,6 +38,7 @@ fn call_with(
         out: &mut out,
         extra_cycles: 0,
         state,
+        interrupt: None,
     };
     let result = (entry.func)(&mut ctx, args);
     let cycles = ctx.extra_cycles;

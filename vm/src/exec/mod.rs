@@ -52,11 +52,13 @@ macro_rules! attempt {
 }
 
 /// Pops two strings and pushes the result of testing their byte-wise ordering.
+/// Charges 1 cycle per 16 bytes the comparison may read (the shorter string's length).
 macro_rules! compare_strings {
-    ($heap:ident, $stack:ident, $sp:ident, $test:expr) => {{
+    ($heap:ident, $stack:ident, $sp:ident, $remaining:ident, $test:expr) => {{
         let ordering = {
             let a = attempt!(str($heap, get!($stack, $sp - 2)));
             let b = attempt!(str($heap, get!($stack, $sp - 1)));
+            $remaining -= (a.len().min(b.len()) / 16) as i64;
             a.as_bytes().cmp(b.as_bytes())
         };
         $sp -= 1;
@@ -199,13 +201,21 @@ macro_rules! set_field {
 macro_rules! safepoint_impl {
     ($heap:ident, $stack:ident, $sp:ident, $globals:ident, $constants:ident) => {
         if $heap.wants_collection() {
-            $heap.collect(
-                (0..$sp)
-                    .map(|i| $stack.get(i))
-                    .chain($globals.values.iter().copied())
-                    .chain($constants.iter().copied()),
-            );
+            collect_impl!($heap, $stack, $sp, $globals, $constants);
         }
+    };
+}
+
+/// Collects garbage now: every live value is on the stack below `sp`, in a global or in the
+/// constant table.
+macro_rules! collect_impl {
+    ($heap:ident, $stack:ident, $sp:ident, $globals:ident, $constants:ident) => {
+        $heap.collect(
+            (0..$sp)
+                .map(|i| $stack.get(i))
+                .chain($globals.values.iter().copied())
+                .chain($constants.iter().copied()),
+        )
     };
 }
 
@@ -231,6 +241,7 @@ impl Vm {
             state,
             hosts,
             limits,
+            interrupt,
             ..
         } = self;
         let mut code: &[Instr] = &functions[frame.function as usize].code;
@@ -304,6 +315,22 @@ impl Vm {
         macro_rules! safepoint {
             () => {
                 safepoint_impl!(heap, stack, sp, globals, constants)
+            };
+        }
+        // Runs an allocating operation whose operands are still on the stack. When it does
+        // not fit in the heap, the whole heap is collected (values may have become garbage
+        // since the last collection without any allocation) and the operation runs once
+        // more, so "out of memory" means that the live data themselves do not fit.
+        macro_rules! allocating {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(TrapKind::HeapExhausted(_)) => {
+                        collect_impl!(heap, stack, sp, globals, constants);
+                        attempt!($e)
+                    }
+                    Err(k) => break Err(k),
+                }
             };
         }
         let result: Result<Exit, TrapKind> = loop {
@@ -526,26 +553,32 @@ impl Vm {
                     Value::Bool
                 ),
                 Instr::EqStr() => {
-                    compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_eq())
+                    compare_strings!(heap, stack, sp, remaining, |o: std::cmp::Ordering| o
+                        .is_eq())
                 }
                 Instr::NeStr() => {
-                    compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_ne())
+                    compare_strings!(heap, stack, sp, remaining, |o: std::cmp::Ordering| o
+                        .is_ne())
                 }
                 Instr::LtStr() => {
-                    compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_lt())
+                    compare_strings!(heap, stack, sp, remaining, |o: std::cmp::Ordering| o
+                        .is_lt())
                 }
                 Instr::LeStr() => {
-                    compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_le())
+                    compare_strings!(heap, stack, sp, remaining, |o: std::cmp::Ordering| o
+                        .is_le())
                 }
                 Instr::GtStr() => {
-                    compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_gt())
+                    compare_strings!(heap, stack, sp, remaining, |o: std::cmp::Ordering| o
+                        .is_gt())
                 }
                 Instr::GeStr() => {
-                    compare_strings!(heap, stack, sp, |o: std::cmp::Ordering| o.is_ge())
+                    compare_strings!(heap, stack, sp, remaining, |o: std::cmp::Ordering| o
+                        .is_ge())
                 }
                 Instr::Concat() => {
                     let (r, written) =
-                        attempt!(heap.concat(get!(stack, sp - 2), get!(stack, sp - 1)));
+                        allocating!(heap.concat(get!(stack, sp - 2), get!(stack, sp - 1)));
                     remaining -= written as i64 / 16;
                     sp -= 1;
                     set!(stack, sp - 1, Value::Obj(r));
@@ -610,21 +643,24 @@ impl Vm {
                     let entry = &hosts[host as usize];
                     let argc = entry.sig.params.len();
                     let args_start = sp - argc;
-                    let mut ctx = HostCtx {
-                        heap,
-                        structs: &program.program().structs,
-                        out: &mut **out,
-                        extra_cycles: entry.cost as u64,
-                        state: &mut **state,
-                    };
                     // Host functions take a slice of values: gather the arguments (at most
                     // `MAX_HOST_ARGS`, which registration enforces) without allocating.
                     let mut args = [Value::Unit; crate::host::MAX_HOST_ARGS];
                     for (k, arg) in args.iter_mut().enumerate().take(argc) {
                         *arg = stack.get(args_start + k);
                     }
-                    let value = attempt!((entry.func)(&mut ctx, &args[..argc]));
-                    remaining -= ctx.extra_cycles.min(i64::MAX as u64) as i64;
+                    let (value, extra) = allocating!({
+                        let mut ctx = HostCtx {
+                            heap,
+                            structs: &program.program().structs,
+                            out: &mut **out,
+                            extra_cycles: entry.cost as u64,
+                            state: &mut **state,
+                            interrupt: interrupt.as_deref(),
+                        };
+                        (entry.func)(&mut ctx, &args[..argc]).map(|v| (v, ctx.extra_cycles))
+                    });
+                    remaining -= extra.min(i64::MAX as u64) as i64;
                     sp = args_start;
                     set!(stack, sp, value);
                     sp += 1;
@@ -658,8 +694,10 @@ impl Vm {
                 }
                 Instr::NewStruct(ty) => {
                     let count = program.program().structs[ty as usize].fields.len();
-                    let fields: Box<[Value]> = (sp - count..sp).map(|i| stack.get(i)).collect();
-                    let r = attempt!(heap.alloc(Object::Struct { ty, fields }));
+                    let r = allocating!(heap.alloc(Object::Struct {
+                        ty,
+                        fields: (sp - count..sp).map(|i| stack.get(i)).collect(),
+                    }));
                     sp -= count;
                     set!(stack, sp, Value::Obj(r));
                     sp += 1;
@@ -675,8 +713,9 @@ impl Vm {
                 }
                 Instr::NewArray(count) => {
                     let count = count as usize;
-                    let items: Vec<Value> = (sp - count..sp).map(|i| stack.get(i)).collect();
-                    let r = attempt!(heap.alloc_array(items));
+                    let r = allocating!(
+                        heap.alloc_array((sp - count..sp).map(|i| stack.get(i)).collect())
+                    );
                     sp -= count;
                     set!(stack, sp, Value::Obj(r));
                     sp += 1;
@@ -687,9 +726,10 @@ impl Vm {
                     if n < 0 {
                         break Err(TrapKind::NegativeLength(n));
                     }
-                    attempt!(heap.check_array_len(n as usize));
+                    let len = usize::try_from(n).unwrap_or(usize::MAX);
+                    attempt!(heap.check_array_len(len));
                     remaining -= n / 4;
-                    let r = attempt!(heap.alloc_array(vec![get!(stack, sp - 2); n as usize]));
+                    let r = allocating!(heap.alloc_repeat(get!(stack, sp - 2), len));
                     sp -= 1;
                     set!(stack, sp - 1, Value::Obj(r));
                     safepoint!();
