@@ -15,8 +15,11 @@ pub use prometeu_vm as vm;
 pub mod cart;
 pub mod fuzz_checks;
 pub mod manifest;
+pub mod pmc;
+pub mod save;
 pub mod session;
 pub mod testing;
+pub mod wav;
 
 use prometeu_bytecode::{LoadError, Program, VerifiedProgram};
 use prometeu_compiler::{Builtins, CompileOptions, Compiled};
