@@ -33,6 +33,21 @@ pub(crate) const PROGRAM: Cap = Cap {
     bytes: 64 << 20,
     what: "a program file",
 };
+/// Single-file carts (`.pmc`): a program file and a manifest.
+pub(crate) const PMC: Cap = Cap {
+    bytes: (64 << 20) + (64 << 10) + 64,
+    what: "a program file",
+};
+/// Save files: exactly the largest a valid one can be.
+pub(crate) const SAVE: Cap = Cap {
+    bytes: prometeu::save::MAX_SAVE_FILE as u64,
+    what: "a save file",
+};
+/// Golden WAV files of `prometeuc test`: 256 MiB.
+pub(crate) const WAV: Cap = Cap {
+    bytes: 256 << 20,
+    what: "a WAV file",
+};
 /// Cartridge manifests: 64 KiB.
 pub(crate) const MANIFEST: Cap = Cap {
     bytes: 64 << 10,
@@ -319,6 +334,17 @@ impl PendingFile {
             path: path.to_path_buf(),
             temp,
         })
+    }
+
+    /// The temporary file, for outputs written in pieces (then [`PendingFile::commit_written`]).
+    pub(crate) fn file_mut(&mut self) -> &mut std::fs::File {
+        self.temp.as_file_mut()
+    }
+
+    /// Syncs what was written through [`PendingFile::file_mut`] and puts the file in place.
+    pub(crate) fn commit_written(mut self) -> Result<(), String> {
+        self.fill(&[])?;
+        self.install()
     }
 
     /// Writes the whole content to the temporary file and syncs it.

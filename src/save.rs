@@ -266,7 +266,11 @@ mod tests {
         );
         for id in ["../../etc/passwd", "..", "", "a/b", "a\\b", "ä"] {
             let path = save_path(data, id);
-            assert_eq!(path.parent(), Some(Path::new("/data/prometeu/saves")), "{id}");
+            assert_eq!(
+                path.parent(),
+                Some(Path::new("/data/prometeu/saves")),
+                "{id}"
+            );
             assert!(!path.file_name().unwrap().to_string_lossy().starts_with('.'));
         }
         assert_eq!(app_id_from_stem("My Game-2"), "my_game_2");

@@ -71,7 +71,9 @@ mod tests {
 
     #[test]
     fn samples_round_trip_through_a_wav_file() {
-        let samples: Vec<i16> = (0..3200).map(|i| (i * 37 % 65_536 - 32_768) as i16).collect();
+        let samples: Vec<i16> = (0..3200)
+            .map(|i| (i * 37 % 65_536 - 32_768) as i16)
+            .collect();
         let bytes = wav_bytes(&samples);
         assert_eq!(bytes.len(), 44 + samples.len() * 2);
         assert_eq!(read_wav(&bytes).unwrap(), samples);
@@ -89,7 +91,10 @@ mod tests {
             .finalize()
             .unwrap();
         let message = read_wav(&cursor.into_inner()).unwrap_err().to_string();
-        assert!(message.contains("1-channel 16-bit at 48000 Hz"), "{message}");
+        assert!(
+            message.contains("1-channel 16-bit at 48000 Hz"),
+            "{message}"
+        );
         assert!(read_wav(b"RIFF").is_err());
     }
 }
