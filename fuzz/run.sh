@@ -4,7 +4,7 @@
 # Usage: fuzz/run.sh [SECONDS] [TARGET...]
 #
 #   SECONDS  how long to fuzz each target (default 60)
-#   TARGET   the targets to run (default: lex parse_and_render compile_and_verify load_and_run)
+#   TARGET   the targets to run (default: lex parse_and_render compile_and_verify load_and_run load_pmc)
 #
 # Works from any directory. For each target it runs
 #
@@ -32,7 +32,7 @@
 set -uo pipefail
 
 CARGO_FUZZ_VERSION=0.13.2
-ALL_TARGETS=(lex parse_and_render compile_and_verify load_and_run)
+ALL_TARGETS=(lex parse_and_render compile_and_verify load_and_run load_pmc)
 
 seconds=${1:-60}
 shift $(($# > 0 ? 1 : 0))

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
-use prometeu::fuzz_checks::{compile_and_verify, lex, load_and_run, parse_and_render};
+use prometeu::fuzz_checks::{compile_and_verify, lex, load_and_run, load_pmc, parse_and_render};
 
 /// How long one input may run. The corpus inputs take milliseconds even in a debug build;
 /// an input that exceeds this is reported as a hang, and its thread is left behind.
@@ -120,4 +120,9 @@ fn compile_and_verify_corpus_and_failures() {
 #[test]
 fn load_and_run_corpus_and_failures() {
     replay("load_and_run", load_and_run);
+}
+
+#[test]
+fn load_pmc_corpus_and_failures() {
+    replay("load_pmc", load_pmc);
 }
