@@ -43,11 +43,6 @@ pub(crate) const SAVE: Cap = Cap {
     bytes: prometeu::save::MAX_SAVE_FILE as u64,
     what: "a save file",
 };
-/// Golden WAV files of `prometeuc test`: 256 MiB.
-pub(crate) const WAV: Cap = Cap {
-    bytes: 256 << 20,
-    what: "a WAV file",
-};
 /// Cartridge manifests: 64 KiB.
 pub(crate) const MANIFEST: Cap = Cap {
     bytes: 64 << 10,

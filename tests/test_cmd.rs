@@ -348,19 +348,68 @@ fn a_test_can_run_another_files_cartridge() {
 }
 
 #[test]
-fn expect_audio_is_not_supported_yet_and_names_the_line() {
+fn expect_audio_is_blessed_then_compared_sample_for_sample() {
     let dir = scratch("tc-audio");
-    write(
-        &dir,
-        "beep.pbs",
-        "// test: frames=1\n[Frame]\nfn frame() {} // expect audio: beep.wav\n",
-    );
+    let beep = |freq: u32| {
+        format!(
+            "// test: frames=10\n// expect audio: beep.wav\n[Frame]\nfn frame() {{\n    if System.frame() == 2 {{\n        Audio.tone(0, Wave.PULSE, {freq}, 3, 200);\n    }}\n}}\n"
+        )
+    };
+    write(&dir, "beep.pbs", &beep(440));
     let o = test_in(&dir, &["beep.pbs"]);
     assert_eq!(code(&o), 1);
     assert!(
-        stdout(&o).contains("FAIL beep.pbs\n     line 3: `// expect audio:` is not supported yet"),
+        stdout(&o)
+            .contains("line 2: the golden sound `beep.wav` does not exist; run with `--bless`"),
         "{}",
         stdout(&o)
+    );
+    let o = test_in(&dir, &["--bless", "beep.pbs"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains("blessed"), "{}", stdout(&o));
+    let golden = std::fs::read(dir.join("beep.wav")).unwrap();
+    // 10 frames of 800 stereo sample frames, 16-bit, after a 44-byte header.
+    assert_eq!(golden.len(), 44 + 10 * 800 * 4);
+    let o = test_in(&dir, &["beep.pbs"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    write(&dir, "beep.pbs", &beep(441));
+    let o = test_in(&dir, &["beep.pbs"]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    // The tone starts at the end of frame 2, the third block.
+    assert!(
+        out.contains("line 2: the sound differs from `beep.wav`: ")
+            && out.contains("sample frames differ; the first is sample frame ")
+            && out.contains("(frame 2), left: expected"),
+        "{out}"
+    );
+    assert!(dir.join("beep.actual.wav").exists());
+    assert_eq!(
+        std::fs::read(dir.join("beep.wav")).unwrap(),
+        golden,
+        "the golden is kept"
+    );
+}
+
+#[test]
+fn expect_audio_needs_a_cart_and_a_wav_name() {
+    let dir = scratch("tc-audio-bad");
+    write(&dir, "s.pbs", "fn main() {} // expect audio: beep.wav\n");
+    write(
+        &dir,
+        "c.pbs",
+        "// test: frames=1\n[Frame]\nfn frame() {} // expect audio: beep.mp3\n",
+    );
+    let o = test_in(&dir, &["s.pbs", "c.pbs"]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(
+        out.contains("line 1: `// expect audio:` needs a cartridge test"),
+        "{out}"
+    );
+    assert!(
+        out.contains("line 3: `// expect audio:` names a `.wav` file, found `beep.mp3`"),
+        "{out}"
     );
 }
 

@@ -8,6 +8,7 @@
 //! written (blessed goldens, `.actual.png`, `.diff.png`) come back in the report for the
 //! caller to write.
 
+mod audio;
 mod check;
 pub mod directives;
 pub mod screen;
@@ -133,9 +134,13 @@ pub fn run_test(name: &str, source: &str, read: ReadFile<'_>, options: &TestOpti
         unit.id,
     ));
     let Some(program) = unit.compiled.program else {
-        if !spec.outputs().is_empty() || spec.trap().is_some() || spec.screen().is_some() {
+        if !spec.outputs().is_empty()
+            || spec.trap().is_some()
+            || spec.screen().is_some()
+            || spec.audio().is_some()
+        {
             report.failures.push(
-                "the program did not compile, but it is expected to run (output, a trap or a screen)"
+                "the program did not compile, but it is expected to run (output, a trap, a screen or a sound)"
                     .to_string(),
             );
         }
@@ -320,6 +325,7 @@ fn cart_test(
     };
     let mut trap = None;
     let mut screen = None;
+    let mut sound = spec.audio().map(|_| Vec::new());
     match Cart::boot(verified, config, Box::new(out.clone())) {
         Err(t) => trap = Some(t),
         Ok(mut cart) => {
@@ -335,7 +341,11 @@ fn cart_test(
                     break;
                 }
                 let held = log.as_ref().map_or(0, |l| l.held_at(cart.frame()));
-                match cart.tick(held) {
+                let outcome = cart.tick(held);
+                if let (Ok(_), Some(sound)) = (&outcome, &mut sound) {
+                    sound.extend_from_slice(cart.audio());
+                }
+                match outcome {
                     Err(t) => {
                         trap = Some(t);
                         break;
@@ -351,10 +361,23 @@ fn cart_test(
     let stdout = out.0.borrow().clone();
     check_run(spec, &stdout, trap.as_ref(), &sources, id, report);
     if let Some((line, file)) = spec.screen() {
-        match screen {
-            Some(fb) => check_screen(line, file, &fb, context, report),
+        match &screen {
+            Some(fb) => check_screen(line, file, fb, context, report),
             None => report.failures.push(format!(
                 "line {line}: there is no screen to compare: the cart trapped while booting"
+            )),
+        }
+    }
+    if let Some((line, file)) = spec.audio() {
+        let check = audio::AudioCheck {
+            name: context.name,
+            read: context.read,
+            options: context.options,
+        };
+        match (&screen, sound) {
+            (Some(_), Some(sound)) => check.check(line, file, &sound, report),
+            _ => report.failures.push(format!(
+                "line {line}: there is no sound to compare: the cart trapped while booting"
             )),
         }
     }
