@@ -265,3 +265,27 @@ fn malformed_pmc_files_are_precise_load_errors() {
         }
     }
 }
+
+#[test]
+fn run_wav_of_the_example_carts_matches_their_golden_sound_tests() {
+    let dir = scratch("wav-examples");
+    for (cart, frames) in [("pong", "110"), ("breakout", "80")] {
+        let wav = dir.join(format!("{cart}.wav"));
+        let o = prometeuc(&[
+            "run",
+            &format!("examples/carts/{cart}.pbs"),
+            "--frames",
+            frames,
+            "--input",
+            &format!("examples/carts/{cart}.input"),
+            "--wav",
+            wav.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let golden = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("examples/tests/carts/sounds/{cart}_sound.wav"));
+        let made = samples(&wav);
+        assert_eq!(made, samples(&golden), "{cart}");
+        assert!(made.iter().any(|&s| s != 0), "{cart} makes a sound");
+    }
+}
