@@ -289,3 +289,35 @@ fn run_wav_of_the_example_carts_matches_their_golden_sound_tests() {
         assert!(made.iter().any(|&s| s != 0), "{cart} makes a sound");
     }
 }
+
+/// Launches breakout's ball every 300 frames and never moves the paddle: the game is lost
+/// with 110 points.
+const LOSING_GAME: &str = "1 A\n2 -\n300 A\n301 -\n600 A\n601 -\n900 A\n901 -\n";
+
+#[test]
+fn breakouts_high_scores_survive_a_restart() {
+    let dir = scratch("breakout-high-scores");
+    let input = write(&dir, "lose.input", LOSING_GAME);
+    let save = dir.join("breakout.sav");
+    let table = |save: &Path| {
+        let slots = prometeu::save::decode(&std::fs::read(save).unwrap(), "breakout").unwrap();
+        slots[..6].to_vec()
+    };
+    let play = || {
+        let o = prometeuc(&[
+            "run",
+            "examples/carts/breakout.pbs",
+            "--frames",
+            "1300",
+            "--input",
+            &input,
+            "--save",
+            save.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    play();
+    assert_eq!(table(&save), [110, 0, 0, 0, 0, 0]);
+    play();
+    assert_eq!(table(&save), [110, 110, 0, 0, 0, 0]);
+}
