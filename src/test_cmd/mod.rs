@@ -1,6 +1,7 @@
 //! `prometeuc test`: finds `.pbs` tests, runs them in parallel through
 //! `prometeu::testing`, writes what they ask for (blessed goldens, `.actual.png`,
-//! `.diff.png`, `.actual.wav`), prints one line per test and the summary, and writes a JUnit report.
+//! `.diff.png`, `.actual.wav`), prints one line per test and the summary, and writes a JUnit
+//! report.
 
 mod junit;
 
@@ -165,10 +166,10 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<Found>, u8> {
             }
             files.push(root.clone());
         } else if paths.is_empty() {
-            let _ = stdio::err_line(&format!(
+            let _ = stdio::err_line(
                 "error: there is no `tests/` directory here; name the test files or directories, \
-                 as in `prometeuc test examples/tests`"
-            ));
+                 as in `prometeuc test examples/tests`",
+            );
             return Err(EXIT_USAGE);
         } else {
             let _ = stdio::err_line(&format!("error: `{}` does not exist", root.display()));
