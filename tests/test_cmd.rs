@@ -631,3 +631,38 @@ fn system_exit_ends_a_cart_test_early() {
     let o = test_in(&dir, &["quit.pbs"]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
 }
+
+#[test]
+fn cart_may_name_a_pmc_file_which_is_validated() {
+    let dir = scratch("tc-pmc");
+    let game = write(
+        &dir,
+        "game.pbs",
+        "[Frame]\nfn frame() {\n    if System.frame() == 0 {\n        Audio.tone(1, Wave.SINE, 300, 2, 255);\n        print(\"go\");\n    }\n}\n",
+    );
+    let pmc = dir.join("game.pmc");
+    let built = Command::new(env!("CARGO_BIN_EXE_prometeuc"))
+        .args(["build", &game, "--pmc", pmc.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(built.status.success());
+    write(
+        &dir,
+        "t.pbs",
+        "// test: cart=game.pmc frames=4\n// expect: go\n// expect audio: game.wav\n",
+    );
+    let o = test_in(&dir, &["--bless", "t.pbs"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let o = test_in(&dir, &["t.pbs"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let mut bytes = std::fs::read(&pmc).unwrap();
+    bytes.truncate(bytes.len() - 3);
+    std::fs::write(&pmc, bytes).unwrap();
+    let o = test_in(&dir, &["t.pbs"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains("line 1: invalid single-file cart `game.pmc`: it is truncated at byte"),
+        "{}",
+        stdout(&o)
+    );
+}
