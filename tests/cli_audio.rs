@@ -321,3 +321,72 @@ fn breakouts_high_scores_survive_a_restart() {
     play();
     assert_eq!(table(&save), [110, 110, 0, 0, 0, 0]);
 }
+
+#[test]
+fn run_wav_ends_with_the_frame_a_cart_exits_in() {
+    let dir = scratch("wav-exit");
+    let cart = write(
+        &dir,
+        "c.pbs",
+        "[Frame]\nfn frame() {\n    Audio.tone(0, Wave.SAW, 100, 1, 255);\n    if System.frame() == 4 {\n        System.exit();\n    }\n}\n",
+    );
+    let wav = dir.join("c.wav");
+    let o = prometeuc(&[
+        "run",
+        &cart,
+        "--frames",
+        "50",
+        "--wav",
+        wav.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(samples(&wav).len(), 5 * 800 * 2);
+}
+
+#[test]
+fn saves_are_written_at_the_end_of_the_frame_that_wrote_them() {
+    // Frame 3 saves, frame 8 traps: the file holds what frame 3 wrote.
+    let dir = scratch("save-per-frame");
+    let cart = write(
+        &dir,
+        "c.pbs",
+        "[Frame]\nfn frame() {\n    let f = System.frame();\n    if f == 3 {\n        Save.set(9, 333);\n    }\n    if f == 8 {\n        let zero = 0;\n        Save.set(9, 1 / zero);\n    }\n}\n",
+    );
+    let save = dir.join("c.sav");
+    let o = prometeuc(&[
+        "run",
+        &cart,
+        "--frames",
+        "20",
+        "--save",
+        save.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let slots = prometeu::save::decode(&std::fs::read(&save).unwrap(), "c").unwrap();
+    assert_eq!(slots[9], 333);
+}
+
+#[test]
+fn every_tick_mixes_one_block_even_when_its_frame_overruns() {
+    use prometeu::cart::{Cart, CartConfig, Tick};
+    let source = "[Frame]\nfn frame() {\n    if System.frame() == 0 {\n        Audio.tone(0, Wave.SINE, 1000, 2, 255);\n    }\n    let i = 0;\n    while i < 3000 {\n        i += 1;\n    }\n}\n";
+    let unit = prometeu::compile_source("o.pbs", source, &Default::default());
+    let program = prometeu::verify(unit.compiled.program.expect("compiles")).unwrap();
+    let config = CartConfig {
+        cycles_per_frame: 5_000,
+        ..CartConfig::default()
+    };
+    let mut cart = Cart::boot(program, config, Box::new(common::Discard)).unwrap();
+    let mut ticks = Vec::new();
+    for _ in 0..8 {
+        let tick = cart.tick(0).unwrap();
+        let loud = cart.audio().iter().any(|&s| s != 0);
+        ticks.push((tick == Tick::Overrun, loud));
+    }
+    // Each frame takes several ticks, and sound advances by ticks: the tone (2 frames, 1,600
+    // samples) fills the blocks of the tick that started it and the next one, its release
+    // spills into the third, and the fourth is silent.
+    assert!(ticks.iter().any(|(overrun, _)| *overrun), "{ticks:?}");
+    let loud: Vec<bool> = ticks.iter().map(|(_, loud)| *loud).collect();
+    assert_eq!(&loud[..4], &[true, true, true, false], "{ticks:?}");
+}
