@@ -213,7 +213,13 @@ fn a_pmc_runs_like_its_source() {
         (manifest.app_id.as_str(), manifest.app_mode.as_str()),
         ("beep", "cartridge")
     );
-    // build refuses a .pmc as a source.
+    // build never writes a .pmc over its source, and refuses a .pmc as a source.
+    let o = prometeuc(&["build", &cart, "--pmc", &cart]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_stderr_contains(&o, "would destroy the input");
+    assert_eq!(std::fs::read_to_string(&cart).unwrap(), BEEP);
+    let o = prometeuc(&["build", &cart, "--pmc", pmc, "--cart", "x"]);
+    assert_eq!(o.status.code(), Some(2));
     let o = prometeuc(&["build", pmc]);
     assert_eq!(o.status.code(), Some(1));
     assert_stderr_contains(&o, "is a program file; build takes a `.pbs` source");
