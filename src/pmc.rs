@@ -88,6 +88,13 @@ pub enum PmcError {
     },
 }
 
+impl PmcError {
+    /// The error as a renderable diagnostic.
+    pub fn to_diagnostic(&self) -> crate::lexer::Diagnostic {
+        crate::lexer::Diagnostic::plain(format!("invalid single-file cart: {self}"))
+    }
+}
+
 /// Encodes a `.pmc` file from a manifest and the bytes of a program file.
 pub fn encode(manifest: &Manifest, program: &[u8]) -> Vec<u8> {
     let text = manifest_text(manifest);

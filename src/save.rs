@@ -74,6 +74,14 @@ pub enum SaveFileError {
     },
 }
 
+impl SaveFileError {
+    /// The error as a renderable diagnostic. A run reports it as a warning and goes on with
+    /// its saves in memory.
+    pub fn to_diagnostic(&self) -> crate::lexer::Diagnostic {
+        crate::lexer::Diagnostic::plain(format!("the save file is not used: {self}"))
+    }
+}
+
 /// Encodes the slots of the cart `app_id` (at most 64 bytes; longer ids are cut at a
 /// character boundary).
 pub fn encode(app_id: &str, slots: &[i64; SLOTS]) -> Vec<u8> {
