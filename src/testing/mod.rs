@@ -118,7 +118,7 @@ pub fn run_test(name: &str, source: &str, read: ReadFile<'_>, options: &TestOpti
         Ok(Under::Source(name, text)) => (name, text),
         Ok(Under::Pmc(verified)) => {
             report.program = Some(verified.program().clone());
-            run_verified(name, &spec, verified, read, options, &mut report);
+            run_verified(name, &spec, *verified, read, options, &mut report);
             return report;
         }
         Err(problem) => {
@@ -198,7 +198,7 @@ enum Under {
     /// A source to compile: its name and text.
     Source(String, String),
     /// A `.pmc` single-file cart named by `cart=`, loaded and verified.
-    Pmc(VerifiedProgram),
+    Pmc(Box<VerifiedProgram>),
 }
 
 /// The program under test: the file itself, or the cartridge its `cart=` key names (a source,
@@ -231,7 +231,7 @@ fn program_text(
     let bytes = read_companion(read, cart, header.line, "the cartridge")?;
     if cart.ends_with(".pmc") || bytes.starts_with(&crate::pmc::PMC_MAGIC) {
         return crate::pmc::load(&bytes)
-            .map(|(_, program)| Under::Pmc(program))
+            .map(|(_, program)| Under::Pmc(Box::new(program)))
             .map_err(|e| {
                 format!(
                     "line {}: invalid single-file cart `{cart}`: {e}",
