@@ -5,7 +5,7 @@
 #
 #   SECONDS  how long to fuzz each target (default 60)
 #   TARGET   the targets to run (default: lex parse_and_render compile_and_verify load_and_run
-#            repl_session manifest_and_log)
+#            repl_session manifest_and_log load_pmc)
 #
 # Works from any directory. For each target it runs
 #
@@ -33,7 +33,7 @@
 set -uo pipefail
 
 CARGO_FUZZ_VERSION=0.13.2
-ALL_TARGETS=(lex parse_and_render compile_and_verify load_and_run repl_session manifest_and_log)
+ALL_TARGETS=(lex parse_and_render compile_and_verify load_and_run repl_session manifest_and_log load_pmc)
 
 seconds=${1:-60}
 shift $(($# > 0 ? 1 : 0))

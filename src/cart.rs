@@ -4,9 +4,17 @@
 //! `[Frame]` under the per-frame budget and ends the frame. A frame that runs out of cycles
 //! pauses at an instruction boundary and the same logical frame resumes on the next tick
 //! (an overrun), so a runaway cart never freezes the host.
+//!
+//! Every tick also ends one video frame of sound: after the VM stops (frame completed or
+//! overrun), the console's sound device is mixed into [`Cart::audio`], exactly
+//! [`SAMPLES_PER_FRAME`](prometeu_stdlib::console::audio::SAMPLES_PER_FRAME) stereo sample frames. A headless run appends each block to its WAV
+//! file; a player copies each block into its output ring buffer. Save slots written in a
+//! completed frame are reported once by [`Cart::take_saves`], for the embedder to persist.
 
 use prometeu_bytecode::VerifiedProgram;
-use prometeu_stdlib::console::{Console, Framebuffer};
+use prometeu_stdlib::console::audio::{AudioBlock, SILENT_BLOCK};
+use prometeu_stdlib::console::save::SLOTS;
+use prometeu_stdlib::console::{Console, Framebuffer, SaveSlots};
 use prometeu_vm::{Exit, Limits, Output, Trap, TrapKind, Vm, VmStats};
 
 /// The default per-frame cycle budget.
@@ -196,6 +204,7 @@ pub struct Cart {
     overruns: u64,
     completed: FrameStats,
     exited: bool,
+    audio: Box<AudioBlock>,
 }
 
 /// Creates a VM for a program with the console installed (seeded for `Rand`).
@@ -211,17 +220,31 @@ pub fn console_vm(
 }
 
 impl Cart {
-    /// Boots a cartridge: globals, then `[Init]` once.
+    /// Boots a cartridge: globals, then `[Init]` once, with every save slot 0.
     pub fn boot(
         program: VerifiedProgram,
         config: CartConfig,
         out: Box<dyn Output>,
     ) -> Result<Cart, Trap> {
+        Cart::boot_with_saves(program, config, out, [0; SLOTS])
+    }
+
+    /// Boots a cartridge whose save slots hold `saves` (as read from its save file), so
+    /// globals and `[Init]` already see them.
+    pub fn boot_with_saves(
+        program: VerifiedProgram,
+        config: CartConfig,
+        out: Box<dyn Output>,
+        saves: [i64; SLOTS],
+    ) -> Result<Cart, Trap> {
         let entry = program.program().entry;
         let frame_fn = entry.frame.ok_or(Trap::new(TrapKind::InvalidProgram(
             "the program has no [Frame] function",
         )))?;
-        let mut vm = console_vm(program, config.limits, config.seed, out)?;
+        let mut vm = crate::new_vm(program, config.limits, out)?;
+        let mut console = Console::new(config.seed);
+        console.save = SaveSlots::new(saves);
+        vm.set_state(Box::new(console));
         let boot_budget = config.cycles_per_frame.saturating_mul(BOOT_FRAMES);
         vm.call(entry.globals_init, Some(boot_budget))?;
         if let Some(init) = entry.init {
@@ -236,6 +259,7 @@ impl Cart {
             overruns: 0,
             completed: FrameStats::default(),
             exited: false,
+            audio: Box::new(SILENT_BLOCK),
         })
     }
 
@@ -255,6 +279,7 @@ impl Cart {
     /// only when a new logical frame starts.
     pub fn tick(&mut self, held: u16) -> Result<Tick, Trap> {
         if self.exited {
+            *self.audio = SILENT_BLOCK;
             return Ok(Tick::Exited(0));
         }
         if !self.in_frame {
@@ -264,8 +289,12 @@ impl Cart {
             self.frame_cycles = 0;
         }
         let before = self.vm.stats().cycles;
-        let exit = self.vm.resume(self.budget)?;
+        let exit = self.vm.resume(self.budget);
         self.frame_cycles += self.vm.stats().cycles - before;
+        let exit = exit?;
+        let mut audio = std::mem::replace(&mut self.audio, Box::new(SILENT_BLOCK));
+        self.console().audio.mix_frame(&mut audio);
+        self.audio = audio;
         match exit {
             Exit::OutOfCycles => {
                 self.overruns += 1;
@@ -284,6 +313,27 @@ impl Cart {
                 Ok(Tick::Completed(used))
             }
         }
+    }
+
+    /// The sound of the last tick: [`SAMPLES_PER_FRAME`](prometeu_stdlib::console::audio::SAMPLES_PER_FRAME) stereo sample frames at 48 kHz,
+    /// interleaved left then right (silence before the first tick and after the cart exited).
+    pub fn audio(&self) -> &AudioBlock {
+        &self.audio
+    }
+
+    /// The save slots, when a frame completed since the last call wrote any of them: the
+    /// embedder persists them (atomically) at the end of that frame.
+    pub fn take_saves(&mut self) -> Option<[i64; SLOTS]> {
+        if self.in_frame {
+            return None;
+        }
+        let save = &mut self.console().save;
+        save.take_written().map(|_| *save.values())
+    }
+
+    /// The save slots as they are now.
+    pub fn saves(&mut self) -> [i64; SLOTS] {
+        *self.console().save.values()
     }
 
     /// The screen.

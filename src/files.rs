@@ -34,6 +34,16 @@ pub(crate) const PROGRAM: Cap = Cap {
     bytes: 64 << 20,
     what: "a program file",
 };
+/// Single-file carts (`.pmc`): a program file and a manifest.
+pub(crate) const PMC: Cap = Cap {
+    bytes: (64 << 20) + (64 << 10) + 64,
+    what: "a program file",
+};
+/// Save files: exactly the largest a valid one can be.
+pub(crate) const SAVE: Cap = Cap {
+    bytes: prometeu::save::MAX_SAVE_FILE as u64,
+    what: "a save file",
+};
 /// Cartridge manifests: 64 KiB.
 pub(crate) const MANIFEST: Cap = Cap {
     bytes: 64 << 10,
@@ -320,6 +330,17 @@ impl PendingFile {
             path: path.to_path_buf(),
             temp,
         })
+    }
+
+    /// The temporary file, for outputs written in pieces (then [`PendingFile::commit_written`]).
+    pub(crate) fn file_mut(&mut self) -> &mut std::fs::File {
+        self.temp.as_file_mut()
+    }
+
+    /// Syncs what was written through [`PendingFile::file_mut`] and puts the file in place.
+    pub(crate) fn commit_written(mut self) -> Result<(), String> {
+        self.fill(&[])?;
+        self.install()
     }
 
     /// Writes the whole content to the temporary file and syncs it.

@@ -348,3 +348,44 @@ pub fn manifest_and_log(data: &[u8]) {
         }
     }
 }
+
+/// `fuzz/fuzz_targets/load_pmc.rs`: load the bytes as a `.pmc` single-file cart; when they
+/// load, boot a cartridge under 10,000 cycles per frame for three frames (mixing its sound)
+/// or run a script under 10,000 cycles. A rejected file's message names a byte offset inside
+/// the input when it has one.
+pub fn load_pmc(data: &[u8]) {
+    let (_, program) = match crate::pmc::load(data) {
+        Ok(loaded) => loaded,
+        Err(crate::pmc::PmcError::Program { at, error }) => {
+            assert!(
+                at <= data.len(),
+                "offset {at} beyond the input of {} bytes",
+                data.len()
+            );
+            let _ = error.to_string();
+            return;
+        }
+        Err(error) => {
+            let _ = error.to_string();
+            return;
+        }
+    };
+    if program.program().entry.frame.is_some() {
+        let config = crate::cart::CartConfig {
+            cycles_per_frame: 10_000,
+            ..crate::cart::CartConfig::default()
+        };
+        let Ok(mut cart) = crate::cart::Cart::boot(program, config, Box::new(Discard)) else {
+            return;
+        };
+        for _ in 0..3 {
+            if cart.tick(0).is_err() {
+                return;
+            }
+            let _ = cart.audio();
+            let _ = cart.take_saves();
+        }
+    } else if let Ok(mut vm) = crate::new_vm(program, Limits::default(), Box::new(Discard)) {
+        let _ = vm.run_script(Some(10_000));
+    }
+}

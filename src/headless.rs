@@ -1,5 +1,6 @@
 //! Headless cartridge runs for `prometeuc run` (frames, screenshots, input replay and
-//! recording, statistics) and cartridge directories for `prometeuc build --cart`.
+//! recording, sound as WAV, save files, statistics) and cartridge directories for
+//! `prometeuc build --cart`.
 
 use crate::files::{self, Inputs, PendingFile};
 use crate::stdio::{self, ProgramOutput, Stop};
@@ -9,6 +10,8 @@ use prometeu::cart::{png_bytes, Cart, CartConfig, Tick};
 use prometeu::manifest::{
     manifest_text, parse_manifest, Manifest, ManifestError, CARTRIDGE_VERSION, CART_MAGIC,
 };
+use prometeu::stdlib::console::audio::SAMPLES_PER_FRAME;
+use prometeu::stdlib::console::save::SLOTS;
 use prometeu::stdlib::console::{InputLog, Recorder};
 use prometeu::vm::VmStats;
 use std::path::{Path, PathBuf};
@@ -40,11 +43,50 @@ fn is_frame_name(name: &str) -> bool {
         .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// The most frames one WAV file holds: its data chunk is limited to 2^32 − 1 bytes.
+const MAX_WAV_FRAMES: u64 = (u32::MAX as u64 - 36) / (SAMPLES_PER_FRAME as u64 * 4);
+
+/// The `--wav` output: samples stream into the temporary file as frames end.
+struct WavOut {
+    writer: hound::WavWriter<std::io::BufWriter<std::fs::File>>,
+    file: PendingFile,
+}
+
+impl WavOut {
+    fn new(mut file: PendingFile) -> Result<WavOut, String> {
+        let handle = file
+            .file_mut()
+            .try_clone()
+            .map_err(|e| format!("cannot write the WAV file: {e}"))?;
+        let writer = hound::WavWriter::new(std::io::BufWriter::new(handle), prometeu::wav::spec())
+            .map_err(|e| format!("cannot write the WAV file: {e}"))?;
+        Ok(WavOut { writer, file })
+    }
+
+    fn append(&mut self, block: &[i16]) -> Result<(), String> {
+        let mut samples = self.writer.get_i16_writer(block.len() as u32);
+        for &s in block {
+            samples.write_sample(s);
+        }
+        samples
+            .flush()
+            .map_err(|e| format!("cannot write the WAV file: {e}"))
+    }
+
+    fn commit(self) -> Result<(), String> {
+        self.writer
+            .finalize()
+            .map_err(|e| format!("cannot write the WAV file: {e}"))?;
+        self.file.commit_written()
+    }
+}
+
 /// The outputs of a headless run, checked and prepared before it starts.
 struct Outputs {
     screenshot: Option<PendingFile>,
     record: Option<PendingFile>,
     gif: Option<PendingFile>,
+    wav: Option<PendingFile>,
     every: Option<(u64, PathBuf)>,
 }
 
@@ -70,6 +112,11 @@ impl Outputs {
             .as_deref()
             .map(|p| pending(p, inputs, reporter))
             .transpose()?;
+        let wav = args
+            .wav
+            .as_deref()
+            .map(|p| pending(p, inputs, reporter))
+            .transpose()?;
         if let Some((_, dir)) = &every {
             if let Some((input, _)) = inputs
                 .names_in(dir)
@@ -88,6 +135,7 @@ impl Outputs {
             screenshot,
             record,
             gif,
+            wav,
             every,
         })
     }
@@ -139,11 +187,60 @@ pub(crate) fn stats_line(text: &str) -> Result<(), Failure> {
     stdio::err_line(text).map_err(|_| Failure(EXIT_COMPILE))
 }
 
-/// Runs a cartridge headless for `--frames` ticks. `shown` is the program as traps show it.
+/// Where `--save` keeps the slots, and whether the file may be written.
+struct SaveFile {
+    path: PathBuf,
+    app_id: String,
+    /// False when the file existed but was corrupt or foreign: it is left untouched.
+    writable: bool,
+}
+
+/// Reads `--save FILE` at boot: its slots, or zeros when it does not exist; a corrupt or
+/// foreign file is reported on standard error, left untouched, and the run keeps its saves
+/// in memory.
+fn open_save(
+    path: &Path,
+    app_id: &str,
+    inputs: &Inputs,
+    reporter: &Reporter,
+) -> Result<(SaveFile, [i64; SLOTS]), Failure> {
+    inputs
+        .check(path)
+        .map_err(|e| reporter.usage(e.to_string()))?;
+    let file = |writable| SaveFile {
+        path: path.to_path_buf(),
+        app_id: app_id.to_string(),
+        writable,
+    };
+    if std::fs::symlink_metadata(path).is_err() {
+        // A new save file: check now that it can be written, before the run.
+        drop(PendingFile::new(path).map_err(|e| reporter.error(e))?);
+        return Ok((file(true), [0; SLOTS]));
+    }
+    let problem = match files::read_capped(path, files::SAVE) {
+        Ok(bytes) => match prometeu::save::decode(&bytes, app_id) {
+            Ok(slots) => return Ok((file(true), slots)),
+            Err(e) => e.to_string(),
+        },
+        Err(files::ReadError::TooLarge { .. }) => {
+            "it is larger than any save file, so it is not one".to_string()
+        }
+        Err(e) => e.to_string(),
+    };
+    reporter.message(&format!(
+        "warning: the save file `{}` is not used: {problem}; it is left untouched and this run keeps its saves in memory",
+        prometeu::lexer::escape_for_display(&path.display().to_string())
+    ));
+    Ok((file(false), [0; SLOTS]))
+}
+
+/// Runs a cartridge headless for `--frames` ticks. `shown` is the program as traps show it;
+/// `app_id` names the cart in its save file.
 pub(crate) fn run(
     args: RunArgs,
     program: VerifiedProgram,
     shown: Program,
+    app_id: &str,
     inputs: &mut Inputs,
     reporter: &Reporter,
 ) -> Result<(), Failure> {
@@ -155,6 +252,11 @@ pub(crate) fn run(
         return Err(reporter.usage("--cycles-per-frame must be at least 1".into()));
     }
     let every = parse_every(&args, reporter)?;
+    if args.wav.is_some() && args.frames.unwrap_or(1) > MAX_WAV_FRAMES {
+        return Err(reporter.usage(format!(
+            "--wav holds at most {MAX_WAV_FRAMES} frames (a WAV file has at most 4 GiB of samples); run fewer --frames"
+        )));
+    }
     let log = match &args.input {
         Some(path) => {
             let bytes = files::read_capped(path, files::INPUT_LOG)
@@ -175,6 +277,18 @@ pub(crate) fn run(
         None => None,
     };
     let outputs = Outputs::prepare(&args, every, inputs, reporter)?;
+    let (save, slots) = match &args.save {
+        Some(path) => {
+            let (file, slots) = open_save(path, app_id, inputs, reporter)?;
+            (Some(file), slots)
+        }
+        None => (None, [0; SLOTS]),
+    };
+    let mut wav = outputs
+        .wav
+        .map(WavOut::new)
+        .transpose()
+        .map_err(|e| reporter.error(e))?;
     let (sources, id) = prometeu::program_sources(&shown);
     let config = CartConfig {
         cycles_per_frame: args.cycles_per_frame,
@@ -188,7 +302,19 @@ pub(crate) fn run(
         reporter.emit(&[diagnostic], &sources);
         Failure(EXIT_TRAP)
     };
-    let mut cart = Cart::boot(program, config, Box::new(out.clone())).map_err(report_trap)?;
+    let mut cart = Cart::boot_with_saves(program, config, Box::new(out.clone()), slots)
+        .map_err(report_trap)?;
+    let persist = |cart: &mut Cart| -> Result<(), Failure> {
+        match (cart.take_saves(), &save) {
+            (Some(slots), Some(file)) if file.writable => {
+                files::write_atomic(&file.path, &prometeu::save::encode(&file.app_id, &slots))
+                    .map_err(|e| reporter.error(e))
+            }
+            _ => Ok(()),
+        }
+    };
+    // Slots written by the globals or `[Init]` are persisted like those of a frame.
+    persist(&mut cart)?;
     let mut recorder = Recorder::new();
     let mut gif = args
         .gif
@@ -206,6 +332,10 @@ pub(crate) fn run(
         if let Some(gif) = &mut gif {
             gif.push(cart.framebuffer());
         }
+        if let Some(wav) = &mut wav {
+            wav.append(cart.audio()).map_err(|e| reporter.error(e))?;
+        }
+        persist(&mut cart)?;
         if let Some((k, dir)) = &outputs.every {
             if (tick + 1) % k == 0 {
                 let path = dir.join(format!("frame_{:05}.png", tick + 1));
@@ -235,6 +365,9 @@ pub(crate) fn run(
     if let (Some(file), Some(gif)) = (outputs.gif, gif) {
         file.commit(&gif.finish()).map_err(|e| reporter.error(e))?;
     }
+    if let Some(wav) = wav {
+        wav.commit().map_err(|e| reporter.error(e))?;
+    }
     if args.stats {
         let s = cart.frame_stats();
         stats_line(&format!(
@@ -258,7 +391,7 @@ pub(crate) fn load_dir(
     dir: &Path,
     inputs: &mut Inputs,
     reporter: &Reporter,
-) -> Result<VerifiedProgram, Failure> {
+) -> Result<(VerifiedProgram, String), Failure> {
     let invalid = |e: &dyn std::fmt::Display| {
         reporter.error(format!("invalid cartridge `{}`: {e}", dir.display()))
     };
@@ -288,7 +421,7 @@ pub(crate) fn load_dir(
             if is_cart { "cartridge" } else { "script" }
         )));
     }
-    Ok(program)
+    Ok((program, manifest.app_id))
 }
 
 /// Resolves a manifest's entrypoint: it must exist, be a file, and stay inside the
@@ -317,21 +450,12 @@ fn entrypoint(dir: &Path, name: &str) -> Result<PathBuf, ManifestError> {
     Ok(real)
 }
 
-/// The manifest `build --cart` writes for a program built from `source`.
-fn manifest_for(source: &Path, program: &Program) -> Manifest {
+/// The manifest `build --cart` and `build --pmc` write for a program built from `source`.
+pub(crate) fn manifest_for(source: &Path, program: &Program) -> Manifest {
     let stem = source
         .file_stem()
         .map_or("cart".to_string(), |s| s.to_string_lossy().into_owned());
-    let app_id: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let app_id = prometeu::save::app_id_from_stem(&stem);
     Manifest {
         magic: CART_MAGIC.to_string(),
         cartridge_version: CARTRIDGE_VERSION,

@@ -16,8 +16,11 @@ pub mod capture;
 pub mod cart;
 pub mod fuzz_checks;
 pub mod manifest;
+pub mod pmc;
+pub mod save;
 pub mod session;
 pub mod testing;
+pub mod wav;
 
 use prometeu_bytecode::{LoadError, Program, VerifiedProgram};
 use prometeu_compiler::{Builtins, CompileOptions, Compiled};

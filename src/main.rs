@@ -65,8 +65,11 @@ enum Command {
         #[arg(short, long, value_name = "OUT", conflicts_with = "cart")]
         output: Option<PathBuf>,
         /// Write a cartridge directory (`manifest.json` and `program.pbc`) instead.
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", conflicts_with = "pmc")]
         cart: Option<PathBuf>,
+        /// Write a single-file cart (`.pmc`: manifest and program in one file) instead.
+        #[arg(long, value_name = "OUT.pmc", conflicts_with = "output")]
+        pmc: Option<PathBuf>,
     },
     /// Report diagnostics only.
     Check {
@@ -75,7 +78,7 @@ enum Command {
     },
     /// Print a program's bytecode.
     Disasm {
-        /// A `.pbs` source or a `.pbc` program.
+        /// A `.pbs` source, a `.pbc` program, a `.pmc` cart or a cartridge directory.
         file: PathBuf,
     },
     /// Evaluate PBS interactively, keeping state between inputs.
@@ -119,7 +122,7 @@ pub(crate) struct PlayArgs {
 /// The options of `prometeuc run`.
 #[derive(clap::Args)]
 pub(crate) struct RunArgs {
-    /// A `.pbs` source, a `.pbc` program or a cartridge directory.
+    /// A `.pbs` source, a `.pbc` program, a `.pmc` cart or a cartridge directory.
     file: PathBuf,
     /// Cartridges: how many frames to run headless.
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = count)]
@@ -139,6 +142,13 @@ pub(crate) struct RunArgs {
     /// Cartridges: capture the frames as an animated GIF.
     #[arg(long, value_name = "OUT.gif")]
     gif: Option<PathBuf>,
+    /// Cartridges: write the sound of the run as a 48 kHz 16-bit stereo WAV file.
+    #[arg(long, value_name = "OUT.wav")]
+    wav: Option<PathBuf>,
+    /// Cartridges: keep the save slots in FILE (read at boot if it exists, written at the end
+    /// of every frame that wrote slots).
+    #[arg(long, value_name = "FILE")]
+    save: Option<PathBuf>,
     /// The seed of `Rand` (default 0).
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = seed)]
     seed: Option<i64>,
@@ -229,6 +239,11 @@ fn is_program(path: &Path, bytes: &[u8]) -> bool {
     path.extension().is_some_and(|e| e == "pbc") || bytes.starts_with(&prometeu::bytecode::MAGIC)
 }
 
+/// Whether a file is a single-file cart.
+fn is_pmc(path: &Path, bytes: &[u8]) -> bool {
+    path.extension().is_some_and(|e| e == "pmc") || bytes.starts_with(&prometeu::pmc::PMC_MAGIC)
+}
+
 /// Reads a file under a size cap, reporting failure as a load error.
 fn read(path: &Path, cap: files::Cap, reporter: &Reporter) -> Result<Vec<u8>, Failure> {
     files::read_capped(path, cap).map_err(|e| reporter.error(e.to_string()))
@@ -240,9 +255,12 @@ fn read_program_or_source(path: &Path, reporter: &Reporter) -> Result<Vec<u8>, F
     if path.extension().is_some_and(|e| e == "pbc") {
         return read(path, files::PROGRAM, reporter);
     }
+    if path.extension().is_some_and(|e| e == "pmc") {
+        return read(path, files::PMC, reporter);
+    }
     match files::read_capped(path, files::SOURCE) {
         Err(files::ReadError::TooLarge { .. }) if starts_with_magic(path) => {
-            read(path, files::PROGRAM, reporter)
+            read(path, files::PMC, reporter)
         }
         result => result.map_err(|e| reporter.error(e.to_string())),
     }
@@ -254,13 +272,13 @@ fn starts_with_magic(path: &Path) -> bool {
     let mut head = [0u8; 4];
     std::fs::File::open(path)
         .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok_and(|()| head == prometeu::bytecode::MAGIC)
+        .is_ok_and(|()| head == prometeu::bytecode::MAGIC || head == prometeu::pmc::PMC_MAGIC)
 }
 
 /// Reads a source for `build` and `check`, refusing program files.
 fn read_source(path: &Path, command: &str, reporter: &Reporter) -> Result<Vec<u8>, Failure> {
     let bytes = read(path, files::SOURCE, reporter)?;
-    if is_program(path, &bytes) {
+    if is_program(path, &bytes) || is_pmc(path, &bytes) {
         return Err(reporter.error(format!(
             "`{}` is a program file; {command} takes a `.pbs` source",
             path.display()
@@ -284,24 +302,51 @@ fn compile(path: &Path, bytes: Vec<u8>, reporter: &Reporter) -> Result<Program, 
     unit.compiled.program.ok_or(Failure(EXIT_COMPILE))
 }
 
-/// Loads a program from a source, a `.pbc` file or a cartridge directory and verifies it,
-/// remembering the files read.
+/// Loads a program from a source, a `.pbc` file, a `.pmc` cart or a cartridge directory and
+/// verifies it, remembering the files read.
 fn load(path: &Path, inputs: &mut Inputs, reporter: &Reporter) -> Result<VerifiedProgram, Failure> {
+    load_with_id(path, inputs, reporter).map(|(program, _)| program)
+}
+
+/// Like [`load`], also returning the cart's app id: the manifest's for a cartridge
+/// directory or a `.pmc`, otherwise derived from the file's stem (where save data goes).
+fn load_with_id(
+    path: &Path,
+    inputs: &mut Inputs,
+    reporter: &Reporter,
+) -> Result<(VerifiedProgram, String), Failure> {
     if path.is_dir() {
         return headless::load_dir(path, inputs, reporter);
     }
     let bytes = read_program_or_source(path, reporter)?;
     inputs.add(path);
+    if path.extension().is_none_or(|e| e != "pbc") && is_pmc(path, &bytes) {
+        return prometeu::pmc::load(&bytes)
+            .map(|(manifest, program)| (program, manifest.app_id))
+            .map_err(|e| {
+                reporter.error(format!(
+                    "invalid single-file cart `{}`: {e}",
+                    path.display()
+                ))
+            });
+    }
+    let stem = path
+        .file_stem()
+        .map_or("cart".to_string(), |s| s.to_string_lossy().into_owned());
+    let app_id = prometeu::save::app_id_from_stem(&stem);
     if is_program(path, &bytes) {
         return prometeu::load(&bytes)
+            .map(|program| (program, app_id))
             .map_err(|e| reporter.error(format!("invalid program file: {e}")));
     }
     let program = compile(path, bytes, reporter)?;
-    prometeu::verify(program).map_err(|e| {
-        reporter.error(format!(
-            "internal error: the compiled program failed verification: {e}"
-        ))
-    })
+    prometeu::verify(program)
+        .map(|program| (program, app_id))
+        .map_err(|e| {
+            reporter.error(format!(
+                "internal error: the compiled program failed verification: {e}"
+            ))
+        })
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -333,13 +378,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let mut inputs = Inputs::default();
     match cli.command {
         Command::Run(args) => {
-            let program = load(&args.file, &mut inputs, &reporter)?;
+            let (program, app_id) = load_with_id(&args.file, &mut inputs, &reporter)?;
             // From here on a signal stops the run cleanly instead of killing the process.
             stdio::catch_signals();
             let entry = program.program().entry;
             let shown = display::program_for_display(program.program());
             if entry.frame.is_some() {
-                headless::run(args, program, shown, &mut inputs, &reporter)
+                headless::run(args, program, shown, &app_id, &mut inputs, &reporter)
             } else if entry.main.is_some() {
                 script::run(args, program, shown, &reporter)
             } else {
@@ -349,7 +394,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 )))
             }
         }
-        Command::Build { file, output, cart } => build(&file, output, cart, &mut inputs, &reporter),
+        Command::Build {
+            file,
+            output,
+            cart,
+            pmc,
+        } => build(&file, output, cart, pmc, &mut inputs, &reporter),
         Command::Check { file } => {
             let bytes = read_source(&file, "check", &reporter)?;
             compile(&file, bytes, &reporter).map(drop)
@@ -385,6 +435,7 @@ fn build(
     file: &Path,
     output: Option<PathBuf>,
     cart: Option<PathBuf>,
+    pmc: Option<PathBuf>,
     inputs: &mut Inputs,
     reporter: &Reporter,
 ) -> Result<(), Failure> {
@@ -393,10 +444,12 @@ fn build(
     enum Target {
         File(PendingFile),
         Cart(headless::CartTarget),
+        Pmc(PendingFile),
     }
-    let target = match cart {
-        Some(dir) => Target::Cart(headless::prepare_cart(&dir, inputs, reporter)?),
-        None => {
+    let target = match (cart, pmc) {
+        (Some(dir), _) => Target::Cart(headless::prepare_cart(&dir, inputs, reporter)?),
+        (None, Some(out)) => Target::Pmc(headless::pending(&out, inputs, reporter)?),
+        (None, None) => {
             let out = output.unwrap_or_else(|| file.with_extension("pbc"));
             Target::File(headless::pending(&out, inputs, reporter)?)
         }
@@ -412,6 +465,12 @@ fn build(
         Target::File(pending) => pending
             .commit(&encode(&program))
             .map_err(|e| reporter.error(e)),
+        Target::Pmc(pending) => {
+            let manifest = headless::manifest_for(file, &program);
+            pending
+                .commit(&prometeu::pmc::encode(&manifest, &encode(&program)))
+                .map_err(|e| reporter.error(e))
+        }
     }
 }
 

@@ -70,6 +70,8 @@ pub(crate) fn run(
         ("--input", args.input.is_some()),
         ("--record", args.record.is_some()),
         ("--gif", args.gif.is_some()),
+        ("--wav", args.wav.is_some()),
+        ("--save", args.save.is_some()),
     ];
     if let Some((flag, _)) = cart_only.iter().find(|(_, used)| *used) {
         return Err(reporter.usage(format!(

@@ -14,7 +14,8 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
 use prometeu::fuzz_checks::{
-    compile_and_verify, lex, load_and_run, manifest_and_log, parse_and_render, repl_session,
+    compile_and_verify, lex, load_and_run, load_pmc, manifest_and_log, parse_and_render,
+    repl_session,
 };
 
 /// How long one input may run. The corpus inputs take milliseconds even in a debug build;
@@ -132,4 +133,9 @@ fn repl_session_corpus_and_failures() {
 #[test]
 fn manifest_and_log_corpus_and_failures() {
     replay("manifest_and_log", manifest_and_log);
+}
+
+#[test]
+fn load_pmc_corpus_and_failures() {
+    replay("load_pmc", load_pmc);
 }

@@ -125,3 +125,84 @@ proptest! {
         load_and_run(&with_header);
     }
 }
+
+/// A `.pmc` built from an example cartridge, with its manifest.
+fn pmc_of(path: &str) -> Vec<u8> {
+    let program = compile(path);
+    let manifest = prometeu::manifest::Manifest {
+        magic: prometeu::manifest::CART_MAGIC.to_string(),
+        cartridge_version: prometeu::manifest::CARTRIDGE_VERSION,
+        app_id: "pong".into(),
+        title: "pong".into(),
+        app_version: "1.0.0".into(),
+        app_mode: "cartridge".into(),
+        entrypoint: "program.pbc".into(),
+    };
+    prometeu::pmc::encode(&manifest, &encode(&program))
+}
+
+#[test]
+fn a_pmc_round_trips_its_manifest_and_program() {
+    let program = compile("examples/carts/pong.pbs");
+    let bytes = pmc_of("examples/carts/pong.pbs");
+    let (manifest, verified) = prometeu::pmc::load(&bytes).expect("loads");
+    assert_eq!(manifest.app_id, "pong");
+    assert_eq!(verified.program(), &program);
+}
+
+#[test]
+fn every_truncation_of_a_pmc_is_rejected_cleanly() {
+    let bytes = pmc_of("examples/carts/bounce.pbs");
+    for len in 0..bytes.len() {
+        assert!(
+            prometeu::pmc::load(&bytes[..len]).is_err(),
+            "a .pmc cut at {len} bytes loaded"
+        );
+        prometeu::fuzz_checks::load_pmc(&bytes[..len]);
+    }
+}
+
+#[test]
+fn every_single_bit_flip_of_a_pmc_is_rejected_by_its_checksum() {
+    let bytes = pmc_of("examples/carts/bounce.pbs");
+    for bit in 0..bytes.len() * 8 {
+        let mut flipped = bytes.clone();
+        flipped[bit / 8] ^= 1 << (bit % 8);
+        assert!(
+            prometeu::pmc::load(&flipped).is_err(),
+            "bit {bit} flipped still loads"
+        );
+    }
+}
+
+/// Rewrites a `.pmc`'s checksum so a mutation reaches the manifest and program checks.
+fn reseal(mut bytes: Vec<u8>) -> Vec<u8> {
+    let end = bytes.len() - 4;
+    let crc = crc32fast::hash(&bytes[..end]);
+    bytes[end..].copy_from_slice(&crc.to_le_bytes());
+    bytes
+}
+
+#[test]
+fn resealed_bit_flips_of_a_pmc_load_or_are_rejected_without_panicking() {
+    let bytes = pmc_of("examples/carts/bounce.pbs");
+    // Every bit of the header, the lengths and the manifest, and every 29th bit of the program.
+    let manifest_end = 12 + u32::from_le_bytes(bytes[8..12].try_into().unwrap()) as usize + 4;
+    let bits = (0..manifest_end * 8).chain((manifest_end * 8..(bytes.len() - 4) * 8).step_by(29));
+    for bit in bits {
+        let mut flipped = bytes.clone();
+        flipped[bit / 8] ^= 1 << (bit % 8);
+        prometeu::fuzz_checks::load_pmc(&reseal(flipped));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn random_bytes_after_the_pmc_magic_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..256)) {
+        let mut bytes = b"PMC\x1a\x01\x00\x00\x00".to_vec();
+        bytes.extend(tail);
+        prometeu::fuzz_checks::load_pmc(&bytes);
+        prometeu::fuzz_checks::load_pmc(&reseal(bytes));
+    }
+}

@@ -15,8 +15,14 @@ const TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Runs `prometeuc test ARGS` in `dir`, killing it and failing after `TIMEOUT`.
 fn test_in(dir: &Path, args: &[&str]) -> Output {
-    let out_path = dir.join(".stdout");
-    let err_path = dir.join(".stderr");
+    // The captures go to a scratch directory, never into `dir` (which may be the repository).
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let captures =
+        std::env::temp_dir().join(format!("prometeuc-test-cmd-{}-{run}", std::process::id()));
+    std::fs::create_dir_all(&captures).expect("capture directory");
+    let out_path = captures.join("stdout");
+    let err_path = captures.join("stderr");
     let mut child = Command::new(env!("CARGO_BIN_EXE_prometeuc"))
         .arg("test")
         .args(args)
@@ -42,11 +48,13 @@ fn test_in(dir: &Path, args: &[&str]) -> Output {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    Output {
+    let output = Output {
         status,
         stdout: std::fs::read(&out_path).expect("stdout"),
         stderr: std::fs::read(&err_path).expect("stderr"),
-    }
+    };
+    let _ = std::fs::remove_dir_all(&captures);
+    output
 }
 
 fn stdout(o: &Output) -> String {
@@ -348,19 +356,68 @@ fn a_test_can_run_another_files_cartridge() {
 }
 
 #[test]
-fn expect_audio_is_not_supported_yet_and_names_the_line() {
+fn expect_audio_is_blessed_then_compared_sample_for_sample() {
     let dir = scratch("tc-audio");
-    write(
-        &dir,
-        "beep.pbs",
-        "// test: frames=1\n[Frame]\nfn frame() {} // expect audio: beep.wav\n",
-    );
+    let beep = |freq: u32| {
+        format!(
+            "// test: frames=10\n// expect audio: beep.wav\n[Frame]\nfn frame() {{\n    if System.frame() == 2 {{\n        Audio.tone(0, Wave.PULSE, {freq}, 3, 200);\n    }}\n}}\n"
+        )
+    };
+    write(&dir, "beep.pbs", &beep(440));
     let o = test_in(&dir, &["beep.pbs"]);
     assert_eq!(code(&o), 1);
     assert!(
-        stdout(&o).contains("FAIL beep.pbs\n     line 3: `// expect audio:` is not supported yet"),
+        stdout(&o)
+            .contains("line 2: the golden sound `beep.wav` does not exist; run with `--bless`"),
         "{}",
         stdout(&o)
+    );
+    let o = test_in(&dir, &["--bless", "beep.pbs"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains("blessed"), "{}", stdout(&o));
+    let golden = std::fs::read(dir.join("beep.wav")).unwrap();
+    // 10 frames of 800 stereo sample frames, 16-bit, after a 44-byte header.
+    assert_eq!(golden.len(), 44 + 10 * 800 * 4);
+    let o = test_in(&dir, &["beep.pbs"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    write(&dir, "beep.pbs", &beep(441));
+    let o = test_in(&dir, &["beep.pbs"]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    // The tone starts at the end of frame 2, the third block.
+    assert!(
+        out.contains("line 2: the sound differs from `beep.wav`: ")
+            && out.contains("sample frames differ; the first is sample frame ")
+            && out.contains("(frame 2), left: expected"),
+        "{out}"
+    );
+    assert!(dir.join("beep.actual.wav").exists());
+    assert_eq!(
+        std::fs::read(dir.join("beep.wav")).unwrap(),
+        golden,
+        "the golden is kept"
+    );
+}
+
+#[test]
+fn expect_audio_needs_a_cart_and_a_wav_name() {
+    let dir = scratch("tc-audio-bad");
+    write(&dir, "s.pbs", "fn main() {} // expect audio: beep.wav\n");
+    write(
+        &dir,
+        "c.pbs",
+        "// test: frames=1\n[Frame]\nfn frame() {} // expect audio: beep.mp3\n",
+    );
+    let o = test_in(&dir, &["s.pbs", "c.pbs"]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(
+        out.contains("line 1: `// expect audio:` needs a cartridge test"),
+        "{out}"
+    );
+    assert!(
+        out.contains("line 3: `// expect audio:` names a `.wav` file, found `beep.mp3`"),
+        "{out}"
     );
 }
 
@@ -581,4 +638,39 @@ fn system_exit_ends_a_cart_test_early() {
     );
     let o = test_in(&dir, &["quit.pbs"]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
+}
+
+#[test]
+fn cart_may_name_a_pmc_file_which_is_validated() {
+    let dir = scratch("tc-pmc");
+    let game = write(
+        &dir,
+        "game.pbs",
+        "[Frame]\nfn frame() {\n    if System.frame() == 0 {\n        Audio.tone(1, Wave.SINE, 300, 2, 255);\n        print(\"go\");\n    }\n}\n",
+    );
+    let pmc = dir.join("game.pmc");
+    let built = Command::new(env!("CARGO_BIN_EXE_prometeuc"))
+        .args(["build", &game, "--pmc", pmc.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(built.status.success());
+    write(
+        &dir,
+        "t.pbs",
+        "// test: cart=game.pmc frames=4\n// expect: go\n// expect audio: game.wav\n",
+    );
+    let o = test_in(&dir, &["--bless", "t.pbs"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let o = test_in(&dir, &["t.pbs"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let mut bytes = std::fs::read(&pmc).unwrap();
+    bytes.truncate(bytes.len() - 3);
+    std::fs::write(&pmc, bytes).unwrap();
+    let o = test_in(&dir, &["t.pbs"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains("line 1: invalid single-file cart `game.pmc`: it is truncated at byte"),
+        "{}",
+        stdout(&o)
+    );
 }

@@ -1,6 +1,7 @@
 //! `prometeuc test`: finds `.pbs` tests, runs them in parallel through
 //! `prometeu::testing`, writes what they ask for (blessed goldens, `.actual.png`,
-//! `.diff.png`), prints one line per test and the summary, and writes a JUnit report.
+//! `.diff.png`, `.actual.wav`), prints one line per test and the summary, and writes a JUnit
+//! report.
 
 mod junit;
 
@@ -293,9 +294,9 @@ fn run_one(test: &Found, options: &TestOptions) -> Outcome {
     for w in report.writes {
         let target = dir.join(&w.path);
         let shown = target.to_string_lossy().replace('\\', "/");
-        if target.extension().is_none_or(|e| e != "png") {
+        if target.extension().is_none_or(|e| e != "png" && e != "wav") {
             failures.push(format!(
-                "refusing to write `{shown}`: only `.png` goldens are written"
+                "refusing to write `{shown}`: only `.png` and `.wav` goldens are written"
             ));
             continue;
         }

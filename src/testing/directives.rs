@@ -42,6 +42,14 @@ pub enum Expectation {
         /// The golden image, relative to the test file.
         file: String,
     },
+    /// `// expect audio: FILE.wav`: the sound of the whole run equals the WAV file, sample
+    /// for sample.
+    Audio {
+        /// The line of the comment.
+        line: usize,
+        /// The golden sound, relative to the test file.
+        file: String,
+    },
 }
 
 impl Expectation {
@@ -51,7 +59,8 @@ impl Expectation {
             Expectation::Output { line, .. }
             | Expectation::Diagnostic { line, .. }
             | Expectation::Trap { line, .. }
-            | Expectation::Screen { line, .. } => *line,
+            | Expectation::Screen { line, .. }
+            | Expectation::Audio { line, .. } => *line,
         }
     }
 }
@@ -73,6 +82,9 @@ pub struct CartHeader {
     /// The cartridge to run instead of this file's own code, relative to the test file.
     pub cart: Option<String>,
 }
+
+/// The most frames a test with `// expect audio:` may run: 10 minutes of sound.
+pub const MAX_AUDIO_FRAMES: u64 = 36_000;
 
 /// Everything a test file says about how it should behave.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -107,6 +119,14 @@ impl TestSpec {
     pub fn screen(&self) -> Option<(usize, &str)> {
         self.expectations.iter().find_map(|e| match e {
             Expectation::Screen { line, file } => Some((*line, file.as_str())),
+            _ => None,
+        })
+    }
+
+    /// The golden sound as `(line, file)`, if any.
+    pub fn audio(&self) -> Option<(usize, &str)> {
+        self.expectations.iter().find_map(|e| match e {
+            Expectation::Audio { line, file } => Some((*line, file.as_str())),
             _ => None,
         })
     }
@@ -186,30 +206,61 @@ pub fn parse_directives(source: &str) -> Result<TestSpec, DirectiveError> {
                 line,
                 file: file.to_string(),
             }
-        } else if rest.starts_with(" audio:") {
-            return Err(error(
-                "`// expect audio:` is not supported yet: the console has no sound yet; \
-                 remove the line"
-                    .to_string(),
-            ));
+        } else if let Some(t) = rest.strip_prefix(" audio:") {
+            let file = t.trim();
+            if !file.ends_with(".wav") || file.len() == ".wav".len() {
+                return Err(error(format!(
+                    "`// expect audio:` names a `.wav` file, found `{file}`"
+                )));
+            }
+            if spec.audio().is_some() {
+                return Err(error(
+                    "a second `// expect audio:`; a test compares the sound of its whole run once"
+                        .to_string(),
+                ));
+            }
+            Expectation::Audio {
+                line,
+                file: file.to_string(),
+            }
         } else if let Some(d) = parse_diagnostic(line, rest) {
             d
         } else if let Some(word) = directive_word(rest) {
             return Err(error(format!(
                 "unknown expectation `// expect {word}:`; expected `// expect:`, \
-                 `// expect error[CODE]:`, `// expect warning[CODE]:`, `// expect trap:` or \
-                 `// expect screen:`"
+                 `// expect error[CODE]:`, `// expect warning[CODE]:`, `// expect trap:`, \
+                 `// expect screen:` or `// expect audio:`"
             )));
         } else {
             continue;
         };
         spec.expectations.push(expectation);
     }
+    if let (Some((line, _)), Some(header)) = (spec.audio(), &spec.header) {
+        if header.frames > MAX_AUDIO_FRAMES {
+            return Err(DirectiveError {
+                line,
+                message: format!(
+                    "`// expect audio:` compares at most {MAX_AUDIO_FRAMES} frames (10 minutes of sound), \
+                     and the test runs {}; lower `frames=`",
+                    header.frames
+                ),
+            });
+        }
+    }
     if spec.header.is_none() {
         if let Some((line, _)) = spec.screen() {
             return Err(DirectiveError {
                 line,
                 message: "`// expect screen:` needs a cartridge test: add a \
+                          `// test: frames=N` line"
+                    .to_string(),
+            });
+        }
+        if let Some((line, _)) = spec.audio() {
+            return Err(DirectiveError {
+                line,
+                message: "`// expect audio:` needs a cartridge test: add a \
                           `// test: frames=N` line"
                     .to_string(),
             });
@@ -305,6 +356,7 @@ mod tests {
         let spec = parse_directives(
             "// test: frames=3 seed=-2 input=a.input cycles-per-frame=500 cart=game.pbs\n\
              // expect screen: s.png\n\
+             // expect audio: s.wav\n\
              // expect: one\n\
              x // expect:\n\
              y // expect error[E0300]: mismatched\n\
@@ -320,11 +372,12 @@ mod tests {
         assert_eq!(header.input.as_deref(), Some("a.input"));
         assert_eq!(header.cart.as_deref(), Some("game.pbs"));
         assert_eq!(spec.screen(), Some((2, "s.png")));
-        assert_eq!(spec.outputs(), vec![(3, "one"), (4, "")]);
-        assert_eq!(spec.trap(), Some((7, "division")));
+        assert_eq!(spec.audio(), Some((3, "s.wav")));
+        assert_eq!(spec.outputs(), vec![(4, "one"), (5, "")]);
+        assert_eq!(spec.trap(), Some((8, "division")));
         assert!(matches!(
-            &spec.expectations[3],
-            Expectation::Diagnostic { line: 5, severity: Severity::Error, code, text }
+            &spec.expectations[4],
+            Expectation::Diagnostic { line: 6, severity: Severity::Error, code, text }
                 if code == "E0300" && text == "mismatched"
         ));
     }
@@ -342,6 +395,14 @@ mod tests {
         assert!(err("// test: frames=1 cycles-per-frame=0\n").contains("at least 1"));
         assert!(err("// test: frames=1\n// test: frames=2\n").contains("a second `// test:` line"));
         assert!(err("// expect screen: a.png\n").contains("needs a cartridge test"));
+        assert!(err("// expect audio: a.wav\n").contains("needs a cartridge test"));
+        assert!(err("// test: frames=1\n// expect audio: a.png\n").contains("names a `.wav` file"));
+        assert!(
+            err("// test: frames=1\n// expect audio: a.wav\n// expect audio: b.wav\n")
+                .contains("a second `// expect audio:`")
+        );
+        assert!(err("// test: frames=36001\n// expect audio: a.wav\n")
+            .contains("compares at most 36000 frames"));
         assert!(err("// expect colour: red\n").contains("unknown expectation `// expect colour:`"));
     }
 }

@@ -8,6 +8,7 @@
 //! written (blessed goldens, `.actual.png`, `.diff.png`) come back in the report for the
 //! caller to write.
 
+mod audio;
 mod check;
 pub mod directives;
 pub mod screen;
@@ -114,7 +115,12 @@ pub fn run_test(name: &str, source: &str, read: ReadFile<'_>, options: &TestOpti
         }
     };
     let (program_name, text) = match program_text(name, source, &spec, read) {
-        Ok(found) => found,
+        Ok(Under::Source(name, text)) => (name, text),
+        Ok(Under::Pmc(verified)) => {
+            report.program = Some(verified.program().clone());
+            run_verified(name, &spec, *verified, read, options, &mut report);
+            return report;
+        }
         Err(problem) => {
             report.failures.push(problem);
             return report;
@@ -133,9 +139,13 @@ pub fn run_test(name: &str, source: &str, read: ReadFile<'_>, options: &TestOpti
         unit.id,
     ));
     let Some(program) = unit.compiled.program else {
-        if !spec.outputs().is_empty() || spec.trap().is_some() || spec.screen().is_some() {
+        if !spec.outputs().is_empty()
+            || spec.trap().is_some()
+            || spec.screen().is_some()
+            || spec.audio().is_some()
+        {
             report.failures.push(
-                "the program did not compile, but it is expected to run (output, a trap or a screen)"
+                "the program did not compile, but it is expected to run (output, a trap, a screen or a sound)"
                     .to_string(),
             );
         }
@@ -151,12 +161,25 @@ pub fn run_test(name: &str, source: &str, read: ReadFile<'_>, options: &TestOpti
         }
     };
     report.program = Some(program);
+    run_verified(name, &spec, verified, read, options, &mut report);
+    report
+}
+
+/// Runs a verified program as the test says: a script or a cartridge.
+fn run_verified(
+    name: &str,
+    spec: &TestSpec,
+    verified: VerifiedProgram,
+    read: ReadFile<'_>,
+    options: &TestOptions,
+    report: &mut TestReport,
+) {
     let is_cart = verified.program().entry.frame.is_some();
     match (&spec.header, is_cart) {
-        (None, false) => script_test(&spec, verified, options, &mut report),
+        (None, false) => script_test(spec, verified, options, report),
         (Some(header), true) => {
             let context = CartContext { name, read, options };
-            cart_test(&spec, header, verified, &context, &mut report)
+            cart_test(spec, header, verified, &context, report)
         }
         (None, true) => report.failures.push(
             "this program is a cartridge: add a `// test: frames=N` line saying how many frames to run"
@@ -168,23 +191,30 @@ pub fn run_test(name: &str, source: &str, read: ReadFile<'_>, options: &TestOpti
             header.line
         )),
     }
-    report
 }
 
-/// The name and text of the program under test: the file itself, or the cartridge its
-/// `cart=` key names.
+/// The program under test.
+enum Under {
+    /// A source to compile: its name and text.
+    Source(String, String),
+    /// A `.pmc` single-file cart named by `cart=`, loaded and verified.
+    Pmc(Box<VerifiedProgram>),
+}
+
+/// The program under test: the file itself, or the cartridge its `cart=` key names (a source,
+/// or a `.pmc` file).
 fn program_text(
     name: &str,
     source: &str,
     spec: &TestSpec,
     read: ReadFile<'_>,
-) -> Result<(String, String), String> {
+) -> Result<Under, String> {
     let Some((header, cart)) = spec
         .header
         .as_ref()
         .and_then(|h| h.cart.as_ref().map(|c| (h, c)))
     else {
-        return Ok((name.to_string(), source.to_string()));
+        return Ok(Under::Source(name.to_string(), source.to_string()));
     };
     if let Some(e) = spec
         .expectations
@@ -199,9 +229,19 @@ fn program_text(
         ));
     }
     let bytes = read_companion(read, cart, header.line, "the cartridge")?;
+    if cart.ends_with(".pmc") || bytes.starts_with(&crate::pmc::PMC_MAGIC) {
+        return crate::pmc::load(&bytes)
+            .map(|(_, program)| Under::Pmc(Box::new(program)))
+            .map_err(|e| {
+                format!(
+                    "line {}: invalid single-file cart `{cart}`: {e}",
+                    header.line
+                )
+            });
+    }
     let text = String::from_utf8(bytes)
         .map_err(|_| format!("line {}: `{cart}` is not valid UTF-8", header.line))?;
-    Ok((sibling(name, cart), text))
+    Ok(Under::Source(sibling(name, cart), text))
 }
 
 /// Reads a companion file that must exist.
@@ -320,6 +360,7 @@ fn cart_test(
     };
     let mut trap = None;
     let mut screen = None;
+    let mut sound = spec.audio().map(|_| Vec::new());
     match Cart::boot(verified, config, Box::new(out.clone())) {
         Err(t) => trap = Some(t),
         Ok(mut cart) => {
@@ -335,7 +376,11 @@ fn cart_test(
                     break;
                 }
                 let held = log.as_ref().map_or(0, |l| l.held_at(cart.frame()));
-                match cart.tick(held) {
+                let outcome = cart.tick(held);
+                if let (Ok(_), Some(sound)) = (&outcome, &mut sound) {
+                    sound.extend_from_slice(cart.audio());
+                }
+                match outcome {
                     Err(t) => {
                         trap = Some(t);
                         break;
@@ -351,10 +396,23 @@ fn cart_test(
     let stdout = out.0.borrow().clone();
     check_run(spec, &stdout, trap.as_ref(), &sources, id, report);
     if let Some((line, file)) = spec.screen() {
-        match screen {
-            Some(fb) => check_screen(line, file, &fb, context, report),
+        match &screen {
+            Some(fb) => check_screen(line, file, fb, context, report),
             None => report.failures.push(format!(
                 "line {line}: there is no screen to compare: the cart trapped while booting"
+            )),
+        }
+    }
+    if let Some((line, file)) = spec.audio() {
+        let check = audio::AudioCheck {
+            name: context.name,
+            read: context.read,
+            options: context.options,
+        };
+        match (&screen, sound) {
+            (Some(_), Some(sound)) => check.check(line, file, &sound, report),
+            _ => report.failures.push(format!(
+                "line {line}: there is no sound to compare: the cart trapped while booting"
             )),
         }
     }

@@ -53,14 +53,14 @@ pub(super) fn register(hosts: &mut Hosts) {
 }
 
 /// The console installed as the VM state, or the trap for a run without one.
-fn console(state: &mut dyn Any) -> Result<&mut Console, TrapKind> {
+pub(super) fn console(state: &mut dyn Any) -> Result<&mut Console, TrapKind> {
     state
         .downcast_mut::<Console>()
         .ok_or_else(|| TrapKind::Host("the console is not available in this run".into()))
 }
 
 /// Reads `N` int arguments; anything else means a hand-made program lied about types.
-fn ints<const N: usize>(args: &[Value]) -> Result<[i64; N], TrapKind> {
+pub(super) fn ints<const N: usize>(args: &[Value]) -> Result<[i64; N], TrapKind> {
     let mut out = [0; N];
     for (slot, arg) in out.iter_mut().zip(args) {
         match arg {

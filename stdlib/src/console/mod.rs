@@ -1,21 +1,27 @@
-//! The console half of the standard library: the screen, the pad, the random generator and
-//! the `Gfx`, `Color`, `Input`, `Rand` and `System` host functions that reach them.
+//! The console half of the standard library: the screen, the pad, the random generator, the
+//! sound device, the save slots and the `Gfx`, `Color`, `Input`, `Rand`, `System`, `Audio`
+//! and `Save` host functions that reach them.
 //!
 //! The embedder installs a [`Console`] as the VM state (`Vm::set_state`); the host functions
 //! find it with a downcast and trap with "the console is not available in this run" when the
 //! state is something else. The embedder drives the frame loop: it latches the pad, advances
 //! [`Console::frame`], and stops after a frame in which [`Console::exit_requested`] was set.
 
+pub mod audio;
+mod audio_hosts;
 pub mod font;
 pub mod framebuffer;
 pub mod gfx;
 mod hosts;
 pub mod input;
 pub mod rand;
+pub mod save;
 
+pub use audio::{Audio, AudioBlock, Sound};
 pub use framebuffer::Framebuffer;
 pub use input::{InputLog, InputLogError, Pad, Recorder};
 pub use rand::{RangeError, Rng};
+pub use save::SaveSlots;
 
 use prometeu_bytecode::BuiltinConstant;
 use prometeu_vm::Hosts;
@@ -33,6 +39,10 @@ pub struct Console {
     pub frame: u64,
     /// Set by `System.exit()`: the run ends after the current frame.
     pub exit_requested: bool,
+    /// The sound device; the embedder mixes it at the end of every frame.
+    pub audio: Audio,
+    /// The save slots; the embedder persists them at the end of a frame that wrote them.
+    pub save: SaveSlots,
 }
 
 impl Console {
@@ -44,6 +54,8 @@ impl Console {
             rng: Rng::new(seed),
             frame: 0,
             exit_requested: false,
+            audio: Audio::new(),
+            save: SaveSlots::default(),
         }
     }
 }
@@ -55,9 +67,11 @@ impl Default for Console {
     }
 }
 
-/// Registers the `Gfx`, `Color`, `Input`, `Rand` and `System` host functions.
+/// Registers the `Gfx`, `Color`, `Input`, `Rand`, `System`, `Audio` and `Save` host
+/// functions.
 pub fn register(hosts: &mut Hosts) {
     hosts::register(hosts);
+    audio_hosts::register(hosts);
 }
 
 /// The RGB565 value of `Color.BLACK`.
@@ -81,7 +95,7 @@ pub const GRAY: u16 = 0x8410;
 /// The RGB565 value of `Color.ORANGE`.
 pub const ORANGE: u16 = 0xfd20;
 
-/// The console constants: `Button.UP` … `Button.SELECT` and the named `Color`s.
+/// The console constants: `Button.UP` … `Button.SELECT`, the `Wave`s and the named `Color`s.
 pub fn constants() -> Vec<(&'static str, BuiltinConstant)> {
     let buttons = [
         ("Button.UP", input::UP),
@@ -109,8 +123,16 @@ pub fn constants() -> Vec<(&'static str, BuiltinConstant)> {
         ("Color.GRAY", GRAY),
         ("Color.ORANGE", ORANGE),
     ];
+    let waves = [
+        ("Wave.PULSE", 0),
+        ("Wave.TRIANGLE", 1),
+        ("Wave.SAW", 2),
+        ("Wave.SINE", 3),
+        ("Wave.NOISE", 4),
+    ];
     buttons
         .into_iter()
+        .chain(waves)
         .map(|(name, id)| (name, BuiltinConstant::Int(id)))
         .chain(
             colours

@@ -75,6 +75,14 @@ fn signatures_match_the_spec() {
         ("Rand.float", &[], Float),
         ("System.frame", &[], Int),
         ("System.exit", &[], Void),
+        ("Audio.tone", &[Int; 5], Void),
+        ("Audio.silence", &[Int], Void),
+        ("Audio.duty", &[Int, Int], Void),
+        ("Audio.stop", &[Int], Void),
+        ("Audio.playing", &[Int], Bool),
+        ("Audio.volume", &[Int, Int], Void),
+        ("Save.get", &[Int], Int),
+        ("Save.set", &[Int, Int], Void),
     ];
     let sigs = registry().signatures();
     assert_eq!(sigs.len(), expected.len());
@@ -250,7 +258,9 @@ fn constants_cover_buttons_and_colours() {
             .map(|(_, c)| *c)
             .unwrap_or_else(|| panic!("{name} missing"))
     };
-    assert_eq!(consts.len(), 22);
+    assert_eq!(consts.len(), 27);
+    assert_eq!(get("Wave.PULSE"), BuiltinConstant::Int(0));
+    assert_eq!(get("Wave.NOISE"), BuiltinConstant::Int(4));
     assert_eq!(get("Button.UP"), BuiltinConstant::Int(0));
     assert_eq!(get("Button.SELECT"), BuiltinConstant::Int(11));
     assert_eq!(get("Color.WHITE"), BuiltinConstant::Int(0xffff));
@@ -262,4 +272,83 @@ fn constants_cover_buttons_and_colours() {
             1
         );
     }
+}
+
+#[test]
+fn audio_calls_trap_with_the_call_and_the_range() {
+    let mut con = Console::new(0);
+    let cases: &[(&str, &[i64], &str)] = &[
+        (
+            "Audio.tone",
+            &[4, 0, 440, 10, 255],
+            "Audio.tone: channel 4 does not exist",
+        ),
+        (
+            "Audio.tone",
+            &[0, 9, 440, 10, 255],
+            "Audio.tone: 9 is not a wave",
+        ),
+        (
+            "Audio.tone",
+            &[0, 0, 5, 10, 255],
+            "Audio.tone: a frequency of 5 Hz",
+        ),
+        (
+            "Audio.tone",
+            &[0, 0, 440, 10, 999],
+            "Audio.tone: volume 999",
+        ),
+        ("Audio.silence", &[-1], "Audio.silence: channel -1"),
+        ("Audio.duty", &[0, 256], "Audio.duty: duty 256"),
+        ("Audio.stop", &[16], "Audio.stop: voice 16 does not exist"),
+        ("Audio.playing", &[99], "Audio.playing: voice 99"),
+        ("Audio.volume", &[0, 256], "Audio.volume: volume 256"),
+        (
+            "Save.get",
+            &[256],
+            "Save.get: save slot 256 does not exist; use a slot from 0 to 255",
+        ),
+        ("Save.set", &[-1, 5], "Save.set: save slot -1"),
+    ];
+    for (name, args, text) in cases {
+        let (result, _) = call(&mut con, name, args);
+        match result {
+            Err(TrapKind::Host(message)) => {
+                assert!(
+                    message.contains(text),
+                    "{message:?} should contain {text:?}"
+                )
+            }
+            other => panic!("{name}{args:?}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn audio_calls_change_the_console_sound_state() {
+    let mut con = Console::new(0);
+    assert!(call(&mut con, "Audio.tone", &[2, 3, 440, 5, 255]).0.is_ok());
+    assert_eq!(con.audio.active(), 1);
+    assert!(call(&mut con, "Audio.silence", &[2]).0.is_ok());
+    let mut block = crate::console::audio::SILENT_BLOCK;
+    for _ in 0..2 {
+        con.audio.mix_frame(&mut block);
+    }
+    assert_eq!(con.audio.active(), 0, "silence releases the channel");
+    assert_eq!(
+        call(&mut con, "Audio.playing", &[0]).0,
+        Ok(Value::Bool(false))
+    );
+}
+
+#[test]
+fn save_slots_round_trip_and_note_the_frame_that_wrote_them() {
+    let mut con = Console::new(0);
+    con.frame = 7;
+    assert_eq!(call(&mut con, "Save.get", &[255]).0, Ok(Value::Int(0)));
+    assert!(call(&mut con, "Save.set", &[255, -42]).0.is_ok());
+    assert_eq!(call(&mut con, "Save.get", &[255]).0, Ok(Value::Int(-42)));
+    assert_eq!(con.save.take_written(), Some(7));
+    assert_eq!(con.save.take_written(), None, "taken once");
+    assert_eq!(con.save.values()[255], -42);
 }
