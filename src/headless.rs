@@ -188,17 +188,19 @@ pub(crate) fn stats_line(text: &str) -> Result<(), Failure> {
 }
 
 /// Where `--save` keeps the slots, and whether the file may be written.
-struct SaveFile {
-    path: PathBuf,
-    app_id: String,
+pub(crate) struct SaveFile {
+    /// The save file.
+    pub(crate) path: PathBuf,
+    /// The cart it belongs to.
+    pub(crate) app_id: String,
     /// False when the file existed but was corrupt or foreign: it is left untouched.
-    writable: bool,
+    pub(crate) writable: bool,
 }
 
 /// Reads `--save FILE` at boot: its slots, or zeros when it does not exist; a corrupt or
 /// foreign file is reported on standard error, left untouched, and the run keeps its saves
 /// in memory.
-fn open_save(
+pub(crate) fn open_save(
     path: &Path,
     app_id: &str,
     inputs: &Inputs,

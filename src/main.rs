@@ -117,6 +117,12 @@ pub(crate) struct PlayArgs {
     /// Write each frame's wall-clock interval and each key press's latency to FILE.
     #[arg(long, value_name = "FILE")]
     pacing_log: Option<PathBuf>,
+    /// Keep the cart's save slots in FILE instead of the user's data directory.
+    #[arg(long, value_name = "FILE")]
+    save: Option<PathBuf>,
+    /// Play no sound (no sound device is opened).
+    #[arg(long)]
+    mute: bool,
 }
 
 /// The options of `prometeuc run`.

@@ -3,6 +3,7 @@
 //! writes screenshots and GIFs, and recompiles on changes.
 
 use crate::files::{self, Inputs};
+use crate::headless::{open_save, SaveFile};
 use crate::stdio::{self, ProgramOutput};
 use crate::{Failure, PlayArgs, Reporter, EXIT_COMPILE, EXIT_TRAP, EXIT_USAGE};
 use prometeu::bytecode::VerifiedProgram;
@@ -10,6 +11,7 @@ use prometeu::capture::GifCapture;
 use prometeu::cart::{png_bytes, Cart, CartConfig, Tick};
 use prometeu::compiler::CompileOptions;
 use prometeu::lexer::Severity;
+use prometeu::stdlib::console::save::SLOTS;
 use prometeu::stdlib::console::{InputLog, Recorder};
 use prometeu::vm::{Limits, Output, Trap};
 use prometeu_player::{KeyMap, Options, Session, Stats, Step};
@@ -45,6 +47,14 @@ struct CartSession<'r> {
     gif: Option<GifCapture>,
     record: Option<PathBuf>,
     screenshot: Option<PathBuf>,
+    /// Where the save slots are persisted (`None`: there is no data directory).
+    save: Option<SaveFile>,
+    /// The slots the running cart booted with (a reload replays from them).
+    boot_saves: [i64; SLOTS],
+    /// The slots as the cart last wrote them.
+    saves: [i64; SLOTS],
+    /// Whether the last write of the save file failed (reported once until it works again).
+    save_failing: bool,
     reporter: &'r Reporter,
 }
 
@@ -56,11 +66,12 @@ fn report_trap(trap: Trap, program: &VerifiedProgram, reporter: &Reporter) -> St
     format!("{} (F5 restarts)", diagnostic.message)
 }
 
-/// Boots a program with standard output behind `muted`; a trap is reported and becomes the
-/// banner.
+/// Boots a program with its save slots and standard output behind `muted`; a trap is
+/// reported and becomes the banner.
 fn boot(
     program: &VerifiedProgram,
     config: CartConfig,
+    saves: [i64; SLOTS],
     muted: &Rc<Cell<bool>>,
     reporter: &Reporter,
 ) -> Result<Cart, String> {
@@ -68,7 +79,7 @@ fn boot(
         out: ProgramOutput::new(),
         muted: muted.clone(),
     };
-    Cart::boot(program.clone(), config, Box::new(out))
+    Cart::boot_with_saves(program.clone(), config, Box::new(out), saves)
         .map_err(|t| report_trap(t, program, reporter))
 }
 
@@ -116,12 +127,21 @@ impl CartSession<'_> {
         let log: InputLog = self.recorder.log().clone();
         self.muted.set(true);
         let result = (|| {
-            let mut cart = boot(program, self.config, &self.muted, self.reporter)?;
+            let mut cart = boot(
+                program,
+                self.config,
+                self.boot_saves,
+                &self.muted,
+                self.reporter,
+            )?;
             let mut recorder = Recorder::new();
             for _ in 0..self.ticks {
                 let frame = cart.frame();
                 match cart.tick(log.held_at(frame)) {
                     Ok(outcome) => {
+                        // The replay's writes are not persisted one by one: the slots it
+                        // ends with are, once it succeeds.
+                        let _ = cart.take_saves();
                         recorder.record(frame, cart.held());
                         if let Tick::Exited(_) = outcome {
                             break;
@@ -145,6 +165,7 @@ impl Session for CartSession<'_> {
         let frame = self.cart.frame();
         match self.cart.tick(held) {
             Ok(outcome) => {
+                self.persist();
                 self.recorder.record(frame, self.cart.held());
                 self.ticks += 1;
                 if let Some(gif) = &mut self.gif {
@@ -166,6 +187,10 @@ impl Session for CartSession<'_> {
         self.cart.framebuffer().pixels()
     }
 
+    fn audio(&mut self) -> &[i16] {
+        self.cart.audio()
+    }
+
     fn stats(&mut self) -> Stats {
         let s = self.cart.stats();
         Stats {
@@ -179,8 +204,16 @@ impl Session for CartSession<'_> {
     }
 
     fn restart(&mut self) -> Result<(), String> {
-        let cart = boot(&self.program, self.config, &self.muted, self.reporter)?;
+        let cart = boot(
+            &self.program,
+            self.config,
+            self.saves,
+            &self.muted,
+            self.reporter,
+        )?;
         self.cart = cart;
+        self.boot_saves = self.saves;
+        self.persist();
         self.recorder = Recorder::new();
         self.ticks = 0;
         self.trapped = false;
@@ -220,8 +253,13 @@ impl Session for CartSession<'_> {
         if program.program().entry.frame.is_none() {
             return Err("the new program has no [Frame] function; the old program goes on".into());
         }
-        let (cart, recorder) = self.replay(&program)?;
+        let (mut cart, recorder) = self.replay(&program)?;
+        let saves = cart.saves();
         self.cart = cart;
+        if saves != self.saves {
+            self.saves = saves;
+            self.write_saves();
+        }
         self.recorder = recorder;
         self.program = program;
         self.trapped = false;
@@ -256,6 +294,44 @@ impl Session for CartSession<'_> {
 }
 
 impl CartSession<'_> {
+    /// Persists the slots when the frame that just completed (or the boot) wrote any.
+    fn persist(&mut self) {
+        if let Some(slots) = self.cart.take_saves() {
+            self.saves = slots;
+            self.write_saves();
+        }
+    }
+
+    /// Writes the slots into the save file (atomically, creating its folder); a failure is
+    /// reported once, and the cart goes on with its saves in memory.
+    fn write_saves(&mut self) {
+        let result = match &self.save {
+            Some(file) if !file.writable => return,
+            Some(file) => {
+                let bytes = prometeu::save::encode(&file.app_id, &self.saves);
+                let dir = file.path.parent().filter(|p| !p.as_os_str().is_empty());
+                dir.map_or(Ok(()), |d| std::fs::create_dir_all(d).map_err(|e| e.to_string()))
+                    .and_then(|()| files::write_atomic(&file.path, &bytes))
+                    .map_err(|e| {
+                        format!(
+                            "error: cannot write the save file `{}`: {e}; the cart keeps its saves in memory",
+                            file.path.display()
+                        )
+                    })
+            }
+            None => Err("warning: there is no user data directory to keep save files in; the cart keeps its saves in memory (--save FILE names a file)".to_string()),
+        };
+        match result {
+            Ok(()) => self.save_failing = false,
+            Err(message) => {
+                if !self.save_failing {
+                    self.reporter.message(&message);
+                }
+                self.save_failing = true;
+            }
+        }
+    }
+
     /// Writes a finished GIF capture into the current folder.
     fn save_gif(&mut self, gif: GifCapture) -> String {
         let frames = gif.frames();
@@ -287,6 +363,35 @@ fn keymap(reporter: &Reporter) -> Result<KeyMap, Failure> {
         .map_err(|e| reporter.error(format!("invalid key map `{}`: {e}", path.display())))
 }
 
+/// Opens the cart's save file: `--save FILE` exactly like the headless run, else
+/// `DATA/prometeu/saves/APP_ID.sav` in the user's data directory (created on the first
+/// write, so carts that never save leave nothing behind).
+fn open_player_save(
+    given: Option<&std::path::Path>,
+    app_id: &str,
+    inputs: &Inputs,
+    reporter: &Reporter,
+) -> Result<(Option<SaveFile>, [i64; SLOTS]), Failure> {
+    if let Some(path) = given {
+        let (file, slots) = open_save(path, app_id, inputs, reporter)?;
+        return Ok((Some(file), slots));
+    }
+    let Some(data) = dirs::data_dir() else {
+        return Ok((None, [0; SLOTS]));
+    };
+    let path = prometeu::save::save_path(&data, app_id);
+    if std::fs::symlink_metadata(&path).is_ok() {
+        let (file, slots) = open_save(&path, app_id, inputs, reporter)?;
+        return Ok((Some(file), slots));
+    }
+    let file = SaveFile {
+        path,
+        app_id: app_id.to_string(),
+        writable: true,
+    };
+    Ok((Some(file), [0; SLOTS]))
+}
+
 /// Runs `play` (or `watch`, which also reloads on changes).
 pub(crate) fn play(args: PlayArgs, watch: bool, reporter: &Reporter) -> Result<(), Failure> {
     if args.cycles_per_frame == 0 {
@@ -294,7 +399,7 @@ pub(crate) fn play(args: PlayArgs, watch: bool, reporter: &Reporter) -> Result<(
         return Err(Failure(EXIT_USAGE));
     }
     let mut inputs = Inputs::default();
-    let program = crate::load(&args.file, &mut inputs, reporter)?;
+    let (program, app_id) = crate::load_with_id(&args.file, &mut inputs, reporter)?;
     for out in [&args.record, &args.screenshot].into_iter().flatten() {
         inputs
             .check(out)
@@ -311,8 +416,9 @@ pub(crate) fn play(args: PlayArgs, watch: bool, reporter: &Reporter) -> Result<(
         seed: args.seed.unwrap_or(0),
         limits: Limits::default(),
     };
+    let (save, saves) = open_player_save(args.save.as_deref(), &app_id, &inputs, reporter)?;
     let muted = Rc::new(Cell::new(false));
-    let cart = boot(&program, config, &muted, reporter).map_err(|_| Failure(EXIT_TRAP))?;
+    let cart = boot(&program, config, saves, &muted, reporter).map_err(|_| Failure(EXIT_TRAP))?;
     let file = args.file.clone();
     let name = file
         .file_stem()
@@ -341,8 +447,14 @@ pub(crate) fn play(args: PlayArgs, watch: bool, reporter: &Reporter) -> Result<(
         gif: None,
         record: args.record,
         screenshot: args.screenshot,
+        save,
+        boot_saves: saves,
+        saves,
+        save_failing: false,
         reporter,
     };
+    // Slots written by the globals or `[Init]` are persisted like those of a frame.
+    session.persist();
     let options = Options {
         title: format!("{name} - PROMETEU"),
         scale: args.scale,
@@ -350,6 +462,7 @@ pub(crate) fn play(args: PlayArgs, watch: bool, reporter: &Reporter) -> Result<(
         watch: watch_dir,
         keymap,
         pacing_log: args.pacing_log,
+        mute: args.mute,
     };
     match prometeu_player::run(&mut session, options) {
         Ok(0) => Ok(()),

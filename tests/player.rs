@@ -219,6 +219,8 @@ fn pacing(path: &Path) -> Pacing {
             ["input", n, "latency_us", v] => {
                 log.presses.push((n.parse().unwrap(), v.parse().unwrap()))
             }
+            // Written only when a sound device played.
+            ["audio", "underruns", _, "dropped_frames", _] => {}
             _ => panic!("unexpected pacing line {line:?}"),
         }
     }

@@ -1,5 +1,6 @@
 //! The winit application: the window, its event handling and the frame loop.
 
+use crate::audio::Audio;
 use crate::gamepad::Gamepads;
 use crate::held::Held;
 use crate::keymap::{host_key, HostKey, KeyMap};
@@ -60,6 +61,8 @@ struct App<'s> {
     recent: VecDeque<Instant>,
     last_tick: Option<Instant>,
     pacing: Option<std::io::BufWriter<std::fs::File>>,
+    /// The sound device (or silence).
+    audio: Audio,
 }
 
 /// Runs the event loop until the player quits.
@@ -86,6 +89,14 @@ pub fn run(session: &mut dyn Session, options: Options) -> Result<u8, PlayError>
         )),
         None => None,
     };
+    let audio = if options.mute {
+        Audio::silent()
+    } else {
+        Audio::open().unwrap_or_else(|(silent, notice)| {
+            eprintln!("{notice}");
+            silent
+        })
+    };
     let mut app = App {
         session,
         title: options.title,
@@ -106,11 +117,16 @@ pub fn run(session: &mut dyn Session, options: Options) -> Result<u8, PlayError>
         recent: VecDeque::new(),
         last_tick: None,
         pacing,
+        audio,
     };
     event_loop
         .run_app(&mut app)
         .map_err(|e| PlayError::Window(e.to_string()))?;
     if let Some(log) = &mut app.pacing {
+        if app.audio.is_live() {
+            let (underruns, dropped) = app.audio.counters();
+            let _ = writeln!(log, "audio underruns {underruns} dropped_frames {dropped}");
+        }
         log.flush()
             .map_err(|e| PlayError::PacingLog(e.to_string()))?;
     }
@@ -149,6 +165,9 @@ impl App<'_> {
         let now = Instant::now();
         let held = self.keys.take() | self.gamepads.held();
         let step = self.session.tick(held);
+        if !self.paused {
+            self.audio.feed(self.session.audio());
+        }
         self.ticks += 1;
         if let Some(log) = &mut self.pacing {
             if let Some(last) = self.last_tick {
@@ -276,6 +295,7 @@ impl App<'_> {
                 self.halted = true;
             }
         }
+        self.audio.clear();
         self.clock = Clock::new(Instant::now());
     }
 
@@ -284,6 +304,7 @@ impl App<'_> {
             HostKey::Quit => event_loop.exit(),
             HostKey::Pause => {
                 self.paused = !self.paused;
+                self.audio.clear();
                 self.clock = Clock::new(Instant::now());
             }
             HostKey::Step => {

@@ -1,6 +1,6 @@
 //! The window shell of the PROMETEU player: a window showing the console's screen at an
-//! integer scale, a fixed 60 Hz step, the keyboard and gamepads, the host keys, and the
-//! folder watch of `prometeuc watch`.
+//! integer scale, a fixed 60 Hz step, the keyboard and gamepads, the host keys, the sound
+//! device, and the folder watch of `prometeuc watch`.
 //!
 //! This crate knows nothing about programs or the VM: the `prometeuc` binary hands it a
 //! [`Session`] (the cart, its recorder and captures), and the player calls it once per
@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod app;
+pub mod audio;
 pub mod gamepad;
 pub mod held;
 pub mod keymap;
@@ -54,6 +55,9 @@ pub trait Session {
     fn tick(&mut self, held: u16) -> Step;
     /// The screen, 320×180 RGB565 pixels.
     fn pixels(&mut self) -> &[u16];
+    /// The sound of the last tick: 800 stereo sample frames at 48 kHz, interleaved left
+    /// then right.
+    fn audio(&mut self) -> &[i16];
     /// The overlay's counters.
     fn stats(&mut self) -> Stats;
     /// Boots the cart again (`F5`); an error is the banner to show.
@@ -85,6 +89,8 @@ pub struct Options {
     pub keymap: KeyMap,
     /// Write every frame's wall-clock interval and every key press's latency here.
     pub pacing_log: Option<PathBuf>,
+    /// Open no sound device (`--mute`).
+    pub mute: bool,
 }
 
 /// Why the player could not run.
