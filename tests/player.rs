@@ -1,7 +1,8 @@
 //! The window player under a virtual X display (Xvfb): keys pressed with xdotool are
 //! recorded and replay headless byte for byte, the window shows the screen at the chosen
 //! integer scale, frames are never faster than 60 per second, `watch` reloads on edits and
-//! keeps the old program on a compile error, and without a display `play` exits 1.
+//! keeps the old program on a compile error, without a display `play` exits 1, without a
+//! sound device it runs silent with one notice, and save slots persist between runs.
 //!
 //! These tests need `Xvfb`, `xdotool` and `xwd` (Debian: `xvfb xdotool x11-apps`); `.ci/run`
 //! installs them. Without them a test fails saying what to install; it never passes silently.
@@ -120,6 +121,10 @@ impl Display {
             .env("DISPLAY", &self.name)
             .env_remove("WAYLAND_DISPLAY")
             .env("XDG_CONFIG_HOME", dir.join("config"))
+            .env("XDG_DATA_HOME", dir.join("data"))
+            // An empty ALSA configuration has no output device, so every machine runs these
+            // tests on the silent path (Xvfb has no sound anyway).
+            .env("ALSA_CONFIG_PATH", no_sound_config(dir))
             .stdout(std::fs::File::create(dir.join("stdout.txt")).unwrap())
             .stderr(std::fs::File::create(dir.join("stderr.txt")).unwrap())
             .spawn()
@@ -132,6 +137,13 @@ impl Drop for Display {
         let _ = self.server.kill();
         let _ = self.server.wait();
     }
+}
+
+/// An empty ALSA configuration file in `dir`.
+fn no_sound_config(dir: &Path) -> PathBuf {
+    let path = dir.join("no-sound.conf");
+    std::fs::write(&path, "").unwrap();
+    path
 }
 
 /// Waits for a child at most `limit`, killing it (and failing) past that.
@@ -748,4 +760,152 @@ fn play_refuses_a_script_with_a_usage_error() {
     let out = common::prometeuc(&["play", &script]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     common::assert_stderr_contains(&out, "is a script");
+}
+
+/// A cart that beeps at frame 0, counts its boots in slot 0 (printing the count), and writes
+/// slot 1 at frame 5.
+const SAVER: &str = "[Init]\nfn init() {\n    Save.set(0, Save.get(0) + 1);\n}\n\n[Frame]\nfn frame() {\n    if System.frame() == 0 {\n        Audio.tone(0, Wave.SINE, 440, 30, 255);\n        print(\"boots \" + str(Save.get(0)));\n    }\n    if System.frame() == 5 {\n        Save.set(1, 5);\n    }\n    Gfx.clear(Color.BLUE);\n}\n";
+
+/// Runs `prometeuc ARGS` in the window from `dir` until it quits (at most 30 s) and returns
+/// its exit status, standard output and standard error.
+fn play_to_end(display: &Display, dir: &Path, args: &[&str]) -> (ExitStatus, String, String) {
+    let mut child = display.prometeuc(dir, args);
+    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    let out = std::fs::read_to_string(dir.join("stdout.txt")).unwrap();
+    let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
+    (status, out, err)
+}
+
+#[test]
+fn without_a_sound_device_play_says_so_once_and_still_records_and_screenshots() {
+    let display = Display::start();
+    let dir = scratch("player-no-sound");
+    write(&dir, "saver.pbs", SAVER);
+    let args = [
+        "play",
+        "saver.pbs",
+        "--frames",
+        "20",
+        "--scale",
+        "1",
+        "--record",
+        "play.log",
+        "--screenshot",
+        "last.png",
+    ];
+    let (status, _, err) = play_to_end(&display, &dir, &args);
+    assert!(status.success(), "{status:?}\n{err}");
+    let notices: Vec<&str> = err.lines().filter(|l| l.contains("sound")).collect();
+    assert_eq!(
+        notices,
+        ["no sound: the audio device is not available; the cart runs silent (--mute skips the sound device)"],
+        "exactly one notice, and no noise from the sound library:\n{err}"
+    );
+    assert!(!err.contains("ALSA"), "{err}");
+    let (w, h, last) = png_rgb(&dir.join("last.png"));
+    assert_eq!((w, h), (320, 180));
+    assert!(
+        last.chunks(3).all(|p| p == [0, 0, 255]),
+        "the cart's screen"
+    );
+    let headless = common::prometeuc(&[
+        "run",
+        dir.join("saver.pbs").to_str().unwrap(),
+        "--frames",
+        "20",
+        "--record",
+        dir.join("run.log").to_str().unwrap(),
+        "--screenshot",
+        dir.join("run.png").to_str().unwrap(),
+    ]);
+    assert!(headless.status.success(), "{}", stderr(&headless));
+    for (played, ran) in [("play.log", "run.log"), ("last.png", "run.png")] {
+        assert_eq!(
+            std::fs::read(dir.join(played)).unwrap(),
+            std::fs::read(dir.join(ran)).unwrap(),
+            "{played} is what the headless run writes"
+        );
+    }
+
+    let mut muted = args.to_vec();
+    muted.push("--mute");
+    let (status, _, err) = play_to_end(&display, &dir, &muted);
+    assert!(status.success(), "{status:?}\n{err}");
+    assert!(!err.contains("sound"), "--mute opens no device: {err}");
+    assert!(dir.join("last.png").exists());
+}
+
+#[test]
+fn play_save_file_keeps_the_slots_for_the_next_play() {
+    let display = Display::start();
+    let dir = scratch("player-save-file");
+    write(&dir, "saver.pbs", SAVER);
+    for boots in 1..=2 {
+        let (status, out, err) = play_to_end(
+            &display,
+            &dir,
+            &[
+                "play",
+                "saver.pbs",
+                "--frames",
+                "10",
+                "--mute",
+                "--save",
+                "my.sav",
+            ],
+        );
+        assert!(status.success(), "{status:?}\n{err}");
+        assert_eq!(out, format!("boots {boots}\n"), "{err}");
+    }
+    let slots = prometeu::save::decode(&std::fs::read(dir.join("my.sav")).unwrap(), "saver")
+        .expect("a save file of the cart");
+    assert_eq!((slots[0], slots[1], slots[2]), (2, 5, 0));
+    assert!(
+        !dir.join("data").exists(),
+        "--save replaces the data directory"
+    );
+    // A foreign file is reported, left untouched, and the run keeps its saves in memory.
+    let foreign = prometeu::save::encode("snake", &[7; 256]);
+    std::fs::write(dir.join("snake.sav"), &foreign).unwrap();
+    let (status, out, err) = play_to_end(
+        &display,
+        &dir,
+        &[
+            "play",
+            "saver.pbs",
+            "--frames",
+            "10",
+            "--mute",
+            "--save",
+            "snake.sav",
+        ],
+    );
+    assert!(status.success(), "{status:?}\n{err}");
+    assert_eq!(out, "boots 1\n");
+    assert!(
+        err.contains("warning: the save file `snake.sav` is not used: it belongs to the cart `snake`, not to `saver`; it is left untouched and this run keeps its saves in memory"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(dir.join("snake.sav")).unwrap(), foreign);
+}
+
+#[test]
+fn without_save_play_keeps_the_slots_in_the_user_data_directory() {
+    let display = Display::start();
+    let dir = scratch("player-save-data");
+    write(&dir, "Saver Cart.pbs", SAVER);
+    for boots in 1..=2 {
+        let (status, out, err) = play_to_end(
+            &display,
+            &dir,
+            &["play", "Saver Cart.pbs", "--frames", "10", "--mute"],
+        );
+        assert!(status.success(), "{status:?}\n{err}");
+        assert_eq!(out, format!("boots {boots}\n"), "{err}");
+    }
+    // XDG_DATA_HOME is `dir/data`; the app id of a source is its stem, reduced.
+    let path = dir.join("data/prometeu/saves/saver_cart.sav");
+    let slots = prometeu::save::decode(&std::fs::read(&path).unwrap(), "saver_cart")
+        .expect("a save file of the cart");
+    assert_eq!((slots[0], slots[1]), (2, 5));
 }
