@@ -909,3 +909,45 @@ fn without_save_play_keeps_the_slots_in_the_user_data_directory() {
         .expect("a save file of the cart");
     assert_eq!((slots[0], slots[1]), (2, 5));
 }
+
+#[test]
+fn a_watch_reload_keeps_the_saves_and_does_not_count_a_boot() {
+    let display = Display::start();
+    let dir = scratch("player-watch-save");
+    write(&dir, "saver.pbs", SAVER);
+    let path = dir.join("data/prometeu/saves/saver.sav");
+    let slots = || {
+        std::fs::read(&path)
+            .ok()
+            .and_then(|b| prometeu::save::decode(&b, "saver").ok())
+    };
+    let mut child = display.prometeuc(&dir, &["watch", "saver.pbs", "--frames", "240", "--mute"]);
+    let start = Instant::now();
+    while slots().is_none_or(|s| s[1] != 5) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "frame 5 never saved slot 1"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    write(&dir, "saver.pbs", &SAVER.replace("Color.BLUE", "Color.RED"));
+    await_stderr(&dir, "reloaded", 1);
+    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    let out = std::fs::read_to_string(dir.join("stdout.txt")).unwrap();
+    let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
+    assert!(status.success(), "{status:?}\n{err}");
+    assert_eq!(out, "boots 1\n", "the replay prints nothing: {err}");
+    let s = slots().expect("the save file");
+    assert_eq!(
+        (s[0], s[1]),
+        (1, 5),
+        "the replay boots from the slots the run booted with"
+    );
+    let (status, out, err) = play_to_end(
+        &display,
+        &dir,
+        &["play", "saver.pbs", "--frames", "3", "--mute"],
+    );
+    assert!(status.success(), "{status:?}\n{err}");
+    assert_eq!(out, "boots 2\n", "the next run sees the kept slots");
+}
