@@ -123,8 +123,8 @@ impl Display {
             .env("XDG_CONFIG_HOME", dir.join("config"))
             .env("XDG_DATA_HOME", dir.join("data"))
             // An empty ALSA configuration has no output device, so every machine runs these
-            // tests on the silent path (Xvfb has no sound anyway).
-            .env("ALSA_CONFIG_PATH", no_sound_config(dir))
+            // tests on the silent path (Xvfb has no sound anyway) unless a test gives one.
+            .env("ALSA_CONFIG_PATH", alsa_config(dir))
             .stdout(std::fs::File::create(dir.join("stdout.txt")).unwrap())
             .stderr(std::fs::File::create(dir.join("stderr.txt")).unwrap())
             .spawn()
@@ -139,10 +139,13 @@ impl Drop for Display {
     }
 }
 
-/// An empty ALSA configuration file in `dir`.
-fn no_sound_config(dir: &Path) -> PathBuf {
-    let path = dir.join("no-sound.conf");
-    std::fs::write(&path, "").unwrap();
+/// The ALSA configuration of a run from `dir`: `dir/alsa.conf`, empty (no device) unless the
+/// test wrote one.
+fn alsa_config(dir: &Path) -> PathBuf {
+    let path = dir.join("alsa.conf");
+    if !path.exists() {
+        std::fs::write(&path, "").unwrap();
+    }
     path
 }
 
@@ -232,7 +235,7 @@ fn pacing(path: &Path) -> Pacing {
                 log.presses.push((n.parse().unwrap(), v.parse().unwrap()))
             }
             // Written only when a sound device played.
-            ["audio", "underruns", _, "dropped_frames", _] => {}
+            ["audio", "underruns", _, "dropped_frames", _, "requested_frames", _] => {}
             _ => panic!("unexpected pacing line {line:?}"),
         }
     }
@@ -950,4 +953,55 @@ fn a_watch_reload_keeps_the_saves_and_does_not_count_a_boot() {
     );
     assert!(status.success(), "{status:?}\n{err}");
     assert_eq!(out, "boots 2\n", "the next run sees the kept slots");
+}
+
+#[test]
+fn with_a_sound_device_the_player_streams_the_carts_sound_without_a_notice() {
+    let display = Display::start();
+    let dir = scratch("player-null-sound");
+    write(&dir, "saver.pbs", SAVER);
+    // ALSA's null device takes samples as fast as it is fed (it has no clock), which is
+    // enough to drive the live path: the stream opens, the ring is fed and drained.
+    write(&dir, "alsa.conf", "pcm.!default {\n    type null\n}\n");
+    let (status, _, err) = play_to_end(
+        &display,
+        &dir,
+        &[
+            "play",
+            "saver.pbs",
+            "--frames",
+            "30",
+            "--mute",
+            "--pacing-log",
+            "muted.log",
+        ],
+    );
+    assert!(status.success(), "{status:?}\n{err}");
+    let muted = std::fs::read_to_string(dir.join("muted.log")).unwrap();
+    assert!(!muted.contains("audio"), "--mute opens no device:\n{muted}");
+    let (status, _, err) = play_to_end(
+        &display,
+        &dir,
+        &[
+            "play",
+            "saver.pbs",
+            "--frames",
+            "30",
+            "--pacing-log",
+            "live.log",
+        ],
+    );
+    assert!(status.success(), "{status:?}\n{err}");
+    assert!(!err.contains("sound"), "the device opened: {err}");
+    assert!(!err.contains("ALSA"), "{err}");
+    let log = std::fs::read_to_string(dir.join("live.log")).unwrap();
+    let audio = log.lines().last().unwrap();
+    let words: Vec<&str> = audio.split_whitespace().collect();
+    match words.as_slice() {
+        ["audio", "underruns", _, "dropped_frames", dropped, "requested_frames", requested] => {
+            assert_eq!(*dropped, "0", "a device this fast never fills the ring");
+            assert!(requested.parse::<u64>().unwrap() > 0, "{audio}");
+        }
+        _ => panic!("no audio counters at the end of the pacing log:\n{log}"),
+    }
 }

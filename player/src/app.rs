@@ -124,8 +124,11 @@ pub fn run(session: &mut dyn Session, options: Options) -> Result<u8, PlayError>
         .map_err(|e| PlayError::Window(e.to_string()))?;
     if let Some(log) = &mut app.pacing {
         if app.audio.is_live() {
-            let (underruns, dropped) = app.audio.counters();
-            let _ = writeln!(log, "audio underruns {underruns} dropped_frames {dropped}");
+            let (underruns, dropped, requested) = app.audio.counters();
+            let _ = writeln!(
+                log,
+                "audio underruns {underruns} dropped_frames {dropped} requested_frames {requested}"
+            );
         }
         log.flush()
             .map_err(|e| PlayError::PacingLog(e.to_string()))?;

@@ -33,6 +33,7 @@ pub struct Ring {
     primed: bool,
     underruns: u64,
     dropped: u64,
+    requested: u64,
 }
 
 impl Default for Ring {
@@ -55,6 +56,7 @@ impl Ring {
             primed: false,
             underruns: 0,
             dropped: 0,
+            requested: 0,
         }
     }
 
@@ -76,6 +78,7 @@ impl Ring {
 
     /// Fills `out` with interleaved stereo samples; what the ring does not have is silence.
     pub fn consume(&mut self, out: &mut [i16]) {
+        self.requested += (out.len() / 2) as u64;
         let mut filled = 0;
         if self.primed {
             filled = out.len().min(self.samples.len());
@@ -112,6 +115,11 @@ impl Ring {
     /// The stereo sample frames dropped because the ring was full.
     pub fn dropped(&self) -> u64 {
         self.dropped
+    }
+
+    /// The stereo sample frames the device asked for so far (played, or silence).
+    pub fn requested(&self) -> u64 {
+        self.requested
     }
 }
 
@@ -179,10 +187,10 @@ impl Audio {
         lock(&self.ring).clear();
     }
 
-    /// The ring's underruns and dropped sample frames so far.
-    pub fn counters(&self) -> (u64, u64) {
+    /// The ring's underruns, dropped sample frames and requested sample frames so far.
+    pub fn counters(&self) -> (u64, u64, u64) {
         let ring = lock(&self.ring);
-        (ring.underruns(), ring.dropped())
+        (ring.underruns(), ring.dropped(), ring.requested())
     }
 }
 
@@ -311,6 +319,7 @@ mod tests {
         assert_eq!(&out[..6], &[7; 6]);
         assert_eq!(&out[6..], &[0; 4], "the missing part is silence");
         assert_eq!(ring.underruns(), 1);
+        assert_eq!(ring.requested(), 5);
         ring.feed(&block(5, 1));
         let mut out = [1i16; 2];
         ring.consume(&mut out);
