@@ -71,7 +71,7 @@ impl Display {
                 name: format!(":{n}"),
             };
             let start = Instant::now();
-            while start.elapsed() < Duration::from_secs(10) {
+            while start.elapsed() < Duration::from_secs(30) {
                 if socket.exists() {
                     return display;
                 }
@@ -95,10 +95,10 @@ impl Display {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    /// Waits (at most 20 s) for a window with this title and returns its id.
+    /// Waits (at most 60 s, generous for a loaded machine) for a window with this title and returns its id.
     fn window(&self, title: &str) -> String {
         let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(20) {
+        while start.elapsed() < Duration::from_secs(60) {
             let found = self.client("xdotool", &["search", "--name", title]);
             if let Some(id) = found.lines().next() {
                 return id.trim().to_string();
@@ -305,7 +305,7 @@ fn keys_pressed_in_the_window_are_recorded_and_replay_headless_byte_for_byte() {
     display.client("xdotool", &["keydown", "j"]);
     std::thread::sleep(Duration::from_millis(200));
     display.client("xdotool", &["keyup", "j"]);
-    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    let status = wait_bounded(&mut child, Duration::from_secs(90));
     let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
     assert!(status.success(), "{status:?}\n{err}");
     let log = std::fs::read_to_string(dir.join("play.log")).unwrap();
@@ -387,7 +387,7 @@ fn frame() {
         "the cart",
         |_, rgb| rgb.iter().any(|&c| c != 0),
     );
-    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    let status = wait_bounded(&mut child, Duration::from_secs(90));
     let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
     assert!(status.success(), "{status:?}\n{err}");
     // 1280×720 less a tenth for decorations fits 3×(320×180).
@@ -471,7 +471,7 @@ fn watch_reloads_a_changed_source_at_the_same_moment_and_keeps_the_old_program_o
         &mover_in("GREEN").replace("Color.BLACK);", "Color.BLACK)"),
     );
     await_stderr(&dir, "E0100", 1);
-    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    let status = wait_bounded(&mut child, Duration::from_secs(90));
     let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
     assert!(status.success(), "{status:?}\n{err}");
     assert_eq!(err.matches("reloaded").count(), 1, "{err}");
@@ -651,7 +651,7 @@ fn host_keys_pause_step_overlay_screenshot_gif_restart_and_quit() {
     assert_eq!((gif.width(), gif.height()), (320, 180));
     press(&display, "F5");
     press(&display, "Escape");
-    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    let status = wait_bounded(&mut child, Duration::from_secs(90));
     let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
     assert!(status.success(), "{status:?}\n{err}");
     assert!(err.contains("saved gif"), "{err}");
@@ -695,7 +695,7 @@ fn a_trap_keeps_the_last_frame_with_a_banner_and_exits_3() {
     assert_eq!(&shown[..3], &[0, 0, 255], "the last frame stays on screen");
     display.focus(&window);
     press(&display, "Escape");
-    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    let status = wait_bounded(&mut child, Duration::from_secs(90));
     assert_eq!(status.code(), Some(3));
     let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
     assert!(err.contains("crash.pbs:6"), "the trap's place: {err}");
@@ -773,7 +773,7 @@ const SAVER: &str = "[Init]\nfn init() {\n    Save.set(0, Save.get(0) + 1);\n}\n
 /// its exit status, standard output and standard error.
 fn play_to_end(display: &Display, dir: &Path, args: &[&str]) -> (ExitStatus, String, String) {
     let mut child = display.prometeuc(dir, args);
-    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    let status = wait_bounded(&mut child, Duration::from_secs(90));
     let out = std::fs::read_to_string(dir.join("stdout.txt")).unwrap();
     let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
     (status, out, err)
@@ -935,7 +935,7 @@ fn a_watch_reload_keeps_the_saves_and_does_not_count_a_boot() {
     }
     write(&dir, "saver.pbs", &SAVER.replace("Color.BLUE", "Color.RED"));
     await_stderr(&dir, "reloaded", 1);
-    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    let status = wait_bounded(&mut child, Duration::from_secs(90));
     let out = std::fs::read_to_string(dir.join("stdout.txt")).unwrap();
     let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
     assert!(status.success(), "{status:?}\n{err}");
