@@ -203,16 +203,16 @@ pub enum StmtKind {
         /// The annotated type, if any.
         ty: Option<TypeExpr>,
         /// The initializer.
-        init: Expr,
+        init: Box<Expr>,
     },
     /// `target = value;` or `target op= value;`
     Assign {
         /// The place assigned to.
-        target: Expr,
+        target: Box<Expr>,
         /// The operator of a compound assignment.
         op: Option<BinOp>,
         /// The value.
-        value: Expr,
+        value: Box<Expr>,
     },
     /// `if c { } else if c { } else { }`
     If {
@@ -224,7 +224,7 @@ pub enum StmtKind {
     /// `while c { }`
     While {
         /// The condition.
-        cond: Expr,
+        cond: Box<Expr>,
         /// The body.
         body: Block,
     },
@@ -233,11 +233,11 @@ pub enum StmtKind {
         /// The loop variable.
         var: Ident,
         /// The start.
-        from: Expr,
+        from: Box<Expr>,
         /// The bound (exclusive).
-        until: Expr,
+        until: Box<Expr>,
         /// The step, if given.
-        step: Option<Expr>,
+        step: Option<Box<Expr>>,
         /// The body.
         body: Block,
     },

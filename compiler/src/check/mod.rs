@@ -99,11 +99,13 @@ pub(crate) enum TopLevel {
 /// The result of checking a module.
 #[derive(Clone, Debug, Default)]
 pub struct Checked {
-    /// The program functions, in declaration order.
+    /// The program functions, in declaration order. Code generation moves their bodies out
+    /// (and frees them), so after `compile` only their names and signatures remain.
     pub functions: Vec<TFunction>,
     /// The globals (name and type), in declaration order.
     pub globals: Vec<(String, Type)>,
-    /// The global initializers, in source order.
+    /// The global initializers, in source order; moved out by code generation like the
+    /// function bodies.
     pub global_init: Vec<TStmt>,
     /// The index of `main`, if the module has one.
     pub main: Option<u32>,

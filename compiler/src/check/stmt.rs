@@ -424,9 +424,9 @@ impl Checker<'_> {
                 cx.next_slot = saved;
                 TStmtKind::For {
                     slot,
-                    from,
-                    until,
-                    step,
+                    from: Box::new(from),
+                    until: Box::new(until),
+                    step: Box::new(step),
                     body,
                 }
             }
@@ -501,7 +501,7 @@ impl Checker<'_> {
                     Type::Struct(name) => {
                         let info = self.structs.iter().find(|s| s.name.name == *name)?.clone();
                         match info.field(&field.name) {
-                            Some((index, ty)) => Some((Place::Field(obj, index), ty)),
+                            Some((index, ty)) => Some((Place::Field(Box::new(obj), index), ty)),
                             None => {
                                 let is_method = info.methods.contains_key(&field.name);
                                 self.report(CheckError::new(
@@ -536,7 +536,7 @@ impl Checker<'_> {
                     Type::Error => None,
                     Type::Array(elem) => {
                         let elem = (**elem).clone();
-                        Some((Place::Index(arr, idx), elem))
+                        Some((Place::Index(Box::new(arr), Box::new(idx)), elem))
                     }
                     other => {
                         self.report(CheckError::new(
