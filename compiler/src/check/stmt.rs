@@ -177,13 +177,13 @@ impl Checker<'_> {
     }
 
     /// Checks a function body.
-    pub(crate) fn check_function(&mut self, index: u32, f: &FnDecl) -> TFunction {
+    pub(crate) fn check_function(&mut self, index: u32, f: &FnDecl, body: &Block) -> TFunction {
         let sig = self.fns[index as usize].clone();
         let mut cx = FnCx::new(Mode::Function, sig.ret.clone());
         for (name, ty) in &sig.params {
             self.declare_local(&mut cx, name, ty.clone(), LocalKind::Param, 1);
         }
-        let body = self.block_stmts(&f.body, &mut cx);
+        let body = self.block_stmts(body, &mut cx);
         if !matches!(sig.ret, Type::Void | Type::Error) && !always_returns(&body) {
             let ret_span = f.ret.as_ref().map_or(f.header, TypeExpr::span);
             self.report(
