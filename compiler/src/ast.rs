@@ -147,11 +147,11 @@ pub enum ExprKind {
     /// A binary operation.
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `e as T`.
-    Cast(Box<Expr>, TypeExpr),
+    Cast(Box<Expr>, Box<TypeExpr>),
     /// A call `f(args)` (including `Math.sqrt(x)` and method calls `p.m(x)`).
     Call(Box<Expr>, Vec<Expr>),
     /// A field access `e.name` (also the callee of qualified and method calls).
-    Field(Box<Expr>, Ident),
+    Field(Box<Expr>, Box<Ident>),
     /// An index `e[i]`.
     Index(Box<Expr>, Box<Expr>),
     /// An array literal `[a, b, c]`.
@@ -159,7 +159,7 @@ pub enum ExprKind {
     /// A repeated array literal `[v; n]`.
     ArrayRepeat(Box<Expr>, Box<Expr>),
     /// `new S(args)`.
-    New(Ident, Vec<Expr>),
+    New(Box<Ident>, Vec<Expr>),
     /// A part the parser could not read (an error was already reported).
     Error,
 }

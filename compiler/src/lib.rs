@@ -131,7 +131,8 @@ pub fn compile(
     let (tokens, lex_errors) = prometeu_lexer::lex(text, source);
     let mut diagnostics: Vec<Diagnostic> = lex_errors.iter().map(|e| e.to_diagnostic()).collect();
     // The tokens are consumed by the parser: nothing after parsing needs them.
-    let (mut module, parse_errors) = parse::parse_owned(tokens, source, text.len(), &options.limits);
+    let (mut module, parse_errors) =
+        parse::parse_owned(tokens, source, text.len(), &options.limits);
     diagnostics.extend(parse_errors.iter().map(|e| e.to_diagnostic()));
     if !diagnostics.is_empty() {
         return Compiled {

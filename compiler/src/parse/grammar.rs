@@ -240,7 +240,7 @@ where
         let new = just(Token::New)
             .ignore_then(ident(source))
             .then(args.clone())
-            .map(|(name, args)| ExprKind::New(name, args));
+            .map(|(name, args)| ExprKind::New(Box::new(name), args));
         let atom = literal
             .or(name)
             .or(new)
@@ -272,7 +272,7 @@ where
         let chain = atom.foldl_with(postfix_op.repeated(), move |lhs, op, e| {
             let kind = match op {
                 Postfix::Call(args) => ExprKind::Call(Box::new(lhs), args),
-                Postfix::Field(name) => ExprKind::Field(Box::new(lhs), name),
+                Postfix::Field(name) => ExprKind::Field(Box::new(lhs), Box::new(name)),
                 Postfix::Index(index) => ExprKind::Index(Box::new(lhs), Box::new(index)),
             };
             mk(kind, e.span())
@@ -293,7 +293,7 @@ where
             });
         let cast = unary.foldl_with(
             just(Token::As).ignore_then(type_expr(source)).repeated(),
-            move |lhs, ty, e| mk(ExprKind::Cast(Box::new(lhs), ty), e.span()),
+            move |lhs, ty, e| mk(ExprKind::Cast(Box::new(lhs), Box::new(ty)), e.span()),
         );
         cast.clone()
             .foldl(
