@@ -393,3 +393,34 @@ fn a_long_constant_used_many_times_is_stored_once() {
         .expect("run sh");
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
 }
+
+/// Hardening: compiling took about 100 times the source size, because the tokens, the
+/// syntax tree and the typed tree were all held until the end. Each stage's data is now
+/// freed once the next stage no longer needs it, so `check` of a 4 MB source of ordinary
+/// functions fits in a 300 MB address space (it needed more than 400 MB before).
+#[cfg(target_os = "linux")]
+#[test]
+fn compile_memory_is_a_small_multiple_of_the_source() {
+    let mut text = String::from(
+        "declare struct P(x: int, y: int) {\n    fn sum(): int { return this.x + this.y; }\n}\n",
+    );
+    let mut i = 0;
+    while text.len() < 4_000_000 {
+        text.push_str(&format!(
+            "fn f{i}(a: int, b: int): int {{\n    let c = a * {i} + b;\n    if c > 10 {{\n        c = c - 3;\n    }}\n    let p = new P(a, c);\n    return p.sum() + str(c).len();\n}}\n"
+        ));
+        i += 1;
+    }
+    text.push_str("fn main() {\n    print(f1(1, 2));\n}\n");
+    let dir = common::scratch("compile-memory");
+    let path = common::write(&dir, "gen.pbs", &text);
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 300000 && exec '{}' check '{path}'",
+            env!("CARGO_BIN_EXE_prometeuc")
+        ))
+        .output()
+        .expect("run sh");
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+}

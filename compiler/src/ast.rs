@@ -147,11 +147,11 @@ pub enum ExprKind {
     /// A binary operation.
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `e as T`.
-    Cast(Box<Expr>, TypeExpr),
+    Cast(Box<Expr>, Box<TypeExpr>),
     /// A call `f(args)` (including `Math.sqrt(x)` and method calls `p.m(x)`).
     Call(Box<Expr>, Vec<Expr>),
     /// A field access `e.name` (also the callee of qualified and method calls).
-    Field(Box<Expr>, Ident),
+    Field(Box<Expr>, Box<Ident>),
     /// An index `e[i]`.
     Index(Box<Expr>, Box<Expr>),
     /// An array literal `[a, b, c]`.
@@ -159,7 +159,7 @@ pub enum ExprKind {
     /// A repeated array literal `[v; n]`.
     ArrayRepeat(Box<Expr>, Box<Expr>),
     /// `new S(args)`.
-    New(Ident, Vec<Expr>),
+    New(Box<Ident>, Vec<Expr>),
     /// A part the parser could not read (an error was already reported).
     Error,
 }
@@ -203,16 +203,16 @@ pub enum StmtKind {
         /// The annotated type, if any.
         ty: Option<TypeExpr>,
         /// The initializer.
-        init: Expr,
+        init: Box<Expr>,
     },
     /// `target = value;` or `target op= value;`
     Assign {
         /// The place assigned to.
-        target: Expr,
+        target: Box<Expr>,
         /// The operator of a compound assignment.
         op: Option<BinOp>,
         /// The value.
-        value: Expr,
+        value: Box<Expr>,
     },
     /// `if c { } else if c { } else { }`
     If {
@@ -224,7 +224,7 @@ pub enum StmtKind {
     /// `while c { }`
     While {
         /// The condition.
-        cond: Expr,
+        cond: Box<Expr>,
         /// The body.
         body: Block,
     },
@@ -233,11 +233,11 @@ pub enum StmtKind {
         /// The loop variable.
         var: Ident,
         /// The start.
-        from: Expr,
+        from: Box<Expr>,
         /// The bound (exclusive).
-        until: Expr,
+        until: Box<Expr>,
         /// The step, if given.
-        step: Option<Expr>,
+        step: Option<Box<Expr>>,
         /// The body.
         body: Block,
     },

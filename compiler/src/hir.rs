@@ -63,9 +63,9 @@ pub enum Place {
     /// A global, by name.
     Global(String),
     /// A field of a struct instance.
-    Field(TExpr, u16),
+    Field(Box<TExpr>, u16),
     /// An array element.
-    Index(TExpr, TExpr),
+    Index(Box<TExpr>, Box<TExpr>),
 }
 
 /// A typed statement.
@@ -95,11 +95,11 @@ pub enum TStmtKind {
         /// The first of the three slots.
         slot: u16,
         /// The start value.
-        from: TExpr,
+        from: Box<TExpr>,
         /// The bound.
-        until: TExpr,
+        until: Box<TExpr>,
         /// The step (a literal 1 when omitted).
-        step: TExpr,
+        step: Box<TExpr>,
         /// The body.
         body: Vec<TStmt>,
     },

@@ -130,7 +130,9 @@ pub fn compile(
     }
     let (tokens, lex_errors) = prometeu_lexer::lex(text, source);
     let mut diagnostics: Vec<Diagnostic> = lex_errors.iter().map(|e| e.to_diagnostic()).collect();
-    let (module, parse_errors) = parse::parse(&tokens, source, text.len(), &options.limits);
+    // The tokens are consumed by the parser: nothing after parsing needs them.
+    let (mut module, parse_errors) =
+        parse::parse_owned(tokens, source, text.len(), &options.limits);
     diagnostics.extend(parse_errors.iter().map(|e| e.to_diagnostic()));
     if !diagnostics.is_empty() {
         return Compiled {
@@ -139,7 +141,7 @@ pub fn compile(
             diagnostics: sorted(diagnostics),
         };
     }
-    let (checked, errors) = check::check(&module, builtins, options.repl.as_ref());
+    let (mut checked, errors) = check::check(&mut module, builtins, options.repl.as_ref());
     diagnostics.extend(errors.iter().map(|e| e.to_diagnostic()));
     if options.require_entry
         && checked.main.is_none()
@@ -166,14 +168,14 @@ pub fn compile(
             diagnostics,
         };
     }
-    let generated = drop_deep(module, || {
-        codegen::generate(
-            &checked,
-            builtins,
-            name,
-            options.keep_source.then_some(text),
-        )
-    });
+    // The syntax tree is not needed by code generation: free it first.
+    drop_deep(module);
+    let generated = codegen::generate(
+        &mut checked,
+        builtins,
+        name,
+        options.keep_source.then_some(text),
+    );
     match generated {
         Ok(program) => Compiled {
             program: Some(program),
@@ -192,9 +194,7 @@ pub fn compile(
     }
 }
 
-/// Runs `f`, then drops a syntax tree on a grown stack (deep trees drop recursively).
-fn drop_deep<T>(module: ast::Module, f: impl FnOnce() -> T) -> T {
-    let out = f();
-    stacker::maybe_grow(256 * 1024, 16 * 1024 * 1024, || drop(module));
-    out
+/// Drops a tree on a grown stack (deep trees drop recursively).
+pub(crate) fn drop_deep<T>(tree: T) {
+    stacker::maybe_grow(256 * 1024, 16 * 1024 * 1024, || drop(tree));
 }

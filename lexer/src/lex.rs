@@ -451,6 +451,9 @@ pub fn lex(src: &str, id: SourceId) -> (Vec<Spanned<Token<'_>>>, Vec<LexError>) 
         };
         tokens.push((token, span));
     }
+    // The vector grew by doubling; give back the unused part before the parser builds the
+    // syntax tree next to it.
+    tokens.shrink_to_fit();
     (tokens, errors)
 }
 

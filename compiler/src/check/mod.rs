@@ -99,11 +99,13 @@ pub(crate) enum TopLevel {
 /// The result of checking a module.
 #[derive(Clone, Debug, Default)]
 pub struct Checked {
-    /// The program functions, in declaration order.
+    /// The program functions, in declaration order. Code generation moves their bodies out
+    /// (and frees them), so after `compile` only their names and signatures remain.
     pub functions: Vec<TFunction>,
     /// The globals (name and type), in declaration order.
     pub globals: Vec<(String, Type)>,
-    /// The global initializers, in source order.
+    /// The global initializers, in source order; moved out by code generation like the
+    /// function bodies.
     pub global_init: Vec<TStmt>,
     /// The index of `main`, if the module has one.
     pub main: Option<u32>,
@@ -388,12 +390,17 @@ fn describe(sig: &FnSig) -> String {
     format!("fn({}): {}", params.join(", "), sig.ret)
 }
 
-/// Checks a module against the builtins.
+/// Checks a module against the builtins. The statements of its function and method bodies
+/// are consumed (the module keeps their spans and every declaration).
 pub fn check(
-    module: &Module,
+    module: &mut Module,
     builtins: &Builtins,
     repl: Option<&crate::ReplContext>,
 ) -> (Checked, Vec<CheckError>) {
+    // The function and method bodies are moved out (their spans stay) and each is freed
+    // once checked, so the syntax tree and the typed tree are not both held whole.
+    let bodies = take_bodies(module);
+    let module: &Module = module;
     let mut c = Checker {
         builtins,
         top: HashMap::new(),
@@ -551,9 +558,10 @@ pub fn check(
         out.global_init.extend(stmt);
     }
     // Pass 4: function bodies.
-    for (index, (f, this)) in fn_decls.iter().enumerate() {
+    for (index, ((f, this), body)) in fn_decls.iter().zip(bodies).enumerate() {
         let _ = this;
-        out.functions.push(c.check_function(index as u32, f));
+        out.functions.push(c.check_function(index as u32, f, &body));
+        crate::drop_deep(body);
     }
     // The statements of a REPL input run as one more function, after the globals.
     if let Some(repl) = repl {
@@ -607,4 +615,25 @@ pub fn check(
         }
     }
     (out, c.errors)
+}
+
+/// Moves the statements of every function and method body out of a module, in the order
+/// pass 1 declares them (items in order, a struct's methods in order); the bodies keep
+/// their spans, which diagnostics still point at.
+fn take_bodies(module: &mut Module) -> Vec<ast::Block> {
+    let mut bodies = Vec::new();
+    let mut take = |f: &mut ast::FnDecl| {
+        bodies.push(ast::Block {
+            stmts: std::mem::take(&mut f.body.stmts),
+            span: f.body.span,
+        });
+    };
+    for item in &mut module.items {
+        match item {
+            Item::Fn(f) => take(f),
+            Item::Struct { methods, .. } => methods.iter_mut().for_each(&mut take),
+            _ => {}
+        }
+    }
+    bodies
 }

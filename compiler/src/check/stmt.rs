@@ -177,13 +177,13 @@ impl Checker<'_> {
     }
 
     /// Checks a function body.
-    pub(crate) fn check_function(&mut self, index: u32, f: &FnDecl) -> TFunction {
+    pub(crate) fn check_function(&mut self, index: u32, f: &FnDecl, body: &Block) -> TFunction {
         let sig = self.fns[index as usize].clone();
         let mut cx = FnCx::new(Mode::Function, sig.ret.clone());
         for (name, ty) in &sig.params {
             self.declare_local(&mut cx, name, ty.clone(), LocalKind::Param, 1);
         }
-        let body = self.block_stmts(&f.body, &mut cx);
+        let body = self.block_stmts(body, &mut cx);
         if !matches!(sig.ret, Type::Void | Type::Error) && !always_returns(&body) {
             let ret_span = f.ret.as_ref().map_or(f.header, TypeExpr::span);
             self.report(
@@ -424,9 +424,9 @@ impl Checker<'_> {
                 cx.next_slot = saved;
                 TStmtKind::For {
                     slot,
-                    from,
-                    until,
-                    step,
+                    from: Box::new(from),
+                    until: Box::new(until),
+                    step: Box::new(step),
                     body,
                 }
             }
@@ -501,7 +501,7 @@ impl Checker<'_> {
                     Type::Struct(name) => {
                         let info = self.structs.iter().find(|s| s.name.name == *name)?.clone();
                         match info.field(&field.name) {
-                            Some((index, ty)) => Some((Place::Field(obj, index), ty)),
+                            Some((index, ty)) => Some((Place::Field(Box::new(obj), index), ty)),
                             None => {
                                 let is_method = info.methods.contains_key(&field.name);
                                 self.report(CheckError::new(
@@ -536,7 +536,7 @@ impl Checker<'_> {
                     Type::Error => None,
                     Type::Array(elem) => {
                         let elem = (**elem).clone();
-                        Some((Place::Index(arr, idx), elem))
+                        Some((Place::Index(Box::new(arr), Box::new(idx)), elem))
                     }
                     other => {
                         self.report(CheckError::new(

@@ -743,12 +743,23 @@ fn binary(op: BinOp, ty: &Type) -> Instr {
 }
 
 /// Generates the program for a checked module, or reports the limits it would exceed.
+///
+/// The function bodies and global initializers are moved out of `checked` and freed as soon
+/// as their code is generated, so the typed tree and the program are not both held whole;
+/// what stays in `checked` (signatures, globals, entry points) is what callers read after.
 pub fn generate(
-    checked: &Checked,
+    checked: &mut Checked,
     builtins: &Builtins,
     source_name: &str,
     source_text: Option<&str>,
 ) -> Result<Program, Vec<LimitError>> {
+    let bodies: Vec<Vec<TStmt>> = checked
+        .functions
+        .iter_mut()
+        .map(|f| std::mem::take(&mut f.body))
+        .collect();
+    let global_init = std::mem::take(&mut checked.global_init);
+    let checked: &Checked = checked;
     let mut g = Gen {
         builtins,
         functions: &checked.functions,
@@ -763,9 +774,10 @@ pub fn generate(
         .iter()
         .map(|(name, _)| g.pool.string(name))
         .collect();
-    let mut functions = Vec::new();
-    for f in &checked.functions {
-        functions.push(g.function(&f.name, f.params, f.locals, &f.body, f.end));
+    let mut functions = Vec::with_capacity(checked.functions.len() + 1);
+    for (f, body) in checked.functions.iter().zip(bodies) {
+        functions.push(g.function(&f.name, f.params, f.locals, &body, f.end));
+        crate::drop_deep(body);
     }
     // The globals initializer: every global starts at its type's zero value, so even a
     // function that reads a later global during initialization sees a value of its type.
@@ -791,7 +803,7 @@ pub fn generate(
             span: start,
         });
     }
-    init.extend(checked.global_init.iter().cloned());
+    init.extend(global_init);
     let init_index = functions.len() as u32;
     functions.push(g.function("<globals>", 0, 0, &init, start));
     if let Some(span) = g.pool.over_heap() {

@@ -240,7 +240,7 @@ where
         let new = just(Token::New)
             .ignore_then(ident(source))
             .then(args.clone())
-            .map(|(name, args)| ExprKind::New(name, args));
+            .map(|(name, args)| ExprKind::New(Box::new(name), args));
         let atom = literal
             .or(name)
             .or(new)
@@ -272,7 +272,7 @@ where
         let chain = atom.foldl_with(postfix_op.repeated(), move |lhs, op, e| {
             let kind = match op {
                 Postfix::Call(args) => ExprKind::Call(Box::new(lhs), args),
-                Postfix::Field(name) => ExprKind::Field(Box::new(lhs), name),
+                Postfix::Field(name) => ExprKind::Field(Box::new(lhs), Box::new(name)),
                 Postfix::Index(index) => ExprKind::Index(Box::new(lhs), Box::new(index)),
             };
             mk(kind, e.span())
@@ -293,7 +293,7 @@ where
             });
         let cast = unary.foldl_with(
             just(Token::As).ignore_then(type_expr(source)).repeated(),
-            move |lhs, ty, e| mk(ExprKind::Cast(Box::new(lhs), ty), e.span()),
+            move |lhs, ty, e| mk(ExprKind::Cast(Box::new(lhs), Box::new(ty)), e.span()),
         );
         cast.clone()
             .foldl(
@@ -360,7 +360,11 @@ where
             .then_ignore(just(Token::Assign))
             .then(no_assign(source, expr.clone()))
             .then_ignore(semi.clone())
-            .map(|((name, ty), init)| StmtKind::Let { name, ty, init });
+            .map(|((name, ty), init)| StmtKind::Let {
+                name,
+                ty,
+                init: Box::new(init),
+            });
         let if_ = just(Token::If)
             .ignore_then(cond.clone())
             .then(block.clone())
@@ -384,7 +388,10 @@ where
         let while_ = just(Token::While)
             .ignore_then(cond.clone())
             .then(block.clone())
-            .map(|(cond, body)| StmtKind::While { cond, body });
+            .map(|(cond, body)| StmtKind::While {
+                cond: Box::new(cond),
+                body,
+            });
         let for_ = just(Token::For)
             .ignore_then(ident(source))
             .then_ignore(just(Token::From))
@@ -395,9 +402,9 @@ where
             .then(block.clone())
             .map(|((((var, from), until), step), body)| StmtKind::For {
                 var,
-                from,
-                until,
-                step,
+                from: Box::new(from),
+                until: Box::new(until),
+                step: step.map(Box::new),
                 body,
             });
         let jump = just(Token::Break)
@@ -421,7 +428,11 @@ where
             .then(assign_op.then(expr.clone()).or_not())
             .then_ignore(semi.clone())
             .map(|(target, rest)| match rest {
-                Some((op, value)) => StmtKind::Assign { target, op, value },
+                Some((op, value)) => StmtKind::Assign {
+                    target: Box::new(target),
+                    op,
+                    value: Box::new(value),
+                },
                 None => StmtKind::Expr(target),
             });
         // The keyword (or `{`) is checked once, so an expression statement is not tried

@@ -202,21 +202,28 @@ pub fn parse(
     source_len: usize,
     limits: &Limits,
 ) -> (Module, Vec<ParseError>) {
-    if let Some(error) = check_depth(tokens, limits) {
+    parse_owned(tokens.to_vec(), source, source_len, limits)
+}
+
+/// Parses tokens into a module like [`parse`], consuming them: the grammar's input is built
+/// in the tokens' own allocation, so parsing holds one token vector, not two.
+pub fn parse_owned(
+    tokens: Vec<(Token<'_>, Span)>,
+    source: SourceId,
+    source_len: usize,
+    limits: &Limits,
+) -> (Module, Vec<ParseError>) {
+    if let Some(error) = check_depth(&tokens, limits) {
         return (Module::default(), vec![error]);
     }
-    let unbalanced = check_braces(tokens);
+    let unbalanced = check_braces(&tokens);
     if !unbalanced.is_empty() {
         return (Module::default(), unbalanced);
     }
+    // Same size and alignment, so this collects in place.
     let converted: Vec<(Token<'_>, SimpleSpan)> = tokens
-        .iter()
-        .map(|(t, s)| {
-            (
-                t.clone(),
-                SimpleSpan::from(s.start as usize..s.end as usize),
-            )
-        })
+        .into_iter()
+        .map(|(t, s)| (t, SimpleSpan::from(s.start as usize..s.end as usize)))
         .collect();
     let eoi = SimpleSpan::from(source_len..source_len);
     let input = converted.as_slice().map(eoi, |(t, s)| (t, s));
