@@ -66,8 +66,9 @@ pub fn console_vm(
     seed: i64,
     out: Box<dyn Output>,
 ) -> Result<Vm, Trap> {
+    let assets = std::sync::Arc::clone(&program.program().assets);
     let mut vm = crate::new_vm(program, limits, out)?;
-    vm.set_state(Box::new(Console::new(seed)));
+    vm.set_state(Box::new(Console::with_assets(seed, assets)));
     Ok(vm)
 }
 

@@ -8,6 +8,7 @@ mod test_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use prometeu::bytecode::{disassemble, encode, Program, VerifiedProgram};
+use prometeu::compiler::assets::{AssetReader, ReadError};
 use prometeu::compiler::CompileOptions;
 use prometeu::lexer::{render, render_all, Diagnostic, RenderOptions, Sources};
 use prometeu::vm::{Limits, Output};
@@ -207,9 +208,40 @@ fn compile(path: &Path, bytes: Vec<u8>, reporter: &Reporter) -> Result<Program, 
         ))
     })?;
     let name = path.display().to_string();
-    let unit = prometeu::compile_source(&name, &text, &CompileOptions::default());
+    let options = CompileOptions {
+        assets: Some(asset_reader(path)),
+        ..CompileOptions::default()
+    };
+    let unit = prometeu::compile_source(&name, &text, &options);
     reporter.emit(&unit.compiled.diagnostics, &unit.sources);
     unit.compiled.program.ok_or(Failure(EXIT_COMPILE))
+}
+
+/// The largest asset file the compiler reads.
+const ASSET_LIMIT: u64 = 16 << 20;
+
+/// Reads asset files relative to the directory of the source file at `source`.
+fn asset_reader(source: &Path) -> AssetReader {
+    let dir = source.parent().map(Path::to_path_buf).unwrap_or_default();
+    AssetReader::new(move |relative: &str| -> Result<Vec<u8>, ReadError> {
+        use std::io::Read;
+        let path = dir.join(relative);
+        let file = std::fs::File::open(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => ReadError::NotFound,
+            _ => ReadError::Other(e.to_string()),
+        })?;
+        if file.metadata().is_ok_and(|m| m.is_dir()) {
+            return Err(ReadError::Other("it is a directory".into()));
+        }
+        let mut bytes = Vec::new();
+        file.take(ASSET_LIMIT + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| ReadError::Other(e.to_string()))?;
+        if bytes.len() as u64 > ASSET_LIMIT {
+            return Err(ReadError::TooLarge { limit: ASSET_LIMIT });
+        }
+        Ok(bytes)
+    })
 }
 
 /// Loads a program from a source or `.pbc` file and verifies it.

@@ -249,6 +249,7 @@ impl Session {
                     String::new()
                 },
             }),
+            assets: None,
         };
         let compiled = prometeu_compiler::compile(
             &combined,
@@ -390,7 +391,11 @@ fn declared_texts(input: &str) -> Vec<(String, String)> {
             Item::Fn(f) => (&f.name, f.header.to(f.body.span)),
             Item::Struct { name, span, .. } => (name, *span),
             Item::Const { name, span, .. } => (name, *span),
-            Item::Global { .. } | Item::Stmt(_) | Item::Error => continue,
+            Item::Global { .. }
+            | Item::Bank { .. }
+            | Item::Map { .. }
+            | Item::Stmt(_)
+            | Item::Error => continue,
         };
         let mut text = input.get(span.range()).unwrap_or("").to_string();
         if matches!(item, Item::Struct { .. } | Item::Const { .. }) {
@@ -438,7 +443,11 @@ fn declared_names(input: &str) -> Vec<(String, String)> {
                     format!("const {}", t.as_ref().map_or("?".to_string(), ty)),
                 ));
             }
-            Item::Global { .. } | Item::Stmt(_) | Item::Error => {}
+            Item::Global { .. }
+            | Item::Bank { .. }
+            | Item::Map { .. }
+            | Item::Stmt(_)
+            | Item::Error => {}
         }
     }
     out

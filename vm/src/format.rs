@@ -99,6 +99,10 @@ fn write_value(
                         }
                         out.push(')');
                     }
+                    Object::TileMap(map) => out.push_str(&format!(
+                        "TileMap({}x{}, {} layers)",
+                        map.width, map.height, map.layers
+                    )),
                     Object::Str { .. } | Object::Buffer { .. } => {}
                 });
                 visiting.pop();

@@ -43,7 +43,7 @@ impl HostCtx<'_> {
 }
 
 /// The most parameters a host function may have.
-pub const MAX_HOST_ARGS: usize = 8;
+pub const MAX_HOST_ARGS: usize = 10;
 
 /// A host function: it receives its arguments in order and returns its result.
 pub type HostFn = fn(&mut HostCtx<'_>, &[Value]) -> Result<Value, TrapKind>;

@@ -27,7 +27,7 @@ mod trap;
 mod value;
 
 pub use format::{format_value, FormatStyle};
-pub use heap::{Heap, HeapStats, Object};
+pub use heap::{Heap, HeapStats, Object, TileMapData};
 pub use host::{HostCtx, HostEntry, HostFn, Hosts, Output, MAX_HOST_ARGS};
 pub use machine::{Exit, Limits, Vm, VmStats};
 pub use stack::STACK_CAPACITY;

@@ -91,6 +91,8 @@ pub(crate) enum TopLevel {
     Const(usize),
     Global(usize),
     Struct,
+    /// A `declare bank`, by bank index.
+    Bank(u32),
 }
 
 /// The result of checking a module.
@@ -117,6 +119,16 @@ pub struct Checked {
     pub init: Option<u32>,
     /// The `[Frame]` function of a cartridge.
     pub frame: Option<u32>,
+    /// The converted assets the program carries.
+    pub assets: prometeu_bytecode::Assets,
+}
+
+/// A global's initialization, in source order.
+enum GlobalDecl<'a> {
+    /// `declare global`: an expression, with its annotated type.
+    Expr(usize, Option<&'a TypeExpr>, &'a ast::Expr),
+    /// `declare map`: a fresh copy of map `file` of the program's assets.
+    Map(usize, u32, Span),
 }
 
 /// The checker's state for one module.
@@ -145,6 +157,8 @@ impl<'a> Checker<'a> {
                 "bool" => Type::Bool,
                 "string" => Type::Str,
                 "void" => Type::Void,
+                "Bank" => Type::Bank,
+                "TileMap" => Type::TileMap,
                 other if matches!(self.top.get(other), Some((TopLevel::Struct, _))) => {
                     Type::Struct(other.to_string())
                 }
@@ -355,17 +369,58 @@ impl<'a> Checker<'a> {
     }
 }
 
+impl Checker<'_> {
+    /// The initialization of a `declare map` global: a call of the host function that copies
+    /// the program's map `file` into a new `TileMap`.
+    fn map_global(&mut self, index: usize, file: u32, span: Span) -> Option<TStmt> {
+        let host = self
+            .builtins
+            .hosts
+            .iter()
+            .position(|h| h.name == crate::MAP_ASSET_HOST && h.params.len() == 1);
+        let Some(host) = host else {
+            self.report(CheckError::new(
+                "E0609",
+                "`declare map` needs the console, which this compilation does not have",
+                span,
+                "a map needs the console",
+            ));
+            return None;
+        };
+        let name = self.globals[index].name.name.clone();
+        Some(TStmt {
+            kind: crate::hir::TStmtKind::Store(
+                crate::hir::Place::Global(name),
+                crate::hir::TExpr {
+                    kind: crate::hir::TExprKind::CallHost(
+                        host,
+                        vec![crate::hir::TExpr {
+                            kind: crate::hir::TExprKind::Int(i64::from(file)),
+                            ty: Type::Int,
+                            span,
+                        }],
+                    ),
+                    ty: Type::TileMap,
+                    span,
+                },
+            ),
+            span,
+        })
+    }
+}
+
 /// A function's signature as PBS text, such as `fn(int): bool`.
 fn describe(sig: &FnSig) -> String {
     let params: Vec<String> = sig.params.iter().map(|(_, t)| t.to_string()).collect();
     format!("fn({}): {}", params.join(", "), sig.ret)
 }
 
-/// Checks a module against the builtins.
+/// Checks a module against the builtins and the assets its declarations converted to.
 pub fn check(
     module: &Module,
     builtins: &Builtins,
     repl: Option<&crate::ReplContext>,
+    declared: &crate::assets::Declared,
 ) -> (Checked, Vec<CheckError>) {
     let mut c = Checker {
         builtins,
@@ -410,6 +465,8 @@ pub fn check(
     let mut fn_decls: Vec<(&ast::FnDecl, Option<Type>)> = Vec::new();
     let mut struct_index = 0;
     let mut global_decls = Vec::new();
+    let mut banks = 0u32;
+    let mut map_decls = 0usize;
     for item in &module.items {
         match item {
             Item::Fn(f) => {
@@ -477,7 +534,7 @@ pub fn check(
                 // In the REPL, declaring a session global again re-initializes it.
                 if let Some((TopLevel::Global(existing), _)) = c.top.get(&name.name).copied() {
                     if repl.is_some() && c.globals[existing].external {
-                        global_decls.push((existing, ty, value));
+                        global_decls.push(GlobalDecl::Expr(existing, ty.as_ref(), value));
                         continue;
                     }
                 }
@@ -488,7 +545,24 @@ pub fn check(
                     external: false,
                 });
                 if c.declare(name, TopLevel::Global(index)) {
-                    global_decls.push((index, ty, value));
+                    global_decls.push(GlobalDecl::Expr(index, ty.as_ref(), value));
+                }
+            }
+            Item::Bank { name, .. } => {
+                c.declare(name, TopLevel::Bank(banks));
+                banks += 1;
+            }
+            Item::Map { name, span, .. } => {
+                let file = declared.map_files.get(map_decls).copied().unwrap_or(0);
+                map_decls += 1;
+                let index = c.globals.len();
+                c.globals.push(GlobalInfo {
+                    name: name.clone(),
+                    ty: Some(Type::TileMap),
+                    external: false,
+                });
+                if c.declare(name, TopLevel::Global(index)) {
+                    global_decls.push(GlobalDecl::Map(index, file, *span));
                 }
             }
             Item::Stmt(s) if repl.is_some() => input_stmts.push(s),
@@ -510,10 +584,18 @@ pub fn check(
     }
     // Pass 3: globals, in source order.
     let mut out = Checked::default();
-    for (index, ty, value) in global_decls {
-        let stmt = c.check_global(index, ty.as_ref(), value);
-        out.global_init.extend(stmt);
+    for decl in global_decls {
+        match decl {
+            GlobalDecl::Expr(index, ty, value) => {
+                let stmt = c.check_global(index, ty, value);
+                out.global_init.extend(stmt);
+            }
+            GlobalDecl::Map(index, file, span) => {
+                out.global_init.extend(c.map_global(index, file, span));
+            }
+        }
     }
+    out.assets = declared.assets.clone();
     // Pass 4: function bodies.
     for (index, (f, this)) in fn_decls.iter().enumerate() {
         let _ = this;

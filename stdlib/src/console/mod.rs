@@ -6,19 +6,22 @@
 //! state is something else. The embedder drives the frame loop: it latches the pad, advances
 //! [`Console::frame`], and stops after a frame in which [`Console::exit_requested`] was set.
 
+mod asset_hosts;
 pub mod font;
 pub mod framebuffer;
 pub mod gfx;
 mod hosts;
 pub mod input;
 pub mod rand;
+pub mod sprites;
 
 pub use framebuffer::Framebuffer;
 pub use input::{InputLog, InputLogError, Pad, Recorder};
 pub use rand::{RangeError, Rng};
 
-use prometeu_bytecode::BuiltinConstant;
+use prometeu_bytecode::{Assets, BuiltinConstant};
 use prometeu_vm::Hosts;
+use std::sync::Arc;
 
 /// Everything a cartridge can touch besides the VM itself.
 #[derive(Clone, Debug)]
@@ -33,6 +36,11 @@ pub struct Console {
     pub frame: u64,
     /// Set by `System.exit()`: the run ends after the current frame.
     pub exit_requested: bool,
+    /// The running program's banks and maps, which `Gfx.spr`, `Gfx.map`, ... draw from; the
+    /// embedder installs them from the loaded program.
+    pub assets: Arc<Assets>,
+    /// The `Gfx.camera` offset, subtracted from every drawing position.
+    pub camera: (i64, i64),
 }
 
 impl Console {
@@ -44,6 +52,16 @@ impl Console {
             rng: Rng::new(seed),
             frame: 0,
             exit_requested: false,
+            assets: Arc::default(),
+            camera: (0, 0),
+        }
+    }
+
+    /// A console like [`Console::new`] that draws from a program's assets.
+    pub fn with_assets(seed: i64, assets: Arc<Assets>) -> Console {
+        Console {
+            assets,
+            ..Console::new(seed)
         }
     }
 }
@@ -58,6 +76,7 @@ impl Default for Console {
 /// Registers the `Gfx`, `Color`, `Input`, `Rand` and `System` host functions.
 pub fn register(hosts: &mut Hosts) {
     hosts::register(hosts);
+    asset_hosts::register(hosts);
 }
 
 /// The RGB565 value of `Color.BLACK`.
