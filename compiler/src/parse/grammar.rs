@@ -262,7 +262,13 @@ where
         let postfix_op = postfix_start.rewind().ignore_then(
             args.map(Postfix::Call)
                 .or(just(Token::Dot)
-                    .ignore_then(member(source))
+                    // `new` after a dot names a built-in constructor such as `TileMap.new`.
+                    .ignore_then(
+                        member(source).or(just(Token::New).map_with(move |_, e| Ident {
+                            name: "new".to_string(),
+                            span: span(source, e.span()),
+                        })),
+                    )
                     .map(Postfix::Field))
                 .or(expr
                     .clone()

@@ -256,14 +256,105 @@ fn tmx(encoding: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// A two-frame animated PNG (APNG), which banks do not accept.
+fn animated() -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, 8, 8);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_animated(2, 0).expect("apng");
+        let mut writer = encoder.write_header().expect("png header");
+        writer.write_image_data(&[255; 8 * 8 * 4]).expect("frame 1");
+        writer.write_image_data(&[128; 8 * 8 * 4]).expect("frame 2");
+    }
+    out
+}
+
+/// A map document with the given header attributes, tileset and CSV rows.
+fn raw_tmx(attrs: &str, tileset: &str, width: usize, height: usize, csv: &str) -> Vec<u8> {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<map version="1.10" {attrs} width="{width}" height="{height}" infinite="0" nextlayerid="2" nextobjectid="1">
+ {tileset}
+ <layer id="1" name="ground" width="{width}" height="{height}">
+  <data encoding="csv">
+{csv}
+</data>
+ </layer>
+</map>
+"#
+    )
+    .into_bytes()
+}
+
+/// The files the asset error tests name (`errors_*.pbs`).
+fn broken() -> Vec<(&'static str, Vec<u8>)> {
+    let sheet8 = r#"<tileset firstgid="1" name="sheet" tilewidth="8" tileheight="8" tilecount="8" columns="4"><image source="sheet.png" width="32" height="16"/></tileset>"#;
+    let sheet16 = r#"<tileset firstgid="1" name="sheet" tilewidth="16" tileheight="16" tilecount="2" columns="2"><image source="../sheet.png" width="32" height="16"/></tileset>"#;
+    let ortho8 =
+        r#"orientation="orthogonal" renderorder="right-down" tilewidth="8" tileheight="8""#;
+    let wide = vec!["0"; 5000].join(",");
+    vec![
+        (
+            "assets/bad/not_png.png",
+            b"this is a text file, not an image\n".to_vec(),
+        ),
+        ("assets/bad/odd_size.png", Canvas::new(20, 16).png()),
+        ("assets/bad/too_many.png", Canvas::new(264, 256).png()),
+        ("assets/bad/animated.png", animated()),
+        ("assets/bad/not_tmx.tmx", b"this is not a map\n".to_vec()),
+        (
+            "assets/bad/isometric.tmx",
+            raw_tmx(
+                r#"orientation="isometric" renderorder="right-down" tilewidth="8" tileheight="8""#,
+                sheet8,
+                2,
+                1,
+                "1,2",
+            ),
+        ),
+        (
+            "assets/bad/flipped.tmx",
+            raw_tmx(ortho8, sheet8, 2, 1, "1,2147483650"),
+        ),
+        (
+            "assets/bad/tiles16.tmx",
+            raw_tmx(
+                r#"orientation="orthogonal" renderorder="right-down" tilewidth="16" tileheight="16""#,
+                sheet16,
+                2,
+                1,
+                "1,2",
+            ),
+        ),
+        (
+            "assets/bad/past_bank.tmx",
+            raw_tmx(
+                ortho8,
+                r#"<tileset firstgid="1" name="sheet" tilewidth="8" tileheight="8" tilecount="64" columns="8"><image source="../sheet.png" width="64" height="64"/></tileset>"#,
+                2,
+                1,
+                "1,40",
+            ),
+        ),
+        (
+            "assets/bad/too_wide.tmx",
+            raw_tmx(ortho8, sheet8, 5000, 1, &wide),
+        ),
+    ]
+}
+
 /// Every file this generator makes, by path relative to `examples/tests/gfx/`.
 pub fn files() -> Vec<(&'static str, Vec<u8>)> {
-    vec![
+    let mut files = broken();
+    files.extend(vec![
         ("assets/sheet.png", sheet()),
         ("assets/gray.png", gray()),
         ("assets/palette.png", palette()),
         ("assets/map_csv.tmx", tmx("csv")),
         ("assets/map_base64.tmx", tmx("base64")),
         ("assets/map_zlib.tmx", tmx("zlib")),
-    ]
+    ]);
+    files
 }
