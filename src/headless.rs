@@ -65,6 +65,7 @@ pub(crate) fn run(
     }
     let (sources, id) = prometeu::program_sources(program.program());
     let trap_program = program.program().clone();
+    let assets = std::sync::Arc::clone(&program.program().assets);
     let config = CartConfig {
         cycles_per_frame: args.cycles_per_frame,
         seed: args.seed.unwrap_or(0),
@@ -79,10 +80,14 @@ pub(crate) fn run(
     let mut cart = Cart::boot(program, config, Box::new(out)).map_err(report_trap)?;
     let mut recorder = Recorder::new();
     let ticks = args.frames.unwrap_or(1);
+    // Host time per tick, for `--stats` only: it never influences the run.
+    let mut host_times = Vec::new();
     for tick in 0..ticks {
         let frame = cart.frame();
         let held = log.as_ref().map_or(0, |l| l.held_at(frame));
+        let started = std::time::Instant::now();
         let outcome = cart.tick(held).map_err(report_trap)?;
+        host_times.push(started.elapsed());
         recorder.record(frame, cart.held());
         if let Some((k, dir)) = &every {
             if (tick + 1) % k == 0 {
@@ -115,8 +120,30 @@ pub(crate) fn run(
             args.cycles_per_frame
         );
         eprintln!("{}", heap_line(&cart.stats()));
+        host_times.sort_unstable();
+        let micros = |d: Option<&std::time::Duration>| d.map_or(0, |d| d.as_micros());
+        eprintln!(
+            "host time per frame: min {} / median {} / max {} µs",
+            micros(host_times.first()),
+            micros(host_times.get(host_times.len() / 2)),
+            micros(host_times.last())
+        );
+        if !assets.is_empty() {
+            eprintln!("{}", assets_line(&assets));
+        }
     }
     Ok(())
+}
+
+/// The assets line of `--stats`: what the program carries.
+pub(crate) fn assets_line(assets: &prometeu::bytecode::Assets) -> String {
+    format!(
+        "assets: {} banks, {} maps, {} images; {} bytes of pixel and cell data",
+        assets.banks.len(),
+        assets.maps.len(),
+        assets.images.len(),
+        assets.data_bytes()
+    )
 }
 
 /// Reads and validates a cartridge directory and loads its program.

@@ -230,8 +230,12 @@ fn asset_reader(source: &Path) -> AssetReader {
             std::io::ErrorKind::NotFound => ReadError::NotFound,
             _ => ReadError::Other(e.to_string()),
         })?;
-        if file.metadata().is_ok_and(|m| m.is_dir()) {
-            return Err(ReadError::Other("it is a directory".into()));
+        match file.metadata() {
+            Ok(m) if m.is_dir() => return Err(ReadError::Other("it is a directory".into())),
+            Ok(m) if m.len() > ASSET_LIMIT => {
+                return Err(ReadError::TooLarge { limit: ASSET_LIMIT })
+            }
+            _ => {}
         }
         let mut bytes = Vec::new();
         file.take(ASSET_LIMIT + 1)
@@ -357,6 +361,10 @@ fn run_script(args: RunArgs, program: VerifiedProgram, reporter: &Reporter) -> R
         let s = vm.stats();
         eprintln!("stats: {} cycles", s.cycles);
         eprintln!("{}", headless::heap_line(&s));
+        let assets = &vm.program().program().assets;
+        if !assets.is_empty() {
+            eprintln!("{}", headless::assets_line(assets));
+        }
     }
     if let Err(trap) = result {
         let diagnostic = trap.to_diagnostic(vm.program().program(), &sources, id);
