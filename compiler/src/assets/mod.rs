@@ -325,3 +325,6 @@ fn locate<'r>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

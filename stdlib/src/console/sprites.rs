@@ -323,3 +323,6 @@ pub fn map(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests;
