@@ -4,6 +4,9 @@
 
 #[path = "../examples/tests/gfx/make_assets.rs"]
 mod gfx_assets;
+#[path = "../examples/carts/platformer/make_assets.rs"]
+#[allow(dead_code)]
+mod platformer_assets;
 
 use std::path::Path;
 
@@ -30,4 +33,9 @@ fn check(dir: &str, files: Vec<(&'static str, Vec<u8>)>) {
 #[test]
 fn gfx_test_assets_are_up_to_date() {
     check("examples/tests/gfx", gfx_assets::files());
+}
+
+#[test]
+fn platformer_assets_are_up_to_date() {
+    check("examples/carts/platformer", platformer_assets::files());
 }
