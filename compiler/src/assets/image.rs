@@ -43,7 +43,7 @@ pub(crate) fn pack(r: u8, g: u8, b: u8, a: u8) -> u16 {
 
 /// Decodes a PNG into an [`Image`]. The size is checked against the bank limits before the
 /// pixels are decoded, so a huge image costs nothing.
-pub(super) fn convert(bytes: &[u8], written: &str, span: Span) -> Result<Image, AssetError> {
+pub(super) fn convert(bytes: &[u8], written: &str, span: Span) -> Result<Image, Box<AssetError>> {
     let not_png = |why: String| {
         AssetError::new(
             "E0602",
@@ -59,22 +59,24 @@ pub(super) fn convert(bytes: &[u8], written: &str, span: Span) -> Result<Image, 
     let info = reader.info();
     let (width, height) = (info.width, info.height);
     if info.animation_control.is_some() {
-        return Err(AssetError::new(
-            "E0605",
-            format!("asset file `{written}` uses an unsupported PNG feature: animation (APNG)"),
-            span,
-            "an animated PNG",
-        )
-        .with_help("save the sprite sheet as a still PNG, with the frames side by side"));
+        return Err(Box::new(
+            AssetError::new(
+                "E0605",
+                format!("asset file `{written}` uses an unsupported PNG feature: animation (APNG)"),
+                span,
+                "an animated PNG",
+            )
+            .with_help("save the sprite sheet as a still PNG, with the frames side by side"),
+        ));
     }
     // 1,024 tiles of 32 pixels fit in a row of 32,768 pixels; anything wider or taller is
     // over the tile limit whatever the tile size, and is reported by `check_tiles`.
     let side = |n: u32| u16::try_from(n).ok().filter(|&n| n <= 32768);
     let (Some(w), Some(h)) = (side(width), side(height)) else {
-        return Err(too_many(written, span, width, height, None));
+        return Err(Box::new(too_many(written, span, width, height, None)));
     };
     if u64::from(width) * u64::from(height) > u64::from(MAX_TILES) * 32 * 32 {
-        return Err(too_many(written, span, width, height, None));
+        return Err(Box::new(too_many(written, span, width, height, None)));
     }
     let size = reader
         .output_buffer_size()
@@ -88,7 +90,9 @@ pub(super) fn convert(bytes: &[u8], written: &str, span: Span) -> Result<Image, 
         png::ColorType::GrayscaleAlpha => 2,
         png::ColorType::Rgb => 3,
         png::ColorType::Rgba => 4,
-        png::ColorType::Indexed => return Err(not_png("indexed colour was not expanded".into())),
+        png::ColorType::Indexed => {
+            return Err(Box::new(not_png("indexed colour was not expanded".into())))
+        }
     };
     let mut pixels = Vec::with_capacity(usize::from(w) * usize::from(h));
     for row in buf.chunks_exact(frame.line_size).take(usize::from(h)) {
@@ -103,7 +107,7 @@ pub(super) fn convert(bytes: &[u8], written: &str, span: Span) -> Result<Image, 
         }
     }
     if pixels.len() != usize::from(w) * usize::from(h) {
-        return Err(not_png("the image data is incomplete".into()));
+        return Err(Box::new(not_png("the image data is incomplete".into())));
     }
     Ok(Image {
         name: written.to_string(),
@@ -143,32 +147,36 @@ pub(super) fn check_tiles(
     written: &str,
     span: Span,
     tile_span: Span,
-) -> Result<(), AssetError> {
+) -> Result<(), Box<AssetError>> {
     let t = u16::from(tile);
     if image.width % t != 0 || image.height % t != 0 {
-        return Err(AssetError::new(
-            "E0603",
-            format!(
-                "asset file `{written}` is {}×{} pixels, not a whole number of {t}×{t} tiles",
-                image.width, image.height
-            ),
-            span,
-            format!("{}×{} pixels", image.width, image.height),
-        )
-        .with_label(tile_span, format!("tiles of {t}×{t}"))
-        .with_help(format!(
-            "make the image's width and height multiples of {t}, or choose another tile size"
-        )));
+        return Err(Box::new(
+            AssetError::new(
+                "E0603",
+                format!(
+                    "asset file `{written}` is {}×{} pixels, not a whole number of {t}×{t} tiles",
+                    image.width, image.height
+                ),
+                span,
+                format!("{}×{} pixels", image.width, image.height),
+            )
+            .with_label(tile_span, format!("tiles of {t}×{t}"))
+            .with_help(format!(
+                "make the image's width and height multiples of {t}, or choose another tile size"
+            )),
+        ));
     }
     if tile_count(image, tile) > MAX_TILES {
-        return Err(too_many(
-            written,
-            span,
-            u32::from(image.width),
-            u32::from(image.height),
-            Some(tile),
-        )
-        .with_label(tile_span, format!("tiles of {t}×{t}")));
+        return Err(Box::new(
+            too_many(
+                written,
+                span,
+                u32::from(image.width),
+                u32::from(image.height),
+                Some(tile),
+            )
+            .with_label(tile_span, format!("tiles of {t}×{t}")),
+        ));
     }
     Ok(())
 }

@@ -157,27 +157,33 @@ pub(crate) fn read(
     path: &str,
     written: &str,
     span: Span,
-) -> Result<Vec<u8>, AssetError> {
-    reader.read(path).map_err(|e| match e {
-        ReadError::NotFound => AssetError::new(
-            "E0600",
-            format!("cannot find asset file `{written}`"),
-            span,
-            "no such file",
-        )
-        .with_help("asset paths are relative to the source file; check the name and the folder"),
-        ReadError::TooLarge { limit } => AssetError::new(
-            "E0601",
-            format!("asset file `{written}` is larger than the {limit} bytes an asset may have"),
-            span,
-            "too large",
-        ),
-        ReadError::Other(why) => AssetError::new(
-            "E0601",
-            format!("cannot read asset file `{written}`: {why}"),
-            span,
-            "cannot be read",
-        ),
+) -> Result<Vec<u8>, Box<AssetError>> {
+    reader.read(path).map_err(|e| {
+        Box::new(match e {
+            ReadError::NotFound => AssetError::new(
+                "E0600",
+                format!("cannot find asset file `{written}`"),
+                span,
+                "no such file",
+            )
+            .with_help(
+                "asset paths are relative to the source file; check the name and the folder",
+            ),
+            ReadError::TooLarge { limit } => AssetError::new(
+                "E0601",
+                format!(
+                    "asset file `{written}` is larger than the {limit} bytes an asset may have"
+                ),
+                span,
+                "too large",
+            ),
+            ReadError::Other(why) => AssetError::new(
+                "E0601",
+                format!("cannot read asset file `{written}`: {why}"),
+                span,
+                "cannot be read",
+            ),
+        })
     })
 }
 
@@ -220,7 +226,7 @@ pub fn convert(module: &Module, reader: Option<&dyn AssetSource>) -> (Declared, 
                         Some(out.assets.images.len() as u32 - 1)
                     }
                     Err(e) => {
-                        errors.push(e);
+                        errors.push(*e);
                         None
                     }
                 };
@@ -231,7 +237,7 @@ pub fn convert(module: &Module, reader: Option<&dyn AssetSource>) -> (Declared, 
         let Some(index) = index else { continue };
         let image = &out.assets.images[index as usize];
         if let Err(e) = image::check_tiles(image, tile_size, &path.0, path.1, tile.1) {
-            errors.push(e);
+            errors.push(*e);
             continue;
         }
         let bank = out.assets.banks.len() - 1;
@@ -263,7 +269,7 @@ pub fn convert(module: &Module, reader: Option<&dyn AssetSource>) -> (Declared, 
                         Some(out.assets.maps.len() as u32 - 1)
                     }
                     Err(e) => {
-                        errors.push(e);
+                        errors.push(*e);
                         None
                     }
                 };

@@ -45,7 +45,7 @@ pub(super) fn convert(
     key: &str,
     written: &str,
     span: Span,
-) -> Result<Converted, AssetError> {
+) -> Result<Converted, Box<AssetError>> {
     let bytes = read(reader, key, written, span)?;
     let unsupported = |what: String| {
         AssetError::new(
@@ -94,22 +94,22 @@ pub(super) fn convert(
         .with_help("a map needs a TMX file saved by Tiled"),
     })?;
     if map.orientation != tiled::Orientation::Orthogonal {
-        return Err(unsupported(format!(
+        return Err(Box::new(unsupported(format!(
             "{} orientation (only orthogonal maps are supported)",
             format!("{:?}", map.orientation).to_lowercase()
-        )));
+        ))));
     }
     if map.infinite() {
-        return Err(unsupported("an infinite map".into()));
+        return Err(Box::new(unsupported("an infinite map".into())));
     }
     if map.tile_width != map.tile_height || !TILE_SIZES.contains(&(map.tile_width as u8)) {
-        return Err(unsupported(format!(
+        return Err(Box::new(unsupported(format!(
             "tiles of {}×{} (tiles must be square, 8, 16 or 32 pixels)",
             map.tile_width, map.tile_height
-        )));
+        ))));
     }
     if map.width > u32::from(MAX_MAP_SIDE) || map.height > u32::from(MAX_MAP_SIDE) {
-        return Err(too_large(written, span, map.width, map.height));
+        return Err(Box::new(too_large(written, span, map.width, map.height)));
     }
     let (width, height) = (map.width as u16, map.height as u16);
     let mut layers: Vec<Vec<i16>> = Vec::new();
@@ -119,17 +119,20 @@ pub(super) fn convert(
             tiled::LayerType::Tiles(tiles) => tiles,
             tiled::LayerType::Objects(_) | tiled::LayerType::Image(_) => continue,
             tiled::LayerType::Group(_) => {
-                return Err(unsupported(format!("a group layer (`{}`)", layer.name)))
+                return Err(Box::new(unsupported(format!(
+                    "a group layer (`{}`)",
+                    layer.name
+                ))))
             }
         };
         if layers.len() == usize::from(MAX_MAP_LAYERS) {
-            return Err(unsupported(format!(
+            return Err(Box::new(unsupported(format!(
                 "more than {MAX_MAP_LAYERS} tile layers"
-            )));
+            ))));
         }
         let cells = usize::from(width) * usize::from(height) * (layers.len() + 1);
         if cells > MAX_MAP_CELLS as usize {
-            return Err(too_large(written, span, map.width, map.height));
+            return Err(Box::new(too_large(written, span, map.width, map.height)));
         }
         let mut cells = Vec::with_capacity(usize::from(width) * usize::from(height));
         for y in 0..i32::from(height) {
@@ -139,21 +142,21 @@ pub(super) fn convert(
                     continue;
                 };
                 if tile.tileset_index() != 0 {
-                    return Err(unsupported(format!(
+                    return Err(Box::new(unsupported(format!(
                         "tiles from a second tileset (`{}`, at cell ({x}, {y}) of layer `{}`)",
                         tile.get_tileset().name,
                         layer.name
-                    )));
+                    ))));
                 }
                 if tile.flip_h || tile.flip_v || tile.flip_d {
-                    return Err(unsupported(format!(
+                    return Err(Box::new(unsupported(format!(
                         "a flipped or rotated tile (at cell ({x}, {y}) of layer `{}`)",
                         layer.name
-                    )));
+                    ))));
                 }
                 let id = tile.id();
                 if id >= MAX_TILES {
-                    return Err(AssetError::new(
+                    return Err(Box::new(AssetError::new(
                         "E0607",
                         format!(
                             "asset file `{written}` uses tile {id} at cell ({x}, {y}) of layer `{}`, beyond the {MAX_TILES} tiles a bank holds",
@@ -161,7 +164,7 @@ pub(super) fn convert(
                         ),
                         span,
                         "tile out of range",
-                    ));
+                    )));
                 }
                 let id = id as i16;
                 max_tile = max_tile.max(Some(id));
@@ -211,7 +214,7 @@ pub(super) fn check_banks(
     banks: &[(String, usize, Span)],
     written: &str,
     span: Span,
-) -> Result<(), AssetError> {
+) -> Result<(), Box<AssetError>> {
     let Some(image_path) = &converted.tileset_image else {
         return Ok(());
     };
@@ -241,14 +244,14 @@ pub(super) fn check_banks(
                     b = decl.tile
                 )
             };
-            return Err(AssetError::new(
+            return Err(Box::new(AssetError::new(
                 "E0607",
                 format!("the tileset of map `{written}` does not fit bank `{}`: {why}", decl.name),
                 span,
                 "this map",
             )
             .with_label(*bank_span, "the bank cut from the tileset's image")
-            .with_help("use the same tile size in Tiled and in `declare bank`, and only tiles the image has"));
+            .with_help("use the same tile size in Tiled and in `declare bank`, and only tiles the image has")));
         }
     }
     Ok(())

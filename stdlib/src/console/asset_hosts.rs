@@ -150,13 +150,29 @@ fn bank_parts(
         .ok_or(TrapKind::InvalidProgram("bank index out of range"))
 }
 
+/// The arguments of `Gfx.spr` and `Gfx.spr_ex`.
+struct SpriteArgs {
+    /// The `Bank` value.
+    bank: Value,
+    /// The top-left tile.
+    n: i64,
+    /// The position before the camera.
+    at: (i64, i64),
+    /// The block's size in tiles.
+    size: (i64, i64),
+    /// Mirroring left to right and top to bottom.
+    flip: (bool, bool),
+}
+
 /// Draws a block of tiles and charges for it.
-fn sprite(
-    ctx: &mut HostCtx<'_>,
-    name: &str,
-    args: (Value, i64, (i64, i64), (i64, i64), (bool, bool)),
-) -> Result<Value, TrapKind> {
-    let (bank_value, n, (x, y), size, flip) = args;
+fn sprite(ctx: &mut HostCtx<'_>, name: &str, args: SpriteArgs) -> Result<Value, TrapKind> {
+    let SpriteArgs {
+        bank: bank_value,
+        n,
+        at: (x, y),
+        size,
+        flip,
+    } = args;
     let con = console(&mut *ctx.state)?;
     let (assets, index) = bank(con, bank_value)?;
     let (decl, image) = bank_parts(&assets, index)?;
@@ -173,22 +189,28 @@ fn sprite(
 /// `Gfx.spr(bank, n, x, y)`.
 fn gfx_spr(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let [n, x, y] = ints(args.get(1..).unwrap_or(&[]))?;
-    sprite(
-        ctx,
-        "Gfx.spr",
-        (arg(args, 0)?, n, (x, y), (1, 1), (false, false)),
-    )
+    let call = SpriteArgs {
+        bank: arg(args, 0)?,
+        n,
+        at: (x, y),
+        size: (1, 1),
+        flip: (false, false),
+    };
+    sprite(ctx, "Gfx.spr", call)
 }
 
 /// `Gfx.spr_ex(bank, n, x, y, w, h, flip_x, flip_y)`.
 fn gfx_spr_ex(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let [n, x, y, w, h] = ints(args.get(1..6).unwrap_or(&[]))?;
     let (fx, fy) = (flag(arg(args, 6)?)?, flag(arg(args, 7)?)?);
-    sprite(
-        ctx,
-        "Gfx.spr_ex",
-        (arg(args, 0)?, n, (x, y), (w, h), (fx, fy)),
-    )
+    let call = SpriteArgs {
+        bank: arg(args, 0)?,
+        n,
+        at: (x, y),
+        size: (w, h),
+        flip: (fx, fy),
+    };
+    sprite(ctx, "Gfx.spr_ex", call)
 }
 
 /// `Gfx.blit(bank, sx, sy, sw, sh, dx, dy)`: a rectangle of the bank's image, in pixels.
