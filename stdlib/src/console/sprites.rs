@@ -100,21 +100,22 @@ pub fn blit(fb: &mut Framebuffer, image: &Image, b: Blit) -> u64 {
         let src_row = &image.pixels[v * stride..(v + 1) * stride];
         if b.flip_x {
             let src = &src_row[u0 + 1 - width..=u0];
-            for (d, &p) in dst.iter_mut().zip(src.iter().rev()) {
-                if p != TRANSPARENT {
-                    *d = p;
-                    written += 1;
-                }
-            }
+            written += copy_row(dst, src.iter().rev());
         } else {
-            let src = &src_row[u0..u0 + width];
-            for (d, &p) in dst.iter_mut().zip(src) {
-                if p != TRANSPARENT {
-                    *d = p;
-                    written += 1;
-                }
-            }
+            written += copy_row(dst, &src_row[u0..u0 + width]);
         }
+    }
+    written
+}
+
+/// Copies one row, skipping transparent pixels; returns how many were written. The test is a
+/// select rather than a branch, so sprites with scattered transparency cost no mispredictions.
+fn copy_row<'a>(dst: &mut [u16], src: impl IntoIterator<Item = &'a u16>) -> u64 {
+    let mut written = 0;
+    for (d, &p) in dst.iter_mut().zip(src) {
+        let opaque = p != TRANSPARENT;
+        *d = if opaque { p } else { *d };
+        written += u64::from(opaque);
     }
     written
 }
