@@ -39,3 +39,16 @@ fn gfx_test_assets_are_up_to_date() {
 fn platformer_assets_are_up_to_date() {
     check("examples/carts/platformer", platformer_assets::files());
 }
+
+#[test]
+fn the_platformer_screenshot_in_the_docs_is_its_golden_frame() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs =
+        std::fs::read(root.join("docs/screenshots/platformer.png")).expect("docs screenshot");
+    let golden = std::fs::read(root.join("examples/tests/carts/screens/platformer_174.png"))
+        .expect("golden screen");
+    assert!(
+        docs == golden,
+        "copy examples/tests/carts/screens/platformer_174.png to docs/screenshots/platformer.png"
+    );
+}
