@@ -214,8 +214,9 @@ pub fn console_vm(
     seed: i64,
     out: Box<dyn Output>,
 ) -> Result<Vm, Trap> {
+    let assets = std::sync::Arc::clone(&program.program().assets);
     let mut vm = crate::new_vm(program, limits, out)?;
-    vm.set_state(Box::new(Console::new(seed)));
+    vm.set_state(Box::new(Console::with_assets(seed, assets)));
     Ok(vm)
 }
 
@@ -241,8 +242,9 @@ impl Cart {
         let frame_fn = entry.frame.ok_or(Trap::new(TrapKind::InvalidProgram(
             "the program has no [Frame] function",
         )))?;
+        let assets = std::sync::Arc::clone(&program.program().assets);
         let mut vm = crate::new_vm(program, config.limits, out)?;
-        let mut console = Console::new(config.seed);
+        let mut console = Console::with_assets(config.seed, assets);
         console.save = SaveSlots::new(saves);
         vm.set_state(Box::new(console));
         let boot_budget = config.cycles_per_frame.saturating_mul(BOOT_FRAMES);

@@ -49,6 +49,11 @@ pub(crate) const MANIFEST: Cap = Cap {
     bytes: 64 << 10,
     what: "a manifest",
 };
+/// Asset files a source declares (`declare bank`, `declare map`): 16 MiB.
+pub(crate) const ASSET: Cap = Cap {
+    bytes: 16 << 20,
+    what: "an asset file",
+};
 /// Input logs: 64 MiB.
 pub(crate) const INPUT_LOG: Cap = Cap {
     bytes: 64 << 20,

@@ -292,6 +292,7 @@ pub(crate) fn run(
         .transpose()
         .map_err(|e| reporter.error(e))?;
     let (sources, id) = prometeu::program_sources(&shown);
+    let assets = std::sync::Arc::clone(&program.program().assets);
     let config = CartConfig {
         cycles_per_frame: args.cycles_per_frame,
         seed: args.seed.unwrap_or(0),
@@ -323,13 +324,17 @@ pub(crate) fn run(
         .as_ref()
         .map(|_| prometeu::capture::GifCapture::new());
     let ticks = args.frames.unwrap_or(1);
+    // Host time per tick, for `--stats` only: it never influences the run.
+    let mut host_times = Vec::new();
     for tick in 0..ticks {
         if let Some(stop) = stdio::stop_reason(&out) {
             return Err(stopped(stop, &out, reporter));
         }
         let frame = cart.frame();
         let held = log.as_ref().map_or(0, |l| l.held_at(frame));
+        let started = std::time::Instant::now();
         let outcome = cart.tick(held).map_err(report_trap)?;
+        host_times.push(started.elapsed());
         recorder.record(frame, cart.held());
         if let Some(gif) = &mut gif {
             gif.push(cart.framebuffer());
@@ -383,8 +388,30 @@ pub(crate) fn run(
             args.cycles_per_frame
         ))?;
         stats_line(&heap_line(&cart.stats()))?;
+        host_times.sort_unstable();
+        let micros = |d: Option<&std::time::Duration>| d.map_or(0, |d| d.as_micros());
+        stats_line(&format!(
+            "host time per frame: min {} / median {} / max {} µs",
+            micros(host_times.first()),
+            micros(host_times.get(host_times.len() / 2)),
+            micros(host_times.last())
+        ))?;
+        if !assets.is_empty() {
+            stats_line(&assets_line(&assets))?;
+        }
     }
     Ok(())
+}
+
+/// The assets line of `--stats`: what the program carries.
+pub(crate) fn assets_line(assets: &prometeu::bytecode::Assets) -> String {
+    format!(
+        "assets: {} banks, {} maps, {} images; {} bytes of pixel and cell data",
+        assets.banks.len(),
+        assets.maps.len(),
+        assets.images.len(),
+        assets.data_bytes()
+    )
 }
 
 /// Reads and validates a cartridge directory and loads its program, remembering the files

@@ -50,9 +50,24 @@ pub struct SourceUnit {
 
 /// Compiles a source text under a display name.
 pub fn compile_source(name: &str, text: &str, options: &CompileOptions) -> SourceUnit {
+    let reader = options
+        .assets
+        .as_ref()
+        .map(|r| &*r.0 as &dyn prometeu_compiler::assets::AssetSource);
+    compile_source_with_assets(name, text, options, reader)
+}
+
+/// Compiles a source text under a display name, reading its asset files through `assets`.
+pub fn compile_source_with_assets(
+    name: &str,
+    text: &str,
+    options: &CompileOptions,
+    assets: Option<&dyn prometeu_compiler::assets::AssetSource>,
+) -> SourceUnit {
     let mut sources = Sources::new();
     let id = sources.add(name, text);
-    let compiled = prometeu_compiler::compile(text, id, name, &builtins(), options);
+    let compiled =
+        prometeu_compiler::compile_with_assets(text, id, name, &builtins(), options, assets);
     SourceUnit {
         sources,
         id,
@@ -73,9 +88,10 @@ pub fn load(bytes: &[u8]) -> Result<VerifiedProgram, LoadError> {
 /// Creates a VM with the standard library for a verified program.
 pub fn new_vm(program: VerifiedProgram, limits: Limits, out: Box<dyn Output>) -> Result<Vm, Trap> {
     let hosts: Hosts = stdlib::hosts();
+    let assets = std::sync::Arc::clone(&program.program().assets);
     let mut vm = Vm::new(program, &hosts, limits, out)?;
     // Scripts may use the console too (Rand, drawing to an unseen screen); seed 0.
-    vm.set_state(Box::new(stdlib::console::Console::new(0)));
+    vm.set_state(Box::new(stdlib::console::Console::with_assets(0, assets)));
     Ok(vm)
 }
 

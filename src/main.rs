@@ -17,6 +17,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use files::{Inputs, PendingFile};
 use limits::{call_depth, count, heap_bytes, max_array, max_string, seed, stack_slots};
 use prometeu::bytecode::{disassemble, encode, Program, VerifiedProgram};
+use prometeu::compiler::assets::{AssetReader, ReadError};
 use prometeu::compiler::CompileOptions;
 use prometeu::lexer::{render, render_all, Diagnostic, RenderOptions, Sources};
 use prometeu::vm::Limits;
@@ -303,9 +304,30 @@ fn compile(path: &Path, bytes: Vec<u8>, reporter: &Reporter) -> Result<Program, 
         ))
     })?;
     let name = path.display().to_string();
-    let unit = prometeu::compile_source(&name, &text, &CompileOptions::default());
+    let options = CompileOptions {
+        assets: Some(asset_reader(path)),
+        ..CompileOptions::default()
+    };
+    let unit = prometeu::compile_source(&name, &text, &options);
     reporter.emit(&unit.compiled.diagnostics, &unit.sources);
     unit.compiled.program.ok_or(Failure(EXIT_COMPILE))
+}
+
+/// Reads asset files relative to the directory of the source file at `source`, through the
+/// same capped reader as every other input.
+fn asset_reader(source: &Path) -> AssetReader {
+    let dir = source.parent().map(Path::to_path_buf).unwrap_or_default();
+    AssetReader::new(move |relative: &str| -> Result<Vec<u8>, ReadError> {
+        let path = dir.join(relative);
+        files::read_capped(&path, files::ASSET).map_err(|e| match e {
+            files::ReadError::TooLarge { cap, .. } => ReadError::TooLarge { limit: cap.bytes },
+            files::ReadError::Io { error, .. } if error.kind() == std::io::ErrorKind::NotFound => {
+                ReadError::NotFound
+            }
+            files::ReadError::NotAFile { kind, .. } => ReadError::Other(format!("it is {kind}")),
+            files::ReadError::Io { error, .. } => ReadError::Other(error.to_string()),
+        })
+    })
 }
 
 /// Loads a program from a source, a `.pbc` file, a `.pmc` cart or a cartridge directory and

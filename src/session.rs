@@ -351,6 +351,7 @@ impl Session {
                     String::new()
                 },
             }),
+            assets: None,
         };
         let compiled = prometeu_compiler::compile(
             &combined,
@@ -621,7 +622,11 @@ fn input_decls(input: &str) -> InputDecls {
                 let signature = format!("const {}", t.as_ref().map_or("?".to_string(), ty));
                 (name, *span, signature)
             }
-            Item::Global { .. } | Item::Stmt(_) | Item::Error => continue,
+            Item::Global { .. }
+            | Item::Bank { .. }
+            | Item::Map { .. }
+            | Item::Stmt(_)
+            | Item::Error => continue,
         };
         let is_struct = matches!(item, Item::Struct { .. });
         let mut text = input.get(span.range()).unwrap_or("").to_string();

@@ -37,7 +37,13 @@ fn require(tool: &str, probe: &str) {
 struct Display {
     server: Child,
     name: String,
+    /// Window tests run one at a time: parallel X servers and players on a loaded 2-core
+    /// machine made windows fail to connect now and then.
+    _turn: Option<std::sync::MutexGuard<'static, ()>>,
 }
+
+/// The lock that gives each window test its turn.
+static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 static NEXT_DISPLAY: AtomicU32 = AtomicU32::new(0);
 
@@ -46,6 +52,7 @@ impl Display {
     fn start() -> Display {
         require("xdotool", "version");
         require("xwd", "-help");
+        let turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
         for _ in 0..20 {
             let n =
                 200 + (std::process::id() % 300) * 10 + NEXT_DISPLAY.fetch_add(1, Ordering::SeqCst);
@@ -69,10 +76,14 @@ impl Display {
             let mut display = Display {
                 server,
                 name: format!(":{n}"),
+                _turn: None,
             };
             let start = Instant::now();
             while start.elapsed() < Duration::from_secs(30) {
-                if socket.exists() {
+                // The socket appears before the server accepts connections: wait until a
+                // client can connect, so the player never races the server's start.
+                if socket.exists() && display.accepts_clients() {
+                    display._turn = Some(turn);
                     return display;
                 }
                 if display.server.try_wait().ok().flatten().is_some() {
@@ -83,6 +94,17 @@ impl Display {
             let _ = display.server.kill();
         }
         panic!("Xvfb did not start a display");
+    }
+
+    /// Whether an X client can connect to this display yet.
+    fn accepts_clients(&self) -> bool {
+        Command::new("xdotool")
+            .arg("getdisplaygeometry")
+            .env("DISPLAY", &self.name)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
     }
 
     /// Runs an X client (xdotool, xwd) on this display and returns its standard output.

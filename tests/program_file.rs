@@ -15,6 +15,41 @@ fn compile(path: &str) -> Program {
     let unit = prometeu::compile_source(path, &text, &CompileOptions::default());
     unit.compiled.program.expect("compiles")
 }
+/// Compiles a source whose asset paths are relative to its folder.
+fn compile_with_assets(path: &str) -> Program {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = root.join(path);
+    let text = std::fs::read_to_string(&file).expect("source exists");
+    let dir = file.parent().expect("a folder").to_path_buf();
+    let read = move |p: &str| {
+        std::fs::read(dir.join(p)).map_err(|_| prometeu::compiler::assets::ReadError::NotFound)
+    };
+    let unit =
+        prometeu::compile_source_with_assets(path, &text, &CompileOptions::default(), Some(&read));
+    unit.compiled.program.expect("compiles")
+}
+
+/// The program that carries a bank and a map.
+const ASSET_PROGRAM: &str = "examples/tests/gfx/asset_script.pbs";
+
+/// The most one console call can cost: `TileMap.new` of the largest map (4,194,304 cells at
+/// one cycle per 16), above a screen-sized drawing call.
+const ONE_CONSOLE_CALL: u64 = 270_000;
+
+/// Like [`load_and_run`] for programs that may call console functions (a flipped bit can turn
+/// any host call into another): the budget may be passed by at most one call's cost.
+fn load_and_run_console(bytes: &[u8]) {
+    if let Ok(verified) = prometeu::load(bytes) {
+        if let Ok(mut vm) = prometeu::new_vm(verified, Limits::default(), Box::new(Discard)) {
+            let _ = vm.run_script(Some(20_000));
+            assert!(
+                vm.stats().cycles <= 21_000 + ONE_CONSOLE_CALL,
+                "ran past its cycle limit"
+            );
+        }
+    }
+}
+
 /// Loads bytes; when they load, runs them under a small cycle budget. Must never panic.
 fn load_and_run(bytes: &[u8]) {
     if let Ok(verified) = prometeu::load(bytes) {
@@ -52,6 +87,41 @@ fn every_truncation_of_a_program_is_rejected_cleanly() {
             "offset {} beyond the input of {len} bytes",
             error.offset
         );
+    }
+}
+
+#[test]
+fn a_program_with_assets_round_trips_and_keeps_them() {
+    let program = compile_with_assets(ASSET_PROGRAM);
+    assert_eq!(program.assets.banks.len(), 1);
+    assert_eq!(program.assets.maps.len(), 1);
+    let bytes = encode(&program);
+    assert_eq!(decode(&bytes).expect("decodes"), program);
+    assert_eq!(encode(&decode(&bytes).unwrap()), bytes);
+}
+
+#[test]
+fn every_truncation_of_a_program_with_assets_is_rejected_cleanly() {
+    let bytes = encode(&compile_with_assets(ASSET_PROGRAM));
+    for len in 0..bytes.len() {
+        let error = prometeu::load(&bytes[..len]).expect_err("a truncated file never loads");
+        assert!(
+            error.offset <= len,
+            "offset {} beyond {len} bytes",
+            error.offset
+        );
+    }
+}
+
+#[test]
+fn every_single_bit_flip_of_a_program_with_assets_loads_or_is_rejected_without_panicking() {
+    let bytes = encode(&compile_with_assets(ASSET_PROGRAM));
+    // Every bit outside the pixel data, and every 7th bit inside it (pixel bits only change
+    // colours, which the loader accepts as they are).
+    for bit in (0..bytes.len() * 8).filter(|b| b % 7 == 0 || *b < 512 * 8 || *b > 2600 * 8) {
+        let mut flipped = bytes.clone();
+        flipped[bit / 8] ^= 1 << (bit % 8);
+        load_and_run_console(&flipped);
     }
 }
 
@@ -114,6 +184,18 @@ proptest! {
             bytes[at % len] ^= mask;
         }
         load_and_run(&bytes);
+    }
+
+    #[test]
+    fn mutated_files_with_assets_never_panic(
+        flips in proptest::collection::vec((0usize..8192, any::<u8>()), 1..8),
+    ) {
+        let mut bytes = encode(&compile_with_assets(ASSET_PROGRAM));
+        for (at, mask) in flips {
+            let len = bytes.len();
+            bytes[at % len] ^= mask;
+        }
+        load_and_run_console(&bytes);
     }
 
     #[test]

@@ -96,10 +96,51 @@ pub fn disassemble_function(program: &Program, index: usize) -> String {
     out
 }
 
-/// Disassembles a whole program: every function in order, separated by blank lines.
+/// Disassembles a whole program: the asset table (when there are assets), then every
+/// function in order, separated by blank lines.
 pub fn disassemble(program: &Program) -> String {
-    (0..program.functions.len())
+    let functions = (0..program.functions.len())
         .map(|i| disassemble_function(program, i))
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    if program.assets.is_empty() {
+        functions
+    } else {
+        format!("{}\n{functions}", asset_table(&program.assets))
+    }
+}
+
+/// The asset table: one line per bank and per map with its name, kind, size and tile count.
+pub fn asset_table(assets: &crate::Assets) -> String {
+    let mut out = String::from("assets\n");
+    for (i, bank) in assets.banks.iter().enumerate() {
+        let Some(image) = assets.images.get(bank.image as usize) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "  bank {i} {:<12} {:<20} {}x{} px, {} tiles of {t}x{t}, image {}",
+            bank.name,
+            image.name,
+            image.width,
+            image.height,
+            crate::assets::tile_count(image, bank.tile),
+            bank.image,
+            t = bank.tile
+        );
+    }
+    for (i, map) in assets.maps.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  map  {i} {:<33} {}x{} cells, {} layers",
+            map.name, map.width, map.height, map.layers
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  {} images, {} bytes of asset data",
+        assets.images.len(),
+        assets.data_bytes()
+    );
+    out
 }

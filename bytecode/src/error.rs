@@ -124,6 +124,9 @@ pub enum LoadErrorKind {
         /// The signature this VM has.
         provided: String,
     },
+    /// The assets section is inconsistent (sizes, counts or values).
+    #[error("bad asset: {0}")]
+    BadAsset(String),
     /// An entry point is missing or malformed.
     #[error("bad entry point: {0}")]
     BadEntry(String),

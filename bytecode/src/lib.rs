@@ -6,11 +6,13 @@
 //! no I/O. Entry points: [`encode`] and [`decode`] for files, [`load`] and [`verify`] to
 //! obtain the [`VerifiedProgram`] the VM runs, [`disassemble`] for people.
 //!
-//! Modules: `op` (the opcode table), `program` (the program structures), `pbc` (the file
-//! format), `verify` (the verifier), `disasm` (the disassembler), `error` (load errors),
-//! `limits` (the sizes a program must respect to load).
+//! Modules: `assets` (images, banks and maps carried in a program), `op` (the opcode table),
+//! `program` (the program structures), `pbc` (the file format), `verify` (the verifier),
+//! `disasm` (the disassembler), `error` (load errors), `limits` (the sizes a program must
+//! respect to load).
 #![forbid(unsafe_code)]
 
+pub mod assets;
 mod disasm;
 mod error;
 pub mod limits;
@@ -19,7 +21,8 @@ mod pbc;
 mod program;
 mod verify;
 
-pub use disasm::{disassemble, disassemble_function};
+pub use assets::{Assets, BankDecl, Image, MapAsset};
+pub use disasm::{asset_table, disassemble, disassemble_function};
 pub use error::{LoadError, LoadErrorKind};
 pub use op::{ends_run, DecodeError, Instr, Opcode, OperandKind, StackEffect, FLOAT_FUNCTIONS};
 pub use pbc::{decode, encode, FORMAT_VERSION, MAGIC};

@@ -3,6 +3,7 @@
 //! The layout is documented in `docs/bytecode.md`. Decoding never panics and never
 //! allocates more than a bound proportional to the input's length.
 
+use crate::assets::{Assets, BankDecl, Image, MapAsset};
 use crate::{
     Constant, Entry, Function, HostSig, HostType, LoadError, LoadErrorKind, Program, SpanRun,
     StructDecl,
@@ -16,6 +17,9 @@ pub const FORMAT_VERSION: u16 = 1;
 
 /// Header flag: the file carries the source text.
 pub const FLAG_SOURCE_TEXT: u16 = 1;
+
+/// Header flag: the file carries an assets section (before the debug information).
+pub const FLAG_ASSETS: u16 = 2;
 
 /// The value that stands for "no function" in the entry section.
 const NONE: u32 = u32::MAX;
@@ -57,11 +61,14 @@ pub fn encode(program: &Program) -> Vec<u8> {
     let mut w = Writer { out: Vec::new() };
     w.out.extend_from_slice(&MAGIC);
     w.u16(FORMAT_VERSION);
-    w.u16(if program.source_text.is_some() {
-        FLAG_SOURCE_TEXT
-    } else {
-        0
-    });
+    let mut flags = 0;
+    if program.source_text.is_some() {
+        flags |= FLAG_SOURCE_TEXT;
+    }
+    if !program.assets.is_empty() {
+        flags |= FLAG_ASSETS;
+    }
+    w.u16(flags);
     w.section(|w| {
         w.u32(program.strings.len() as u32);
         for s in &program.strings {
@@ -141,6 +148,9 @@ pub fn encode(program: &Program) -> Vec<u8> {
             w.u32(f.unwrap_or(NONE));
         }
     });
+    if !program.assets.is_empty() {
+        w.section(|w| encode_assets(w, &program.assets));
+    }
     w.section(|w| {
         w.bytes(program.source_name.as_bytes());
         if let Some(text) = &program.source_text {
@@ -148,6 +158,97 @@ pub fn encode(program: &Program) -> Vec<u8> {
         }
     });
     w.out
+}
+
+/// Writes the body of the assets section.
+fn encode_assets(w: &mut Writer, assets: &Assets) {
+    w.u32(assets.images.len() as u32);
+    for image in &assets.images {
+        w.bytes(image.name.as_bytes());
+        w.u16(image.width);
+        w.u16(image.height);
+        for &p in &image.pixels {
+            w.u16(p);
+        }
+    }
+    w.u32(assets.banks.len() as u32);
+    for bank in &assets.banks {
+        w.bytes(bank.name.as_bytes());
+        w.u32(bank.image);
+        w.u8(bank.tile);
+    }
+    w.u32(assets.maps.len() as u32);
+    for map in &assets.maps {
+        w.bytes(map.name.as_bytes());
+        w.u16(map.width);
+        w.u16(map.height);
+        w.u16(map.layers);
+        for &c in &map.cells {
+            w.u16(c as u16);
+        }
+    }
+}
+
+/// Reads the body of the assets section; every count is checked against the remaining input
+/// before anything is allocated.
+fn decode_assets(r: &mut Reader<'_>) -> Result<Assets, LoadError> {
+    let n = r.count(8)?;
+    let mut images = Vec::new();
+    for _ in 0..n {
+        let name = r.string()?;
+        let width = r.u16()?;
+        let height = r.u16()?;
+        let len = usize::from(width) * usize::from(height);
+        let data = r.take(len * 2)?;
+        let pixels = data
+            .chunks_exact(2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .collect();
+        images.push(Image {
+            name,
+            width,
+            height,
+            pixels,
+        });
+    }
+    let n = r.count(9)?;
+    let mut banks = Vec::new();
+    for _ in 0..n {
+        banks.push(BankDecl {
+            name: r.string()?,
+            image: r.u32()?,
+            tile: r.u8()?,
+        });
+    }
+    let n = r.count(10)?;
+    let mut maps = Vec::new();
+    for _ in 0..n {
+        let name = r.string()?;
+        let width = r.u16()?;
+        let height = r.u16()?;
+        let layers = r.u16()?;
+        let len = usize::from(width) * usize::from(height) * usize::from(layers);
+        let data = r.take(len.saturating_mul(2))?;
+        let cells = data
+            .chunks_exact(2)
+            .map(|b| i16::from_le_bytes([b[0], b[1]]))
+            .collect();
+        maps.push(MapAsset {
+            name,
+            width,
+            height,
+            layers,
+            cells,
+        });
+    }
+    let assets = Assets {
+        images,
+        banks,
+        maps,
+    };
+    let at = r.pos;
+    assets.validate().map_err(|e| LoadError::new(at, e.kind))?;
+    Ok(assets)
 }
 
 /// Reads primitive values from untrusted bytes, tracking the offset for errors.
@@ -273,7 +374,7 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
         ));
     }
     let flags = r.u16()?;
-    if flags & !FLAG_SOURCE_TEXT != 0 {
+    if flags & !(FLAG_SOURCE_TEXT | FLAG_ASSETS) != 0 {
         return Err(LoadError::new(6, LoadErrorKind::UnknownFlags(flags)));
     }
     let strings = r.section("strings", |r| {
@@ -396,6 +497,11 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
             frame: opt()?,
         })
     })?;
+    let assets = if flags & FLAG_ASSETS != 0 {
+        r.section("assets", decode_assets)?
+    } else {
+        Assets::default()
+    };
     let (source_name, source_text) = r.section("debug info", |r| {
         let name = r.string()?;
         let text = if flags & FLAG_SOURCE_TEXT != 0 {
@@ -423,6 +529,7 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
             entry,
             source_name,
             source_text,
+            assets: std::sync::Arc::new(assets),
         },
         offsets,
     ))

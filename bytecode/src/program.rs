@@ -17,6 +17,10 @@ pub enum HostType {
     Str,
     /// Any value (such as the argument of `print`).
     Any,
+    /// A tile bank declared with `declare bank` (an index into the program's banks).
+    Bank,
+    /// A tile map (a heap object).
+    TileMap,
 }
 
 impl HostType {
@@ -29,6 +33,8 @@ impl HostType {
             HostType::Bool => 3,
             HostType::Str => 4,
             HostType::Any => 5,
+            HostType::Bank => 6,
+            HostType::TileMap => 7,
         }
     }
 
@@ -41,6 +47,8 @@ impl HostType {
             3 => HostType::Bool,
             4 => HostType::Str,
             5 => HostType::Any,
+            6 => HostType::Bank,
+            7 => HostType::TileMap,
             _ => return None,
         })
     }
@@ -54,6 +62,8 @@ impl HostType {
             HostType::Bool => "bool",
             HostType::Str => "string",
             HostType::Any => "any",
+            HostType::Bank => "Bank",
+            HostType::TileMap => "TileMap",
         }
     }
 }
@@ -201,6 +211,8 @@ pub struct Program {
     pub source_name: String,
     /// The source text, kept so traps in a `.pbc` still show excerpts.
     pub source_text: Option<String>,
+    /// The graphics assets (banks and maps), shared with the console that draws them.
+    pub assets: std::sync::Arc<crate::Assets>,
 }
 
 impl Program {

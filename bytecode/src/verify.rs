@@ -71,6 +71,7 @@ fn verify_with_offsets(
     available: &[HostSig],
     offsets: &[usize],
 ) -> Result<VerifiedProgram, LoadError> {
+    program.assets.validate()?;
     let strings = program.strings.len() as u32;
     let check = |what: &'static str, index: u32, len: u32| {
         if index < len {

@@ -319,6 +319,26 @@ pub enum Item {
         /// The whole declaration.
         span: Span,
     },
+    /// `declare bank NAME = "file.png" tile N;`
+    Bank {
+        /// The name.
+        name: Ident,
+        /// The asset path as written (relative to the source file), with its span.
+        path: (String, Span),
+        /// The tile size as written, with its span.
+        tile: (u64, Span),
+        /// The whole declaration.
+        span: Span,
+    },
+    /// `declare map NAME = "file.tmx";`
+    Map {
+        /// The name.
+        name: Ident,
+        /// The asset path as written (relative to the source file), with its span.
+        path: (String, Span),
+        /// The whole declaration.
+        span: Span,
+    },
     /// An executable statement at top level (an error outside the REPL).
     Stmt(Stmt),
     /// A declaration the parser could not read (an error was already reported).

@@ -5,11 +5,12 @@
 //! against come from the caller as [`Builtins`] (built from the standard library's registry),
 //! so there is one list of signatures. Entry point: [`compile`].
 //!
-//! Modules: `ast` (the syntax tree), `parse` (the grammar and its recovery), `types` (PBS
+//! Modules: `assets` (PNG and TMX conversion), `ast` (the syntax tree), `parse` (the grammar and its recovery), `types` (PBS
 //! types), `check` (resolution and type checking into a typed tree), `codegen` (bytecode
 //! generation), `intern` (the string interner behind the constant pool).
 #![forbid(unsafe_code)]
 
+pub mod assets;
 pub mod ast;
 pub mod check;
 pub mod codegen;
@@ -67,7 +68,14 @@ pub struct CompileOptions {
     /// Compile as a REPL input: top-level statements run in order, `let` at the top level
     /// defines session globals, and expression statements show their values.
     pub repl: Option<ReplContext>,
+    /// Reads the asset files that `declare bank` and `declare map` name; without one, such
+    /// declarations are errors (E0709).
+    pub assets: Option<assets::AssetReader>,
 }
+
+/// The name of the host function that creates the value of a `declare map` global. It is
+/// not a PBS name (`<` cannot be written), so programs cannot call it themselves.
+pub const MAP_ASSET_HOST: &str = "TileMap.<asset>";
 
 impl Default for CompileOptions {
     fn default() -> CompileOptions {
@@ -76,6 +84,7 @@ impl Default for CompileOptions {
             keep_source: true,
             limits: Limits::default(),
             repl: None,
+            assets: None,
         }
     }
 }
@@ -104,13 +113,31 @@ fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// Compiles one source text to a program, reporting every error it finds.
+/// Compiles one source text to a program, reporting every error it finds; asset files are
+/// read through `options.assets`.
 pub fn compile(
     text: &str,
     source: SourceId,
     name: &str,
     builtins: &Builtins,
     options: &CompileOptions,
+) -> Compiled {
+    let reader = options
+        .assets
+        .as_ref()
+        .map(|r| &*r.0 as &dyn assets::AssetSource);
+    compile_with_assets(text, source, name, builtins, options, reader)
+}
+
+/// Like [`compile`], with asset files read through `assets` (a borrowed source, such as a
+/// test's in-memory files) instead of `options.assets`.
+pub fn compile_with_assets(
+    text: &str,
+    source: SourceId,
+    name: &str,
+    builtins: &Builtins,
+    options: &CompileOptions,
+    assets: Option<&dyn assets::AssetSource>,
 ) -> Compiled {
     if text.len() > MAX_SOURCE_BYTES {
         return Compiled {
@@ -141,7 +168,10 @@ pub fn compile(
             diagnostics: sorted(diagnostics),
         };
     }
-    let (mut checked, errors) = check::check(&mut module, builtins, options.repl.as_ref());
+    let (declared, asset_errors) = assets::convert(&module, assets);
+    diagnostics.extend(asset_errors.iter().map(|e| e.to_diagnostic()));
+    let (mut checked, errors) =
+        check::check(&mut module, builtins, options.repl.as_ref(), &declared);
     diagnostics.extend(errors.iter().map(|e| e.to_diagnostic()));
     if options.require_entry
         && checked.main.is_none()

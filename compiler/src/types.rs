@@ -20,6 +20,10 @@ pub enum Type {
     Array(Box<Type>),
     /// A struct type, by name.
     Struct(String),
+    /// `Bank`: a tile bank declared with `declare bank` (an int index at run time).
+    Bank,
+    /// `TileMap`: layers of tile indices, a heap object with reference semantics.
+    TileMap,
     /// The type of an expression that already produced an error; it matches everything so
     /// that one mistake is reported once.
     Error,
@@ -38,7 +42,7 @@ impl Type {
 
     /// Whether values of the type live on the heap and compare by identity.
     pub fn is_reference(&self) -> bool {
-        matches!(self, Type::Array(_) | Type::Struct(_))
+        matches!(self, Type::Array(_) | Type::Struct(_) | Type::TileMap)
     }
 
     /// Whether values of the type are numbers.
@@ -54,6 +58,8 @@ impl Type {
             HostType::Float => Some(Type::Float),
             HostType::Bool => Some(Type::Bool),
             HostType::Str => Some(Type::Str),
+            HostType::Bank => Some(Type::Bank),
+            HostType::TileMap => Some(Type::TileMap),
             HostType::Any => None,
         }
     }
@@ -77,6 +83,8 @@ impl fmt::Display for Type {
             Type::Bool => "bool",
             Type::Str => "string",
             Type::Void => "void",
+            Type::Bank => "Bank",
+            Type::TileMap => "TileMap",
             Type::Error => "{unknown}",
         })
     }

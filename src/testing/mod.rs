@@ -19,6 +19,7 @@ pub use directives::{parse_directives, CartHeader, DirectiveError, Expectation, 
 use crate::cart::{Cart, CartConfig, Tick};
 use crate::{program_sources, ScriptRun, SharedOutput};
 use prometeu_bytecode::{Program, VerifiedProgram};
+use prometeu_compiler::assets::ReadError;
 use prometeu_compiler::CompileOptions;
 use prometeu_lexer::{render_all, RenderOptions};
 use prometeu_stdlib::console::{Framebuffer, InputLog};
@@ -126,7 +127,23 @@ pub fn run_test(name: &str, source: &str, read: ReadFile<'_>, options: &TestOpti
             return report;
         }
     };
-    let unit = crate::compile_source(&program_name, &text, &CompileOptions::default());
+    // Asset paths are relative to the program's source; `read` is relative to the test file.
+    let base = spec
+        .header
+        .as_ref()
+        .and_then(|h| h.cart.clone())
+        .unwrap_or_else(|| "test.pbs".to_string());
+    let assets = |path: &str| match read(&sibling(&base, path)) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(ReadError::NotFound),
+        Err(e) => Err(ReadError::Other(e)),
+    };
+    let unit = crate::compile_source_with_assets(
+        &program_name,
+        &text,
+        &CompileOptions::default(),
+        Some(&assets),
+    );
     report.stderr = render_all(
         &unit.compiled.diagnostics,
         &unit.sources,

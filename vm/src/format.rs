@@ -233,6 +233,13 @@ fn write_scalar_or_open(
                 }
                 work.push(Task::Items(r, 0));
             }
+            Some(Object::TileMap(map)) => {
+                let _ = write!(
+                    out,
+                    "TileMap({}x{}, {} layers)",
+                    map.width, map.height, map.layers
+                );
+            }
             Some(Object::Buffer { .. }) => {}
             None => out.push_str("<freed>"),
         },

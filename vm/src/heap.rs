@@ -34,6 +34,37 @@ pub enum Object {
         /// The field values, in declaration order.
         fields: Box<[Value]>,
     },
+    /// A tile map: layers of tile indices (`-1` for an empty cell).
+    TileMap(TileMapData),
+}
+
+/// The cells of a `TileMap` object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TileMapData {
+    /// The width in cells.
+    pub width: u32,
+    /// The height in cells.
+    pub height: u32,
+    /// How many layers.
+    pub layers: u32,
+    /// `layers × height × width` cells, layer by layer, each row-major.
+    pub cells: Vec<i32>,
+}
+
+impl TileMapData {
+    /// The cell at `(layer, x, y)`, or `-1` outside the map.
+    pub fn get(&self, layer: i64, x: i64, y: i64) -> i32 {
+        self.index(layer, x, y).map_or(-1, |i| self.cells[i])
+    }
+
+    /// The position of cell `(layer, x, y)` in [`TileMapData::cells`], if it is inside the map.
+    pub fn index(&self, layer: i64, x: i64, y: i64) -> Option<usize> {
+        let inside = |v: i64, len: u32| (0..i64::from(len)).contains(&v);
+        (inside(layer, self.layers) && inside(x, self.width) && inside(y, self.height)).then(|| {
+            ((layer as usize * self.height as usize) + y as usize) * self.width as usize
+                + x as usize
+        })
+    }
 }
 
 /// The bytes one array element or struct field is accounted as.
@@ -78,6 +109,7 @@ impl Object {
                 Object::Buffer { text, .. } => block(text.capacity() as u64),
                 Object::Array(items) => block(items.capacity() as u64 * SLOT_BYTES),
                 Object::Struct { fields, .. } => block(fields.len() as u64 * SLOT_BYTES),
+                Object::TileMap(map) => block(std::mem::size_of_val(map.cells.as_slice()) as u64),
             }
     }
 }
@@ -399,6 +431,37 @@ impl Heap {
         result
     }
 
+    /// Allocates a tile map; traps when the heap limit would be exceeded.
+    pub fn alloc_tilemap(&mut self, map: TileMapData) -> Result<Value, TrapKind> {
+        self.alloc(Object::TileMap(map)).map(Value::Obj)
+    }
+
+    /// The cells of a tile map value.
+    pub fn tilemap(&self, value: Value) -> Result<&TileMapData, TrapKind> {
+        match value {
+            Value::Obj(r) => match self.get(r) {
+                Some(Object::TileMap(map)) => Ok(map),
+                _ => Err(TrapKind::InvalidProgram("expected a tile map")),
+            },
+            _ => Err(TrapKind::InvalidProgram("expected a tile map")),
+        }
+    }
+
+    /// The cells of a tile map value, mutably (its size never changes).
+    pub fn tilemap_mut(&mut self, value: Value) -> Result<&mut TileMapData, TrapKind> {
+        let Value::Obj(r) = value else {
+            return Err(TrapKind::InvalidProgram("expected a tile map"));
+        };
+        match self
+            .slots
+            .get_mut(r.0 as usize)
+            .and_then(|s| s.object.as_mut())
+        {
+            Some(Object::TileMap(map)) => Ok(map),
+            _ => Err(TrapKind::InvalidProgram("expected a tile map")),
+        }
+    }
+
     /// The elements of an array value.
     pub fn array(&self, value: Value) -> Result<&[Value], TrapKind> {
         match value {
@@ -493,7 +556,7 @@ impl Heap {
                 Some(Object::Array(items)) => work.extend(children(items)),
                 Some(Object::Struct { fields, .. }) => work.extend(children(fields)),
                 Some(Object::Str { buffer, .. }) => work.push(*buffer),
-                Some(Object::Buffer { .. }) | None => {}
+                Some(Object::Buffer { .. }) | Some(Object::TileMap(_)) | None => {}
             }
         }
         let mut live = 0u64;

@@ -65,7 +65,7 @@ impl HostCtx<'_> {
 }
 
 /// The most parameters a host function may have.
-pub const MAX_HOST_ARGS: usize = 8;
+pub const MAX_HOST_ARGS: usize = 10;
 
 /// A host function: it receives its arguments in order and returns its result.
 ///

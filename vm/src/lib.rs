@@ -27,7 +27,9 @@ mod trap;
 mod value;
 
 pub use format::{format_bounded, format_value, FormatBounds, FormatStyle};
-pub use heap::{array_bytes, string_bytes, Heap, HeapStats, Object, BLOCK_BYTES, OBJECT_BYTES};
+pub use heap::{
+    array_bytes, string_bytes, Heap, HeapStats, Object, TileMapData, BLOCK_BYTES, OBJECT_BYTES,
+};
 pub use host::{HostCtx, HostEntry, HostFn, Hosts, Output, MAX_HOST_ARGS};
 pub use machine::{Exit, LimitError, Limits, Vm, VmStats};
 pub use stack::STACK_CAPACITY;

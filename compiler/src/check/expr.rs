@@ -9,6 +9,8 @@ use prometeu_bytecode::limits::MAX_STRING_BYTES;
 use prometeu_bytecode::BuiltinConstant;
 use prometeu_lexer::Span;
 
+mod tilemap;
+
 /// The largest integer literal magnitude that is valid without a unary minus.
 const MAX_POSITIVE: u64 = i64::MAX as u64;
 
@@ -297,6 +299,22 @@ impl Checker<'_> {
                         span,
                     },
                     None => error_expr(span),
+                }
+            }
+            Some(TopLevel::Bank(index)) => {
+                if let Some(limit) = cx.const_context() {
+                    self.report(CheckError::new(
+                        "E0502",
+                        format!("`{name}` is not a constant expression"),
+                        span,
+                        limit,
+                    ));
+                    return error_expr(span);
+                }
+                TExpr {
+                    kind: TExprKind::Int(i64::from(index)),
+                    ty: Type::Bank,
+                    span,
                 }
             }
             Some(TopLevel::Struct) => {
@@ -783,6 +801,7 @@ impl Checker<'_> {
                 self.builtin_method("Array", &elem, receiver, name, args, span, cx)
             }
             Type::Str => self.builtin_method("String", &Type::Str, receiver, name, args, span, cx),
+            Type::TileMap => self.tilemap_method(receiver, name, args, span, cx),
             other => self.no_method(name, &other.to_string(), args, span, cx),
         }
     }

@@ -94,6 +94,8 @@ pub(crate) enum TopLevel {
     Const(usize),
     Global(usize),
     Struct,
+    /// A `declare bank`, by bank index.
+    Bank(u32),
 }
 
 /// The result of checking a module.
@@ -122,6 +124,16 @@ pub struct Checked {
     pub init: Option<u32>,
     /// The `[Frame]` function of a cartridge.
     pub frame: Option<u32>,
+    /// The converted assets the program carries.
+    pub assets: prometeu_bytecode::Assets,
+}
+
+/// A global's initialization, in source order.
+enum GlobalDecl<'a> {
+    /// `declare global`: an expression, with its annotated type.
+    Expr(usize, Option<&'a TypeExpr>, &'a ast::Expr),
+    /// `declare map`: a fresh copy of map `file` of the program's assets.
+    Map(usize, u32, Span),
 }
 
 /// The checker's state for one module.
@@ -173,6 +185,8 @@ impl<'a> Checker<'a> {
                 "bool" => Type::Bool,
                 "string" => Type::Str,
                 "void" => Type::Void,
+                "Bank" => Type::Bank,
+                "TileMap" => Type::TileMap,
                 other if matches!(self.top.get(other), Some((TopLevel::Struct, _))) => {
                     Type::Struct(other.to_string())
                 }
@@ -384,18 +398,60 @@ impl<'a> Checker<'a> {
     }
 }
 
+impl Checker<'_> {
+    /// The initialization of a `declare map` global: a call of the host function that copies
+    /// the program's map `file` into a new `TileMap`.
+    fn map_global(&mut self, index: usize, file: u32, span: Span) -> Option<TStmt> {
+        let host = self
+            .builtins
+            .hosts
+            .iter()
+            .position(|h| h.name == crate::MAP_ASSET_HOST && h.params.len() == 1);
+        let Some(host) = host else {
+            self.report(CheckError::new(
+                "E0709",
+                "`declare map` needs the console, which this compilation does not have",
+                span,
+                "a map needs the console",
+            ));
+            return None;
+        };
+        let name = self.globals[index].name.name.clone();
+        Some(TStmt {
+            kind: crate::hir::TStmtKind::Store(
+                crate::hir::Place::Global(name),
+                crate::hir::TExpr {
+                    kind: crate::hir::TExprKind::CallHost(
+                        host,
+                        vec![crate::hir::TExpr {
+                            kind: crate::hir::TExprKind::Int(i64::from(file)),
+                            ty: Type::Int,
+                            span,
+                        }],
+                    ),
+                    ty: Type::TileMap,
+                    span,
+                },
+            ),
+            span,
+        })
+    }
+}
+
 /// A function's signature as PBS text, such as `fn(int): bool`.
 fn describe(sig: &FnSig) -> String {
     let params: Vec<String> = sig.params.iter().map(|(_, t)| t.to_string()).collect();
     format!("fn({}): {}", params.join(", "), sig.ret)
 }
 
-/// Checks a module against the builtins. The statements of its function and method bodies
-/// are consumed (the module keeps their spans and every declaration).
+/// Checks a module against the builtins and the assets its declarations converted to. The
+/// statements of its function and method bodies are consumed (the module keeps their spans
+/// and every declaration).
 pub fn check(
     module: &mut Module,
     builtins: &Builtins,
     repl: Option<&crate::ReplContext>,
+    declared: &crate::assets::Declared,
 ) -> (Checked, Vec<CheckError>) {
     // The function and method bodies are moved out (their spans stay) and each is freed
     // once checked, so the syntax tree and the typed tree are not both held whole.
@@ -447,6 +503,8 @@ pub fn check(
     let mut fn_decls: Vec<(&ast::FnDecl, Option<Type>)> = Vec::new();
     let mut struct_index = 0;
     let mut global_decls = Vec::new();
+    let mut banks = 0u32;
+    let mut map_decls = 0usize;
     for item in &module.items {
         match item {
             Item::Fn(f) => {
@@ -520,7 +578,7 @@ pub fn check(
                 // In the REPL, declaring a session global again re-initializes it.
                 if let Some((TopLevel::Global(existing), _)) = c.top.get(&name.name).copied() {
                     if repl.is_some() && c.globals[existing].external {
-                        global_decls.push((existing, ty, value));
+                        global_decls.push(GlobalDecl::Expr(existing, ty.as_ref(), value));
                         continue;
                     }
                 }
@@ -531,7 +589,24 @@ pub fn check(
                     external: false,
                 });
                 if c.declare(name, TopLevel::Global(index)) {
-                    global_decls.push((index, ty, value));
+                    global_decls.push(GlobalDecl::Expr(index, ty.as_ref(), value));
+                }
+            }
+            Item::Bank { name, .. } => {
+                c.declare(name, TopLevel::Bank(banks));
+                banks += 1;
+            }
+            Item::Map { name, span, .. } => {
+                let file = declared.map_files.get(map_decls).copied().unwrap_or(0);
+                map_decls += 1;
+                let index = c.globals.len();
+                c.globals.push(GlobalInfo {
+                    name: name.clone(),
+                    ty: Some(Type::TileMap),
+                    external: false,
+                });
+                if c.declare(name, TopLevel::Global(index)) {
+                    global_decls.push(GlobalDecl::Map(index, file, *span));
                 }
             }
             Item::Stmt(s) if repl.is_some() => input_stmts.push(s),
@@ -553,10 +628,18 @@ pub fn check(
     }
     // Pass 3: globals, in source order.
     let mut out = Checked::default();
-    for (index, ty, value) in global_decls {
-        let stmt = c.check_global(index, ty.as_ref(), value);
-        out.global_init.extend(stmt);
+    for decl in global_decls {
+        match decl {
+            GlobalDecl::Expr(index, ty, value) => {
+                let stmt = c.check_global(index, ty, value);
+                out.global_init.extend(stmt);
+            }
+            GlobalDecl::Map(index, file, span) => {
+                out.global_init.extend(c.map_global(index, file, span));
+            }
+        }
     }
+    out.assets = declared.assets.clone();
     // Pass 4: function bodies.
     for (index, ((f, this), body)) in fn_decls.iter().zip(bodies).enumerate() {
         let _ = this;

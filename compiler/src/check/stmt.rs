@@ -627,6 +627,19 @@ impl Checker<'_> {
                 );
                 None
             }
+            Some((TopLevel::Bank(_), decl)) => {
+                self.report(
+                    CheckError::new(
+                        "E0401",
+                        format!("cannot assign to bank `{name}`"),
+                        target.span,
+                        "assigned here",
+                    )
+                    .with_label(decl, "declared as a bank here")
+                    .with_help("keep the bank in a `declare global b: Bank = ...;` to choose between banks"),
+                );
+                None
+            }
             Some((TopLevel::Fn(_) | TopLevel::Struct, decl)) => {
                 self.report(
                     CheckError::new(

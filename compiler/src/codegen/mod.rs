@@ -719,12 +719,12 @@ fn binary(op: BinOp, ty: &Type) -> Instr {
         (Eq, Type::Float) => Instr::EqFloat(),
         (Eq, Type::Bool) => Instr::EqBool(),
         (Eq, Type::Str) => Instr::EqStr(),
-        (Eq, Type::Array(_) | Type::Struct(_)) => Instr::EqRef(),
+        (Eq, Type::Array(_) | Type::Struct(_) | Type::TileMap) => Instr::EqRef(),
         (Eq, _) => Instr::EqInt(),
         (Ne, Type::Float) => Instr::NeFloat(),
         (Ne, Type::Bool) => Instr::NeBool(),
         (Ne, Type::Str) => Instr::NeStr(),
-        (Ne, Type::Array(_) | Type::Struct(_)) => Instr::NeRef(),
+        (Ne, Type::Array(_) | Type::Struct(_) | Type::TileMap) => Instr::NeRef(),
         (Ne, _) => Instr::NeInt(),
         (Lt, Type::Float) => Instr::LtFloat(),
         (Lt, Type::Str) => Instr::LtStr(),
@@ -789,7 +789,12 @@ pub fn generate(
             Type::Float => TExprKind::Float(0.0),
             Type::Bool => TExprKind::Bool(false),
             Type::Str => TExprKind::Str("".into()),
-            Type::Void | Type::Error | Type::Array(_) | Type::Struct(_) => continue,
+            Type::Void
+            | Type::Error
+            | Type::Array(_)
+            | Type::Struct(_)
+            | Type::Bank
+            | Type::TileMap => continue,
         };
         init.push(TStmt {
             kind: TStmtKind::Store(
@@ -829,5 +834,6 @@ pub fn generate(
         },
         source_name: source_name.to_string(),
         source_text: source_text.map(str::to_string),
+        assets: std::sync::Arc::new(checked.assets.clone()),
     })
 }

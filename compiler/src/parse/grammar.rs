@@ -262,7 +262,13 @@ where
         let postfix_op = postfix_start.rewind().ignore_then(
             args.map(Postfix::Call)
                 .or(just(Token::Dot)
-                    .ignore_then(member(source))
+                    // `new` after a dot names a built-in constructor such as `TileMap.new`.
+                    .ignore_then(
+                        member(source).or(just(Token::New).map_with(move |_, e| Ident {
+                            name: "new".to_string(),
+                            span: span(source, e.span()),
+                        })),
+                    )
                     .map(Postfix::Field))
                 .or(expr
                     .clone()
@@ -580,9 +586,36 @@ where
         .then_ignore(just(Token::Assign))
         .then(expr(source))
         .then_ignore(just(Token::Semi).labelled(Label::Semicolon));
+    // `bank`, `map` and `tile` are words only here, so they stay usable as names elsewhere.
+    let word = |w: &'static str| select! { Token::Ident(name) if name == w => () };
+    let asset_path = select! { Token::Str(path) => path }
+        .map_with(move |path, e| (path, span(source, e.span())));
+    let bank = word("bank")
+        .ignore_then(ident(source))
+        .then_ignore(just(Token::Assign))
+        .then(asset_path)
+        .then_ignore(word("tile"))
+        .then(select! { Token::Int(n) => n }.map_with(move |n, e| (n, span(source, e.span()))))
+        .then_ignore(just(Token::Semi).labelled(Label::Semicolon))
+        .map_with(move |((name, path), tile), e| Item::Bank {
+            name,
+            path,
+            tile,
+            span: span(source, e.span()),
+        });
+    let map = word("map")
+        .ignore_then(ident(source))
+        .then_ignore(just(Token::Assign))
+        .then(asset_path)
+        .then_ignore(just(Token::Semi).labelled(Label::Semicolon))
+        .map_with(move |(name, path), e| Item::Map {
+            name,
+            path,
+            span: span(source, e.span()),
+        });
     let declare = just(Token::Declare)
         .ignore_then(
-            structure.or(just(Token::Const)
+            bank.or(map).or(structure).or(just(Token::Const)
                 .ignore_then(binding.clone())
                 .map_with(move |((name, ty), value), e| Item::Const {
                     name,

@@ -10,11 +10,56 @@ const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 /// The FNV-1a 64-bit prime.
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
-/// The screen: `WIDTH × HEIGHT` RGB565 pixels, one `u16` each, row by row from the top left.
+/// The screen: `WIDTH × HEIGHT` RGB565 pixels, one `u16` each, row by row from the top left,
+/// and the clip rectangle that drawing is limited to.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Framebuffer {
     /// `WIDTH * HEIGHT` colours, row-major.
     pixels: Vec<u16>,
+    /// Where drawing may write (`Gfx.clip`); the whole screen by default.
+    clip: Clip,
+}
+
+/// A rectangle of the screen, `x0..x1 × y0..y1` (end exclusive), always inside the screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Clip {
+    /// The first column.
+    pub x0: usize,
+    /// The first row.
+    pub y0: usize,
+    /// One past the last column.
+    pub x1: usize,
+    /// One past the last row.
+    pub y1: usize,
+}
+
+impl Clip {
+    /// The whole screen.
+    pub const FULL: Clip = Clip {
+        x0: 0,
+        y0: 0,
+        x1: WIDTH,
+        y1: HEIGHT,
+    };
+
+    /// The part of the screen inside the `w × h` rectangle at `(x, y)`; empty when it is
+    /// off screen or `w`/`h` is not positive.
+    pub fn new(x: i64, y: i64, w: i64, h: i64) -> Clip {
+        let span = |start: i64, len: i64, limit: usize| -> (usize, usize) {
+            let (start, len) = (i128::from(start), i128::from(len).max(0));
+            let lo = start.clamp(0, limit as i128) as usize;
+            let hi = (start + len).clamp(0, limit as i128) as usize;
+            (lo, hi.max(lo))
+        };
+        let (x0, x1) = span(x, w, WIDTH);
+        let (y0, y1) = span(y, h, HEIGHT);
+        Clip { x0, y0, x1, y1 }
+    }
+
+    /// Whether the clip rectangle holds no pixel.
+    pub fn is_empty(&self) -> bool {
+        self.x0 >= self.x1 || self.y0 >= self.y1
+    }
 }
 
 impl Framebuffer {
@@ -27,7 +72,18 @@ impl Framebuffer {
     pub fn new() -> Framebuffer {
         Framebuffer {
             pixels: vec![0; WIDTH * HEIGHT],
+            clip: Clip::FULL,
         }
+    }
+
+    /// The rectangle drawing is limited to.
+    pub fn clip(&self) -> Clip {
+        self.clip
+    }
+
+    /// Limits drawing to a rectangle of the screen ([`Clip::FULL`] lifts the limit).
+    pub fn set_clip(&mut self, clip: Clip) {
+        self.clip = clip;
     }
 
     /// Every pixel, row-major from the top left.

@@ -7,24 +7,27 @@
 //! which the host functions turn into cycle costs.
 
 use super::font;
-use super::framebuffer::{Framebuffer, HEIGHT, WIDTH};
+use super::framebuffer::{Framebuffer, WIDTH};
 
 #[cfg(test)]
 mod tests;
-
-/// The screen width as a wide int.
-const W: i128 = WIDTH as i128;
-/// The screen height as a wide int.
-const H: i128 = HEIGHT as i128;
 
 /// The RGB565 colour in the low 16 bits of a PBS int.
 fn colour(c: i64) -> u16 {
     c as u16
 }
 
-/// Writes one pixel if it is on screen; returns how many pixels were written (0 or 1).
+/// The clip rectangle as wide ints: `(x0, y0, x1, y1)`, ends exclusive.
+pub(crate) fn bounds(fb: &Framebuffer) -> (i128, i128, i128, i128) {
+    let c = fb.clip();
+    (c.x0 as i128, c.y0 as i128, c.x1 as i128, c.y1 as i128)
+}
+
+/// Writes one pixel if it is inside the clip rectangle; returns how many pixels were written
+/// (0 or 1).
 fn plot(fb: &mut Framebuffer, x: i128, y: i128, c: u16) -> u64 {
-    if (0..W).contains(&x) && (0..H).contains(&y) {
+    let (x0, y0, x1, y1) = bounds(fb);
+    if (x0..x1).contains(&x) && (y0..y1).contains(&y) {
         fb.set(x as usize, y as usize, c);
         1
     } else {
@@ -34,8 +37,9 @@ fn plot(fb: &mut Framebuffer, x: i128, y: i128, c: u16) -> u64 {
 
 /// Fills the pixels `x0..=x1` of row `y`, clipped; returns how many were written.
 fn hspan(fb: &mut Framebuffer, y: i128, x0: i128, x1: i128, c: u16) -> u64 {
-    let (a, b) = (x0.max(0), x1.min(W - 1));
-    if !(0..H).contains(&y) || a > b {
+    let (cx0, cy0, cx1, cy1) = bounds(fb);
+    let (a, b) = (x0.max(cx0), x1.min(cx1 - 1));
+    if !(cy0..cy1).contains(&y) || a > b {
         return 0;
     }
     let row = y as usize * WIDTH;
@@ -45,8 +49,9 @@ fn hspan(fb: &mut Framebuffer, y: i128, x0: i128, x1: i128, c: u16) -> u64 {
 
 /// Fills the pixels `y0..=y1` of column `x`, clipped; returns how many were written.
 fn vspan(fb: &mut Framebuffer, x: i128, y0: i128, y1: i128, c: u16) -> u64 {
-    let (a, b) = (y0.max(0), y1.min(H - 1));
-    if !(0..W).contains(&x) || a > b {
+    let (cx0, cy0, cx1, cy1) = bounds(fb);
+    let (a, b) = (y0.max(cy0), y1.min(cy1 - 1));
+    if !(cx0..cx1).contains(&x) || a > b {
         return 0;
     }
     for y in a..=b {
@@ -55,10 +60,18 @@ fn vspan(fb: &mut Framebuffer, x: i128, y0: i128, y1: i128, c: u16) -> u64 {
     (b - a + 1) as u64
 }
 
-/// Fills the whole screen with colour `c`; returns the number of pixels on screen.
+/// Fills the clip rectangle (the whole screen unless `Gfx.clip` limited it) with colour `c`;
+/// returns the number of pixels written.
 pub fn clear(fb: &mut Framebuffer, c: i64) -> u64 {
-    fb.pixels_mut().fill(colour(c));
-    (WIDTH * HEIGHT) as u64
+    let clip = fb.clip();
+    if clip.is_empty() {
+        return 0;
+    }
+    let c = colour(c);
+    for row in clip.y0..clip.y1 {
+        fb.pixels_mut()[row * WIDTH + clip.x0..row * WIDTH + clip.x1].fill(c);
+    }
+    ((clip.x1 - clip.x0) * (clip.y1 - clip.y0)) as u64
 }
 
 /// Sets the pixel at `(x, y)` when it is on screen; returns 1 if written, else 0.
@@ -98,10 +111,11 @@ pub fn line(fb: &mut Framebuffer, x0: i64, y0: i64, x1: i64, y1: i64, c: i64) ->
         return plot(fb, x0, y0, c);
     }
     // Walk the major axis; `to_xy` maps (major offset, minor offset) back to a position.
-    let (start, dir, major, minor, limit) = if dx >= dy {
-        (x0, sx, dx, dy, W)
+    let (cx0, cy0, cx1, cy1) = bounds(fb);
+    let (start, dir, major, minor, lo_bound, limit) = if dx >= dy {
+        (x0, sx, dx, dy, cx0, cx1 - cx0)
     } else {
-        (y0, sy, dy, dx, H)
+        (y0, sy, dy, dx, cy0, cy1 - cy0)
     };
     let to_xy = |i: u128, m: u128| -> (i128, i128) {
         let (i, m) = (i as i128, m as i128);
@@ -111,7 +125,7 @@ pub fn line(fb: &mut Framebuffer, x0: i64, y0: i64, x1: i64, y1: i64, c: i64) ->
             (x0 + sx * m, y0 + sy * i)
         }
     };
-    let Some((lo, hi)) = visible_steps(start, dir, major, limit) else {
+    let Some((lo, hi)) = visible_steps(start - lo_bound, dir, major, limit) else {
         return 0;
     };
     // `lo * minor` < 2^128 because both factors are below 2^64.
@@ -159,7 +173,8 @@ pub fn fill_rect(fb: &mut Framebuffer, x: i64, y: i64, w: i64, h: i64, c: i64) -
     let c = colour(c);
     let (x0, y0) = (i128::from(x), i128::from(y));
     let (x1, y1) = (x0 + i128::from(w) - 1, y0 + i128::from(h) - 1);
-    (y0.max(0)..=y1.min(H - 1))
+    let (_, cy0, _, cy1) = bounds(fb);
+    (y0.max(cy0)..=y1.min(cy1 - 1))
         .map(|row| hspan(fb, row, x0, x1, c))
         .sum()
 }
@@ -206,14 +221,15 @@ pub fn circle(fb: &mut Framebuffer, x: i64, y: i64, r: i64, c: i64) -> u64 {
     let (cx, cy, r) = (i128::from(x), i128::from(y), r as u128);
     // On-screen points as (y, x), so sorting orders them row by row.
     let mut points: Vec<(i128, i128)> = Vec::new();
+    let (bx0, by0, bx1, by1) = bounds(fb);
     let visit = |points: &mut Vec<(i128, i128)>, px: i128, py: i128| {
-        if (0..W).contains(&px) && (0..H).contains(&py) {
+        if (bx0..bx1).contains(&px) && (by0..by1).contains(&py) {
             points.push((py, px));
         }
     };
     // The octants stepping along x: (cx ± i, cy ± y(i)).
     for dir in [1, -1] {
-        if let Some((lo, hi)) = visible_steps(cx, dir, r, W) {
+        if let Some((lo, hi)) = visible_steps(cx - bx0, dir, r, bx1 - bx0) {
             for i in lo..=hi {
                 let oy = octant_y(r, i);
                 if i > oy {
@@ -227,7 +243,7 @@ pub fn circle(fb: &mut Framebuffer, x: i64, y: i64, r: i64, c: i64) -> u64 {
     }
     // The octants stepping along y: (cx ± y(i), cy ± i).
     for dir in [1, -1] {
-        if let Some((lo, hi)) = visible_steps(cy, dir, r, H) {
+        if let Some((lo, hi)) = visible_steps(cy - by0, dir, r, by1 - by0) {
             for i in lo..=hi {
                 let ox = octant_y(r, i);
                 if i > ox {
@@ -270,7 +286,8 @@ pub fn fill_circle(fb: &mut Framebuffer, x: i64, y: i64, r: i64, c: i64) -> u64 
     let c = colour(c);
     let (cx, cy, ri) = (i128::from(x), i128::from(y), i128::from(r));
     let r = r as u128;
-    ((cy - ri).max(0)..=(cy + ri).min(H - 1))
+    let (_, by0, _, by1) = bounds(fb);
+    ((cy - ri).max(by0)..=(cy + ri).min(by1 - 1))
         .map(|row| {
             let half = half_width(r, (row - cy).unsigned_abs()) as i128;
             hspan(fb, row, cx - half, cx + half, c)
@@ -301,8 +318,9 @@ pub fn text(fb: &mut Framebuffer, x: i64, y: i64, s: &str, c: i64) -> u64 {
     let (mut cx, mut cy) = (start, i128::from(y));
     let cell = i128::from(font::CELL);
     let mut written = 0;
+    let (bx0, by0, bx1, by1) = bounds(fb);
     for ch in s.chars() {
-        if cy >= H {
+        if cy >= by1 {
             break;
         }
         if ch == '\n' {
@@ -310,7 +328,7 @@ pub fn text(fb: &mut Framebuffer, x: i64, y: i64, s: &str, c: i64) -> u64 {
             cy += cell;
             continue;
         }
-        if cx > -cell && cx < W && cy > -cell {
+        if cx > bx0 - cell && cx < bx1 && cy > by0 - cell {
             written += glyph(fb, cx, cy, font::glyph(ch), c);
         }
         cx += cell;

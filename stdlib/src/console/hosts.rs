@@ -2,6 +2,8 @@
 //!
 //! Costs: each call pays its base cost (10 for drawing, 2 for everything else); drawing also
 //! charges one cycle per 4 pixels written, and `Gfx.text` one more per byte of its string.
+//! Every drawing position is moved by the `Gfx.camera` offset before drawing. The functions
+//! that draw from assets are in `asset_hosts.rs`.
 
 use super::framebuffer::{rgb8_to_rgb565, Framebuffer, HEIGHT, WIDTH};
 use super::{gfx, Console, Pad};
@@ -11,9 +13,9 @@ use prometeu_vm::{HostCtx, Hosts, TrapKind, Value};
 use std::any::Any;
 
 /// The base cost of a drawing call.
-const DRAW: u32 = 10;
+pub(super) const DRAW: u32 = 10;
 /// The base cost of every other console call.
-const CHEAP: u32 = 2;
+pub(super) const CHEAP: u32 = 2;
 
 /// Registers every console host function.
 pub(super) fn register(hosts: &mut Hosts) {
@@ -74,12 +76,16 @@ pub(super) fn ints<const N: usize>(args: &[Value]) -> Result<[i64; N], TrapKind>
     Ok(out)
 }
 
-/// Runs a drawing primitive on the console's screen and charges for the pixels it wrote.
+/// Runs a drawing primitive on the console's screen, giving it a function that moves a
+/// position by the camera, and charges for the pixels it wrote.
 fn draw(
     ctx: &mut HostCtx<'_>,
-    primitive: impl FnOnce(&mut Framebuffer) -> u64,
+    primitive: impl FnOnce(&mut Framebuffer, &dyn Fn(i64, i64) -> (i64, i64)) -> u64,
 ) -> Result<Value, TrapKind> {
-    let written = primitive(&mut console(&mut *ctx.state)?.fb);
+    let con = console(&mut *ctx.state)?;
+    let (cx, cy) = con.camera;
+    let at = move |x: i64, y: i64| (x.saturating_sub(cx), y.saturating_sub(cy));
+    let written = primitive(&mut con.fb, &at);
     ctx.charge(written / 4);
     Ok(Value::Unit)
 }
@@ -87,43 +93,61 @@ fn draw(
 /// `Gfx.clear(c)`.
 fn gfx_clear(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let [c] = ints(args)?;
-    draw(ctx, |fb| gfx::clear(fb, c))
+    draw(ctx, |fb, _| gfx::clear(fb, c))
 }
 
 /// `Gfx.pixel(x, y, c)`.
 fn gfx_pixel(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let [x, y, c] = ints(args)?;
-    draw(ctx, |fb| gfx::pixel(fb, x, y, c))
+    draw(ctx, |fb, at| {
+        let (x, y) = at(x, y);
+        gfx::pixel(fb, x, y, c)
+    })
 }
 
 /// `Gfx.line(x0, y0, x1, y1, c)`.
 fn gfx_line(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let [x0, y0, x1, y1, c] = ints(args)?;
-    draw(ctx, |fb| gfx::line(fb, x0, y0, x1, y1, c))
+    draw(ctx, |fb, at| {
+        let ((x0, y0), (x1, y1)) = (at(x0, y0), at(x1, y1));
+        gfx::line(fb, x0, y0, x1, y1, c)
+    })
 }
 
 /// `Gfx.rect(x, y, w, h, c)`.
 fn gfx_rect(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let [x, y, w, h, c] = ints(args)?;
-    draw(ctx, |fb| gfx::rect(fb, x, y, w, h, c))
+    draw(ctx, |fb, at| {
+        let (x, y) = at(x, y);
+        gfx::rect(fb, x, y, w, h, c)
+    })
 }
 
 /// `Gfx.fill_rect(x, y, w, h, c)`.
 fn gfx_fill_rect(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let [x, y, w, h, c] = ints(args)?;
-    draw(ctx, |fb| gfx::fill_rect(fb, x, y, w, h, c))
+    draw(ctx, |fb, at| {
+        let (x, y) = at(x, y);
+        gfx::fill_rect(fb, x, y, w, h, c)
+    })
 }
 
 /// `Gfx.circle(x, y, r, c)`.
 fn gfx_circle(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let [x, y, r, c] = ints(args)?;
-    draw(ctx, |fb| gfx::circle(fb, x, y, r, c))
+    draw(ctx, |fb, at| {
+        let (x, y) = at(x, y);
+        gfx::circle(fb, x, y, r, c)
+    })
 }
 
 /// `Gfx.fill_circle(x, y, r, c)`.
 fn gfx_fill_circle(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let [x, y, r, c] = ints(args)?;
-    draw(ctx, |fb| gfx::fill_circle(fb, x, y, r, c))
+    draw(ctx, |fb, at| {
+        let (x, y) = at(x, y);
+        gfx::fill_circle(fb, x, y, r, c)
+    })
 }
 
 /// `Gfx.text(x, y, s, c)`: charged per pixel written and per byte of `s`.
@@ -139,6 +163,10 @@ fn gfx_text(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
         .str(s)
         .ok_or(TrapKind::InvalidProgram("expected a string argument"))?;
     let con = console(&mut *ctx.state)?;
+    let (x, y) = (
+        x.saturating_sub(con.camera.0),
+        y.saturating_sub(con.camera.1),
+    );
     let written = gfx::text(&mut con.fb, x, y, text, c);
     let bytes = text.len() as u64;
     ctx.charge(bytes.saturating_add(written / 4));

@@ -7,6 +7,7 @@
 //! state is something else. The embedder drives the frame loop: it latches the pad, advances
 //! [`Console::frame`], and stops after a frame in which [`Console::exit_requested`] was set.
 
+mod asset_hosts;
 pub mod audio;
 mod audio_hosts;
 pub mod font;
@@ -16,6 +17,7 @@ mod hosts;
 pub mod input;
 pub mod rand;
 pub mod save;
+pub mod sprites;
 
 pub use audio::{Audio, AudioBlock, Sound};
 pub use framebuffer::Framebuffer;
@@ -23,8 +25,9 @@ pub use input::{InputLog, InputLogError, Pad, Recorder};
 pub use rand::{RangeError, Rng};
 pub use save::SaveSlots;
 
-use prometeu_bytecode::BuiltinConstant;
+use prometeu_bytecode::{Assets, BuiltinConstant};
 use prometeu_vm::Hosts;
+use std::sync::Arc;
 
 /// Everything a cartridge can touch besides the VM itself.
 #[derive(Clone, Debug)]
@@ -43,6 +46,11 @@ pub struct Console {
     pub audio: Audio,
     /// The save slots; the embedder persists them at the end of a frame that wrote them.
     pub save: SaveSlots,
+    /// The running program's banks and maps, which `Gfx.spr`, `Gfx.map`, ... draw from; the
+    /// embedder installs them from the loaded program.
+    pub assets: Arc<Assets>,
+    /// The `Gfx.camera` offset, subtracted from every drawing position.
+    pub camera: (i64, i64),
 }
 
 impl Console {
@@ -56,6 +64,16 @@ impl Console {
             exit_requested: false,
             audio: Audio::new(),
             save: SaveSlots::default(),
+            assets: Arc::default(),
+            camera: (0, 0),
+        }
+    }
+
+    /// A console like [`Console::new`] that draws from a program's assets.
+    pub fn with_assets(seed: i64, assets: Arc<Assets>) -> Console {
+        Console {
+            assets,
+            ..Console::new(seed)
         }
     }
 }
@@ -72,6 +90,7 @@ impl Default for Console {
 pub fn register(hosts: &mut Hosts) {
     hosts::register(hosts);
     audio_hosts::register(hosts);
+    asset_hosts::register(hosts);
 }
 
 /// The RGB565 value of `Color.BLACK`.

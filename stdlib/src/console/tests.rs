@@ -54,7 +54,7 @@ fn call(con: &mut Console, name: &str, args: &[i64]) -> (Result<Value, TrapKind>
 
 #[test]
 fn signatures_match_the_spec() {
-    use HostType::{Bool, Float, Int, Str, Void};
+    use HostType::{Bank, Bool, Float, Int, Str, TileMap, Void};
     let expected: &[(&str, &[HostType], HostType)] = &[
         ("Gfx.clear", &[Int], Void),
         ("Gfx.pixel", &[Int, Int, Int], Void),
@@ -83,6 +83,32 @@ fn signatures_match_the_spec() {
         ("Audio.volume", &[Int, Int], Void),
         ("Save.get", &[Int], Int),
         ("Save.set", &[Int, Int], Void),
+        ("Gfx.spr", &[Bank, Int, Int, Int], Void),
+        (
+            "Gfx.spr_ex",
+            &[Bank, Int, Int, Int, Int, Int, Bool, Bool],
+            Void,
+        ),
+        ("Gfx.blit", &[Bank, Int, Int, Int, Int, Int, Int], Void),
+        (
+            "Gfx.map",
+            &[TileMap, Int, Bank, Int, Int, Int, Int, Int, Int],
+            Void,
+        ),
+        ("Gfx.camera", &[Int, Int], Void),
+        ("Gfx.clip", &[Int; 4], Void),
+        ("Gfx.unclip", &[], Void),
+        ("Gfx.pget", &[Int, Int], Int),
+        ("Color.r", &[Int], Int),
+        ("Color.g", &[Int], Int),
+        ("Color.b", &[Int], Int),
+        ("TileMap.new", &[Int, Int, Int], TileMap),
+        ("TileMap.<asset>", &[Int], TileMap),
+        ("TileMap.get", &[TileMap, Int, Int, Int], Int),
+        ("TileMap.set", &[TileMap, Int, Int, Int, Int], Void),
+        ("TileMap.width", &[TileMap], Int),
+        ("TileMap.height", &[TileMap], Int),
+        ("TileMap.layers", &[TileMap], Int),
     ];
     let sigs = registry().signatures();
     assert_eq!(sigs.len(), expected.len());
@@ -225,21 +251,42 @@ fn without_a_console_the_console_functions_trap() {
     ));
     let mut heap = new_heap();
     let s = Value::Obj(heap.alloc_string("x").unwrap());
+    let map = heap
+        .alloc_tilemap(prometeu_vm::TileMapData {
+            width: 2,
+            height: 2,
+            layers: 1,
+            cells: vec![-1; 4],
+        })
+        .unwrap();
     for entry in registry().entries() {
         let args: Vec<Value> = entry
             .sig
             .params
             .iter()
-            .map(|t| {
-                if *t == HostType::Str {
-                    s
-                } else {
-                    Value::Int(1)
-                }
+            .map(|t| match t {
+                HostType::Str => s,
+                HostType::TileMap => map,
+                HostType::Bool => Value::Bool(true),
+                _ => Value::Int(1),
             })
             .collect();
         let (r, _) = call_with(&mut (), &mut heap, &entry.sig.name, &args);
-        let pure = ["Gfx.width", "Gfx.height", "Color.rgb"];
+        // Colours and tile maps live outside the console.
+        let pure = [
+            "Gfx.width",
+            "Gfx.height",
+            "Color.rgb",
+            "Color.r",
+            "Color.g",
+            "Color.b",
+            "TileMap.new",
+            "TileMap.get",
+            "TileMap.set",
+            "TileMap.width",
+            "TileMap.height",
+            "TileMap.layers",
+        ];
         if pure.contains(&entry.sig.name.as_str()) {
             assert!(r.is_ok(), "{}", entry.sig.name);
         } else {

@@ -1,7 +1,13 @@
 //! Tests of the drawing primitives: clipping, pixel counts and shapes.
 
 use super::*;
+use crate::console::framebuffer::HEIGHT;
 use std::collections::BTreeSet;
+
+/// The screen width as a wide int.
+const W: i128 = WIDTH as i128;
+/// The screen height as a wide int.
+const H: i128 = HEIGHT as i128;
 
 /// Every lit (non-zero) pixel as `(x, y)`.
 fn lit(fb: &Framebuffer) -> BTreeSet<(i64, i64)> {
