@@ -332,6 +332,24 @@ fn sampled_sound_is_the_same_from_source_and_pmc_and_on_every_run() {
     assert_eq!(digest, 16_824_865_288_130_562_644, "FNV-1a of the platformer's samples");
 }
 
+#[test]
+fn disasm_and_stats_list_the_sounds() {
+    let cart = "examples/carts/platformer/platformer.pbs";
+    let o = prometeuc(&["disasm", cart]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("\n  sound 0 assets/jump.wav                  7199 samples, 0.149 s at 48 kHz\n  1 images, 1 sound, 31086 bytes of asset data\n"),
+        "{out}"
+    );
+    let o = prometeuc(&["run", cart, "--frames", "1", "--stats"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_stderr_contains(
+        &o,
+        "assets: 1 banks, 1 maps, 1 images, 1 sounds; 31086 bytes of pixel, cell and sample data",
+    );
+}
+
 /// Launches breakout's ball every 300 frames and never moves the paddle: the game is lost
 /// with 110 points.
 const LOSING_GAME: &str = "1 A\n2 -\n300 A\n301 -\n600 A\n601 -\n900 A\n901 -\n";
