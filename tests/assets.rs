@@ -4,11 +4,11 @@
 
 #[path = "../examples/tests/gfx/make_assets.rs"]
 mod gfx_assets;
-#[path = "golden/sound/make_assets.rs"]
-mod sound_assets;
 #[path = "../examples/carts/platformer/make_assets.rs"]
 #[allow(dead_code)]
 mod platformer_assets;
+#[path = "golden/sound/make_assets.rs"]
+mod sound_assets;
 
 use std::path::Path;
 

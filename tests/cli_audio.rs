@@ -319,7 +319,10 @@ fn sampled_sound_is_the_same_from_source_and_pmc_and_on_every_run() {
         assert!(o.status.success(), "{}", stderr(&o));
         runs.push(std::fs::read(&wav).expect("the WAV file"));
     }
-    assert!(runs.iter().all(|r| *r == runs[0]), "every run writes the same bytes");
+    assert!(
+        runs.iter().all(|r| *r == runs[0]),
+        "every run writes the same bytes"
+    );
     let golden = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples/tests/carts/sounds/platformer_sound.wav");
     let made = samples(&dir.join("run0.wav"));
@@ -329,7 +332,10 @@ fn sampled_sound_is_the_same_from_source_and_pmc_and_on_every_run() {
     let digest = made.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &s| {
         (h ^ u64::from(s as u16)).wrapping_mul(0x0100_0000_01b3)
     });
-    assert_eq!(digest, 16_824_865_288_130_562_644, "FNV-1a of the platformer's samples");
+    assert_eq!(
+        digest, 16_824_865_288_130_562_644,
+        "FNV-1a of the platformer's samples"
+    );
 }
 
 #[test]

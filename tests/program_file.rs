@@ -137,7 +137,10 @@ fn a_program_with_sounds_round_trips_and_keeps_them() {
         .iter()
         .map(|s| (s.name.as_str(), s.samples.len()))
         .collect();
-    assert_eq!(sounds, [("assets/blip.wav", 2400), ("assets/stereo8.wav", 1200)]);
+    assert_eq!(
+        sounds,
+        [("assets/blip.wav", 2400), ("assets/stereo8.wav", 1200)]
+    );
     let bytes = encode(&program);
     assert_eq!(decode(&bytes).expect("decodes"), program);
     assert_eq!(encode(&decode(&bytes).unwrap()), bytes);
@@ -164,12 +167,17 @@ fn every_single_bit_flip_of_a_program_with_sounds_loads_or_is_rejected_without_p
     // Sample bits only change the sound, which the loader accepts as it is: every bit outside
     // the samples, every 13th inside them.
     let program = decode(&bytes).expect("decodes");
-    let samples = program.assets.sounds.iter().map(|s| s.samples.len() * 2).sum::<usize>();
+    let samples = program
+        .assets
+        .sounds
+        .iter()
+        .map(|s| s.samples.len() * 2)
+        .sum::<usize>();
     let text = program.source_text.as_deref().map_or(0, str::len) + program.source_name.len();
     let data_end = bytes.len() - text - 16;
     let data_start = data_end.saturating_sub(samples + 64);
-    for bit in (0..bytes.len() * 8)
-        .filter(|b| b % 13 == 0 || *b < data_start * 8 || *b > data_end * 8)
+    for bit in
+        (0..bytes.len() * 8).filter(|b| b % 13 == 0 || *b < data_start * 8 || *b > data_end * 8)
     {
         let mut flipped = bytes.clone();
         flipped[bit / 8] ^= 1 << (bit % 8);

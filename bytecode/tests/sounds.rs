@@ -43,7 +43,10 @@ fn sounds_round_trip_behind_their_own_flag() {
     assert_eq!(u16::from_le_bytes([bytes[6], bytes[7]]), 0b110);
     let decoded = decode(&bytes).expect("decodes");
     assert_eq!(decoded, p);
-    assert_eq!(decoded.assets.sounds[1].samples[299], (299i16).wrapping_mul(311));
+    assert_eq!(
+        decoded.assets.sounds[1].samples[299],
+        (299i16).wrapping_mul(311)
+    );
     assert_eq!(encode(&decoded), bytes, "encoding is stable");
 }
 
@@ -76,7 +79,10 @@ fn bad_counts_and_lengths_are_rejected_without_allocating() {
     };
     // No sounds behind the flag, more than the limit, and more than the input could hold.
     assert!(matches!(with_count(0), LoadErrorKind::BadAsset(_)));
-    assert!(matches!(with_count(MAX_SOUNDS as u32 + 1), LoadErrorKind::Truncated(_)));
+    assert!(matches!(
+        with_count(MAX_SOUNDS as u32 + 1),
+        LoadErrorKind::Truncated(_)
+    ));
     assert!(matches!(with_count(u32::MAX), LoadErrorKind::Truncated(_)));
     assert!(matches!(with_count(2), LoadErrorKind::Truncated(_)));
     let length = table + 4 + 4 + b"jump.wav".len();
@@ -86,11 +92,17 @@ fn bad_counts_and_lengths_are_rejected_without_allocating() {
         decode(&b).expect_err("rejected").kind
     };
     assert!(matches!(with_length(0), LoadErrorKind::BadAsset(_)));
-    assert!(matches!(with_length(MAX_SOUND_SAMPLES as u32 + 1), LoadErrorKind::BadAsset(_)));
+    assert!(matches!(
+        with_length(MAX_SOUND_SAMPLES as u32 + 1),
+        LoadErrorKind::BadAsset(_)
+    ));
     assert!(matches!(with_length(u32::MAX), LoadErrorKind::BadAsset(_)));
     assert!(matches!(with_length(5), LoadErrorKind::Truncated(_)));
     // A shorter length leaves samples over at the end of the section.
-    assert!(matches!(with_length(3), LoadErrorKind::SectionLength { .. }));
+    assert!(matches!(
+        with_length(3),
+        LoadErrorKind::SectionLength { .. }
+    ));
 }
 
 #[test]
@@ -103,13 +115,15 @@ fn the_sounds_flag_needs_the_assets_flag_and_its_table() {
     ));
     // An assets section without its announced table runs short.
     let mut p = program(Vec::new());
-    Arc::make_mut(&mut p.assets).maps.push(prometeu_bytecode::MapAsset {
-        name: "m.tmx".into(),
-        width: 1,
-        height: 1,
-        layers: 1,
-        cells: vec![0],
-    });
+    Arc::make_mut(&mut p.assets)
+        .maps
+        .push(prometeu_bytecode::MapAsset {
+            name: "m.tmx".into(),
+            width: 1,
+            height: 1,
+            layers: 1,
+            cells: vec![0],
+        });
     let mut bytes = encode(&p);
     bytes[6] |= 4;
     assert!(decode(&bytes).is_err());
@@ -117,7 +131,9 @@ fn the_sounds_flag_needs_the_assets_flag_and_its_table() {
 
 #[test]
 fn the_loader_checks_the_count_and_total_limits() {
-    let many = (0..=MAX_SOUNDS).map(|i| sound(&format!("{i}.wav"), 1)).collect();
+    let many = (0..=MAX_SOUNDS)
+        .map(|i| sound(&format!("{i}.wav"), 1))
+        .collect();
     assert!(matches!(
         decode(&encode(&program(many))).unwrap_err().kind,
         LoadErrorKind::BadAsset(_)

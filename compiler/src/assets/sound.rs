@@ -16,7 +16,11 @@ use prometeu_lexer::Span;
 const RATE: u64 = 48_000;
 
 /// Converts the bytes of a WAV file; `written` is the path as written in the source.
-pub(crate) fn convert(bytes: &[u8], written: &str, span: Span) -> Result<SoundAsset, Box<AssetError>> {
+pub(crate) fn convert(
+    bytes: &[u8],
+    written: &str,
+    span: Span,
+) -> Result<SoundAsset, Box<AssetError>> {
     let not_wav = |why: String| {
         Box::new(
             AssetError::new(
@@ -36,7 +40,9 @@ pub(crate) fn convert(bytes: &[u8], written: &str, span: Span) -> Result<SoundAs
                 span,
                 "unsupported WAV format",
             )
-            .with_help("save the sound as PCM with 8, 16, 24 or 32 bits (or 32-bit float), mono or stereo"),
+            .with_help(
+                "save the sound as PCM with 8, 16, 24 or 32 bits (or 32-bit float), mono or stereo",
+            ),
         )
     };
     let reader = hound::WavReader::new(std::io::Cursor::new(bytes)).map_err(|e| match e {
@@ -208,7 +214,9 @@ fn describe(e: &hound::Error) -> String {
         hound::Error::FormatError(why) => why.to_string(),
         hound::Error::TooWide => "its samples are wider than 32 bits".to_string(),
         hound::Error::UnfinishedSample => "the data ends in the middle of a sample".to_string(),
-        hound::Error::Unsupported => "a WAV feature (such as a compressed encoding) that is not supported".to_string(),
+        hound::Error::Unsupported => {
+            "a WAV feature (such as a compressed encoding) that is not supported".to_string()
+        }
         hound::Error::InvalidSampleFormat => "an invalid sample format".to_string(),
     }
 }

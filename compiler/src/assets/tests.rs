@@ -199,10 +199,10 @@ fn wav(tag: u16, channels: u16, rate: u32, bits: u16, data: &[u8]) -> Vec<u8> {
 }
 
 /// Converts one `declare sound` of `file`.
-fn sound_of(file: Vec<u8>) -> Result<Vec<i16>, AssetError> {
+fn sound_of(file: Vec<u8>) -> Result<Vec<i16>, Box<AssetError>> {
     let (declared, mut errors) = convert_with("declare sound S = \"s.wav\";\n", &[("s.wav", file)]);
     if let Some(e) = errors.pop() {
-        return Err(e);
+        return Err(Box::new(e));
     }
     Ok(declared.assets.sounds[0].samples.to_vec())
 }
@@ -214,7 +214,10 @@ fn le16(samples: &[i16]) -> Vec<u8> {
 #[test]
 fn sixteen_bit_mono_at_48_khz_is_stored_as_it_is() {
     let samples = [0, 1, -1, 32767, -32768, 1234];
-    assert_eq!(sound_of(wav(1, 1, 48_000, 16, &le16(&samples))).unwrap(), samples);
+    assert_eq!(
+        sound_of(wav(1, 1, 48_000, 16, &le16(&samples))).unwrap(),
+        samples
+    );
 }
 
 #[test]
@@ -229,12 +232,18 @@ fn every_sample_width_becomes_16_bits() {
         .iter()
         .flat_map(|v| v.to_le_bytes()[..3].to_vec())
         .collect();
-    assert_eq!(sound_of(wav(1, 1, 48_000, 24, &s24)).unwrap(), [0x1234, -1, -32768]);
+    assert_eq!(
+        sound_of(wav(1, 1, 48_000, 24, &s24)).unwrap(),
+        [0x1234, -1, -32768]
+    );
     let s32: Vec<u8> = [0x7fff_ffffi32, -0x8000_0000, 0x0001_8000]
         .iter()
         .flat_map(|v| v.to_le_bytes())
         .collect();
-    assert_eq!(sound_of(wav(1, 1, 48_000, 32, &s32)).unwrap(), [32767, -32768, 1]);
+    assert_eq!(
+        sound_of(wav(1, 1, 48_000, 32, &s32)).unwrap(),
+        [32767, -32768, 1]
+    );
     // Floats: scaled by 32,767, rounded, clamped at ±1; NaN is silence.
     let f: Vec<u8> = [0.5f32, -1.0, 2.0, -3.0, f32::NAN, 0.00002]
         .iter()
@@ -307,7 +316,12 @@ fn a_really_long_file_is_rejected_by_its_length_after_conversion() {
 fn without_a_reader_a_sound_is_e0709() {
     let source = "declare sound S = \"s.wav\";\n";
     let (tokens, _) = prometeu_lexer::lex(source, SourceId(0));
-    let (module, _) = crate::parse::parse(&tokens, SourceId(0), source.len(), &crate::Limits::default());
+    let (module, _) = crate::parse::parse(
+        &tokens,
+        SourceId(0),
+        source.len(),
+        &crate::Limits::default(),
+    );
     let (_, errors) = convert(&module, None);
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].code, "E0709");
@@ -327,7 +341,10 @@ fn damaged_wav_files_are_errors_never_panics() {
                 let mut bad = file.clone();
                 bad[at] ^= mask;
                 if let Err(e) = sound_of(bad) {
-                    assert!(["E0710", "E0711", "E0712", "E0713"].contains(&e.code), "{e:?}");
+                    assert!(
+                        ["E0710", "E0711", "E0712", "E0713"].contains(&e.code),
+                        "{e:?}"
+                    );
                 }
             }
         }

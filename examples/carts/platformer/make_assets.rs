@@ -526,7 +526,11 @@ fn jump_wav() -> Vec<u8> {
         phase = phase.wrapping_add(((u64::from(freq) << 32) / u64::from(RATE)) as u32);
         // Triangle from the phase's top 16 bits: −32768 … 32767 … −32768.
         let p = (phase >> 16) as i32;
-        let tri = if p < 32768 { p * 2 - 32768 } else { (65535 - p) * 2 - 32768 };
+        let tri = if p < 32768 {
+            p * 2 - 32768
+        } else {
+            (65535 - p) * 2 - 32768
+        };
         let level = 20_000 * (n - i) as i32 / n as i32;
         let sample = (tri * level / 32768) as i16;
         data.extend_from_slice(&sample.to_le_bytes());

@@ -9,9 +9,9 @@
 //! [`SOUND_TEXT_HOST`] gives its text for `print` and `str`.
 
 use super::audio::AudioError;
+use super::audio::Sound;
 use super::hosts::{console, ints};
 use crate::add;
-use super::audio::Sound;
 use prometeu_bytecode::HostType::{self, Bool, Int, Str, Void};
 use prometeu_vm::{HostCtx, Hosts, TrapKind, Value};
 
@@ -99,7 +99,9 @@ fn audio_duty(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> 
 /// `Audio.play(s, voice, volume, pan, pitch, looped)`: starts sound `s` on a voice.
 fn audio_play(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let (Some(&sound), Some(&Value::Bool(looped))) = (args.first(), args.get(5)) else {
-        return Err(TrapKind::InvalidProgram("expected a sound and a bool argument"));
+        return Err(TrapKind::InvalidProgram(
+            "expected a sound and a bool argument",
+        ));
     };
     let [voice, volume, pan, pitch] = ints(args.get(1..5).unwrap_or(&[]))?;
     let con = console(&mut *ctx.state)?;
@@ -113,7 +115,10 @@ fn audio_play(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> 
 /// `Sound.<text>(s)`: `Sound("file.wav")`, the file as written in the declaration.
 fn sound_text(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let sound = args.first().copied().unwrap_or(Value::Unit);
-    let text = format!("Sound({:?})", sound_asset(console(&mut *ctx.state)?, sound)?.name);
+    let text = format!(
+        "Sound({:?})",
+        sound_asset(console(&mut *ctx.state)?, sound)?.name
+    );
     ctx.heap.alloc_string(text).map(Value::Obj)
 }
 
