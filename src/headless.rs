@@ -403,10 +403,18 @@ pub(crate) fn run(
     Ok(())
 }
 
-/// The assets line of `--stats`: what the program carries.
+/// The assets line of `--stats`: what the program carries (sounds only when it has some).
 pub(crate) fn assets_line(assets: &prometeu::bytecode::Assets) -> String {
+    let (sounds, data) = if assets.sounds.is_empty() {
+        (String::new(), "pixel and cell")
+    } else {
+        (
+            format!(", {} sounds", assets.sounds.len()),
+            "pixel, cell and sample",
+        )
+    };
     format!(
-        "assets: {} banks, {} maps, {} images; {} bytes of pixel and cell data",
+        "assets: {} banks, {} maps, {} images{sounds}; {} bytes of {data} data",
         assets.banks.len(),
         assets.maps.len(),
         assets.images.len(),

@@ -1,12 +1,14 @@
-//! The PNG and TMX files of the graphics tests and of the platformer example are made by the
-//! project's own generators; these tests check that the committed files are exactly what the
-//! generators make (`BLESS=1` rewrites them).
+//! The PNG, TMX and WAV files of the graphics and sound tests and of the platformer example
+//! are made by the project's own generators; these tests check that the committed files are
+//! exactly what the generators make (`BLESS=1` rewrites them).
 
 #[path = "../examples/tests/gfx/make_assets.rs"]
 mod gfx_assets;
 #[path = "../examples/carts/platformer/make_assets.rs"]
 #[allow(dead_code)]
 mod platformer_assets;
+#[path = "golden/sound/make_assets.rs"]
+mod sound_assets;
 
 use std::path::Path;
 
@@ -33,6 +35,11 @@ fn check(dir: &str, files: Vec<(&'static str, Vec<u8>)>) {
 #[test]
 fn gfx_test_assets_are_up_to_date() {
     check("examples/tests/gfx", gfx_assets::files());
+}
+
+#[test]
+fn sound_test_assets_are_up_to_date() {
+    check("tests/golden/sound", sound_assets::files());
 }
 
 #[test]

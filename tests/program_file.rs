@@ -32,6 +32,9 @@ fn compile_with_assets(path: &str) -> Program {
 /// The program that carries a bank and a map.
 const ASSET_PROGRAM: &str = "examples/tests/gfx/asset_script.pbs";
 
+/// A program that carries two sounds (and plays one).
+const SOUND_PROGRAM: &str = "tests/golden/sound/values.pbs";
+
 /// The most one console call can cost: `TileMap.new` of the largest map (4,194,304 cells at
 /// one cycle per 16), above a screen-sized drawing call.
 const ONE_CONSOLE_CALL: u64 = 270_000;
@@ -126,6 +129,63 @@ fn every_single_bit_flip_of_a_program_with_assets_loads_or_is_rejected_without_p
 }
 
 #[test]
+fn a_program_with_sounds_round_trips_and_keeps_them() {
+    let program = compile_with_assets(SOUND_PROGRAM);
+    let sounds: Vec<(&str, usize)> = program
+        .assets
+        .sounds
+        .iter()
+        .map(|s| (s.name.as_str(), s.samples.len()))
+        .collect();
+    assert_eq!(
+        sounds,
+        [("assets/blip.wav", 2400), ("assets/stereo8.wav", 1200)]
+    );
+    let bytes = encode(&program);
+    assert_eq!(decode(&bytes).expect("decodes"), program);
+    assert_eq!(encode(&decode(&bytes).unwrap()), bytes);
+    // Header flags: source text, assets, sounds.
+    assert_eq!(u16::from_le_bytes([bytes[6], bytes[7]]), 0b111);
+}
+
+#[test]
+fn every_truncation_of_a_program_with_sounds_is_rejected_cleanly() {
+    let bytes = encode(&compile_with_assets(SOUND_PROGRAM));
+    for len in 0..bytes.len() {
+        let error = prometeu::load(&bytes[..len]).expect_err("a truncated file never loads");
+        assert!(
+            error.offset <= len,
+            "offset {} beyond {len} bytes",
+            error.offset
+        );
+    }
+}
+
+#[test]
+fn every_single_bit_flip_of_a_program_with_sounds_loads_or_is_rejected_without_panicking() {
+    let bytes = encode(&compile_with_assets(SOUND_PROGRAM));
+    // Sample bits only change the sound, which the loader accepts as it is: every bit outside
+    // the samples, every 13th inside them.
+    let program = decode(&bytes).expect("decodes");
+    let samples = program
+        .assets
+        .sounds
+        .iter()
+        .map(|s| s.samples.len() * 2)
+        .sum::<usize>();
+    let text = program.source_text.as_deref().map_or(0, str::len) + program.source_name.len();
+    let data_end = bytes.len() - text - 16;
+    let data_start = data_end.saturating_sub(samples + 64);
+    for bit in
+        (0..bytes.len() * 8).filter(|b| b % 13 == 0 || *b < data_start * 8 || *b > data_end * 8)
+    {
+        let mut flipped = bytes.clone();
+        flipped[bit / 8] ^= 1 << (bit % 8);
+        load_and_run_console(&flipped);
+    }
+}
+
+#[test]
 fn every_single_bit_flip_loads_or_is_rejected_without_panicking() {
     let bytes = encode(&compile("examples/hello.pbs"));
     for bit in 0..bytes.len() * 8 {
@@ -191,6 +251,18 @@ proptest! {
         flips in proptest::collection::vec((0usize..8192, any::<u8>()), 1..8),
     ) {
         let mut bytes = encode(&compile_with_assets(ASSET_PROGRAM));
+        for (at, mask) in flips {
+            let len = bytes.len();
+            bytes[at % len] ^= mask;
+        }
+        load_and_run_console(&bytes);
+    }
+
+    #[test]
+    fn mutated_files_with_sounds_never_panic(
+        flips in proptest::collection::vec((0usize..16384, any::<u8>()), 1..8),
+    ) {
+        let mut bytes = encode(&compile_with_assets(SOUND_PROGRAM));
         for (at, mask) in flips {
             let len = bytes.len();
             bytes[at % len] ^= mask;

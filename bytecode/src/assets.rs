@@ -1,12 +1,13 @@
-//! Graphics assets carried inside a program: images converted to RGB565, the banks of tiles
-//! cut from them, and tile maps.
+//! Assets carried inside a program: images converted to RGB565, the banks of tiles cut from
+//! them, tile maps, and sounds converted to 48 kHz mono 16-bit samples.
 //!
-//! The compiler converts PNG and TMX files into these structures; the `.pbc` format stores
+//! The compiler converts PNG, TMX and WAV files into these structures; the `.pbc` format stores
 //! them in its assets section (see `docs/bytecode.md`), and the console draws from them. A
 //! program file therefore runs the same wherever it is moved: nothing at run time opens an
 //! asset file. [`Assets::validate`] is the loader's check of sizes, counts and indices.
 
 use crate::{LoadError, LoadErrorKind};
+use std::sync::Arc;
 
 /// The RGB565 value that marks a transparent pixel in an [`Image`] (exact magenta).
 ///
@@ -37,6 +38,16 @@ pub const MAX_MAP_LAYERS: u16 = 64;
 
 /// The most cells (width × height × layers) one stored map may hold.
 pub const MAX_MAP_CELLS: u32 = 1 << 22;
+
+/// The most sounds a program may carry (distinct WAV files).
+pub const MAX_SOUNDS: usize = 64;
+
+/// The most samples one sound may hold: 2^24, about 349 seconds at 48 kHz.
+pub const MAX_SOUND_SAMPLES: usize = 1 << 24;
+
+/// The most samples all the sounds of a program may hold together (2^24, 32 MiB), so a
+/// program with sounds fits the 64 MiB a program file may have.
+pub const MAX_TOTAL_SOUND_SAMPLES: usize = 1 << 24;
 
 /// A converted image: RGB565 pixels, row-major, with [`TRANSPARENT`] for transparent ones.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -77,6 +88,15 @@ pub struct MapAsset {
     pub cells: Vec<i16>,
 }
 
+/// A converted sound: mono 16-bit samples at 48 kHz, shared with the voices that play it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SoundAsset {
+    /// The asset file it came from, as written in the source (for `disasm` and formatting).
+    pub name: String,
+    /// The samples (at least one).
+    pub samples: Arc<[i16]>,
+}
+
 /// Every asset of a program. Each distinct file is stored once, however many declarations
 /// name it.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -87,19 +107,25 @@ pub struct Assets {
     pub banks: Vec<BankDecl>,
     /// The maps, one per distinct TMX file.
     pub maps: Vec<MapAsset>,
+    /// The sounds, one per distinct WAV file; a `Sound` value is an index into this list.
+    pub sounds: Vec<SoundAsset>,
 }
 
 impl Assets {
     /// Whether the program has no assets at all.
     pub fn is_empty(&self) -> bool {
-        self.images.is_empty() && self.banks.is_empty() && self.maps.is_empty()
+        self.images.is_empty()
+            && self.banks.is_empty()
+            && self.maps.is_empty()
+            && self.sounds.is_empty()
     }
 
-    /// The total bytes of pixel and cell data (what `--stats` reports).
+    /// The total bytes of pixel, cell and sample data (what `--stats` reports).
     pub fn data_bytes(&self) -> usize {
         let pixels: usize = self.images.iter().map(|i| i.pixels.len() * 2).sum();
         let cells: usize = self.maps.iter().map(|m| m.cells.len() * 2).sum();
-        pixels + cells
+        let samples: usize = self.sounds.iter().map(|s| s.samples.len() * 2).sum();
+        pixels + cells + samples
     }
 
     /// The image of a bank, when the bank exists.
@@ -194,6 +220,34 @@ impl Assets {
                     map.name
                 ));
             }
+        }
+        self.validate_sounds()
+    }
+
+    /// Checks the count and lengths of the sounds.
+    fn validate_sounds(&self) -> Result<(), LoadError> {
+        let bad = |why: String| Err(LoadError::new(0, LoadErrorKind::BadAsset(why)));
+        if self.sounds.len() > MAX_SOUNDS {
+            return bad(format!(
+                "the program has {} sounds; at most {MAX_SOUNDS} are allowed",
+                self.sounds.len()
+            ));
+        }
+        let mut total = 0usize;
+        for sound in &self.sounds {
+            let len = sound.samples.len();
+            if len == 0 || len > MAX_SOUND_SAMPLES {
+                return bad(format!(
+                    "sound `{}` has {len} samples, outside 1..={MAX_SOUND_SAMPLES}",
+                    sound.name
+                ));
+            }
+            total += len;
+        }
+        if total > MAX_TOTAL_SOUND_SAMPLES {
+            return bad(format!(
+                "the sounds hold {total} samples together; at most {MAX_TOTAL_SOUND_SAMPLES} are allowed"
+            ));
         }
         Ok(())
     }

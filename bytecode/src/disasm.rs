@@ -110,7 +110,8 @@ pub fn disassemble(program: &Program) -> String {
     }
 }
 
-/// The asset table: one line per bank and per map with its name, kind, size and tile count.
+/// The asset table: one line per bank and per map with its name, kind, size and tile count,
+/// and one per sound with its file, sample count and length.
 pub fn asset_table(assets: &crate::Assets) -> String {
     let mut out = String::from("assets\n");
     for (i, bank) in assets.banks.iter().enumerate() {
@@ -136,9 +137,24 @@ pub fn asset_table(assets: &crate::Assets) -> String {
             map.name, map.width, map.height, map.layers
         );
     }
+    for (i, sound) in assets.sounds.iter().enumerate() {
+        let samples = sound.samples.len();
+        let _ = writeln!(
+            out,
+            "  sound {i} {:<32} {samples} samples, {}.{:03} s at 48 kHz",
+            sound.name,
+            samples / 48_000,
+            samples % 48_000 / 48
+        );
+    }
+    let sounds = match assets.sounds.len() {
+        0 => String::new(),
+        1 => ", 1 sound".to_string(),
+        n => format!(", {n} sounds"),
+    };
     let _ = writeln!(
         out,
-        "  {} images, {} bytes of asset data",
+        "  {} images{sounds}, {} bytes of asset data",
         assets.images.len(),
         assets.data_bytes()
     );

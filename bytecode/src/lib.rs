@@ -21,7 +21,7 @@ mod pbc;
 mod program;
 mod verify;
 
-pub use assets::{Assets, BankDecl, Image, MapAsset};
+pub use assets::{Assets, BankDecl, Image, MapAsset, SoundAsset};
 pub use disasm::{asset_table, disassemble, disassemble_function};
 pub use error::{LoadError, LoadErrorKind};
 pub use op::{ends_run, DecodeError, Instr, Opcode, OperandKind, StackEffect, FLOAT_FUNCTIONS};

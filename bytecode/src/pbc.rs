@@ -3,7 +3,9 @@
 //! The layout is documented in `docs/bytecode.md`. Decoding never panics and never
 //! allocates more than a bound proportional to the input's length.
 
-use crate::assets::{Assets, BankDecl, Image, MapAsset};
+use crate::assets::{Assets, BankDecl, Image, MapAsset, SoundAsset};
+use std::sync::Arc;
+
 use crate::{
     Constant, Entry, Function, HostSig, HostType, LoadError, LoadErrorKind, Program, SpanRun,
     StructDecl,
@@ -20,6 +22,9 @@ pub const FLAG_SOURCE_TEXT: u16 = 1;
 
 /// Header flag: the file carries an assets section (before the debug information).
 pub const FLAG_ASSETS: u16 = 2;
+
+/// Header flag: the assets section ends with a table of sounds (set only with [`FLAG_ASSETS`]).
+pub const FLAG_SOUNDS: u16 = 4;
 
 /// The value that stands for "no function" in the entry section.
 const NONE: u32 = u32::MAX;
@@ -67,6 +72,9 @@ pub fn encode(program: &Program) -> Vec<u8> {
     }
     if !program.assets.is_empty() {
         flags |= FLAG_ASSETS;
+    }
+    if !program.assets.sounds.is_empty() {
+        flags |= FLAG_SOUNDS;
     }
     w.u16(flags);
     w.section(|w| {
@@ -187,11 +195,21 @@ fn encode_assets(w: &mut Writer, assets: &Assets) {
             w.u16(c as u16);
         }
     }
+    if !assets.sounds.is_empty() {
+        w.u32(assets.sounds.len() as u32);
+        for sound in &assets.sounds {
+            w.bytes(sound.name.as_bytes());
+            w.u32(sound.samples.len() as u32);
+            for &s in sound.samples.iter() {
+                w.u16(s as u16);
+            }
+        }
+    }
 }
 
 /// Reads the body of the assets section; every count is checked against the remaining input
 /// before anything is allocated.
-fn decode_assets(r: &mut Reader<'_>) -> Result<Assets, LoadError> {
+fn decode_assets(r: &mut Reader<'_>, sounds: bool) -> Result<Assets, LoadError> {
     let n = r.count(8)?;
     let mut images = Vec::new();
     for _ in 0..n {
@@ -241,14 +259,59 @@ fn decode_assets(r: &mut Reader<'_>) -> Result<Assets, LoadError> {
             cells,
         });
     }
+    let sounds = if sounds {
+        decode_sounds(r)?
+    } else {
+        Vec::new()
+    };
     let assets = Assets {
         images,
         banks,
         maps,
+        sounds,
     };
     let at = r.pos;
     assets.validate().map_err(|e| LoadError::new(at, e.kind))?;
     Ok(assets)
+}
+
+/// Reads the sounds table at the end of the assets section: a count, then per sound its
+/// name, its sample count and the samples. The count and every length are checked against
+/// the limits and the remaining input before anything is allocated.
+fn decode_sounds(r: &mut Reader<'_>) -> Result<Vec<SoundAsset>, LoadError> {
+    let at = r.pos;
+    let n = r.count(8)?;
+    if n == 0 || n > crate::assets::MAX_SOUNDS {
+        return Err(LoadError::new(
+            at,
+            LoadErrorKind::BadAsset(format!(
+                "the sounds table holds {n} sounds, outside 1..={}",
+                crate::assets::MAX_SOUNDS
+            )),
+        ));
+    }
+    let mut sounds = Vec::new();
+    for _ in 0..n {
+        let name = r.string()?;
+        let at = r.pos;
+        let len = r.u32()? as usize;
+        if len == 0 || len > crate::assets::MAX_SOUND_SAMPLES {
+            return Err(LoadError::new(
+                at,
+                LoadErrorKind::BadAsset(format!(
+                    "sound `{name}` has {len} samples, outside 1..={}",
+                    crate::assets::MAX_SOUND_SAMPLES
+                )),
+            ));
+        }
+        let data = r.take(len * 2)?;
+        let samples: Arc<[i16]> = data
+            .chunks_exact(2)
+            .map(|b| i16::from_le_bytes([b[0], b[1]]))
+            .collect();
+        sounds.push(SoundAsset { name, samples });
+    }
+    Ok(sounds)
 }
 
 /// Reads primitive values from untrusted bytes, tracking the offset for errors.
@@ -374,7 +437,9 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
         ));
     }
     let flags = r.u16()?;
-    if flags & !(FLAG_SOURCE_TEXT | FLAG_ASSETS) != 0 {
+    if flags & !(FLAG_SOURCE_TEXT | FLAG_ASSETS | FLAG_SOUNDS) != 0
+        || (flags & FLAG_SOUNDS != 0 && flags & FLAG_ASSETS == 0)
+    {
         return Err(LoadError::new(6, LoadErrorKind::UnknownFlags(flags)));
     }
     let strings = r.section("strings", |r| {
@@ -498,7 +563,7 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
         })
     })?;
     let assets = if flags & FLAG_ASSETS != 0 {
-        r.section("assets", decode_assets)?
+        r.section("assets", |r| decode_assets(r, flags & FLAG_SOUNDS != 0))?
     } else {
         Assets::default()
     };

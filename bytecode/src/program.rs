@@ -21,6 +21,8 @@ pub enum HostType {
     Bank,
     /// A tile map (a heap object).
     TileMap,
+    /// A sound declared with `declare sound` (an index into the program's sounds).
+    Sound,
 }
 
 impl HostType {
@@ -35,6 +37,7 @@ impl HostType {
             HostType::Any => 5,
             HostType::Bank => 6,
             HostType::TileMap => 7,
+            HostType::Sound => 8,
         }
     }
 
@@ -49,6 +52,7 @@ impl HostType {
             5 => HostType::Any,
             6 => HostType::Bank,
             7 => HostType::TileMap,
+            8 => HostType::Sound,
             _ => return None,
         })
     }
@@ -64,6 +68,7 @@ impl HostType {
             HostType::Any => "any",
             HostType::Bank => "Bank",
             HostType::TileMap => "TileMap",
+            HostType::Sound => "Sound",
         }
     }
 }

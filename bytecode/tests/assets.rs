@@ -54,6 +54,7 @@ fn program() -> Program {
             layers: 2,
             cells: vec![-1, 0, 1, 2, 3, 1023, 0, 0, -1, -1, 5, 6],
         }],
+        sounds: Vec::new(),
     };
     Program {
         strings: vec!["x".into()],
@@ -166,7 +167,7 @@ fn a_pixel_count_that_disagrees_with_the_size_is_rejected() {
 #[test]
 fn an_unknown_flag_is_still_rejected() {
     let mut bytes = encode(&program());
-    bytes[6] |= 4;
+    bytes[6] |= 8;
     assert!(matches!(
         decode(&bytes).unwrap_err().kind,
         LoadErrorKind::UnknownFlags(_)

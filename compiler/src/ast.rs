@@ -339,6 +339,15 @@ pub enum Item {
         /// The whole declaration.
         span: Span,
     },
+    /// `declare sound NAME = "file.wav";`
+    Sound {
+        /// The name.
+        name: Ident,
+        /// The asset path as written (relative to the source file), with its span.
+        path: (String, Span),
+        /// The whole declaration.
+        span: Span,
+    },
     /// An executable statement at top level (an error outside the REPL).
     Stmt(Stmt),
     /// A declaration the parser could not read (an error was already reported).

@@ -68,7 +68,8 @@ pub struct CompileOptions {
     /// Compile as a REPL input: top-level statements run in order, `let` at the top level
     /// defines session globals, and expression statements show their values.
     pub repl: Option<ReplContext>,
-    /// Reads the asset files that `declare bank` and `declare map` name; without one, such
+    /// Reads the asset files that `declare bank`, `declare map` and `declare sound` name;
+    /// without one, such
     /// declarations are errors (E0709).
     pub assets: Option<assets::AssetReader>,
 }
@@ -76,6 +77,10 @@ pub struct CompileOptions {
 /// The name of the host function that creates the value of a `declare map` global. It is
 /// not a PBS name (`<` cannot be written), so programs cannot call it themselves.
 pub const MAP_ASSET_HOST: &str = "TileMap.<asset>";
+
+/// The name of the host function that formats a `Sound` as `Sound("file.wav")` for `print`
+/// and `str`; like [`MAP_ASSET_HOST`], programs cannot name it.
+pub const SOUND_TEXT_HOST: &str = "Sound.<text>";
 
 impl Default for CompileOptions {
     fn default() -> CompileOptions {

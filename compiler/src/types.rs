@@ -24,6 +24,8 @@ pub enum Type {
     Bank,
     /// `TileMap`: layers of tile indices, a heap object with reference semantics.
     TileMap,
+    /// `Sound`: a sound declared with `declare sound` (an int index at run time).
+    Sound,
     /// The type of an expression that already produced an error; it matches everything so
     /// that one mistake is reported once.
     Error,
@@ -60,6 +62,7 @@ impl Type {
             HostType::Str => Some(Type::Str),
             HostType::Bank => Some(Type::Bank),
             HostType::TileMap => Some(Type::TileMap),
+            HostType::Sound => Some(Type::Sound),
             HostType::Any => None,
         }
     }
@@ -85,6 +88,7 @@ impl fmt::Display for Type {
             Type::Void => "void",
             Type::Bank => "Bank",
             Type::TileMap => "TileMap",
+            Type::Sound => "Sound",
             Type::Error => "{unknown}",
         })
     }

@@ -1,13 +1,15 @@
-//! Build-time conversion of graphics assets: the PNG files of `declare bank` become RGB565
-//! images cut into tiles, the TMX files of `declare map` become layers of tile indices.
+//! Build-time conversion of assets: the PNG files of `declare bank` become RGB565 images cut
+//! into tiles, the TMX files of `declare map` become layers of tile indices, and the WAV files
+//! of `declare sound` become 48 kHz mono 16-bit samples.
 //!
 //! The compiler does no I/O: the caller gives it an [`AssetReader`] through
 //! [`crate::CompileOptions`], which reads a file by the path written in the source (relative
 //! to the source file; the command line resolves it, tests serve files from memory). Each
 //! distinct file is read and stored once, however many declarations name it. Problems are
-//! [`AssetError`]s with stable codes (E0700–E0709), reported with the checker's errors.
+//! [`AssetError`]s with stable codes (E0700–E0709, E0710–E0714 for sounds), reported with the checker's errors.
 
 mod image;
+mod sound;
 mod tmx;
 
 use crate::ast::{Item, Module};
@@ -129,6 +131,9 @@ pub struct Declared {
     pub assets: Assets,
     /// For each `declare map`, in source order, the index of its map in `assets.maps`.
     pub map_files: Vec<u32>,
+    /// For each `declare sound`, in source order, the index of its sound in `assets.sounds`
+    /// (`u32::MAX` when the file could not be converted).
+    pub sound_files: Vec<u32>,
 }
 
 /// Normalizes a relative asset path: `\` becomes `/`, `.` components go, `name/..` pairs
@@ -281,7 +286,72 @@ pub fn convert(module: &Module, reader: Option<&dyn AssetSource>) -> (Declared, 
             *last = index;
         }
     }
+    sounds(module, reader, &mut out, &mut errors);
     (out, errors)
+}
+
+/// Reads and converts the files of every `declare sound`, each distinct file once, and checks
+/// the count and total length against the program's limits.
+fn sounds(
+    module: &Module,
+    reader: Option<&dyn AssetSource>,
+    out: &mut Declared,
+    errors: &mut Vec<AssetError>,
+) {
+    use prometeu_bytecode::assets::{MAX_SOUNDS, MAX_TOTAL_SOUND_SAMPLES};
+    let mut done: HashMap<String, Option<u32>> = HashMap::new();
+    let mut total = 0usize;
+    for item in &module.items {
+        let Item::Sound { path, .. } = item else {
+            continue;
+        };
+        out.sound_files.push(u32::MAX);
+        let Some((key, reader)) = locate(reader, &path.0, path.1, "sound", errors) else {
+            continue;
+        };
+        let index = match done.get(&key) {
+            Some(index) => *index,
+            None => {
+                let converted = read(reader, &key, &path.0, path.1)
+                    .and_then(|bytes| sound::convert(&bytes, &path.0, path.1))
+                    .and_then(|sound| {
+                        if out.assets.sounds.len() == MAX_SOUNDS {
+                            return Err(Box::new(AssetError::new(
+                                "E0714",
+                                format!("`{}` would be sound number {}; a program may have at most {MAX_SOUNDS} sound files", path.0, MAX_SOUNDS + 1),
+                                path.1,
+                                "one sound too many",
+                            ).with_help("reuse a file for several declarations, or combine short sounds into one")));
+                        }
+                        if total + sound.samples.len() > MAX_TOTAL_SOUND_SAMPLES {
+                            return Err(Box::new(AssetError::new(
+                                "E0714",
+                                format!("with `{}` the sounds hold {} samples together; a program may hold at most {MAX_TOTAL_SOUND_SAMPLES} (about {} seconds at 48 kHz)", path.0, total + sound.samples.len(), MAX_TOTAL_SOUND_SAMPLES / 48_000),
+                                path.1,
+                                "too much sound in total",
+                            ).with_help("shorten some sounds or leave some out")));
+                        }
+                        Ok(sound)
+                    });
+                let index = match converted {
+                    Ok(sound) => {
+                        total += sound.samples.len();
+                        out.assets.sounds.push(sound);
+                        Some(out.assets.sounds.len() as u32 - 1)
+                    }
+                    Err(e) => {
+                        errors.push(*e);
+                        None
+                    }
+                };
+                done.insert(key, index);
+                index
+            }
+        };
+        if let (Some(index), Some(last)) = (index, out.sound_files.last_mut()) {
+            *last = index;
+        }
+    }
 }
 
 /// The span of a bank declaration.

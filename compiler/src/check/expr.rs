@@ -301,7 +301,7 @@ impl Checker<'_> {
                     None => error_expr(span),
                 }
             }
-            Some(TopLevel::Bank(index)) => {
+            Some(top @ (TopLevel::Bank(index) | TopLevel::Sound(index))) => {
                 if let Some(limit) = cx.const_context() {
                     self.report(CheckError::new(
                         "E0502",
@@ -311,9 +311,14 @@ impl Checker<'_> {
                     ));
                     return error_expr(span);
                 }
+                let ty = if matches!(top, TopLevel::Sound(_)) {
+                    Type::Sound
+                } else {
+                    Type::Bank
+                };
                 TExpr {
                     kind: TExprKind::Int(i64::from(index)),
-                    ty: Type::Bank,
+                    ty,
                     span,
                 }
             }
@@ -597,6 +602,11 @@ impl Checker<'_> {
         };
         if let Some(&chosen) = candidates.iter().find(|&&i| fits(i)) {
             let ty = Type::from_host(self.builtins.hosts[chosen].result).unwrap_or(Type::Error);
+            let typed = if matches!(name, "print" | "str") {
+                typed.into_iter().map(|t| self.sound_text(t)).collect()
+            } else {
+                typed
+            };
             return TExpr {
                 kind: TExprKind::CallHost(chosen, typed),
                 ty,
@@ -651,6 +661,27 @@ impl Checker<'_> {
 }
 
 impl Checker<'_> {
+    /// A `Sound` argument of `print` or `str` becomes its text, `Sound("file.wav")`, through
+    /// the hidden host function; any other argument is unchanged.
+    fn sound_text(&self, arg: TExpr) -> TExpr {
+        if arg.ty != Type::Sound {
+            return arg;
+        }
+        let host = self.builtins.hosts.iter().position(|h| {
+            h.name == crate::SOUND_TEXT_HOST
+                && h.params == [prometeu_bytecode::HostType::Sound]
+                && h.result == prometeu_bytecode::HostType::Str
+        });
+        match host {
+            Some(host) => TExpr {
+                span: arg.span,
+                kind: TExprKind::CallHost(host, vec![arg]),
+                ty: Type::Str,
+            },
+            None => arg,
+        }
+    }
+
     /// Checks an array literal; an empty one takes its type from the context.
     fn array_literal(
         &mut self,
@@ -736,6 +767,23 @@ impl Checker<'_> {
         let Some(index) = self.structs.iter().position(|s| s.name.name == name.name) else {
             for a in args {
                 self.expr(a, cx);
+            }
+            if matches!(name.name.as_str(), "Sound" | "Bank") {
+                let (what, how) = if name.name == "Sound" {
+                    ("sound", "declare sound NAME = \"file.wav\";")
+                } else {
+                    ("bank", "declare bank NAME = \"file.png\" tile 8;")
+                };
+                self.report(
+                    CheckError::new(
+                        "E0203",
+                        format!("`{}` values cannot be created with `new`", name.name),
+                        name.span,
+                        "not a struct",
+                    )
+                    .with_help(format!("a {what} comes from a top-level `{how}`")),
+                );
+                return error_expr(span);
             }
             self.report(CheckError::new(
                 "E0203",

@@ -96,6 +96,8 @@ pub(crate) enum TopLevel {
     Struct,
     /// A `declare bank`, by bank index.
     Bank(u32),
+    /// A `declare sound`, by the index of its sound in the program's assets.
+    Sound(u32),
 }
 
 /// The result of checking a module.
@@ -187,6 +189,7 @@ impl<'a> Checker<'a> {
                 "void" => Type::Void,
                 "Bank" => Type::Bank,
                 "TileMap" => Type::TileMap,
+                "Sound" => Type::Sound,
                 other if matches!(self.top.get(other), Some((TopLevel::Struct, _))) => {
                     Type::Struct(other.to_string())
                 }
@@ -505,6 +508,7 @@ pub fn check(
     let mut global_decls = Vec::new();
     let mut banks = 0u32;
     let mut map_decls = 0usize;
+    let mut sound_decls = 0usize;
     for item in &module.items {
         match item {
             Item::Fn(f) => {
@@ -595,6 +599,11 @@ pub fn check(
             Item::Bank { name, .. } => {
                 c.declare(name, TopLevel::Bank(banks));
                 banks += 1;
+            }
+            Item::Sound { name, .. } => {
+                let sound = declared.sound_files.get(sound_decls).copied();
+                sound_decls += 1;
+                c.declare(name, TopLevel::Sound(sound.unwrap_or(u32::MAX)));
             }
             Item::Map { name, span, .. } => {
                 let file = declared.map_files.get(map_decls).copied().unwrap_or(0);

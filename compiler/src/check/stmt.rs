@@ -640,6 +640,19 @@ impl Checker<'_> {
                 );
                 None
             }
+            Some((TopLevel::Sound(_), decl)) => {
+                self.report(
+                    CheckError::new(
+                        "E0401",
+                        format!("cannot assign to sound `{name}`"),
+                        target.span,
+                        "assigned here",
+                    )
+                    .with_label(decl, "declared as a sound here")
+                    .with_help("keep the sound in a `declare global s: Sound = ...;` to choose between sounds"),
+                );
+                None
+            }
             Some((TopLevel::Fn(_) | TopLevel::Struct, decl)) => {
                 self.report(
                     CheckError::new(

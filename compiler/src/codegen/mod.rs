@@ -794,6 +794,7 @@ pub fn generate(
             | Type::Array(_)
             | Type::Struct(_)
             | Type::Bank
+            | Type::Sound
             | Type::TileMap => continue,
         };
         init.push(TStmt {

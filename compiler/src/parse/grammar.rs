@@ -613,9 +613,19 @@ where
             path,
             span: span(source, e.span()),
         });
+    let sound = word("sound")
+        .ignore_then(ident(source))
+        .then_ignore(just(Token::Assign))
+        .then(asset_path)
+        .then_ignore(just(Token::Semi).labelled(Label::Semicolon))
+        .map_with(move |(name, path), e| Item::Sound {
+            name,
+            path,
+            span: span(source, e.span()),
+        });
     let declare = just(Token::Declare)
         .ignore_then(
-            bank.or(map).or(structure).or(just(Token::Const)
+            bank.or(map).or(sound).or(structure).or(just(Token::Const)
                 .ignore_then(binding.clone())
                 .map_with(move |((name, ty), value), e| Item::Const {
                     name,

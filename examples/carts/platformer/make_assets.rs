@@ -513,10 +513,49 @@ fn level_tmx() -> Vec<u8> {
     .into_bytes()
 }
 
+/// The jump sample: 150 ms at 22,050 Hz, 16-bit mono, a triangle wave gliding up from
+/// 300 Hz to 900 Hz and fading out. The phase is a 32-bit fraction of a period advanced by
+/// `freq × 2^32 / rate` per sample, so the file is the same on every machine.
+fn jump_wav() -> Vec<u8> {
+    const RATE: u32 = 22_050;
+    let n = RATE * 150 / 1000;
+    let mut phase: u32 = 0;
+    let mut data = Vec::new();
+    for i in 0..n {
+        let freq = 300 + 600 * i / n;
+        phase = phase.wrapping_add(((u64::from(freq) << 32) / u64::from(RATE)) as u32);
+        // Triangle from the phase's top 16 bits: −32768 … 32767 … −32768.
+        let p = (phase >> 16) as i32;
+        let tri = if p < 32768 {
+            p * 2 - 32768
+        } else {
+            (65535 - p) * 2 - 32768
+        };
+        let level = 20_000 * (n - i) as i32 / n as i32;
+        let sample = (tri * level / 32768) as i16;
+        data.extend_from_slice(&sample.to_le_bytes());
+    }
+    let mut out = b"RIFF".to_vec();
+    out.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    out.extend_from_slice(&16u32.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    out.extend_from_slice(&1u16.to_le_bytes()); // mono
+    out.extend_from_slice(&RATE.to_le_bytes());
+    out.extend_from_slice(&(RATE * 2).to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&16u16.to_le_bytes());
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out.extend_from_slice(&data);
+    out
+}
+
 /// Every file this generator makes, by path relative to `examples/carts/platformer/`.
 pub fn files() -> Vec<(&'static str, Vec<u8>)> {
     vec![
         ("assets/sprites.png", sprites()),
         ("assets/level.tmx", level_tmx()),
+        ("assets/jump.wav", jump_wav()),
     ]
 }
