@@ -13,6 +13,7 @@ pub mod console;
 mod core;
 mod math;
 mod strings;
+mod text;
 
 use prometeu_bytecode::{BuiltinConstant, HostSig, HostType};
 use prometeu_vm::{HostFn, Hosts};

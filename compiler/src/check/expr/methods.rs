@@ -96,6 +96,28 @@ impl Checker<'_> {
             ("String", "repeat") => Some((vec![int.clone()], Type::Str)),
             ("String", "parse_int") => Some((vec![], int.clone())),
             ("String", "parse_float") => Some((vec![], Type::Float)),
+            ("String", "char_at") => Some((vec![int.clone()], Type::Str)),
+            ("String", "byte_at") => Some((vec![int.clone()], int.clone())),
+            ("String", "code") => Some((vec![], int.clone())),
+            ("String", "replace") => Some((vec![Type::Str, Type::Str], Type::Str)),
+            ("String", "pad_left") | ("String", "pad_right") => {
+                Some((vec![int.clone(), Type::Str], Type::Str))
+            }
+            ("Array", "join") => {
+                if !matches!(elem, Type::Str | Type::Error) {
+                    self.report(
+                        CheckError::new(
+                            "E0305",
+                            format!("`join` needs an array of strings, not `{array}`"),
+                            name.span,
+                            "cannot join these elements",
+                        )
+                        .with_help("convert the elements first, such as with `str(x)` in a loop"),
+                    );
+                    return error_expr(span);
+                }
+                Some((vec![Type::Str], Type::Str))
+            }
             _ => None,
         };
         let qualified = format!("{family}.{}", name.name);
