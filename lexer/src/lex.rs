@@ -69,6 +69,16 @@ enum Raw {
     SlashAssign,
     #[token("%=")]
     PercentAssign,
+    #[token("&=")]
+    AmpAssign,
+    #[token("|=")]
+    PipeAssign,
+    #[token("^=")]
+    CaretAssign,
+    #[token("<<=")]
+    ShlAssign,
+    #[token(">>=")]
+    ShrAssign,
     #[token("(")]
     LParen,
     #[token(")")]
@@ -148,7 +158,7 @@ impl LexError {
                 self.span,
                 "not a valid escape",
             )
-            .with_help("valid escapes are \\n \\r \\t \\0 \\\\ \\\" and \\u{...}"),
+            .with_help("valid escapes are \\n \\r \\t \\b \\f \\0 \\\\ \\\" and \\u{...}"),
             LexErrorKind::InvalidUnicodeEscape(why) => Diagnostic::error(
                 "E0004",
                 format!("invalid unicode escape: {why}"),
@@ -241,12 +251,14 @@ fn string_literal(
             '\\' => {
                 let Some(&(j, e)) = chars.peek() else { break };
                 match e {
-                    'n' | 'r' | 't' | '0' | '\\' | '"' => {
+                    'n' | 'r' | 't' | 'b' | 'f' | '0' | '\\' | '"' => {
                         chars.next();
                         value.push(match e {
                             'n' => '\n',
                             'r' => '\r',
                             't' => '\t',
+                            'b' => '\u{8}',
+                            'f' => '\u{c}',
                             '0' => '\0',
                             other => other,
                         });
@@ -438,6 +450,11 @@ pub fn lex(src: &str, id: SourceId) -> (Vec<Spanned<Token<'_>>>, Vec<LexError>) 
             Ok(Raw::StarAssign) => Token::StarAssign,
             Ok(Raw::SlashAssign) => Token::SlashAssign,
             Ok(Raw::PercentAssign) => Token::PercentAssign,
+            Ok(Raw::AmpAssign) => Token::AmpAssign,
+            Ok(Raw::PipeAssign) => Token::PipeAssign,
+            Ok(Raw::CaretAssign) => Token::CaretAssign,
+            Ok(Raw::ShlAssign) => Token::ShlAssign,
+            Ok(Raw::ShrAssign) => Token::ShrAssign,
             Ok(Raw::LParen) => Token::LParen,
             Ok(Raw::RParen) => Token::RParen,
             Ok(Raw::LBrace) => Token::LBrace,

@@ -358,9 +358,13 @@ impl Checker<'_> {
                                         rhs.ty
                                     ),
                                     span,
-                                    "incompatible operands",
+                                    if ty == rhs.ty {
+                                        format!("`{ty}` does not support `{}`", op.symbol())
+                                    } else {
+                                        "incompatible operands".to_string()
+                                    },
                                 );
-                                if ty.is_numeric() && rhs.ty.is_numeric() {
+                                if ty.is_numeric() && rhs.ty.is_numeric() && ty != rhs.ty {
                                     err = err.with_help(format!("there are no implicit conversions; convert the value with `as {ty}`"));
                                 }
                                 self.report(err);

@@ -428,6 +428,11 @@ where
             Token::StarAssign => Some(BinOp::Mul),
             Token::SlashAssign => Some(BinOp::Div),
             Token::PercentAssign => Some(BinOp::Rem),
+            Token::AmpAssign => Some(BinOp::BitAnd),
+            Token::PipeAssign => Some(BinOp::BitOr),
+            Token::CaretAssign => Some(BinOp::BitXor),
+            Token::ShlAssign => Some(BinOp::Shl),
+            Token::ShrAssign => Some(BinOp::Shr),
         };
         let expr_stmt = expr
             .clone()
