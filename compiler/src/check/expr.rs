@@ -91,6 +91,9 @@ impl Checker<'_> {
                     );
                     return error_expr(span);
                 }
+                if hint == Some(&Type::Float) {
+                    return self.int_as_float(*v, false, span);
+                }
                 make(TExprKind::Int(*v as i64), Type::Int)
             }
             ExprKind::Float(v) => make(TExprKind::Float(*v), Type::Float),
@@ -118,8 +121,8 @@ impl Checker<'_> {
                     error_expr(span)
                 }
             },
-            ExprKind::Unary(op, operand) => self.unary(*op, operand, span, cx),
-            ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, span, cx),
+            ExprKind::Unary(op, operand) => self.unary(*op, operand, span, cx, hint),
+            ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, span, cx, hint),
             ExprKind::Cast(inner, ty) => {
                 let t = self.value(inner, cx);
                 let to = self.resolve_type(ty);
@@ -354,8 +357,50 @@ impl Checker<'_> {
         }
     }
 
-    fn unary(&mut self, op: UnOp, operand: &Expr, span: Span, cx: &mut FnCx) -> TExpr {
+    /// An integer literal (negated when `negative`) where a `float` is expected: that float,
+    /// or E0315 when the float cannot hold it exactly.
+    fn int_as_float(&mut self, v: u64, negative: bool, span: Span) -> TExpr {
+        let f = v as f64;
+        // `f as u64` saturates, so it gives back `v` exactly when `f` is `v`.
+        if f as u64 != v || v > MAX_POSITIVE + u64::from(negative) {
+            let shown = if negative {
+                format!("-{v}")
+            } else {
+                v.to_string()
+            };
+            self.report(
+                CheckError::new(
+                    "E0315",
+                    format!("integer literal `{shown}` is not exactly representable as a `float`"),
+                    span,
+                    "a `float` is expected here",
+                )
+                .with_help(format!(
+                    "a float holds every integer only up to 2^53 (9007199254740992); the nearest float is `{:?}`: write that if you mean it",
+                    if negative { -f } else { f }
+                )),
+            );
+            return error_expr(span);
+        }
+        TExpr {
+            kind: TExprKind::Float(if negative { -f } else { f }),
+            ty: Type::Float,
+            span,
+        }
+    }
+
+    fn unary(
+        &mut self,
+        op: UnOp,
+        operand: &Expr,
+        span: Span,
+        cx: &mut FnCx,
+        hint: Option<&Type>,
+    ) -> TExpr {
         if let (UnOp::Neg, ExprKind::Int(v)) = (op, &operand.kind) {
+            if hint == Some(&Type::Float) {
+                return self.int_as_float(*v, true, span);
+            }
             if *v == MAX_POSITIVE + 1 {
                 return TExpr {
                     kind: TExprKind::Int(i64::MIN),
@@ -364,7 +409,8 @@ impl Checker<'_> {
                 };
             }
         }
-        let t = self.value(operand, cx);
+        let numeric_hint = hint.filter(|_| op == UnOp::Neg);
+        let t = self.value_hint(operand, cx, numeric_hint);
         let ok = match op {
             UnOp::Neg => t.ty.is_numeric(),
             UnOp::Not => t.ty == Type::Bool,
@@ -393,8 +439,40 @@ impl Checker<'_> {
         )
     }
 
-    fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr, span: Span, cx: &mut FnCx) -> TExpr {
-        let l = self.value(lhs, cx);
+    #[allow(clippy::too_many_arguments)]
+    fn binary(
+        &mut self,
+        op: BinOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        span: Span,
+        cx: &mut FnCx,
+        hint: Option<&Type>,
+    ) -> TExpr {
+        // The expected type of each operand (§15.0): for an arithmetic operator whose operands
+        // are both integer literals, the expected type of the whole; otherwise an operand made
+        // of integer literals takes the type of the other operand.
+        let arithmetic = matches!(
+            op,
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem
+        );
+        let relational = arithmetic
+            || matches!(
+                op,
+                BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+            );
+        let (l_lit, r_lit) = (int_literal(lhs), int_literal(rhs));
+        let both = if arithmetic && l_lit && r_lit {
+            hint.filter(|t| **t == Type::Float)
+        } else {
+            None
+        };
+        if relational && l_lit && !r_lit && both.is_none() {
+            let r = self.value(rhs, cx);
+            let l = self.value_hint(lhs, cx, Some(&r.ty).filter(|t| **t == Type::Float));
+            return self.binary_typed(op, lhs, rhs, l, r, span, cx);
+        }
+        let l = self.value_hint(lhs, cx, both);
         // In a constant expression, `false && x` and `true || x` never evaluate `x`.
         let skips = cx.const_context().is_some()
             && matches!(
@@ -402,8 +480,24 @@ impl Checker<'_> {
                 (BinOp::And, TExprKind::Bool(false)) | (BinOp::Or, TExprKind::Bool(true))
             );
         cx.skipped += skips as u32;
-        let r = self.value(rhs, cx);
+        let r_hint = both.or(Some(&l.ty).filter(|t| relational && **t == Type::Float));
+        let r = self.value_hint(rhs, cx, r_hint);
         cx.skipped -= skips as u32;
+        self.binary_typed(op, lhs, rhs, l, r, span, cx)
+    }
+
+    /// Types a binary operator over its checked operands.
+    #[allow(clippy::too_many_arguments)]
+    fn binary_typed(
+        &mut self,
+        op: BinOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        l: TExpr,
+        r: TExpr,
+        span: Span,
+        cx: &mut FnCx,
+    ) -> TExpr {
         if l.ty.is_error() || r.ty.is_error() {
             return error_expr(span);
         }
@@ -584,7 +678,11 @@ impl Checker<'_> {
             ));
             return error_expr(span);
         }
-        let typed: Vec<TExpr> = args.iter().map(|a| self.value(a, cx)).collect();
+        let mut typed: Vec<TExpr> = args.iter().map(|a| self.value(a, cx)).collect();
+        if typed.iter().any(|t| t.ty.is_error()) {
+            return error_expr(span);
+        }
+        self.float_literal_args(&candidates, args, &mut typed, cx);
         if typed.iter().any(|t| t.ty.is_error()) {
             return error_expr(span);
         }
@@ -652,6 +750,48 @@ impl Checker<'_> {
 }
 
 impl Checker<'_> {
+    /// When no overload of a built-in fits the arguments as they are, but one would with
+    /// its integer-literal arguments read as floats where it takes `float`, re-checks those
+    /// arguments with `float` expected (§15.8: `Math.sqrt(2)`).
+    fn float_literal_args(
+        &mut self,
+        candidates: &[usize],
+        args: &[Expr],
+        typed: &mut [TExpr],
+        cx: &mut FnCx,
+    ) {
+        let fits_as_is = |sig: &prometeu_bytecode::HostSig| {
+            sig.params.len() == typed.len()
+                && typed
+                    .iter()
+                    .zip(&sig.params)
+                    .all(|(t, &p)| t.ty.fits_host(p))
+        };
+        if candidates
+            .iter()
+            .any(|&i| fits_as_is(&self.builtins.hosts[i]))
+        {
+            return;
+        }
+        let convertible = candidates.iter().copied().find(|&i| {
+            let sig = &self.builtins.hosts[i];
+            sig.params.len() == typed.len()
+                && typed.iter().zip(args).zip(&sig.params).all(|((t, a), &p)| {
+                    t.ty.fits_host(p)
+                        || (p == prometeu_bytecode::HostType::Float
+                            && t.ty == Type::Int
+                            && int_literal(a))
+                })
+        });
+        let Some(chosen) = convertible else { return };
+        let params = self.builtins.hosts[chosen].params.clone();
+        for ((t, a), p) in typed.iter_mut().zip(args).zip(params) {
+            if p == prometeu_bytecode::HostType::Float && t.ty == Type::Int {
+                *t = self.value_hint(a, cx, Some(&Type::Float));
+            }
+        }
+    }
+
     /// Checks an array literal; an empty one takes its type from the context.
     fn array_literal(
         &mut self,
@@ -786,6 +926,19 @@ pub(crate) fn binary_type(op: BinOp, l: &Type, r: &Type) -> Option<Type> {
         Lt | Le | Gt | Ge if l.is_numeric() || *l == Type::Str => Some(Type::Bool),
         And | Or if *l == Type::Bool => Some(Type::Bool),
         _ => None,
+    }
+}
+
+/// Whether an expression is made only of integer literals, unary minus, parentheses and
+/// arithmetic, so that it takes a `float` type from its context (§15.8).
+pub(crate) fn int_literal(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Int(_) => true,
+        ExprKind::Paren(inner) | ExprKind::Unary(UnOp::Neg, inner) => int_literal(inner),
+        ExprKind::Binary(BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem, l, r) => {
+            int_literal(l) && int_literal(r)
+        }
+        _ => false,
     }
 }
 

@@ -358,7 +358,7 @@ impl Checker<'_> {
                         TStmtKind::Store(place, value)
                     }
                     Some(op) => {
-                        let rhs = self.value(value, cx);
+                        let rhs = self.value_hint(value, cx, Some(&ty));
                         if ty.is_error() || rhs.ty.is_error() {
                             return None;
                         }
