@@ -9,6 +9,7 @@ use prometeu_bytecode::limits::MAX_STRING_BYTES;
 use prometeu_bytecode::BuiltinConstant;
 use prometeu_lexer::Span;
 
+mod format;
 mod methods;
 mod tilemap;
 
@@ -663,6 +664,9 @@ impl Checker<'_> {
         span: Span,
         cx: &mut FnCx,
     ) -> TExpr {
+        if name == "format" {
+            return self.format_call(args, span, cx);
+        }
         let candidates: Vec<usize> = (0..self.builtins.hosts.len())
             .filter(|&i| self.builtins.hosts[i].name == name)
             .collect();
