@@ -204,7 +204,29 @@ impl Checker<'_> {
                         }
                     }
                 }
-                if !t.ty.is_error() {
+                let family = match &t.ty {
+                    Type::Array(_) => Some("Array"),
+                    Type::Str => Some("String"),
+                    Type::TileMap => Some("TileMap"),
+                    _ => None,
+                };
+                let qualified = family.map(|f| format!("{f}.{}", field.name));
+                let is_method =
+                    qualified.is_some_and(|q| self.builtins.hosts.iter().any(|h| h.name == q));
+                if is_method {
+                    self.report(
+                        CheckError::new(
+                            "E0312",
+                            format!("`{}` is a method of `{}`, not a field", field.name, t.ty),
+                            field.span,
+                            "a method",
+                        )
+                        .with_help(format!(
+                            "call it: `.{}(...)`; a method named without `()` does nothing",
+                            field.name
+                        )),
+                    );
+                } else if !t.ty.is_error() {
                     self.report(CheckError::new(
                         "E0312",
                         format!("`{}` has no field `{}`", t.ty, field.name),
@@ -347,15 +369,43 @@ impl Checker<'_> {
                 error_expr(span)
             }
             None => {
-                self.report(CheckError::new(
+                let err = CheckError::new(
                     "E0200",
                     format!("cannot find `{name}` in this scope"),
                     span,
                     "not found",
-                ));
+                );
+                let err = match self.unknown_name_help(name, cx) {
+                    Some(help) => err.with_help(help),
+                    None => err,
+                };
+                self.report(err);
                 error_expr(span)
             }
         }
+    }
+
+    /// The help for a name that is not found, when it looks like a known mistake: a field or
+    /// method of the current struct without `this.`, or a null from another language.
+    pub(crate) fn unknown_name_help(&self, name: &str, cx: &FnCx) -> Option<String> {
+        if let Some(Type::Struct(s)) = cx.lookup("this").map(|l| l.ty.clone()) {
+            let info = self.structs.iter().find(|i| i.name.name == s)?;
+            if info.field(name).is_some() {
+                return Some(format!(
+                    "`{name}` is a field of `{s}`: inside a method, write `this.{name}`"
+                ));
+            }
+            if info.methods.contains_key(name) {
+                return Some(format!(
+                    "`{name}` is a method of `{s}`: inside a method, call it as `this.{name}(...)`"
+                ));
+            }
+        }
+        matches!(name, "nil" | "null" | "None" | "undefined" | "NULL").then(|| {
+            "PBS has no null: every variable holds a value of its type; use a flag or a \
+             sentinel value (such as `-1`) for \"nothing\""
+                .to_string()
+        })
     }
 
     /// An integer literal (negated when `negative`) where a `float` is expected: that float,
@@ -524,6 +574,11 @@ impl Checker<'_> {
                     .with_label(lhs.span, format!("this is `{}`", l.ty))
                     .with_label(rhs.span, format!("this is `{}`", r.ty));
             }
+            if op == BinOp::Add && (l.ty == Type::Str) != (r.ty == Type::Str) {
+                err = err.with_help(
+                    "`+` joins two strings: convert the other value with `str(...)`, such as `\"hp: \" + str(hp)`, or write `format(\"hp: {}\", hp)`",
+                );
+            }
             if l.ty.is_numeric() && r.ty.is_numeric() && l.ty != r.ty {
                 err = err.with_help(if l.ty == Type::Int {
                     "there are no implicit conversions; convert the int with `as float`, e.g. `1 as float + 2.0`"
@@ -573,16 +628,28 @@ impl Checker<'_> {
                 }
                 match self.top.get(name.as_str()).map(|(t, s)| (*t, *s)) {
                     Some((TopLevel::Fn(index), _)) => return self.call_fn(index, args, span, cx),
-                    Some((_, decl)) => {
-                        self.report(
-                            CheckError::new(
+                    Some((kind, decl)) => {
+                        let mut err = CheckError::new(
+                            "E0308",
+                            format!("`{name}` is not a function"),
+                            callee.span,
+                            "not callable",
+                        )
+                        .with_label(decl, "declared here");
+                        if matches!(kind, TopLevel::Struct) {
+                            err = CheckError::new(
                                 "E0308",
-                                format!("`{name}` is not a function"),
+                                format!("`{name}` is a struct, not a function"),
                                 callee.span,
-                                "not callable",
+                                "a struct",
                             )
-                            .with_label(decl, "declared here"),
-                        );
+                            .with_label(decl, "declared here")
+                            .with_help(format!("create an instance with `new {name}(...)`"));
+                        }
+                        for a in args {
+                            self.expr(a, cx);
+                        }
+                        self.report(err);
                         return error_expr(span);
                     }
                     None => name.clone(),
@@ -674,12 +741,17 @@ impl Checker<'_> {
             for a in args {
                 self.expr(a, cx);
             }
-            self.report(CheckError::new(
+            let err = CheckError::new(
                 "E0204",
                 format!("cannot find function `{name}`"),
                 callee_span,
                 "not found",
-            ));
+            );
+            let err = match self.unknown_name_help(name, cx) {
+                Some(help) => err.with_help(help),
+                None => err,
+            };
+            self.report(err);
             return error_expr(span);
         }
         let mut typed: Vec<TExpr> = args.iter().map(|a| self.value(a, cx)).collect();

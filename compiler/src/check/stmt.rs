@@ -672,12 +672,17 @@ impl Checker<'_> {
                 None
             }
             None => {
-                self.report(CheckError::new(
+                let err = CheckError::new(
                     "E0200",
                     format!("cannot find `{name}` in this scope"),
                     target.span,
                     "not found",
-                ));
+                );
+                let err = match self.unknown_name_help(name, cx) {
+                    Some(help) => err.with_help(help),
+                    None => err,
+                };
+                self.report(err);
                 None
             }
         }
