@@ -138,6 +138,16 @@ impl LexError {
                 } else {
                     shown.push(*c);
                 }
+                if *c == '~' && self.span.end - self.span.start == 2 {
+                    let mut d = Diagnostic::error(
+                        "E0001",
+                        "`~=` is not an operator; PBS writes \"not equal\" as `!=`",
+                        self.span,
+                        "write `!=` here",
+                    );
+                    d.help = Some("compare with `a != b`".into());
+                    return d;
+                }
                 Diagnostic::error(
                     "E0001",
                     format!("unexpected character `{shown}`"),
@@ -362,7 +372,19 @@ pub fn lex(src: &str, id: SourceId) -> (Vec<Spanned<Token<'_>>>, Vec<LexError>) 
         let token = match raw {
             Err(()) => {
                 let c = src[range.start..].chars().next().unwrap_or('\u{FFFD}');
-                let end = range.start + c.len_utf8();
+                let mut end = range.start + c.len_utf8();
+                if c == '~' && src[end..].starts_with('=') {
+                    // `~=` (Lua's not-equal): reported once, and read as `!=` so that the
+                    // parser does not report the `=` again.
+                    end += 1;
+                    lexer.bump(end - range.end);
+                    errors.push(LexError {
+                        kind: LexErrorKind::UnexpectedChar(c),
+                        span: Span::new(id, range.start, end),
+                    });
+                    tokens.push((Token::NotEq, Span::new(id, range.start, end)));
+                    continue;
+                }
                 if end > range.end {
                     lexer.bump(end - range.end);
                 }
