@@ -1006,16 +1006,31 @@ pub(crate) fn binary_type(op: BinOp, l: &Type, r: &Type) -> Option<Type> {
 }
 
 /// Whether an expression is made only of integer literals, unary minus, parentheses and
-/// arithmetic, so that it takes a `float` type from its context (§15.8).
+/// arithmetic, so that it takes a `float` type from its context (§15.8). Only small
+/// expressions count (at most 64 nodes), so this stays cheap on long chains.
 pub(crate) fn int_literal(e: &Expr) -> bool {
-    match &e.kind {
-        ExprKind::Int(_) => true,
-        ExprKind::Paren(inner) | ExprKind::Unary(UnOp::Neg, inner) => int_literal(inner),
-        ExprKind::Binary(BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem, l, r) => {
-            int_literal(l) && int_literal(r)
+    let mut pending = vec![e];
+    let mut budget = 64;
+    while let Some(e) = pending.pop() {
+        budget -= 1;
+        if budget == 0 {
+            return false;
         }
-        _ => false,
+        match &e.kind {
+            ExprKind::Int(_) => {}
+            ExprKind::Paren(inner) | ExprKind::Unary(UnOp::Neg, inner) => pending.push(inner),
+            ExprKind::Binary(
+                BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem,
+                l,
+                r,
+            ) => {
+                pending.push(l);
+                pending.push(r);
+            }
+            _ => return false,
+        }
     }
+    true
 }
 
 /// "1 argument", "2 arguments".
