@@ -19,6 +19,7 @@ pub mod limits;
 pub mod op;
 mod pbc;
 mod program;
+pub mod template;
 mod verify;
 
 pub use assets::{Assets, BankDecl, Image, MapAsset, SoundAsset};

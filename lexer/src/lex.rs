@@ -69,6 +69,16 @@ enum Raw {
     SlashAssign,
     #[token("%=")]
     PercentAssign,
+    #[token("&=")]
+    AmpAssign,
+    #[token("|=")]
+    PipeAssign,
+    #[token("^=")]
+    CaretAssign,
+    #[token("<<=")]
+    ShlAssign,
+    #[token(">>=")]
+    ShrAssign,
     #[token("(")]
     LParen,
     #[token(")")]
@@ -128,6 +138,16 @@ impl LexError {
                 } else {
                     shown.push(*c);
                 }
+                if *c == '~' && self.span.end - self.span.start == 2 {
+                    let mut d = Diagnostic::error(
+                        "E0001",
+                        "`~=` is not an operator; PBS writes \"not equal\" as `!=`",
+                        self.span,
+                        "write `!=` here",
+                    );
+                    d.help = Some("compare with `a != b`".into());
+                    return d;
+                }
                 Diagnostic::error(
                     "E0001",
                     format!("unexpected character `{shown}`"),
@@ -148,7 +168,7 @@ impl LexError {
                 self.span,
                 "not a valid escape",
             )
-            .with_help("valid escapes are \\n \\r \\t \\0 \\\\ \\\" and \\u{...}"),
+            .with_help("valid escapes are \\n \\r \\t \\b \\f \\0 \\\\ \\\" and \\u{...}"),
             LexErrorKind::InvalidUnicodeEscape(why) => Diagnostic::error(
                 "E0004",
                 format!("invalid unicode escape: {why}"),
@@ -241,12 +261,14 @@ fn string_literal(
             '\\' => {
                 let Some(&(j, e)) = chars.peek() else { break };
                 match e {
-                    'n' | 'r' | 't' | '0' | '\\' | '"' => {
+                    'n' | 'r' | 't' | 'b' | 'f' | '0' | '\\' | '"' => {
                         chars.next();
                         value.push(match e {
                             'n' => '\n',
                             'r' => '\r',
                             't' => '\t',
+                            'b' => '\u{8}',
+                            'f' => '\u{c}',
                             '0' => '\0',
                             other => other,
                         });
@@ -350,7 +372,19 @@ pub fn lex(src: &str, id: SourceId) -> (Vec<Spanned<Token<'_>>>, Vec<LexError>) 
         let token = match raw {
             Err(()) => {
                 let c = src[range.start..].chars().next().unwrap_or('\u{FFFD}');
-                let end = range.start + c.len_utf8();
+                let mut end = range.start + c.len_utf8();
+                if c == '~' && src[end..].starts_with('=') {
+                    // `~=` (Lua's not-equal): reported once, and read as `!=` so that the
+                    // parser does not report the `=` again.
+                    end += 1;
+                    lexer.bump(end - range.end);
+                    errors.push(LexError {
+                        kind: LexErrorKind::UnexpectedChar(c),
+                        span: Span::new(id, range.start, end),
+                    });
+                    tokens.push((Token::NotEq, Span::new(id, range.start, end)));
+                    continue;
+                }
                 if end > range.end {
                     lexer.bump(end - range.end);
                 }
@@ -438,6 +472,11 @@ pub fn lex(src: &str, id: SourceId) -> (Vec<Spanned<Token<'_>>>, Vec<LexError>) 
             Ok(Raw::StarAssign) => Token::StarAssign,
             Ok(Raw::SlashAssign) => Token::SlashAssign,
             Ok(Raw::PercentAssign) => Token::PercentAssign,
+            Ok(Raw::AmpAssign) => Token::AmpAssign,
+            Ok(Raw::PipeAssign) => Token::PipeAssign,
+            Ok(Raw::CaretAssign) => Token::CaretAssign,
+            Ok(Raw::ShlAssign) => Token::ShlAssign,
+            Ok(Raw::ShrAssign) => Token::ShrAssign,
             Ok(Raw::LParen) => Token::LParen,
             Ok(Raw::RParen) => Token::RParen,
             Ok(Raw::LBrace) => Token::LBrace,

@@ -111,6 +111,16 @@ pub enum Token<'src> {
     SlashAssign,
     /// `%=`
     PercentAssign,
+    /// `&=`
+    AmpAssign,
+    /// `|=`
+    PipeAssign,
+    /// `^=`
+    CaretAssign,
+    /// `<<=`
+    ShlAssign,
+    /// `>>=`
+    ShrAssign,
     /// `(`
     LParen,
     /// `)`
@@ -188,6 +198,11 @@ impl Token<'_> {
             Token::StarAssign => "*=",
             Token::SlashAssign => "/=",
             Token::PercentAssign => "%=",
+            Token::AmpAssign => "&=",
+            Token::PipeAssign => "|=",
+            Token::CaretAssign => "^=",
+            Token::ShlAssign => "<<=",
+            Token::ShrAssign => ">>=",
             Token::LParen => "(",
             Token::RParen => ")",
             Token::LBrace => "{",

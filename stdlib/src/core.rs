@@ -1,13 +1,43 @@
-//! `print` and `str`.
+//! `print`, `str`, `assert` and `panic`.
 
 use crate::add;
-use prometeu_bytecode::HostType::{Any, Str, Void};
+use prometeu_bytecode::HostType::{Any, Bool, Str, Void};
 use prometeu_vm::{FormatStyle, HostCtx, Hosts, TrapKind, Value};
 
-/// Registers `print` and `str`.
+/// Registers `print`, `str`, `assert` and `panic`.
 pub(crate) fn register(hosts: &mut Hosts) {
     add(hosts, "print", &[Any], Void, 10, print);
     add(hosts, "str", &[Any], Str, 10, str);
+    add(hosts, "assert", &[Bool, Str], Void, 2, assert);
+    add(hosts, "panic", &[Str], Void, 2, panic);
+}
+
+/// The message of a failed `assert` or a `panic`, read from the argument string.
+fn message(ctx: &mut HostCtx<'_>, v: Value) -> Result<String, TrapKind> {
+    let text = ctx
+        .heap
+        .str(v)
+        .ok_or(TrapKind::InvalidProgram("expected a string argument"))?
+        .to_string();
+    ctx.charge(text.len() as u64 / 16);
+    Ok(text)
+}
+
+/// Traps with "assertion failed: MESSAGE" when the condition is false.
+fn assert(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
+    match args[0] {
+        Value::Bool(true) => Ok(Value::Unit),
+        Value::Bool(false) => {
+            let text = message(ctx, args[1])?;
+            Err(TrapKind::Host(format!("assertion failed: {text}")))
+        }
+        _ => Err(TrapKind::InvalidProgram("expected a bool argument")),
+    }
+}
+
+/// Always traps, with the message as it is.
+fn panic(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
+    Err(TrapKind::Host(message(ctx, args[0])?))
 }
 
 /// Writes the formatted value and a newline to the program's output. The text is bounded

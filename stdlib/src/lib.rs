@@ -13,6 +13,8 @@ pub mod console;
 mod core;
 mod math;
 mod strings;
+mod template;
+mod text;
 
 use prometeu_bytecode::{BuiltinConstant, HostSig, HostType};
 use prometeu_vm::{HostFn, Hosts};
@@ -44,6 +46,7 @@ pub fn hosts() -> Hosts {
     math::register(&mut hosts);
     arrays::register(&mut hosts);
     strings::register(&mut hosts);
+    template::register(&mut hosts);
     console::register(&mut hosts);
     hosts
 }

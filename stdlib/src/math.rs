@@ -55,7 +55,16 @@ int_fn!(clamp_int, |v, lo, hi| if lo > hi {
 } else {
     Ok(v.clamp(lo, hi))
 });
+int_fn!(floor_div, |a, b| floor_div_int(a, b));
+int_fn!(floor_mod, |a, b| floor_mod_int(a, b));
+int_fn!(sign_int, |a| Ok::<_, TrapKind>(a.signum()));
 float_fn!(abs_float, |a| a.abs());
+float_fn!(sign_float, |a| if a.is_nan() || a == 0.0 {
+    a
+} else {
+    a.signum()
+});
+float_fn!(lerp, |a, b, t| a + (b - a) * t);
 float_fn!(min_float, |a, b| a.min(b));
 float_fn!(max_float, |a, b| a.max(b));
 float_fn!(clamp_float, |v, lo, hi| v.max(lo).min(hi));
@@ -71,6 +80,34 @@ float_fn!(floor, |a| a.floor());
 float_fn!(ceil, |a| a.ceil());
 float_fn!(round, |a| a.round());
 
+/// `a / b` rounded toward negative infinity (Lua's `//`); traps like `/` on zero and overflow.
+fn floor_div_int(a: i64, b: i64) -> Result<i64, TrapKind> {
+    if b == 0 {
+        return Err(TrapKind::DivisionByZero);
+    }
+    let q = a.checked_div(b).ok_or(TrapKind::IntegerOverflow)?;
+    // Truncation rounded toward zero: step down when the exact quotient was negative.
+    Ok(if a % b != 0 && ((a < 0) != (b < 0)) {
+        q - 1
+    } else {
+        q
+    })
+}
+
+/// The remainder that goes with [`floor_div_int`]: it has the sign of `b` (Lua's `%`).
+fn floor_mod_int(a: i64, b: i64) -> Result<i64, TrapKind> {
+    if b == 0 {
+        return Err(TrapKind::DivisionByZero);
+    }
+    // `wrapping_rem` is exact here: only `i64::MIN % -1` wraps, and its remainder is 0.
+    let r = a.wrapping_rem(b);
+    Ok(if r != 0 && ((r < 0) != (b < 0)) {
+        r + b
+    } else {
+        r
+    })
+}
+
 /// Registers every `Math` function.
 pub(crate) fn register(hosts: &mut Hosts) {
     add(hosts, "Math.abs", &[Int], Int, 2, abs_int);
@@ -80,6 +117,11 @@ pub(crate) fn register(hosts: &mut Hosts) {
     add(hosts, "Math.max", &[Int, Int], Int, 2, max_int);
     add(hosts, "Math.max", &[Float, Float], Float, 2, max_float);
     add(hosts, "Math.clamp", &[Int, Int, Int], Int, 3, clamp_int);
+    add(hosts, "Math.floor_div", &[Int, Int], Int, 2, floor_div);
+    add(hosts, "Math.floor_mod", &[Int, Int], Int, 2, floor_mod);
+    add(hosts, "Math.sign", &[Int], Int, 1, sign_int);
+    add(hosts, "Math.sign", &[Float], Float, 1, sign_float);
+    add(hosts, "Math.lerp", &[Float, Float, Float], Float, 3, lerp);
     add(
         hosts,
         "Math.clamp",
@@ -113,4 +155,30 @@ pub(crate) fn constants() -> Vec<(&'static str, BuiltinConstant)> {
         ("Math.INT_MAX", BuiltinConstant::Int(i64::MAX)),
         ("Math.INT_MIN", BuiltinConstant::Int(i64::MIN)),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{floor_div_int, floor_mod_int};
+    use prometeu_vm::TrapKind;
+
+    #[test]
+    fn floor_division_rounds_toward_negative_infinity() {
+        for (a, b, q, r) in [
+            (7, 2, 3, 1),
+            (-7, 2, -4, 1),
+            (7, -2, -4, -1),
+            (-7, -2, 3, -1),
+            (6, -3, -2, 0),
+            (i64::MIN, 1, i64::MIN, 0),
+        ] {
+            assert_eq!(floor_div_int(a, b), Ok(q), "{a} // {b}");
+            assert_eq!(floor_mod_int(a, b), Ok(r), "{a} % {b}");
+            assert_eq!(q * b + r, a);
+        }
+        assert_eq!(floor_mod_int(i64::MIN, -1), Ok(0));
+        assert_eq!(floor_div_int(i64::MIN, -1), Err(TrapKind::IntegerOverflow));
+        assert_eq!(floor_div_int(1, 0), Err(TrapKind::DivisionByZero));
+        assert_eq!(floor_mod_int(1, 0), Err(TrapKind::DivisionByZero));
+    }
 }

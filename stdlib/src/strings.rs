@@ -30,16 +30,17 @@ pub(crate) fn register(hosts: &mut Hosts) {
     add(hosts, "String.repeat", &[Str, Int], Str, 4, repeat);
     add(hosts, "String.parse_int", &[Str], Int, 4, parse_int);
     add(hosts, "String.parse_float", &[Str], Float, 4, parse_float);
+    crate::text::register(hosts);
 }
 
 /// Reads a string argument.
-fn text<'h>(ctx: &'h HostCtx<'_>, v: Value) -> Result<&'h str, TrapKind> {
+pub(crate) fn text<'h>(ctx: &'h HostCtx<'_>, v: Value) -> Result<&'h str, TrapKind> {
     ctx.heap
         .str(v)
         .ok_or(TrapKind::InvalidProgram("expected a string argument"))
 }
 
-fn int(v: Value) -> Result<i64, TrapKind> {
+pub(crate) fn int(v: Value) -> Result<i64, TrapKind> {
     match v {
         Value::Int(i) => Ok(i),
         _ => Err(TrapKind::InvalidProgram("expected an int argument")),
@@ -47,7 +48,7 @@ fn int(v: Value) -> Result<i64, TrapKind> {
 }
 
 /// Quotes text for an error message.
-fn quoted(s: &str) -> String {
+pub(crate) fn quoted(s: &str) -> String {
     let shown: String = s.chars().take(40).collect();
     if shown.len() < s.len() {
         format!("{shown:?}...")

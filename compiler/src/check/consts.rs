@@ -326,7 +326,11 @@ impl Checker<'_> {
                     ty.span(),
                     "not a scalar type",
                 )
-                .with_help("use `declare global` for other types"),
+                .with_help(format!(
+                    "an array is a value that changes: write `declare global {}: {} = ...;` instead",
+                    info.name.name,
+                    ty_text(ty)
+                )),
             );
             self.consts[index].state = ConstState::Failed;
             return None;
@@ -346,7 +350,20 @@ impl Checker<'_> {
             return None;
         }
         let result = ConstValue::of(&t);
-        if result.is_none() && !t.ty.is_error() {
+        if let (None, Type::Array(_)) = (&result, &t.ty) {
+            self.report(
+                CheckError::new(
+                    "E0504",
+                    "constants must have a scalar type (int, float, bool or string)",
+                    info.value.span,
+                    format!("this is `{}`", t.ty),
+                )
+                .with_help(format!(
+                    "an array is a value that changes: write `declare global {}: {} = ...;` instead",
+                    info.name.name, t.ty
+                )),
+            );
+        } else if result.is_none() && !t.ty.is_error() {
             self.report(CheckError::new(
                 "E0502",
                 "this is not a constant expression",
@@ -371,5 +388,13 @@ impl Checker<'_> {
             None => ConstState::Failed,
         };
         result
+    }
+}
+
+/// A type as written, for a help message.
+fn ty_text(ty: &crate::ast::TypeExpr) -> String {
+    match ty {
+        crate::ast::TypeExpr::Named(name) => name.name.clone(),
+        crate::ast::TypeExpr::Array(inner, _) => format!("[{}]", ty_text(inner)),
     }
 }

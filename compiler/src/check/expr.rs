@@ -9,10 +9,15 @@ use prometeu_bytecode::limits::MAX_STRING_BYTES;
 use prometeu_bytecode::BuiltinConstant;
 use prometeu_lexer::Span;
 
+pub(crate) use literals::int_literal;
+
+mod format;
+mod literals;
+mod methods;
 mod tilemap;
 
 /// The largest integer literal magnitude that is valid without a unary minus.
-const MAX_POSITIVE: u64 = i64::MAX as u64;
+pub(crate) const MAX_POSITIVE: u64 = i64::MAX as u64;
 
 /// Builds an error expression.
 pub(crate) fn error_expr(span: Span) -> TExpr {
@@ -90,6 +95,9 @@ impl Checker<'_> {
                     );
                     return error_expr(span);
                 }
+                if hint == Some(&Type::Float) {
+                    return self.int_as_float(*v, false, span);
+                }
                 make(TExprKind::Int(*v as i64), Type::Int)
             }
             ExprKind::Float(v) => make(TExprKind::Float(*v), Type::Float),
@@ -117,8 +125,8 @@ impl Checker<'_> {
                     error_expr(span)
                 }
             },
-            ExprKind::Unary(op, operand) => self.unary(*op, operand, span, cx),
-            ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, span, cx),
+            ExprKind::Unary(op, operand) => self.unary(*op, operand, span, cx, hint),
+            ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, span, cx, hint),
             ExprKind::Cast(inner, ty) => {
                 let t = self.value(inner, cx);
                 let to = self.resolve_type(ty);
@@ -199,7 +207,29 @@ impl Checker<'_> {
                         }
                     }
                 }
-                if !t.ty.is_error() {
+                let family = match &t.ty {
+                    Type::Array(_) => Some("Array"),
+                    Type::Str => Some("String"),
+                    Type::TileMap => Some("TileMap"),
+                    _ => None,
+                };
+                let qualified = family.map(|f| format!("{f}.{}", field.name));
+                let is_method =
+                    qualified.is_some_and(|q| self.builtins.hosts.iter().any(|h| h.name == q));
+                if is_method {
+                    self.report(
+                        CheckError::new(
+                            "E0312",
+                            format!("`{}` is a method of `{}`, not a field", field.name, t.ty),
+                            field.span,
+                            "a method",
+                        )
+                        .with_help(format!(
+                            "call it: `.{}(...)`; a method named without `()` does nothing",
+                            field.name
+                        )),
+                    );
+                } else if !t.ty.is_error() {
                     self.report(CheckError::new(
                         "E0312",
                         format!("`{}` has no field `{}`", t.ty, field.name),
@@ -347,19 +377,57 @@ impl Checker<'_> {
                 error_expr(span)
             }
             None => {
-                self.report(CheckError::new(
+                let err = CheckError::new(
                     "E0200",
                     format!("cannot find `{name}` in this scope"),
                     span,
                     "not found",
-                ));
+                );
+                let err = match self.unknown_name_help(name, cx) {
+                    Some(help) => err.with_help(help),
+                    None => err,
+                };
+                self.report(err);
                 error_expr(span)
             }
         }
     }
 
-    fn unary(&mut self, op: UnOp, operand: &Expr, span: Span, cx: &mut FnCx) -> TExpr {
+    /// The help for a name that is not found, when it looks like a known mistake: a field or
+    /// method of the current struct without `this.`, or a null from another language.
+    pub(crate) fn unknown_name_help(&self, name: &str, cx: &FnCx) -> Option<String> {
+        if let Some(Type::Struct(s)) = cx.lookup("this").map(|l| l.ty.clone()) {
+            let info = self.structs.iter().find(|i| i.name.name == s)?;
+            if info.field(name).is_some() {
+                return Some(format!(
+                    "`{name}` is a field of `{s}`: inside a method, write `this.{name}`"
+                ));
+            }
+            if info.methods.contains_key(name) {
+                return Some(format!(
+                    "`{name}` is a method of `{s}`: inside a method, call it as `this.{name}(...)`"
+                ));
+            }
+        }
+        matches!(name, "nil" | "null" | "None" | "undefined" | "NULL").then(|| {
+            "PBS has no null: every variable holds a value of its type; use a flag or a \
+             sentinel value (such as `-1`) for \"nothing\""
+                .to_string()
+        })
+    }
+
+    fn unary(
+        &mut self,
+        op: UnOp,
+        operand: &Expr,
+        span: Span,
+        cx: &mut FnCx,
+        hint: Option<&Type>,
+    ) -> TExpr {
         if let (UnOp::Neg, ExprKind::Int(v)) = (op, &operand.kind) {
+            if hint == Some(&Type::Float) {
+                return self.int_as_float(*v, true, span);
+            }
             if *v == MAX_POSITIVE + 1 {
                 return TExpr {
                     kind: TExprKind::Int(i64::MIN),
@@ -368,7 +436,8 @@ impl Checker<'_> {
                 };
             }
         }
-        let t = self.value(operand, cx);
+        let numeric_hint = hint.filter(|_| op == UnOp::Neg);
+        let t = self.value_hint(operand, cx, numeric_hint);
         let ok = match op {
             UnOp::Neg => t.ty.is_numeric(),
             UnOp::Not => t.ty == Type::Bool,
@@ -397,8 +466,40 @@ impl Checker<'_> {
         )
     }
 
-    fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr, span: Span, cx: &mut FnCx) -> TExpr {
-        let l = self.value(lhs, cx);
+    #[allow(clippy::too_many_arguments)]
+    fn binary(
+        &mut self,
+        op: BinOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        span: Span,
+        cx: &mut FnCx,
+        hint: Option<&Type>,
+    ) -> TExpr {
+        // The expected type of each operand (§15.0): for an arithmetic operator whose operands
+        // are both integer literals, the expected type of the whole; otherwise an operand made
+        // of integer literals takes the type of the other operand.
+        let arithmetic = matches!(
+            op,
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem
+        );
+        let relational = arithmetic
+            || matches!(
+                op,
+                BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+            );
+        let (l_lit, r_lit) = (int_literal(lhs), int_literal(rhs));
+        let both = if arithmetic && l_lit && r_lit {
+            hint.filter(|t| **t == Type::Float)
+        } else {
+            None
+        };
+        if relational && l_lit && !r_lit && both.is_none() {
+            let r = self.value(rhs, cx);
+            let l = self.value_hint(lhs, cx, Some(&r.ty).filter(|t| **t == Type::Float));
+            return self.binary_typed(op, lhs, rhs, l, r, span, cx);
+        }
+        let l = self.value_hint(lhs, cx, both);
         // In a constant expression, `false && x` and `true || x` never evaluate `x`.
         let skips = cx.const_context().is_some()
             && matches!(
@@ -406,8 +507,24 @@ impl Checker<'_> {
                 (BinOp::And, TExprKind::Bool(false)) | (BinOp::Or, TExprKind::Bool(true))
             );
         cx.skipped += skips as u32;
-        let r = self.value(rhs, cx);
+        let r_hint = both.or(Some(&l.ty).filter(|t| relational && **t == Type::Float));
+        let r = self.value_hint(rhs, cx, r_hint);
         cx.skipped -= skips as u32;
+        self.binary_typed(op, lhs, rhs, l, r, span, cx)
+    }
+
+    /// Types a binary operator over its checked operands.
+    #[allow(clippy::too_many_arguments)]
+    fn binary_typed(
+        &mut self,
+        op: BinOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        l: TExpr,
+        r: TExpr,
+        span: Span,
+        cx: &mut FnCx,
+    ) -> TExpr {
         if l.ty.is_error() || r.ty.is_error() {
             return error_expr(span);
         }
@@ -432,6 +549,11 @@ impl Checker<'_> {
                 err = err
                     .with_label(lhs.span, format!("this is `{}`", l.ty))
                     .with_label(rhs.span, format!("this is `{}`", r.ty));
+            }
+            if op == BinOp::Add && (l.ty == Type::Str) != (r.ty == Type::Str) {
+                err = err.with_help(
+                    "`+` joins two strings: convert the other value with `str(...)`, such as `\"hp: \" + str(hp)`, or write `format(\"hp: {}\", hp)`",
+                );
             }
             if l.ty.is_numeric() && r.ty.is_numeric() && l.ty != r.ty {
                 err = err.with_help(if l.ty == Type::Int {
@@ -482,16 +604,28 @@ impl Checker<'_> {
                 }
                 match self.top.get(name.as_str()).map(|(t, s)| (*t, *s)) {
                     Some((TopLevel::Fn(index), _)) => return self.call_fn(index, args, span, cx),
-                    Some((_, decl)) => {
-                        self.report(
-                            CheckError::new(
+                    Some((kind, decl)) => {
+                        let mut err = CheckError::new(
+                            "E0308",
+                            format!("`{name}` is not a function"),
+                            callee.span,
+                            "not callable",
+                        )
+                        .with_label(decl, "declared here");
+                        if matches!(kind, TopLevel::Struct) {
+                            err = CheckError::new(
                                 "E0308",
-                                format!("`{name}` is not a function"),
+                                format!("`{name}` is a struct, not a function"),
                                 callee.span,
-                                "not callable",
+                                "a struct",
                             )
-                            .with_label(decl, "declared here"),
-                        );
+                            .with_label(decl, "declared here")
+                            .with_help(format!("create an instance with `new {name}(...)`"));
+                        }
+                        for a in args {
+                            self.expr(a, cx);
+                        }
+                        self.report(err);
                         return error_expr(span);
                     }
                     None => name.clone(),
@@ -573,6 +707,9 @@ impl Checker<'_> {
         span: Span,
         cx: &mut FnCx,
     ) -> TExpr {
+        if name == "format" {
+            return self.format_call(args, span, cx);
+        }
         let candidates: Vec<usize> = (0..self.builtins.hosts.len())
             .filter(|&i| self.builtins.hosts[i].name == name)
             .collect();
@@ -580,15 +717,24 @@ impl Checker<'_> {
             for a in args {
                 self.expr(a, cx);
             }
-            self.report(CheckError::new(
+            let err = CheckError::new(
                 "E0204",
                 format!("cannot find function `{name}`"),
                 callee_span,
                 "not found",
-            ));
+            );
+            let err = match self.unknown_name_help(name, cx) {
+                Some(help) => err.with_help(help),
+                None => err,
+            };
+            self.report(err);
             return error_expr(span);
         }
-        let typed: Vec<TExpr> = args.iter().map(|a| self.value(a, cx)).collect();
+        let mut typed: Vec<TExpr> = args.iter().map(|a| self.value(a, cx)).collect();
+        if typed.iter().any(|t| t.ty.is_error()) {
+            return error_expr(span);
+        }
+        self.float_literal_args(&candidates, args, &mut typed, cx);
         if typed.iter().any(|t| t.ty.is_error()) {
             return error_expr(span);
         }
@@ -816,213 +962,6 @@ impl Checker<'_> {
             ty: Type::Struct(info.name.name.clone()),
             span,
         }
-    }
-
-    /// Checks `receiver.name(args)`: a struct method, or an array or string method.
-    fn method_call(
-        &mut self,
-        receiver: TExpr,
-        name: &Ident,
-        args: &[Expr],
-        span: Span,
-        cx: &mut FnCx,
-    ) -> TExpr {
-        match receiver.ty.clone() {
-            Type::Error => {
-                for a in args {
-                    self.expr(a, cx);
-                }
-                error_expr(span)
-            }
-            Type::Struct(s) => {
-                let method = self
-                    .structs
-                    .iter()
-                    .find(|i| i.name.name == s)
-                    .and_then(|i| i.methods.get(&name.name).copied());
-                match method {
-                    Some(index) => self.call_fn_with(index, Some(receiver), args, span, cx),
-                    None => self.no_method(name, &s, args, span, cx),
-                }
-            }
-            Type::Array(elem) => {
-                self.builtin_method("Array", &elem, receiver, name, args, span, cx)
-            }
-            Type::Str => self.builtin_method("String", &Type::Str, receiver, name, args, span, cx),
-            Type::TileMap => self.tilemap_method(receiver, name, args, span, cx),
-            other => self.no_method(name, &other.to_string(), args, span, cx),
-        }
-    }
-
-    /// Checks a method of the built-in array or string types. Array methods are generic in
-    /// the element type `elem`; their host functions take `any`.
-    #[allow(clippy::too_many_arguments)]
-    fn builtin_method(
-        &mut self,
-        family: &str,
-        elem: &Type,
-        receiver: TExpr,
-        name: &Ident,
-        args: &[Expr],
-        span: Span,
-        cx: &mut FnCx,
-    ) -> TExpr {
-        let array = Type::Array(Box::new(elem.clone()));
-        let int = Type::Int;
-        // (parameter types, result type) of each method, with the element type filled in.
-        let shape: Option<(Vec<Type>, Type)> = match (family, name.name.as_str()) {
-            ("Array", "len") => Some((vec![], int.clone())),
-            ("Array", "push") => Some((vec![elem.clone()], Type::Void)),
-            ("Array", "pop") => Some((vec![], elem.clone())),
-            ("Array", "insert") => Some((vec![int.clone(), elem.clone()], Type::Void)),
-            ("Array", "remove") => Some((vec![int.clone()], elem.clone())),
-            ("Array", "clear") | ("Array", "reverse") => Some((vec![], Type::Void)),
-            ("Array", "contains") => Some((vec![elem.clone()], Type::Bool)),
-            ("Array", "index_of") => Some((vec![elem.clone()], int.clone())),
-            ("Array", "slice") => Some((vec![int.clone(), int.clone()], array.clone())),
-            ("Array", "sort") => {
-                if !matches!(elem, Type::Int | Type::Float | Type::Str) {
-                    self.report(CheckError::new(
-                        "E0305",
-                        format!("`sort` needs an array of int, float or string, not `{array}`"),
-                        name.span,
-                        "cannot sort these elements",
-                    ));
-                    return error_expr(span);
-                }
-                Some((vec![], Type::Void))
-            }
-            ("String", "len") | ("String", "char_count") => Some((vec![], int.clone())),
-            ("String", "substr") => Some((vec![int.clone(), int.clone()], Type::Str)),
-            ("String", "find") => Some((vec![Type::Str], int.clone())),
-            ("String", "contains") | ("String", "starts_with") | ("String", "ends_with") => {
-                Some((vec![Type::Str], Type::Bool))
-            }
-            ("String", "upper") | ("String", "lower") | ("String", "trim") => {
-                Some((vec![], Type::Str))
-            }
-            ("String", "split") => Some((vec![Type::Str], Type::Array(Box::new(Type::Str)))),
-            ("String", "repeat") => Some((vec![int.clone()], Type::Str)),
-            ("String", "parse_int") => Some((vec![], int.clone())),
-            ("String", "parse_float") => Some((vec![], Type::Float)),
-            _ => None,
-        };
-        let qualified = format!("{family}.{}", name.name);
-        let host = self.builtins.hosts.iter().position(|h| h.name == qualified);
-        let (Some((params, result)), Some(host)) = (shape, host) else {
-            let on = if family == "Array" {
-                array.to_string()
-            } else {
-                "string".to_string()
-            };
-            return self.no_method(name, &on, args, span, cx);
-        };
-        if args.len() != params.len() {
-            let count = plural(params.len(), "argument");
-            return self.wrong_count(&name.name, "takes", &count, args, span, None, cx);
-        }
-        let wants: Vec<(Type, Option<(Span, String)>)> =
-            params.into_iter().map(|t| (t, None)).collect();
-        let mut typed = vec![receiver];
-        if !self.typed_args(args, &wants, cx, &mut typed) {
-            return error_expr(span);
-        }
-        TExpr {
-            kind: TExprKind::CallHost(host, typed),
-            ty: result,
-            span,
-        }
-    }
-}
-
-impl Checker<'_> {
-    /// Reports a call with the wrong number of arguments (E0304), after checking each
-    /// argument for errors of its own.
-    #[allow(clippy::too_many_arguments)]
-    fn wrong_count(
-        &mut self,
-        name: &str,
-        verb: &str,
-        count: &str,
-        args: &[Expr],
-        span: Span,
-        declared: Option<Span>,
-        cx: &mut FnCx,
-    ) -> TExpr {
-        for a in args {
-            self.expr(a, cx);
-        }
-        let given = args.len();
-        let mut error = CheckError::new(
-            "E0304",
-            format!(
-                "wrong number of arguments: `{name}` {verb} {count} but {given} {} given",
-                if given == 1 { "was" } else { "were" }
-            ),
-            span,
-            format!("{} given", plural(given, "argument")),
-        );
-        if let Some(declared) = declared {
-            error = error.with_label(declared, "declared here");
-        }
-        self.report(error);
-        error_expr(span)
-    }
-
-    /// Reports a method that does not exist on a type (E0204), after checking the arguments
-    /// for errors of their own.
-    fn no_method(
-        &mut self,
-        name: &Ident,
-        on: &str,
-        args: &[Expr],
-        span: Span,
-        cx: &mut FnCx,
-    ) -> TExpr {
-        for a in args {
-            self.expr(a, cx);
-        }
-        self.report(CheckError::new(
-            "E0204",
-            format!("cannot find method `{}` on `{on}`", name.name),
-            name.span,
-            "no such method",
-        ));
-        error_expr(span)
-    }
-
-    /// Checks arguments against the types wanted (each with an optional label for the
-    /// declaration it comes from), appending them to `typed`; false after any error.
-    fn typed_args(
-        &mut self,
-        args: &[Expr],
-        wants: &[(Type, Option<(Span, String)>)],
-        cx: &mut FnCx,
-        typed: &mut Vec<TExpr>,
-    ) -> bool {
-        let mut ok = true;
-        for (arg, (want, label)) in args.iter().zip(wants) {
-            let t = self.value_hint(arg, cx, Some(want));
-            if !want.accepts(&t.ty) {
-                let mut error = CheckError::new(
-                    "E0305",
-                    format!(
-                        "mismatched argument type: expected `{want}`, found `{}`",
-                        t.ty
-                    ),
-                    arg.span,
-                    format!("this is `{}`", t.ty),
-                );
-                if let Some((span, text)) = label {
-                    error = error.with_label(*span, text.clone());
-                }
-                self.report(error);
-                ok = false;
-            }
-            ok &= !t.ty.is_error();
-            typed.push(t);
-        }
-        ok
     }
 }
 

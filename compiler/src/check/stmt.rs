@@ -107,19 +107,32 @@ impl FnCx {
     }
 }
 
-/// Whether a statement list always ends in `return` (for missing-return analysis).
-fn always_returns(stmts: &[TStmt]) -> bool {
+/// Whether a statement list always ends in `return` or a call of `panic` (host number
+/// `panic`), for missing-return analysis.
+fn always_returns(stmts: &[TStmt], panic: Option<usize>) -> bool {
     stmts.iter().any(|s| match &s.kind {
         TStmtKind::Return(_) => true,
-        TStmtKind::Block(b) => always_returns(b),
+        TStmtKind::Expr(e) => is_panic(e, panic),
+        TStmtKind::Block(b) => always_returns(b, panic),
         TStmtKind::If(branches, Some(otherwise)) => {
-            branches.iter().all(|(_, b)| always_returns(b)) && always_returns(otherwise)
+            branches.iter().all(|(_, b)| always_returns(b, panic))
+                && always_returns(otherwise, panic)
         }
         _ => false,
     })
 }
 
+/// Whether an expression is a call of `panic`, which never returns.
+fn is_panic(e: &TExpr, panic: Option<usize>) -> bool {
+    matches!(e.kind, TExprKind::CallHost(host, _) if Some(host) == panic)
+}
+
 impl Checker<'_> {
+    /// The host number of `panic`, whose calls end a path like a `return`.
+    fn panic_host(&self) -> Option<usize> {
+        self.builtins.hosts.iter().position(|h| h.name == "panic")
+    }
+
     /// Declares a local in the innermost scope, reporting a duplicate in the same block.
     fn declare_local(
         &mut self,
@@ -184,7 +197,8 @@ impl Checker<'_> {
             self.declare_local(&mut cx, name, ty.clone(), LocalKind::Param, 1);
         }
         let body = self.block_stmts(body, &mut cx);
-        if !matches!(sig.ret, Type::Void | Type::Error) && !always_returns(&body) {
+        let panic = self.panic_host();
+        if !matches!(sig.ret, Type::Void | Type::Error) && !always_returns(&body, panic) {
             let ret_span = f.ret.as_ref().map_or(f.header, TypeExpr::span);
             self.report(
                 CheckError::new(
@@ -271,16 +285,17 @@ impl Checker<'_> {
                 self.report(
                     CheckError::warning("W0001", "unreachable code", s.span, "this is never run")
                         .with_help(
-                            "remove it, or move it before the `return`, `break` or `continue`",
-                        ),
+                        "remove it, or move it before the `return`, `break`, `continue` or `panic`",
+                    ),
                 );
                 warned = true;
             }
             if let Some(t) = self.stmt(s, cx) {
-                ended |= matches!(
-                    t.kind,
-                    TStmtKind::Return(_) | TStmtKind::Break | TStmtKind::Continue
-                );
+                ended |= match &t.kind {
+                    TStmtKind::Return(_) | TStmtKind::Break | TStmtKind::Continue => true,
+                    TStmtKind::Expr(e) => is_panic(e, self.panic_host()),
+                    _ => false,
+                };
                 out.push(t);
             }
         }
@@ -343,7 +358,7 @@ impl Checker<'_> {
                         TStmtKind::Store(place, value)
                     }
                     Some(op) => {
-                        let rhs = self.value(value, cx);
+                        let rhs = self.value_hint(value, cx, Some(&ty));
                         if ty.is_error() || rhs.ty.is_error() {
                             return None;
                         }
@@ -358,9 +373,13 @@ impl Checker<'_> {
                                         rhs.ty
                                     ),
                                     span,
-                                    "incompatible operands",
+                                    if ty == rhs.ty {
+                                        format!("`{ty}` does not support `{}`", op.symbol())
+                                    } else {
+                                        "incompatible operands".to_string()
+                                    },
                                 );
-                                if ty.is_numeric() && rhs.ty.is_numeric() {
+                                if ty.is_numeric() && rhs.ty.is_numeric() && ty != rhs.ty {
                                     err = err.with_help(format!("there are no implicit conversions; convert the value with `as {ty}`"));
                                 }
                                 self.report(err);
@@ -666,12 +685,17 @@ impl Checker<'_> {
                 None
             }
             None => {
-                self.report(CheckError::new(
+                let err = CheckError::new(
                     "E0200",
                     format!("cannot find `{name}` in this scope"),
                     target.span,
                     "not found",
-                ));
+                );
+                let err = match self.unknown_name_help(name, cx) {
+                    Some(help) => err.with_help(help),
+                    None => err,
+                };
+                self.report(err);
                 None
             }
         }

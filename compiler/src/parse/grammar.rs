@@ -2,7 +2,7 @@
 //! statements and declarations, with recovery at statement and declaration boundaries.
 
 use super::error::{Label, SyntaxError};
-use super::tokens::token_class;
+use super::tokens::{token_class, TokenSet};
 use crate::ast::*;
 use chumsky::input::ValueInput;
 use chumsky::prelude::*;
@@ -37,19 +37,64 @@ where
         .labelled(Label::Identifier)
 }
 
-/// A member name (field or method): an identifier, or one of the contextual keywords
-/// `from`, `until` and `step`, which are keywords only inside a `for` header.
+/// A member name (field or method): an identifier, or any word of the language, keyword or
+/// reserved (§15.0), since after `.`, in a struct's field list and after `fn` in a struct
+/// body a name cannot be confused with the word's own use. `and`, `or` and `not` share their
+/// tokens with `&&`, `||` and `!`; the word forms are told apart by their length where they
+/// can be (`||` and `or` are both two bytes, and only `or` can be meant there).
 fn member<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Ident, Error<'t, 's>> + Clone
 where
     I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
 {
-    select! { Token::Step => "step", Token::From => "from", Token::Until => "until" }
-        .map_with(move |name: &str, e| Ident {
-            name: name.to_string(),
-            span: span(source, e.span()),
+    any()
+        .try_map(move |token: Token<'s>, s: SimpleSpan| {
+            let name = match token {
+                Token::Ident(name) | Token::Reserved(name) => name,
+                Token::AndAnd if s.end - s.start == 3 => "and",
+                Token::Bang if s.end - s.start == 3 => "not",
+                Token::OrOr => "or",
+                other => match keyword_text(&other) {
+                    Some(word) => word,
+                    None => {
+                        let found = Some(chumsky::util::MaybeRef::Val(other));
+                        return Err(SyntaxError::expected_tokens(TokenSet::default(), found, s));
+                    }
+                },
+            };
+            Ok(Ident {
+                name: name.to_string(),
+                span: span(source, s),
+            })
         })
-        .or(ident(source))
         .labelled(Label::Identifier)
+}
+
+/// The text of a keyword token (`fn`, `struct`, `this`, ...); `None` for other tokens.
+fn keyword_text(token: &Token<'_>) -> Option<&'static str> {
+    Some(match token {
+        Token::Fn => "fn",
+        Token::Declare => "declare",
+        Token::Struct => "struct",
+        Token::Global => "global",
+        Token::Const => "const",
+        Token::Let => "let",
+        Token::If => "if",
+        Token::Else => "else",
+        Token::While => "while",
+        Token::For => "for",
+        Token::From => "from",
+        Token::Until => "until",
+        Token::Step => "step",
+        Token::Break => "break",
+        Token::Continue => "continue",
+        Token::Return => "return",
+        Token::New => "new",
+        Token::This => "this",
+        Token::True => "true",
+        Token::False => "false",
+        Token::As => "as",
+        _ => return None,
+    })
 }
 
 /// A type: a name or `[T]`.
@@ -263,12 +308,7 @@ where
             args.map(Postfix::Call)
                 .or(just(Token::Dot)
                     // `new` after a dot names a built-in constructor such as `TileMap.new`.
-                    .ignore_then(
-                        member(source).or(just(Token::New).map_with(move |_, e| Ident {
-                            name: "new".to_string(),
-                            span: span(source, e.span()),
-                        })),
-                    )
+                    .ignore_then(member(source))
                     .map(Postfix::Field))
                 .or(expr
                     .clone()
@@ -428,6 +468,11 @@ where
             Token::StarAssign => Some(BinOp::Mul),
             Token::SlashAssign => Some(BinOp::Div),
             Token::PercentAssign => Some(BinOp::Rem),
+            Token::AmpAssign => Some(BinOp::BitAnd),
+            Token::PipeAssign => Some(BinOp::BitOr),
+            Token::CaretAssign => Some(BinOp::BitXor),
+            Token::ShlAssign => Some(BinOp::Shl),
+            Token::ShrAssign => Some(BinOp::Shr),
         };
         let expr_stmt = expr
             .clone()

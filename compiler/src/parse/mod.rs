@@ -7,6 +7,7 @@
 mod chains;
 mod error;
 mod grammar;
+mod mistakes;
 mod tokens;
 
 use crate::ast::Module;
@@ -232,6 +233,7 @@ pub fn parse_owned(
         .iter()
         .map(|e| convert(e, source, source_len))
         .collect();
+    mistakes::refine(&mut errors, &converted);
     let module = module.unwrap_or_default();
     errors.extend(chains::chained_comparisons(&module));
     errors.sort_by_key(|e| e.span.start);

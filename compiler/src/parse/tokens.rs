@@ -12,7 +12,7 @@ use chumsky::prelude::*;
 use prometeu_lexer::Token;
 
 /// The tokens without a value, in the order of their bits in a [`TokenSet`].
-const UNIT_TOKENS: [Token<'static>; 56] = [
+const UNIT_TOKENS: [Token<'static>; 61] = [
     Token::Fn,
     Token::Declare,
     Token::Struct,
@@ -69,6 +69,11 @@ const UNIT_TOKENS: [Token<'static>; 56] = [
     Token::Semi,
     Token::Colon,
     Token::Dot,
+    Token::AmpAssign,
+    Token::PipeAssign,
+    Token::CaretAssign,
+    Token::ShlAssign,
+    Token::ShrAssign,
 ];
 
 /// The index of a token without a value in [`UNIT_TOKENS`]; `None` for tokens with a value.
@@ -133,6 +138,11 @@ fn unit_index(token: &Token<'_>) -> Option<u32> {
         Token::Semi => 53,
         Token::Colon => 54,
         Token::Dot => 55,
+        Token::AmpAssign => 56,
+        Token::PipeAssign => 57,
+        Token::CaretAssign => 58,
+        Token::ShlAssign => 59,
+        Token::ShrAssign => 60,
     };
     Some(index)
 }

@@ -1,0 +1,137 @@
+//! Rewrites of syntax errors that come from common mistakes (§15.10), made once the grammar
+//! has run, from the error and the tokens around it: a missing `;` is reported at the end of
+//! the statement it ends, `elif` suggests `else if`, `x++` and `x--` suggest `x += 1`, and
+//! an "expected" list drops the operators that could continue an expression whenever a
+//! token that ends one (`;`, `)`, ...) is expected too.
+
+use super::ParseError;
+use chumsky::span::SimpleSpan;
+use prometeu_lexer::{Span, Token};
+
+/// The descriptions of tokens that only continue an expression.
+const CONTINUATIONS: [&str; 30] = [
+    "`!=`",
+    "`%`",
+    "`&&`",
+    "`&`",
+    "`(`",
+    "`*`",
+    "`+`",
+    "`-`",
+    "`.`",
+    "`/`",
+    "`<<`",
+    "`<=`",
+    "`<`",
+    "`==`",
+    "`=`",
+    "`>=`",
+    "`>>`",
+    "`>`",
+    "`[`",
+    "`^`",
+    "`as`",
+    "`|`",
+    "`||`",
+    "`+=`",
+    "`-=`",
+    "`*=`",
+    "`/=`",
+    "`%=`",
+    "`&=`",
+    "something else",
+];
+
+/// Refines each error in place.
+pub(super) fn refine(errors: &mut [ParseError], tokens: &[(Token<'_>, SimpleSpan)]) {
+    for error in errors.iter_mut() {
+        if error.code != "E0100" {
+            continue;
+        }
+        let at = tokens.partition_point(|(_, s)| s.start < error.span.start as usize);
+        let before = |back: usize| at.checked_sub(back).and_then(|i| tokens.get(i));
+        let source = error.span.source;
+        let spanned = |s: SimpleSpan| Span::new(source, s.start, s.end);
+        // `} elif cond {`: the grammar stops at the token after `elif`.
+        if let (Some((Token::Ident("elif"), elif)), Some((Token::RBrace, _))) =
+            (before(1), before(2))
+        {
+            *error = ParseError {
+                code: "E0106",
+                message: "`elif` is not a keyword; PBS writes `else if`".into(),
+                span: spanned(*elif),
+                label: "write `else if` here".into(),
+                help: Some("chain conditions with `} else if cond {`".into()),
+            };
+            continue;
+        }
+        // `x++;` stops at the second `+`; `x--;` at the token after the second `-`.
+        let doubled = match (before(1), tokens.get(at), before(2)) {
+            (Some((Token::Plus, a)), Some((Token::Plus, b)), _) if a.end == b.start => {
+                Some(("++", "+=", a.start, b.end))
+            }
+            (Some((Token::Minus, b)), _, Some((Token::Minus, a))) if a.end == b.start => {
+                Some(("--", "-=", a.start, b.end))
+            }
+            _ => None,
+        };
+        if let Some((op, fix, start, end)) = doubled {
+            *error = ParseError {
+                code: "E0107",
+                message: format!("PBS has no `{op}` operator"),
+                span: spanned(SimpleSpan::from(start..end)),
+                label: format!("`{op}` here"),
+                help: Some(format!("write `x {fix} 1;` as a statement of its own")),
+            };
+            continue;
+        }
+        trim_expected(error);
+        // A missing `;` belongs at the end of the statement, not at the token after it.
+        // (At the end of the input the REPL reads on instead, so that error stays put.)
+        if error.message.starts_with("expected `;`,")
+            && !error.message.ends_with("found end of input")
+        {
+            if let Some((_, last)) = before(1) {
+                error.span = spanned(SimpleSpan::from(last.end..last.end));
+                error.label = "add `;` here".into();
+                error.help = Some("end each statement with `;`".into());
+            }
+        }
+    }
+}
+
+/// Drops the operators from "expected A, B or C, found X" when something that ends an
+/// expression is expected too; the message then names the likely token.
+fn trim_expected(error: &mut ParseError) {
+    let Some(rest) = error.message.strip_prefix("expected ") else {
+        return;
+    };
+    let Some((list, found)) = rest.split_once(", found ") else {
+        return;
+    };
+    let items: Vec<&str> = list
+        .split(", ")
+        .flat_map(|item| item.split(" or "))
+        .filter(|item| !item.is_empty())
+        .collect();
+    let kept: Vec<&str> = items
+        .iter()
+        .copied()
+        .filter(|item| !CONTINUATIONS.contains(item))
+        .collect();
+    // Only an expected token that ends an expression makes the operators noise; where an
+    // expression may start, `-` and `(` are prefixes, not operators.
+    let ends = ["`;`", "`)`", "`]`", "`,`", "`}`", "block"];
+    if kept.len() == items.len()
+        || items.contains(&"expression")
+        || !kept.iter().any(|k| ends.contains(k))
+    {
+        return;
+    }
+    let text = match kept.as_slice() {
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+        [] => return,
+    };
+    error.message = format!("expected {text}, found {found}");
+}
