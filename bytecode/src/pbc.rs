@@ -13,7 +13,7 @@ use crate::{
 pub const MAGIC: [u8; 4] = *b"PBC\x1a";
 
 /// The format version this crate writes and reads.
-pub const FORMAT_VERSION: u16 = 2;
+pub const FORMAT_VERSION: u16 = 1;
 
 /// Header flag: the file carries the source text.
 pub const FLAG_SOURCE_TEXT: u16 = 1;
@@ -555,8 +555,7 @@ mod tests {
             LoadErrorKind::UnsupportedVersion(9)
         );
         let mut huge_count = MAGIC.to_vec();
-        huge_count.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        huge_count.extend_from_slice(&[0, 0, 4, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+        huge_count.extend_from_slice(&[1, 0, 0, 0, 4, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
         assert!(matches!(
             decode(&huge_count).unwrap_err().kind,
             LoadErrorKind::Truncated(_)

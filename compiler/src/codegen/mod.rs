@@ -9,8 +9,8 @@
 //! version-cached lookup.
 
 mod emit;
-mod peephole;
 mod limits;
+mod peephole;
 
 use crate::ast::{BinOp, UnOp};
 use crate::check::Checked;

@@ -264,13 +264,13 @@ mod tests {
     fn jumps_to_jumps_are_threaded_and_a_jump_to_a_return_returns() {
         // 0: PushTrue, 1: JumpIfFalse 11, 6: PushInt 1, 11: Jump 16, 16: Jump 6 ...
         let code = bytes(&[
-            Instr::PushTrue(),    // 0
+            Instr::PushTrue(),      // 0
             Instr::JumpIfFalse(11), // 1
-            Instr::PushInt(1),    // 6
-            Instr::Jump(16),      // 11 (reached from 1)
-            Instr::Jump(22),      // 16
-            Instr::Nop(),         // 21 (unreachable)
-            Instr::ReturnLocal(0), // 22
+            Instr::PushInt(1),      // 6
+            Instr::Jump(16),        // 11 (reached from 1)
+            Instr::Jump(22),        // 16
+            Instr::Nop(),           // 21 (unreachable)
+            Instr::ReturnLocal(0),  // 22
         ]);
         let (code, _) = clean(code, vec![]);
         assert_eq!(
