@@ -207,7 +207,7 @@ fn encode(items: &[Item], spans: &[SpanRun]) -> (Vec<u8>, Vec<SpanRun>) {
             if let Some(r) = item.run.and_then(|r| spans.get(r)) {
                 runs.push(SpanRun {
                     pc: offsets[i],
-                    ..r.clone()
+                    ..*r
                 });
             }
             last_run = item.run;
