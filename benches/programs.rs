@@ -42,6 +42,18 @@ fn run_programs(c: &mut Criterion) {
         "strcat10",
         "binary_trees",
         "nbody",
+        "push_sum",
+        "quicksort",
+        "particles",
+        "list",
+        "towers",
+        "queens",
+        "permute",
+        "sieve",
+        "storage",
+        "bounce",
+        "strfmt",
+        "json",
     ] {
         let verified = program(name);
         group.bench_function(name, |b| {

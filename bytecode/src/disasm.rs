@@ -17,7 +17,9 @@ fn annotate(program: &Program, instr: &Instr) -> Option<String> {
             .get(site as usize)
             .map(|&n| program.string(n).to_string()),
         Instr::Call(f) => program.functions.get(f as usize).map(|f| f.name.clone()),
-        Instr::CallHost(h) => program.hosts.get(h as usize).map(|h| h.to_string()),
+        Instr::CallHost(h) | Instr::CallHostDrop(h) => {
+            program.hosts.get(h as usize).map(|h| h.to_string())
+        }
         Instr::NewStruct(ty) => program.structs.get(ty as usize).map(|s| s.name.clone()),
         Instr::FloatFn(func) => crate::FLOAT_FUNCTIONS
             .get(func as usize)

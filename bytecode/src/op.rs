@@ -10,9 +10,12 @@
 //! - Jump operands (`Jump`, `JumpIfFalse`, `JumpIfTrue`, `ForPrep`, `ForLoop`) are absolute
 //!   byte offsets inside the function in a [`crate::Program`]; the verifier rewrites them into
 //!   instruction indices in a [`crate::VerifiedProgram`].
-//! - `Call`, `CallHost`, `NewStruct` and `NewArray` have a dynamic stack effect: they pop
-//!   their callee's parameter count, the struct's field count or `count` values, and push
-//!   one value (the unit value for a `void` call).
+//! - `Call`, `CallHost`, `CallHostDrop`, `NewStruct` and `NewArray` have a dynamic stack
+//!   effect: they pop their callee's parameter count, the struct's field count or `count`
+//!   values, and push one value (the unit value for a `void` call), except `CallHostDrop`,
+//!   which pushes nothing.
+//! - The array methods `len`, `push` and `pop` are the instructions `ArrayLen`, `ArrayLenL`,
+//!   `ArrayPush` and `ArrayPop`, not host calls; the other array methods are host functions.
 //! - `ForPrep`/`ForLoop` read the three locals `slot` (the counter), `slot + 1` (the bound) and
 //!   `slot + 2` (the step), which the compiler reserves next to each other.
 //! - `Return` ends the function; control never falls through it.
@@ -44,7 +47,7 @@ pub enum StackEffect {
         push: u16,
     },
     /// Depends on an operand or on the callee: see the notes of this module. The instruction
-    /// always pushes one value.
+    /// pushes one value, except `CallHostDrop`, which pushes none.
     Dynamic,
 }
 
@@ -508,6 +511,19 @@ opcodes! {
     0x79 FloatFn(func: u16) [1 1] 13;
     /// Returns local `slot` to the caller (superinstruction of `LoadLocal slot; Return`).
     0x7A ReturnLocal(slot: u16) [0 0] 3;
+    /// Calls host function `host` like `CallHost` and discards its result (fused `CallHost; Pop`
+    /// of a call made as a statement); costs what `CallHost` costs.
+    0x7B CallHostDrop(host: u32) [dyn] 5;
+    /// Replaces the array on top with its length (`xs.len()`).
+    0x7C ArrayLen() [1 1] 1;
+    /// Pops a value and an array below it and appends the value (`xs.push(v)`); traps when
+    /// the array is at the length limit or the heap is full.
+    0x7D ArrayPush() [2 0] 2;
+    /// Replaces the array on top with its last element, removed (`xs.pop()`); traps when the
+    /// array is empty.
+    0x7E ArrayPop() [1 1] 2;
+    /// Pushes the length of the array in local `slot` (superinstruction of a load and `ArrayLen`).
+    0x7F ArrayLenL(slot: u16) [0 1] 1;
 }
 
 /// Whether control can continue to the next instruction after `instr`.

@@ -242,6 +242,7 @@ fn verify_function(
             | Instr::GetFieldL(s, _)
             | Instr::SetFieldL(s, _)
             | Instr::AddLocalImm(s, _)
+            | Instr::ArrayLenL(s)
             | Instr::ReturnLocal(s) => range(pc, "local", s as u32, locals)?,
             Instr::FloatFn(func) => range(
                 pc,
@@ -273,7 +274,9 @@ fn verify_function(
                 range(pc, "global site", site, program.global_sites.len() as u32)?
             }
             Instr::Call(func) => range(pc, "function", func, nfuncs)?,
-            Instr::CallHost(h) => range(pc, "host function", h, program.hosts.len() as u32)?,
+            Instr::CallHost(h) | Instr::CallHostDrop(h) => {
+                range(pc, "host function", h, program.hosts.len() as u32)?
+            }
             Instr::NewStruct(ty) => range(pc, "struct type", ty, program.structs.len() as u32)?,
             Instr::Nop()
             | Instr::Dup()
@@ -284,6 +287,9 @@ fn verify_function(
             | Instr::NewArrayRepeat()
             | Instr::IndexGet()
             | Instr::IndexSet()
+            | Instr::ArrayLen()
+            | Instr::ArrayPush()
+            | Instr::ArrayPop()
             | Instr::EqRef()
             | Instr::NeRef()
             | Instr::AddIntImm(_)
@@ -367,6 +373,7 @@ fn verify_function(
                 Instr::NewStruct(ty) => (program.structs[ty as usize].fields.len() as u32, 1),
                 Instr::NewArray(count) => (count, 1),
                 Instr::CallHost(h) => (program.hosts[h as usize].params.len() as u32, 1),
+                Instr::CallHostDrop(h) => (program.hosts[h as usize].params.len() as u32, 0),
                 _ => (0, 0),
             },
         };

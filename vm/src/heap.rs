@@ -431,6 +431,63 @@ impl Heap {
         result
     }
 
+    /// The length of an array value (the `ArrayLen` instructions).
+    #[inline]
+    pub fn array_len(&self, value: Value) -> Result<usize, TrapKind> {
+        if let Value::Obj(r) = value {
+            if let Some(Slot {
+                object: Some(Object::Array(items)),
+                ..
+            }) = self.slots.get(r.0 as usize)
+            {
+                return Ok(items.len());
+            }
+        }
+        Err(TrapKind::InvalidProgram("expected an array"))
+    }
+
+    /// Appends an element to an array value (the `ArrayPush` instruction). When the array has
+    /// room it touches only the array; otherwise it grows it as [`Heap::with_array`] does,
+    /// within the length and heap limits.
+    #[inline]
+    pub fn push(&mut self, array: Value, item: Value) -> Result<(), TrapKind> {
+        if let Value::Obj(r) = array {
+            let max_array = self.max_array;
+            if let Some(Slot {
+                object: Some(Object::Array(items)),
+                ..
+            }) = self.slots.get_mut(r.0 as usize)
+            {
+                if items.len() < items.capacity() && items.len() < max_array {
+                    items.push(item);
+                    return Ok(());
+                }
+            }
+        }
+        self.with_array(array, 1, |items| {
+            items.push(item);
+            Ok(())
+        })
+    }
+
+    /// Removes and returns the last element of an array value (the `ArrayPop` instruction);
+    /// traps when the array is empty. The capacity, and so the accounting, does not change.
+    #[inline]
+    pub fn pop(&mut self, array: Value) -> Result<Value, TrapKind> {
+        if let Value::Obj(r) = array {
+            if let Some(Slot {
+                object: Some(Object::Array(items)),
+                ..
+            }) = self.slots.get_mut(r.0 as usize)
+            {
+                return items
+                    .pop()
+                    .ok_or_else(|| TrapKind::Host("pop from an empty array".into()));
+            }
+        }
+        Err(TrapKind::InvalidProgram("expected an array"))
+    }
+
     /// Allocates a tile map; traps when the heap limit would be exceeded.
     pub fn alloc_tilemap(&mut self, map: TileMapData) -> Result<Value, TrapKind> {
         self.alloc(Object::TileMap(map)).map(Value::Obj)

@@ -62,7 +62,10 @@ impl Emitter {
         instr.encode(&mut self.code);
         let (pop, push) = match instr.opcode().stack_effect() {
             StackEffect::Fixed { pop, push } => (pop as u32, push as u32),
-            StackEffect::Dynamic => (call_params, 1),
+            StackEffect::Dynamic => (
+                call_params,
+                u32::from(!matches!(instr, Instr::CallHostDrop(_))),
+            ),
         };
         self.depth = self.depth.saturating_sub(pop).saturating_add(push);
         self.max = self.max.max(self.depth);
@@ -97,15 +100,16 @@ impl Emitter {
         self.code[patch.0..patch.0 + 4].copy_from_slice(&target.to_le_bytes());
     }
 
-    /// Finishes the function.
+    /// Finishes the function, putting its code into canonical form (see [`super::peephole`]).
     pub(crate) fn finish(self, name: String, params: u16, locals: u16) -> Function {
+        let (code, spans) = super::peephole::clean(self.code, self.spans);
         Function {
             name,
             params,
             locals,
             max_stack: self.max.min(u16::MAX as u32) as u16,
-            code: self.code,
-            spans: self.spans,
+            code,
+            spans,
         }
     }
 }

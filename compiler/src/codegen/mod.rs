@@ -10,6 +10,7 @@
 
 mod emit;
 mod limits;
+mod peephole;
 
 use crate::ast::{BinOp, UnOp};
 use crate::check::Checked;
@@ -176,15 +177,9 @@ impl Gen<'_> {
                 f.e.emit_call(Instr::Call(*index), span, params);
             }
             TExprKind::CallHost(builtin, args) => {
-                for a in args {
-                    self.expr(f, a);
-                }
-                match self.float_function(*builtin) {
-                    Some(func) => f.e.emit(Instr::FloatFn(func), span),
-                    None => {
-                        let h = self.host(*builtin);
-                        f.e.emit_call(Instr::CallHost(h), span, args.len() as u32);
-                    }
+                if !self.host_call(f, *builtin, args, span, false) {
+                    // `push` as a value: the unit value a `void` call leaves.
+                    f.e.emit(Instr::PushUnit(), span);
                 }
             }
             TExprKind::Field(obj, index) => match local(obj) {
@@ -224,6 +219,60 @@ impl Gen<'_> {
                 f.e.emit(Instr::NewArrayRepeat(), span);
             }
             TExprKind::Error => f.e.emit(Instr::PushUnit(), span),
+        }
+    }
+
+    /// Generates a call of a built-in: the one-float `Math` functions become `FloatFn`, the
+    /// array methods `len`, `push` and `pop` their own instructions, the rest host calls
+    /// (`CallHostDrop` when `discard` asks for the result to be dropped). Returns whether
+    /// the call left a value on the stack.
+    fn host_call(
+        &mut self,
+        f: &mut FnGen,
+        builtin: usize,
+        args: &[TExpr],
+        span: Span,
+        discard: bool,
+    ) -> bool {
+        let name = self.builtins.hosts[builtin].name.as_str();
+        match (name, args) {
+            ("Array.len", [array]) => {
+                match local(array) {
+                    Some(slot) => f.e.emit(Instr::ArrayLenL(slot), span),
+                    None => {
+                        self.expr(f, array);
+                        f.e.emit(Instr::ArrayLen(), span);
+                    }
+                }
+                return true;
+            }
+            ("Array.push", [array, value]) => {
+                self.expr(f, array);
+                self.expr(f, value);
+                f.e.emit(Instr::ArrayPush(), span);
+                return false;
+            }
+            ("Array.pop", [array]) => {
+                self.expr(f, array);
+                f.e.emit(Instr::ArrayPop(), span);
+                return true;
+            }
+            _ => {}
+        }
+        for a in args {
+            self.expr(f, a);
+        }
+        if let Some(func) = self.float_function(builtin) {
+            f.e.emit(Instr::FloatFn(func), span);
+            return true;
+        }
+        let h = self.host(builtin);
+        if discard {
+            f.e.emit_call(Instr::CallHostDrop(h), span, args.len() as u32);
+            false
+        } else {
+            f.e.emit_call(Instr::CallHost(h), span, args.len() as u32);
+            true
         }
     }
 
@@ -389,10 +438,18 @@ impl Gen<'_> {
                     }
                 }
             }
-            TStmtKind::Expr(e) => {
-                self.expr(f, e);
-                f.e.emit(Instr::Pop(), span);
-            }
+            TStmtKind::Expr(e) => match &e.kind {
+                // A host call made as a statement leaves nothing to discard.
+                TExprKind::CallHost(builtin, args) => {
+                    if self.host_call(f, *builtin, args, e.span, true) {
+                        f.e.emit(Instr::Pop(), span);
+                    }
+                }
+                _ => {
+                    self.expr(f, e);
+                    f.e.emit(Instr::Pop(), span);
+                }
+            },
             TStmtKind::If(branches, otherwise) => {
                 let mut ends = Vec::new();
                 for (cond, body) in branches {

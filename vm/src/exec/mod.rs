@@ -333,6 +333,35 @@ impl Vm {
                 }
             };
         }
+        // Calls host function `$host` on the arguments on top of the stack, pops them and
+        // evaluates to its result.
+        macro_rules! call_host {
+            ($host:expr) => {{
+                let entry = &hosts[$host as usize];
+                let argc = entry.sig.params.len();
+                let args_start = sp - argc;
+                // Host functions take a slice of values: gather the arguments (at most
+                // `MAX_HOST_ARGS`, which registration enforces) without allocating.
+                let mut args = [Value::Unit; crate::host::MAX_HOST_ARGS];
+                for (k, arg) in args.iter_mut().enumerate().take(argc) {
+                    *arg = stack.get(args_start + k);
+                }
+                let (value, extra) = allocating!({
+                    let mut ctx = HostCtx {
+                        heap,
+                        structs: &program.program().structs,
+                        out: &mut **out,
+                        extra_cycles: entry.cost as u64,
+                        state: &mut **state,
+                        interrupt: interrupt.as_deref(),
+                    };
+                    (entry.func)(&mut ctx, &args[..argc]).map(|v| (v, ctx.extra_cycles))
+                });
+                remaining -= extra.min(i64::MAX as u64) as i64;
+                sp = args_start;
+                value
+            }};
+        }
         let result: Result<Exit, TrapKind> = loop {
             let Some(instr) = code.get(pc) else {
                 break Err(TrapKind::InvalidProgram("pc out of range"));
@@ -640,30 +669,13 @@ impl Vm {
                     check_budget!();
                 }
                 Instr::CallHost(host) => {
-                    let entry = &hosts[host as usize];
-                    let argc = entry.sig.params.len();
-                    let args_start = sp - argc;
-                    // Host functions take a slice of values: gather the arguments (at most
-                    // `MAX_HOST_ARGS`, which registration enforces) without allocating.
-                    let mut args = [Value::Unit; crate::host::MAX_HOST_ARGS];
-                    for (k, arg) in args.iter_mut().enumerate().take(argc) {
-                        *arg = stack.get(args_start + k);
-                    }
-                    let (value, extra) = allocating!({
-                        let mut ctx = HostCtx {
-                            heap,
-                            structs: &program.program().structs,
-                            out: &mut **out,
-                            extra_cycles: entry.cost as u64,
-                            state: &mut **state,
-                            interrupt: interrupt.as_deref(),
-                        };
-                        (entry.func)(&mut ctx, &args[..argc]).map(|v| (v, ctx.extra_cycles))
-                    });
-                    remaining -= extra.min(i64::MAX as u64) as i64;
-                    sp = args_start;
+                    let value = call_host!(host);
                     set!(stack, sp, value);
                     sp += 1;
+                    safepoint!();
+                }
+                Instr::CallHostDrop(host) => {
+                    call_host!(host);
                     safepoint!();
                 }
                 Instr::Return() => return_from!(sp - 1),
@@ -875,6 +887,24 @@ impl Vm {
                     let value = element!(heap, get!(stack, base + array as usize), i);
                     set!(stack, sp, value);
                     sp += 1;
+                }
+                Instr::ArrayLen() => {
+                    let len = attempt!(heap.array_len(get!(stack, sp - 1)));
+                    set!(stack, sp - 1, Value::Int(len as i64));
+                }
+                Instr::ArrayLenL(slot) => {
+                    let len = attempt!(heap.array_len(get!(stack, base + slot as usize)));
+                    set!(stack, sp, Value::Int(len as i64));
+                    sp += 1;
+                }
+                Instr::ArrayPush() => {
+                    attempt!(heap.push(get!(stack, sp - 2), get!(stack, sp - 1)));
+                    sp -= 2;
+                    safepoint!();
+                }
+                Instr::ArrayPop() => {
+                    let value = attempt!(heap.pop(get!(stack, sp - 1)));
+                    set!(stack, sp - 1, value);
                 }
                 Instr::IndexSetLL(array, index) => {
                     let i = operand!(stack.int(base + index as usize));
