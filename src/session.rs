@@ -625,6 +625,7 @@ fn input_decls(input: &str) -> InputDecls {
             Item::Global { .. }
             | Item::Bank { .. }
             | Item::Map { .. }
+            | Item::Import(_)
             | Item::Stmt(_)
             | Item::Error => continue,
         };

@@ -5,15 +5,15 @@
 
 use crate::assets::{Assets, BankDecl, Image, MapAsset};
 use crate::{
-    Constant, Entry, Function, HostSig, HostType, LoadError, LoadErrorKind, Program, SpanRun,
-    StructDecl,
+    Constant, Entry, Function, HostSig, HostType, LoadError, LoadErrorKind, Program, SourceInfo,
+    SpanRun, StructDecl,
 };
 
 /// The four bytes every `.pbc` file starts with.
 pub const MAGIC: [u8; 4] = *b"PBC\x1a";
 
 /// The format version this crate writes and reads.
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 
 /// Header flag: the file carries the source text.
 pub const FLAG_SOURCE_TEXT: u16 = 1;
@@ -155,6 +155,18 @@ pub fn encode(program: &Program) -> Vec<u8> {
         w.bytes(program.source_name.as_bytes());
         if let Some(text) = &program.source_text {
             w.bytes(text.as_bytes());
+        }
+        // The other source files, then each function's file index.
+        w.u32(program.files.len() as u32);
+        for file in &program.files {
+            w.bytes(file.name.as_bytes());
+            if program.source_text.is_some() {
+                w.bytes(file.text.as_deref().unwrap_or("").as_bytes());
+            }
+        }
+        w.u32(program.functions.len() as u32);
+        for f in &program.functions {
+            w.u32(f.file);
         }
     });
     w.out
@@ -480,6 +492,7 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
                 max_stack,
                 code,
                 spans,
+                file: 0,
             });
         }
         Ok((functions, offsets))
@@ -502,14 +515,46 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
     } else {
         Assets::default()
     };
-    let (source_name, source_text) = r.section("debug info", |r| {
+    let mut functions = functions;
+    let (source_name, source_text, files) = r.section("debug info", |r| {
+        let with_text = flags & FLAG_SOURCE_TEXT != 0;
         let name = r.string()?;
-        let text = if flags & FLAG_SOURCE_TEXT != 0 {
-            Some(r.string()?)
-        } else {
-            None
-        };
-        Ok((name, text))
+        let text = if with_text { Some(r.string()?) } else { None };
+        let n = r.count(4)?;
+        let mut files = Vec::new();
+        for _ in 0..n {
+            let name = r.string()?;
+            let text = if with_text { Some(r.string()?) } else { None };
+            files.push(SourceInfo { name, text });
+        }
+        let at = r.pos;
+        let n = r.count(4)?;
+        if n != functions.len() {
+            return Err(LoadError::new(
+                at,
+                LoadErrorKind::IndexOutOfRange {
+                    what: "function file table",
+                    index: n as u32,
+                    len: functions.len() as u32,
+                },
+            ));
+        }
+        for f in functions.iter_mut() {
+            let at = r.pos;
+            let file = r.u32()?;
+            if file as usize > files.len() {
+                return Err(LoadError::new(
+                    at,
+                    LoadErrorKind::IndexOutOfRange {
+                        what: "source file",
+                        index: file,
+                        len: files.len() as u32 + 1,
+                    },
+                ));
+            }
+            f.file = file;
+        }
+        Ok((name, text, files))
     })?;
     if r.pos != bytes.len() {
         return Err(LoadError::new(
@@ -529,6 +574,7 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
             entry,
             source_name,
             source_text,
+            files,
             assets: std::sync::Arc::new(assets),
         },
         offsets,

@@ -106,6 +106,7 @@ impl Emitter {
             max_stack: self.max.min(u16::MAX as u32) as u16,
             code: self.code,
             spans: self.spans,
+            file: 0,
         }
     }
 }

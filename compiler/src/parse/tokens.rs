@@ -12,7 +12,7 @@ use chumsky::prelude::*;
 use prometeu_lexer::Token;
 
 /// The tokens without a value, in the order of their bits in a [`TokenSet`].
-const UNIT_TOKENS: [Token<'static>; 56] = [
+const UNIT_TOKENS: [Token<'static>; 58] = [
     Token::Fn,
     Token::Declare,
     Token::Struct,
@@ -69,6 +69,8 @@ const UNIT_TOKENS: [Token<'static>; 56] = [
     Token::Semi,
     Token::Colon,
     Token::Dot,
+    Token::Import,
+    Token::Pub,
 ];
 
 /// The index of a token without a value in [`UNIT_TOKENS`]; `None` for tokens with a value.
@@ -133,6 +135,8 @@ fn unit_index(token: &Token<'_>) -> Option<u32> {
         Token::Semi => 53,
         Token::Colon => 54,
         Token::Dot => 55,
+        Token::Import => 56,
+        Token::Pub => 57,
     };
     Some(index)
 }
