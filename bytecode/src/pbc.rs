@@ -601,10 +601,84 @@ mod tests {
             LoadErrorKind::UnsupportedVersion(9)
         );
         let mut huge_count = MAGIC.to_vec();
-        huge_count.extend_from_slice(&[1, 0, 0, 0, 4, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+        huge_count.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        huge_count.extend_from_slice(&[0, 0, 4, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
         assert!(matches!(
             decode(&huge_count).unwrap_err().kind,
             LoadErrorKind::Truncated(_)
+        ));
+    }
+
+    #[test]
+    fn files_of_the_first_format_are_refused_with_the_version() {
+        let mut old = MAGIC.to_vec();
+        old.extend_from_slice(&[1, 0, 0, 0]);
+        assert_eq!(
+            decode(&old).unwrap_err().kind,
+            LoadErrorKind::UnsupportedVersion(1)
+        );
+    }
+
+    /// A program of two files whose second function points into the second file.
+    fn two_files() -> Program {
+        let function = |name: &str, file: u32| Function {
+            name: name.into(),
+            params: 0,
+            locals: 0,
+            max_stack: 1,
+            code: vec![],
+            spans: vec![],
+            file,
+        };
+        Program {
+            functions: vec![function("main", 0), function("spawn", 1)],
+            source_name: "main.pbs".into(),
+            source_text: Some("fn main() {}".into()),
+            files: vec![SourceInfo {
+                name: "enemies.pbs".into(),
+                text: Some("pub fn spawn() {}".into()),
+            }],
+            ..Program::default()
+        }
+    }
+
+    #[test]
+    fn each_function_keeps_its_file_through_the_format() {
+        let program = two_files();
+        let (decoded, _) = decode_with_offsets(&encode(&program)).unwrap();
+        assert_eq!(decoded, program);
+        assert_eq!(decoded.file(1), Some(("enemies.pbs", Some("pub fn spawn() {}"))));
+    }
+
+    #[test]
+    fn a_function_file_index_past_the_files_is_refused() {
+        let mut program = two_files();
+        program.functions[1].file = 2;
+        let err = decode(&encode(&program)).unwrap_err();
+        assert_eq!(
+            err.kind,
+            LoadErrorKind::IndexOutOfRange {
+                what: "source file",
+                index: 2,
+                len: 2
+            }
+        );
+    }
+
+    #[test]
+    fn a_file_table_of_the_wrong_length_is_refused() {
+        let program = two_files();
+        let mut bytes = encode(&program);
+        // The table's count is the last u32 before the two indices.
+        let at = bytes.len() - 12;
+        bytes[at..at + 4].copy_from_slice(&1u32.to_le_bytes());
+        let err = decode(&bytes).unwrap_err();
+        assert!(matches!(
+            err.kind,
+            LoadErrorKind::IndexOutOfRange {
+                what: "function file table",
+                ..
+            }
         ));
     }
 

@@ -129,12 +129,10 @@ impl Checker<'_> {
         let target = self.globals[global].name.name.clone();
         let name = self.globals[read].name.name.clone();
         let mut chain = format!("the initializer of `{target}`");
-        for f in path {
+        for (i, f) in path.iter().enumerate() {
             let callee = &self.fns[*f as usize].name.name;
-            chain.push_str(&format!(" calls `{callee}`"));
-            if Some(f) != path.last() {
-                chain.push(',');
-            }
+            let verb = if i == 0 { " calls" } else { ", which calls" };
+            chain.push_str(&format!("{verb} `{callee}`"));
         }
         chain.push_str(&format!(", which reads `{name}`"));
         let order = if read == global {

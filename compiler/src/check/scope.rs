@@ -155,7 +155,7 @@ impl Checker<'_> {
                         name.span,
                         format!("not declared in `{alias}`"),
                     )
-                    .with_help(format!("check the spelling, or declare `{}` in {file_name} as `pub`", name.name)),
+                    .with_help(format!("check the spelling, or declare `{}` in `{file_name}` as `pub`", name.name)),
                 );
                 None
             }
@@ -172,12 +172,12 @@ impl Checker<'_> {
         self.report(
             CheckError::new(
                 "E0802",
-                format!("`{name}` is private to {file_name}"),
+                format!("`{name}` is private to `{file_name}`"),
                 at,
                 "imported here",
             )
             .with_label(export.span, "declared here without `pub`")
-            .with_help(format!("mark the declaration `pub` in {file_name} to let other files use it")),
+            .with_help(format!("mark the declaration `pub` in `{file_name}` to let other files use it")),
         );
     }
 
@@ -242,7 +242,7 @@ impl Checker<'_> {
                                 name.span,
                                 "not declared there",
                             )
-                            .with_help(format!("check the spelling, or declare `{}` in {file_name} as `pub`", name.name)),
+                            .with_help(format!("check the spelling, or declare `{}` in `{file_name}` as `pub`", name.name)),
                         );
                         continue;
                     };

@@ -58,8 +58,27 @@ fn qualified<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Ident, Error
 where
     I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
 {
+    // The `.name` suffix is looked ahead for by hand: when it is absent nothing is added to
+    // the expected tokens, so a type's syntax errors read as before ("expected `=`", not
+    // "expected `.` or `=`").
+    let suffix = custom(move |inp| {
+        let before = inp.save();
+        if inp.peek() == Some(Token::Dot) {
+            inp.skip();
+            let at = inp.cursor();
+            if let Some(Token::Ident(name)) = inp.next() {
+                let at = inp.span_since(&at);
+                return Ok(Some(Ident {
+                    name: name.to_string(),
+                    span: span(source, at),
+                }));
+            }
+        }
+        inp.rewind(before);
+        Ok(None)
+    });
     ident(source)
-        .then(just(Token::Dot).ignore_then(ident(source)).or_not())
+        .then(suffix)
         .map(|(first, second)| match second {
             Some(second) => Ident {
                 name: format!("{}.{}", first.name, second.name),
