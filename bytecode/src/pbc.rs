@@ -647,7 +647,10 @@ mod tests {
         let program = two_files();
         let (decoded, _) = decode_with_offsets(&encode(&program)).unwrap();
         assert_eq!(decoded, program);
-        assert_eq!(decoded.file(1), Some(("enemies.pbs", Some("pub fn spawn() {}"))));
+        assert_eq!(
+            decoded.file(1),
+            Some(("enemies.pbs", Some("pub fn spawn() {}")))
+        );
     }
 
     #[test]

@@ -132,7 +132,10 @@ impl Walk<'_> {
             self.diagnostics.push(
                 Diagnostic::error(
                     "E0800",
-                    format!("cannot import `{}`: an import names a relative `.pbs` file", prometeu_lexer::escape_for_display(written)),
+                    format!(
+                        "cannot import `{}`: an import names a relative `.pbs` file",
+                        prometeu_lexer::escape_for_display(written)
+                    ),
                     span,
                     "not a relative path to a `.pbs` file",
                 )
@@ -321,7 +324,11 @@ pub fn compile_program_with_assets(
         .iter()
         .map(|file| FileLinks {
             stem: stem(&file.path),
-            imports: file.imports.iter().map(|i| i.map(|g| position[g])).collect(),
+            imports: file
+                .imports
+                .iter()
+                .map(|i| i.map(|g| position[g]))
+                .collect(),
         })
         .collect();
     let names: Vec<String> = ordered
@@ -389,7 +396,12 @@ pub fn compile_program_with_assets(
     crate::drop_deep(modules);
     // Debug files: the entry file first, then the others in initialization order.
     let mut debug: Vec<codegen::DebugFile> = Vec::new();
-    for file in ordered.iter().rev().take(1).chain(ordered.iter().rev().skip(1).rev()) {
+    for file in ordered
+        .iter()
+        .rev()
+        .take(1)
+        .chain(ordered.iter().rev().skip(1).rev())
+    {
         debug.push(codegen::DebugFile {
             source: file.source,
             name: sources.name(file.source).to_string(),

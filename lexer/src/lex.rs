@@ -204,9 +204,10 @@ fn word(text: &str) -> Token<'_> {
         "or" => Token::OrOr,
         "not" => Token::Bang,
         "as" => Token::As,
-        "enum" | "switch" | "default" | "service" | "contract" | "host" | "error"
-        | "optional" | "result" | "some" | "none" | "ok" | "err" | "handle" | "spawn" | "yield"
-        | "sleep" => Token::Reserved(text),
+        "enum" | "switch" | "default" | "service" | "contract" | "host" | "error" | "optional"
+        | "result" | "some" | "none" | "ok" | "err" | "handle" | "spawn" | "yield" | "sleep" => {
+            Token::Reserved(text)
+        }
         _ => Token::Ident(text),
     }
 }

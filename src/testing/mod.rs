@@ -182,11 +182,7 @@ pub fn run_test(name: &str, source: &str, read: ReadFile<'_>, options: &TestOpti
         unit.compiled
             .diagnostics
             .iter()
-            .filter(|d| {
-                d.primary
-                    .as_ref()
-                    .map_or(entry, |l| l.span.source == id)
-            })
+            .filter(|d| d.primary.as_ref().map_or(entry, |l| l.span.source == id))
             .cloned()
             .collect()
     };
@@ -386,7 +382,10 @@ fn check_run(
     };
     let expected_trap = expected_trap.or_else(|| {
         // Expected in an imported file, but the trap happened elsewhere (or not at all).
-        spec.imported.iter().find_map(|(_, s)| s.trap()).filter(|_| spec.trap().is_none())
+        spec.imported
+            .iter()
+            .find_map(|(_, s)| s.trap())
+            .filter(|_| spec.trap().is_none())
     });
     report
         .failures

@@ -703,7 +703,9 @@ impl<'a> Checker<'a> {
                                 attr.span,
                                 "in an imported file",
                             )
-                            .with_help("move this function to the file you run, or call it from there"),
+                            .with_help(
+                                "move this function to the file you run, or call it from there",
+                            ),
                         ),
                         "Init" => entries.init.push((index, attr.span)),
                         "Frame" => entries.frame.push((index, attr.span)),
@@ -824,7 +826,9 @@ impl<'a> Checker<'a> {
                     import.span,
                     "nothing to import from here",
                 )
-                .with_help("put the program in a file and compile that file, or `:load` it in the REPL"),
+                .with_help(
+                    "put the program in a file and compile that file, or `:load` it in the REPL",
+                ),
             ),
             Item::Import(_) | Item::Error => {}
         }

@@ -87,7 +87,12 @@ pub(crate) fn renames(modules: &[Module], links: &[FileLinks]) -> Vec<HashMap<St
                 return map;
             }
             for name in module.items.iter().filter_map(item_name) {
-                if files_declaring.get(name.name.as_str()).copied().unwrap_or(0) > 1 {
+                if files_declaring
+                    .get(name.name.as_str())
+                    .copied()
+                    .unwrap_or(0)
+                    > 1
+                {
                     let stem = stems.get(f).map_or("", String::as_str);
                     map.insert(name.name.clone(), format!("{stem}.{}", name.name));
                 }
@@ -144,7 +149,11 @@ impl Checker<'_> {
         file: usize,
         name: &Ident,
     ) -> Option<(TopLevel, Span)> {
-        let export = self.exports.get(file).and_then(|e| e.get(&name.name)).cloned();
+        let export = self
+            .exports
+            .get(file)
+            .and_then(|e| e.get(&name.name))
+            .cloned();
         let file_name = self.file_names.get(file).cloned().unwrap_or_default();
         match export {
             None => {
@@ -155,7 +164,10 @@ impl Checker<'_> {
                         name.span,
                         format!("not declared in `{alias}`"),
                     )
-                    .with_help(format!("check the spelling, or declare `{}` in `{file_name}` as `pub`", name.name)),
+                    .with_help(format!(
+                        "check the spelling, or declare `{}` in `{file_name}` as `pub`",
+                        name.name
+                    )),
                 );
                 None
             }
@@ -177,7 +189,9 @@ impl Checker<'_> {
                 "imported here",
             )
             .with_label(export.span, "declared here without `pub`")
-            .with_help(format!("mark the declaration `pub` in `{file_name}` to let other files use it")),
+            .with_help(format!(
+                "mark the declaration `pub` in `{file_name}` to let other files use it"
+            )),
         );
     }
 
@@ -242,7 +256,10 @@ impl Checker<'_> {
                                 name.span,
                                 "not declared there",
                             )
-                            .with_help(format!("check the spelling, or declare `{}` in `{file_name}` as `pub`", name.name)),
+                            .with_help(format!(
+                                "check the spelling, or declare `{}` in `{file_name}` as `pub`",
+                                name.name
+                            )),
                         );
                         continue;
                     };
@@ -271,12 +288,18 @@ impl Checker<'_> {
         self.report(
             CheckError::new(
                 "E0803",
-                format!("the import `{}` clashes with another name in this file", name.name),
+                format!(
+                    "the import `{}` clashes with another name in this file",
+                    name.name
+                ),
                 name.span,
                 "imported here",
             )
             .with_label(earlier, format!("`{}` is {what}", name.name))
-            .with_help(format!("rename one of them: `import {{ {} as other_name }} from ...`", name.name)),
+            .with_help(format!(
+                "rename one of them: `import {{ {} as other_name }} from ...`",
+                name.name
+            )),
         );
         true
     }
