@@ -110,7 +110,7 @@ fn generated_project(files: usize, functions: usize) -> HashMap<String, String> 
                 "import {{ entry{prev} }} from \"./m{prev}.pbs\";\nimport \"./m{prev}.pbs\" as prev;\n\n"
             ));
         }
-        src.push_str("declare global total: int = 0;\ndeclare const SCALE: int = 3;\n\n");
+        src.push_str("pub declare global total: int = 0;\ndeclare const SCALE: int = 3;\n\n");
         for i in 0..functions {
             src.push_str(&format!(
                 "fn f{i}(a: int, b: int): int {{\n    let acc = a * SCALE + b;\n    for k from 0 until 10 {{\n        if k % 2 == 0 {{\n            acc += k;\n        }} else {{\n            acc -= 1;\n        }}\n    }}\n    total += acc;\n    return acc + {i};\n}}\n\n"
