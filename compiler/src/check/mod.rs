@@ -165,6 +165,9 @@ pub(crate) struct Checker<'a> {
     pub(crate) exports: Vec<HashMap<String, scope::Export>>,
     /// Each file's visible names; empty for a program of one file.
     pub(crate) scopes: Vec<scope::Scope>,
+    /// Each file's visible names resolved, once every declaration is registered (one hash
+    /// lookup per name in the bodies instead of two).
+    pub(crate) resolved: Vec<HashMap<String, (TopLevel, Span)>>,
     /// What each function body reads and calls, for the initialization order (§15.9).
     pub(crate) uses: init_order::Uses,
 }
@@ -514,6 +517,7 @@ pub fn check_files(
         renames: Vec::new(),
         exports: Vec::new(),
         scopes: Vec::new(),
+        resolved: Vec::new(),
         uses: init_order::Uses::default(),
     };
     if many {
@@ -579,6 +583,21 @@ pub fn check_files(
                 &mut input_stmts,
             );
         }
+    }
+    if many {
+        c.resolved = c
+            .scopes
+            .iter()
+            .map(|scope| {
+                scope
+                    .names
+                    .iter()
+                    .filter_map(|(name, internal)| {
+                        c.top.get(internal).map(|found| (name.clone(), *found))
+                    })
+                    .collect()
+            })
+            .collect();
     }
     // Pass 2: constants (evaluated on demand, so order does not matter).
     for i in 0..c.consts.len() {

@@ -120,6 +120,9 @@ impl Checker<'_> {
 
     /// What a top-level name visible in the current file refers to.
     pub(crate) fn lookup(&self, name: &str) -> Option<(TopLevel, Span)> {
+        if let Some(resolved) = self.resolved.get(self.file) {
+            return resolved.get(name).copied();
+        }
         match self.scopes.get(self.file) {
             Some(scope) => scope
                 .names
