@@ -51,6 +51,14 @@ pub(crate) fn program_for_display(program: &Program) -> Program {
             *text = clean;
         }
     }
+    for file in &mut shown.files {
+        escape(&mut file.name);
+        if let Some(text) = &mut file.text {
+            if let Cow::Owned(clean) = neutralize_source(text) {
+                *text = clean;
+            }
+        }
+    }
     // Global names share the string pool with string constants (which the disassembler
     // already quotes with escapes): an unsafe name gets an escaped copy at the pool's end.
     let mut redirect = |index: &mut u32| {

@@ -75,6 +75,38 @@ pub fn compile_source_with_assets(
     }
 }
 
+/// Compiles the entry file `name` (its text `text`) of a program in many files: imports are
+/// read through `provider`, which answers for paths relative to the entry file's directory
+/// (`entry_path` is the entry's own path there, usually its file name, and `entry_key` the
+/// key the provider would give it). Asset files are read through `assets`.
+pub fn compile_program_source(
+    name: &str,
+    text: &str,
+    entry_key: &str,
+    entry_path: &str,
+    provider: &dyn prometeu_compiler::SourceProvider,
+    options: &CompileOptions,
+    assets: Option<&dyn prometeu_compiler::assets::AssetSource>,
+) -> SourceUnit {
+    let mut sources = Sources::new();
+    let id = sources.add(name, text);
+    let compiled = prometeu_compiler::compile_program_with_assets(
+        id,
+        entry_key,
+        entry_path,
+        &mut sources,
+        provider,
+        &builtins(),
+        options,
+        assets,
+    );
+    SourceUnit {
+        sources,
+        id,
+        compiled,
+    }
+}
+
 /// Verifies an in-memory program against the standard library.
 pub fn verify(program: Program) -> Result<VerifiedProgram, LoadError> {
     prometeu_bytecode::verify(program, &stdlib::hosts().signatures())
@@ -95,13 +127,17 @@ pub fn new_vm(program: VerifiedProgram, limits: Limits, out: Box<dyn Output>) ->
     Ok(vm)
 }
 
-/// A source registry for a program's embedded source text, used to render its traps.
+/// A source registry for a program's embedded source texts, used to render its traps: the
+/// entry file under the returned id, and each other file of the program right after it.
 pub fn program_sources(program: &Program) -> (Sources, SourceId) {
     let mut sources = Sources::new();
     let id = sources.add(
         program.source_name.clone(),
         program.source_text.clone().unwrap_or_default(),
     );
+    for file in &program.files {
+        sources.add(file.name.clone(), file.text.clone().unwrap_or_default());
+    }
     (sources, id)
 }
 

@@ -5,6 +5,7 @@
 mod display;
 mod files;
 mod headless;
+mod imports;
 mod limits;
 #[cfg(feature = "player")]
 mod play;
@@ -303,14 +304,37 @@ fn compile(path: &Path, bytes: Vec<u8>, reporter: &Reporter) -> Result<Program, 
             e.utf8_error().valid_up_to()
         ))
     })?;
+    let (unit, _) = compile_text(path, &text);
+    reporter.emit(&unit.compiled.diagnostics, &unit.sources);
+    unit.compiled.program.ok_or(Failure(EXIT_COMPILE))
+}
+
+/// Compiles the source text of the file at `path` with the files it imports (read relative
+/// to it) and its assets; also returns the imported files read.
+pub(crate) fn compile_text(path: &Path, text: &str) -> (prometeu::SourceUnit, Vec<PathBuf>) {
     let name = path.display().to_string();
     let options = CompileOptions {
         assets: Some(asset_reader(path)),
         ..CompileOptions::default()
     };
-    let unit = prometeu::compile_source(&name, &text, &options);
-    reporter.emit(&unit.compiled.diagnostics, &unit.sources);
-    unit.compiled.program.ok_or(Failure(EXIT_COMPILE))
+    let provider = imports::DiskSources::new(path);
+    let entry_path = path
+        .file_name()
+        .map_or("main.pbs".to_string(), |n| n.to_string_lossy().into_owned());
+    let reader = options
+        .assets
+        .as_ref()
+        .map(|r| &*r.0 as &dyn prometeu::compiler::assets::AssetSource);
+    let unit = prometeu::compile_program_source(
+        &name,
+        text,
+        &imports::DiskSources::key_of(path),
+        &entry_path,
+        &provider,
+        &options,
+        reader,
+    );
+    (unit, provider.files())
 }
 
 /// Reads asset files relative to the directory of the source file at `source`, through the

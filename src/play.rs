@@ -9,7 +9,6 @@ use crate::{Failure, PlayArgs, Reporter, EXIT_COMPILE, EXIT_TRAP, EXIT_USAGE};
 use prometeu::bytecode::VerifiedProgram;
 use prometeu::capture::GifCapture;
 use prometeu::cart::{png_bytes, Cart, CartConfig, Tick};
-use prometeu::compiler::CompileOptions;
 use prometeu::lexer::Severity;
 use prometeu::stdlib::console::save::SLOTS;
 use prometeu::stdlib::console::{InputLog, Recorder};
@@ -99,8 +98,9 @@ impl CartSession<'_> {
         let bytes = files::read_capped(&self.file, files::SOURCE).map_err(|e| e.to_string())?;
         let text = String::from_utf8(bytes)
             .map_err(|_| format!("`{}` is not UTF-8 text", self.file.display()))?;
-        let name = self.file.display().to_string();
-        let unit = prometeu::compile_source(&name, &text, &CompileOptions::default());
+        // The file's imports are compiled in; they lie inside its folder (the compiler's
+        // containment rule), which the watcher watches, so changing one reloads too.
+        let (unit, _) = crate::compile_text(&self.file, &text);
         self.reporter
             .emit(&unit.compiled.diagnostics, &unit.sources);
         let Some(program) = unit.compiled.program else {

@@ -626,6 +626,7 @@ fn input_decls(input: &str) -> InputDecls {
             | Item::Bank { .. }
             | Item::Map { .. }
             | Item::Sound { .. }
+            | Item::Import(_)
             | Item::Stmt(_)
             | Item::Error => continue,
         };

@@ -11,7 +11,8 @@
 //!
 //! Programs with diagnostics or traps also have a `.stderr` snapshot of the rendered output
 //! (colour off); `BLESS=1` rewrites the snapshots. Every program that runs is run a second
-//! time through `.pbc` encode → decode → verify and must behave identically. The examples
+//! time through `.pbc` encode → decode → verify and must behave identically. A directory
+//! with a `main.pbs` is one test of a program in many files (see `docs/testing.md`). The examples
 //! (`examples/*.pbs` with `.out` files) run here too, one test each.
 
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -113,7 +114,14 @@ fn run_example(path: &Path) -> Result<(), Failed> {
     ))
 }
 
+/// Collects the files with extension `ext` under `dir`. A directory holding a `main.pbs` is
+/// one program in many files: only its `main.pbs` is collected.
 fn collect(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+    let main = dir.join("main.pbs");
+    if ext == "pbs" && dir != Path::new("examples") && main.is_file() {
+        out.push(main);
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

@@ -70,11 +70,17 @@ pub fn disassemble_function(program: &Program, index: usize) -> String {
         f.name, f.params, f.locals, f.max_stack
     );
     let mut last_line = None;
+    // Lines of the entry file show their number; lines of an imported file also its name.
+    let (file_name, file_text) = program.file(f.file).unwrap_or(("", None));
     for (pc, instr) in f.instructions() {
-        if let (Some(text), Some((start, _))) = (&program.source_text, f.span_at(pc)) {
+        if let (Some(text), Some((start, _))) = (file_text, f.span_at(pc)) {
             if let Some((line, src)) = source_line(text, start) {
                 if last_line != Some(line) {
-                    let _ = writeln!(out, "  ; {line:>4} | {}", src.trim());
+                    if f.file == 0 {
+                        let _ = writeln!(out, "  ; {line:>4} | {}", src.trim());
+                    } else {
+                        let _ = writeln!(out, "  ; {file_name}:{line} | {}", src.trim());
+                    }
                     last_line = Some(line);
                 }
             }

@@ -28,6 +28,7 @@ pub use error::{LoadError, LoadErrorKind};
 pub use op::{ends_run, DecodeError, Instr, Opcode, OperandKind, StackEffect, FLOAT_FUNCTIONS};
 pub use pbc::{decode, encode, FORMAT_VERSION, MAGIC};
 pub use program::{
-    BuiltinConstant, Constant, Entry, Function, HostSig, HostType, Program, SpanRun, StructDecl,
+    BuiltinConstant, Constant, Entry, Function, HostSig, HostType, Program, SourceInfo, SpanRun,
+    StructDecl,
 };
 pub use verify::{load, verify, VerifiedFunction, VerifiedProgram};

@@ -7,15 +7,15 @@ use crate::assets::{Assets, BankDecl, Image, MapAsset, SoundAsset};
 use std::sync::Arc;
 
 use crate::{
-    Constant, Entry, Function, HostSig, HostType, LoadError, LoadErrorKind, Program, SpanRun,
-    StructDecl,
+    Constant, Entry, Function, HostSig, HostType, LoadError, LoadErrorKind, Program, SourceInfo,
+    SpanRun, StructDecl,
 };
 
 /// The four bytes every `.pbc` file starts with.
 pub const MAGIC: [u8; 4] = *b"PBC\x1a";
 
 /// The format version this crate writes and reads.
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 
 /// Header flag: the file carries the source text.
 pub const FLAG_SOURCE_TEXT: u16 = 1;
@@ -163,6 +163,18 @@ pub fn encode(program: &Program) -> Vec<u8> {
         w.bytes(program.source_name.as_bytes());
         if let Some(text) = &program.source_text {
             w.bytes(text.as_bytes());
+        }
+        // The other source files, then each function's file index.
+        w.u32(program.files.len() as u32);
+        for file in &program.files {
+            w.bytes(file.name.as_bytes());
+            if program.source_text.is_some() {
+                w.bytes(file.text.as_deref().unwrap_or("").as_bytes());
+            }
+        }
+        w.u32(program.functions.len() as u32);
+        for f in &program.functions {
+            w.u32(f.file);
         }
     });
     w.out
@@ -545,6 +557,7 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
                 max_stack,
                 code,
                 spans,
+                file: 0,
             });
         }
         Ok((functions, offsets))
@@ -567,14 +580,46 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
     } else {
         Assets::default()
     };
-    let (source_name, source_text) = r.section("debug info", |r| {
+    let mut functions = functions;
+    let (source_name, source_text, files) = r.section("debug info", |r| {
+        let with_text = flags & FLAG_SOURCE_TEXT != 0;
         let name = r.string()?;
-        let text = if flags & FLAG_SOURCE_TEXT != 0 {
-            Some(r.string()?)
-        } else {
-            None
-        };
-        Ok((name, text))
+        let text = if with_text { Some(r.string()?) } else { None };
+        let n = r.count(4)?;
+        let mut files = Vec::new();
+        for _ in 0..n {
+            let name = r.string()?;
+            let text = if with_text { Some(r.string()?) } else { None };
+            files.push(SourceInfo { name, text });
+        }
+        let at = r.pos;
+        let n = r.count(4)?;
+        if n != functions.len() {
+            return Err(LoadError::new(
+                at,
+                LoadErrorKind::IndexOutOfRange {
+                    what: "function file table",
+                    index: n as u32,
+                    len: functions.len() as u32,
+                },
+            ));
+        }
+        for f in functions.iter_mut() {
+            let at = r.pos;
+            let file = r.u32()?;
+            if file as usize > files.len() {
+                return Err(LoadError::new(
+                    at,
+                    LoadErrorKind::IndexOutOfRange {
+                        what: "source file",
+                        index: file,
+                        len: files.len() as u32 + 1,
+                    },
+                ));
+            }
+            f.file = file;
+        }
+        Ok((name, text, files))
     })?;
     if r.pos != bytes.len() {
         return Err(LoadError::new(
@@ -594,6 +639,7 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
             entry,
             source_name,
             source_text,
+            files,
             assets: std::sync::Arc::new(assets),
         },
         offsets,
@@ -620,10 +666,87 @@ mod tests {
             LoadErrorKind::UnsupportedVersion(9)
         );
         let mut huge_count = MAGIC.to_vec();
-        huge_count.extend_from_slice(&[1, 0, 0, 0, 4, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+        huge_count.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        huge_count.extend_from_slice(&[0, 0, 4, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
         assert!(matches!(
             decode(&huge_count).unwrap_err().kind,
             LoadErrorKind::Truncated(_)
+        ));
+    }
+
+    #[test]
+    fn files_of_the_first_format_are_refused_with_the_version() {
+        let mut old = MAGIC.to_vec();
+        old.extend_from_slice(&[1, 0, 0, 0]);
+        assert_eq!(
+            decode(&old).unwrap_err().kind,
+            LoadErrorKind::UnsupportedVersion(1)
+        );
+    }
+
+    /// A program of two files whose second function points into the second file.
+    fn two_files() -> Program {
+        let function = |name: &str, file: u32| Function {
+            name: name.into(),
+            params: 0,
+            locals: 0,
+            max_stack: 1,
+            code: vec![],
+            spans: vec![],
+            file,
+        };
+        Program {
+            functions: vec![function("main", 0), function("spawn", 1)],
+            source_name: "main.pbs".into(),
+            source_text: Some("fn main() {}".into()),
+            files: vec![SourceInfo {
+                name: "enemies.pbs".into(),
+                text: Some("pub fn spawn() {}".into()),
+            }],
+            ..Program::default()
+        }
+    }
+
+    #[test]
+    fn each_function_keeps_its_file_through_the_format() {
+        let program = two_files();
+        let (decoded, _) = decode_with_offsets(&encode(&program)).unwrap();
+        assert_eq!(decoded, program);
+        assert_eq!(
+            decoded.file(1),
+            Some(("enemies.pbs", Some("pub fn spawn() {}")))
+        );
+    }
+
+    #[test]
+    fn a_function_file_index_past_the_files_is_refused() {
+        let mut program = two_files();
+        program.functions[1].file = 2;
+        let err = decode(&encode(&program)).unwrap_err();
+        assert_eq!(
+            err.kind,
+            LoadErrorKind::IndexOutOfRange {
+                what: "source file",
+                index: 2,
+                len: 2
+            }
+        );
+    }
+
+    #[test]
+    fn a_file_table_of_the_wrong_length_is_refused() {
+        let program = two_files();
+        let mut bytes = encode(&program);
+        // The table's count is the last u32 before the two indices.
+        let at = bytes.len() - 12;
+        bytes[at..at + 4].copy_from_slice(&1u32.to_le_bytes());
+        let err = decode(&bytes).unwrap_err();
+        assert!(matches!(
+            err.kind,
+            LoadErrorKind::IndexOutOfRange {
+                what: "function file table",
+                ..
+            }
         ));
     }
 

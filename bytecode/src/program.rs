@@ -143,6 +143,9 @@ pub struct Function {
     pub code: Vec<u8>,
     /// The `pc → span` table, ordered by `pc`.
     pub spans: Vec<SpanRun>,
+    /// The source file the spans point into: 0 is the program's `source_name`, `n` is
+    /// `Program::files[n - 1]`.
+    pub file: u32,
 }
 
 impl Function {
@@ -216,11 +219,38 @@ pub struct Program {
     pub source_name: String,
     /// The source text, kept so traps in a `.pbc` still show excerpts.
     pub source_text: Option<String>,
+    /// The program's other source files (the files the entry file imports), file 1 onwards.
+    pub files: Vec<SourceInfo>,
     /// The graphics assets (banks and maps), shared with the console that draws them.
     pub assets: std::sync::Arc<crate::Assets>,
 }
 
+/// A source file of a program other than its entry file.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct SourceInfo {
+    /// Its display name.
+    pub name: String,
+    /// Its text, when the program keeps source texts.
+    pub text: Option<String>,
+}
+
 impl Program {
+    /// The name and text of source file `file` (0 is the entry file), if it exists.
+    pub fn file(&self, file: u32) -> Option<(&str, Option<&str>)> {
+        match file {
+            0 => Some((&self.source_name, self.source_text.as_deref())),
+            n => self
+                .files
+                .get(n as usize - 1)
+                .map(|f| (f.name.as_str(), f.text.as_deref())),
+        }
+    }
+
+    /// How many source files the program names (at least one).
+    pub fn file_count(&self) -> usize {
+        1 + self.files.len()
+    }
+
     /// The string a constant or name index refers to, or `""` when out of range.
     pub fn string(&self, index: u32) -> &str {
         self.strings.get(index as usize).map_or("", String::as_str)

@@ -348,10 +348,25 @@ pub enum Item {
         /// The whole declaration.
         span: Span,
     },
+    /// `import { a, b as c } from "./path.pbs";` or `import "./path.pbs" as m;`
+    Import(Import),
     /// An executable statement at top level (an error outside the REPL).
     Stmt(Stmt),
     /// A declaration the parser could not read (an error was already reported).
     Error,
+}
+
+/// An `import` declaration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Import {
+    /// The imported names with their local aliases (`b as c`), for the `{ ... } from` form.
+    pub names: Vec<(Ident, Option<Ident>)>,
+    /// The module alias of the `import "path" as m` form.
+    pub alias: Option<Ident>,
+    /// The path as written, with its span.
+    pub path: (String, Span),
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// A parsed source file.
@@ -359,4 +374,13 @@ pub enum Item {
 pub struct Module {
     /// The declarations in source order.
     pub items: Vec<Item>,
+    /// For each item, the span of its `pub` keyword when it has one (same length as `items`).
+    pub public: Vec<Option<Span>>,
+}
+
+impl Module {
+    /// The span of the `pub` keyword of item `index`, if it is public.
+    pub fn pub_span(&self, index: usize) -> Option<Span> {
+        self.public.get(index).copied().flatten()
+    }
 }

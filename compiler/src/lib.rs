@@ -17,7 +17,10 @@ pub mod codegen;
 pub mod hir;
 mod intern;
 pub mod parse;
+pub mod program;
 pub mod types;
+
+pub use program::{compile_program, compile_program_with_assets, SourceFile, SourceProvider};
 
 use codegen::LimitError;
 use prometeu_bytecode::limits::MAX_SOURCE_BYTES;
@@ -112,9 +115,13 @@ impl Compiled {
     }
 }
 
-/// Sorts diagnostics by position, keeping the order of those at one position.
-fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    diagnostics.sort_by_key(|d| d.primary.as_ref().map_or(0, |l| l.span.start));
+/// Sorts diagnostics by file and position, keeping the order of those at one position.
+pub(crate) fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.sort_by_key(|d| {
+        d.primary
+            .as_ref()
+            .map_or((0, 0), |l| (l.span.source.0, l.span.start))
+    });
     diagnostics
 }
 
@@ -163,9 +170,33 @@ pub fn compile_with_assets(
     let (tokens, lex_errors) = prometeu_lexer::lex(text, source);
     let mut diagnostics: Vec<Diagnostic> = lex_errors.iter().map(|e| e.to_diagnostic()).collect();
     // The tokens are consumed by the parser: nothing after parsing needs them.
-    let (mut module, parse_errors) =
-        parse::parse_owned(tokens, source, text.len(), &options.limits);
+    let (module, parse_errors) = parse::parse_owned(tokens, source, text.len(), &options.limits);
     diagnostics.extend(parse_errors.iter().map(|e| e.to_diagnostic()));
+    compile_parsed(
+        module,
+        diagnostics,
+        text,
+        source,
+        name,
+        builtins,
+        options,
+        assets,
+    )
+}
+
+/// The stages after parsing, for a program of one file (`diagnostics` are the lexing and
+/// parsing ones).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn compile_parsed(
+    mut module: ast::Module,
+    mut diagnostics: Vec<Diagnostic>,
+    text: &str,
+    source: SourceId,
+    name: &str,
+    builtins: &Builtins,
+    options: &CompileOptions,
+    assets: Option<&dyn assets::AssetSource>,
+) -> Compiled {
     if !diagnostics.is_empty() {
         return Compiled {
             program: None,

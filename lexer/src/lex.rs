@@ -199,6 +199,8 @@ impl LexError {
 fn word(text: &str) -> Token<'_> {
     match text {
         "fn" => Token::Fn,
+        "import" => Token::Import,
+        "pub" => Token::Pub,
         "declare" => Token::Declare,
         "struct" => Token::Struct,
         "global" => Token::Global,
@@ -222,9 +224,10 @@ fn word(text: &str) -> Token<'_> {
         "or" => Token::OrOr,
         "not" => Token::Bang,
         "as" => Token::As,
-        "import" | "enum" | "switch" | "default" | "service" | "contract" | "host" | "error"
-        | "optional" | "result" | "some" | "none" | "ok" | "err" | "handle" | "spawn" | "yield"
-        | "sleep" => Token::Reserved(text),
+        "enum" | "switch" | "default" | "service" | "contract" | "host" | "error" | "optional"
+        | "result" | "some" | "none" | "ok" | "err" | "handle" | "spawn" | "yield" | "sleep" => {
+            Token::Reserved(text)
+        }
         _ => Token::Ident(text),
     }
 }

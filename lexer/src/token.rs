@@ -21,6 +21,10 @@ pub enum Token<'src> {
     Reserved(&'src str),
     /// `fn`
     Fn,
+    /// `import`
+    Import,
+    /// `pub`
+    Pub,
     /// `declare`
     Declare,
     /// `struct`
@@ -153,6 +157,8 @@ impl Token<'_> {
             Token::Ident(name) => return format!("identifier `{name}`"),
             Token::Reserved(name) => return format!("reserved word `{name}`"),
             Token::Fn => "fn",
+            Token::Import => "import",
+            Token::Pub => "pub",
             Token::Declare => "declare",
             Token::Struct => "struct",
             Token::Global => "global",

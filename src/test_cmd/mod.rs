@@ -188,8 +188,14 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<Found>, u8> {
 }
 
 /// Collects the `.pbs` files under a directory, skipping hidden entries; symbolic links to
-/// directories are not followed, so a link cycle cannot loop.
+/// directories are not followed, so a link cycle cannot loop. A directory holding a
+/// `main.pbs` is one test of a program in many files: only its `main.pbs` is collected.
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let main = dir.join("main.pbs");
+    if main.is_file() {
+        out.push(main);
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

@@ -8,6 +8,7 @@ use prometeu_lexer::{Diagnostic, Severity, SourceId, Sources};
 pub fn line_of(d: &Diagnostic, sources: &Sources, id: SourceId) -> usize {
     d.primary
         .as_ref()
+        .filter(|l| l.span.source == id)
         .map_or(0, |l| sources.line_col(id, l.span.start).0)
 }
 

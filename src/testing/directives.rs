@@ -93,6 +93,9 @@ pub struct TestSpec {
     pub header: Option<CartHeader>,
     /// The expectations, in file order.
     pub expectations: Vec<Expectation>,
+    /// In a test of many files (a directory with `main.pbs`), the error, warning and trap
+    /// expectations written in the other files, by the file's display name.
+    pub imported: Vec<(String, TestSpec)>,
 }
 
 impl TestSpec {

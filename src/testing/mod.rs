@@ -138,23 +138,68 @@ pub fn run_test(name: &str, source: &str, read: ReadFile<'_>, options: &TestOpti
         Ok(None) => Err(ReadError::NotFound),
         Err(e) => Err(ReadError::Other(e)),
     };
-    let unit = crate::compile_source_with_assets(
+    // Imports are read like companion files, relative to the program's source.
+    let provider = |path: &str| -> Result<prometeu_compiler::SourceFile, String> {
+        let file = sibling(&base, path);
+        match read(&file) {
+            Ok(Some(bytes)) => Ok(prometeu_compiler::SourceFile {
+                key: file.clone(),
+                name: sibling(&program_name, path),
+                text: String::from_utf8(bytes)
+                    .map_err(|_| format!("`{path}` is not valid UTF-8"))?,
+            }),
+            Ok(None) => Err(format!("there is no file `{path}`")),
+            Err(e) => Err(e),
+        }
+    };
+    let entry = base.rsplit('/').next().unwrap_or(&base).to_string();
+    let unit = crate::compile_program_source(
         &program_name,
         &text,
+        &base,
+        &entry,
+        &provider,
         &CompileOptions::default(),
         Some(&assets),
     );
+    // The expectations written in the imported files apply to their own lines.
+    let mut spec = spec;
+    let mut imported: Vec<(prometeu_lexer::SourceId, TestSpec)> = Vec::new();
+    for n in 1..unit.sources.len() {
+        let id = prometeu_lexer::SourceId(unit.id.0 + n as u32);
+        if let Ok(other) = parse_directives(unit.sources.text(id)) {
+            spec.imported
+                .push((unit.sources.name(id).to_string(), other.clone()));
+            imported.push((id, other));
+        }
+    }
     report.stderr = render_all(
         &unit.compiled.diagnostics,
         &unit.sources,
         RenderOptions { color: false },
     );
+    let in_file = |id: prometeu_lexer::SourceId, entry: bool| -> Vec<prometeu_lexer::Diagnostic> {
+        unit.compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.primary.as_ref().map_or(entry, |l| l.span.source == id))
+            .cloned()
+            .collect()
+    };
     report.failures.extend(check::check_diagnostics(
         &spec,
-        &unit.compiled.diagnostics,
+        &in_file(unit.id, true),
         &unit.sources,
         unit.id,
     ));
+    for (id, other) in &imported {
+        report.failures.extend(check::check_diagnostics(
+            other,
+            &in_file(*id, false),
+            &unit.sources,
+            *id,
+        ));
+    }
     let Some(program) = unit.compiled.program else {
         if !spec.outputs().is_empty()
             || spec.trap().is_some()
@@ -323,9 +368,28 @@ fn check_run(
         })
         .collect();
     report.failures.extend(compare_output(&expected, stdout));
+    // A trap in an imported file is expected by that file's `// expect trap:`.
+    let (expected_trap, trap_file) = match trap
+        .and_then(|d| d.primary.as_ref())
+        .filter(|l| l.span.source != id)
+    {
+        Some(label) => {
+            let name = sources.name(label.span.source);
+            let other = spec.imported.iter().find(|(n, _)| n == name);
+            (other.and_then(|(_, s)| s.trap()), label.span.source)
+        }
+        None => (spec.trap(), id),
+    };
+    let expected_trap = expected_trap.or_else(|| {
+        // Expected in an imported file, but the trap happened elsewhere (or not at all).
+        spec.imported
+            .iter()
+            .find_map(|(_, s)| s.trap())
+            .filter(|_| spec.trap().is_none())
+    });
     report
         .failures
-        .extend(check::check_trap(spec.trap(), trap, sources, id));
+        .extend(check::check_trap(expected_trap, trap, sources, trap_file));
     if let Some(d) = trap {
         report.stderr.push_str(&render_all(
             std::slice::from_ref(d),

@@ -128,16 +128,25 @@ impl Trap {
     /// Converts the trap into a renderable diagnostic: message, excerpt at the failing operation
     /// and a stack trace (`at frame (game.pbs:12:9)`, innermost first).
     ///
-    /// `source` is the id under which the program's source text is registered in `sources`.
+    /// `source` is the id under which the program's entry source text is registered in
+    /// `sources`; the program's other files (`Program::files`) follow it, file `n` at id
+    /// `source + n`, as `prometeu::program_sources` registers them.
     pub fn to_diagnostic(
         &self,
         program: &Program,
         sources: &Sources,
         source: SourceId,
     ) -> Diagnostic {
+        let file_of = |frame: &TraceFrame| -> u32 {
+            program
+                .functions
+                .get(frame.function as usize)
+                .map_or(0, |f| f.file)
+        };
         let location = |frame: &TraceFrame| -> Option<Span> {
             let f = program.functions.get(frame.function as usize)?;
             let (start, end) = f.span_at(frame.pc)?;
+            let source = SourceId(source.0.checked_add(f.file)?);
             Some(Span { source, start, end })
         };
         let mut notes = Vec::new();
@@ -147,11 +156,17 @@ impl Trap {
                 .get(frame.function as usize)
                 .map_or("?", |f| f.name.as_str());
             match location(frame) {
-                Some(span) if !sources.text(source).is_empty() => {
-                    let (line, col) = sources.line_col(source, span.start);
-                    notes.push(format!("at {name} ({}:{line}:{col})", sources.name(source)));
+                Some(span) if !sources.text(span.source).is_empty() => {
+                    let (line, col) = sources.line_col(span.source, span.start);
+                    notes.push(format!(
+                        "at {name} ({}:{line}:{col})",
+                        sources.name(span.source)
+                    ));
                 }
-                _ => notes.push(format!("at {name} ({})", program.source_name)),
+                _ => {
+                    let file = program.file(file_of(frame)).map_or("?", |(name, _)| name);
+                    notes.push(format!("at {name} ({file})"));
+                }
             }
         }
         let message = format!("trap: {}", self.kind);
@@ -159,7 +174,7 @@ impl Trap {
             .trace
             .first()
             .and_then(location)
-            .filter(|_| !sources.text(source).is_empty());
+            .filter(|span| !sources.text(span.source).is_empty());
         let mut diagnostic = Diagnostic::plain(message);
         diagnostic.primary = primary.map(|span| Label {
             span,

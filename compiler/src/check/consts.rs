@@ -309,7 +309,10 @@ impl Checker<'_> {
             ConstState::Pending => {}
         }
         self.const_stack.push(index);
+        // The initializer's names are those of the constant's own file.
+        let file = std::mem::replace(&mut self.file, self.consts[index].file);
         let value = self.evaluate_const(index);
+        self.file = file;
         self.const_stack.pop();
         value
     }

@@ -158,7 +158,15 @@ impl Checker<'_> {
             ExprKind::Call(callee, args) => self.call(callee, args, span, cx),
             ExprKind::Field(base, field) => {
                 if let ExprKind::Name(ns) = &base.kind {
-                    if !cx.shadows(ns) && !self.top.contains_key(ns) {
+                    if let Some(file) = self.module_alias(ns).filter(|_| !cx.shadows(ns)) {
+                        let found = self.member(ns, file, field);
+                        if found.is_none() {
+                            return error_expr(span);
+                        }
+                        let shown = format!("{ns}.{}", field.name);
+                        return self.top_level_value(found, &shown, span, cx);
+                    }
+                    if !cx.shadows(ns) && !self.is_user_name(ns) {
                         let qualified = format!("{ns}.{}", field.name);
                         let found = self
                             .builtins
@@ -286,7 +294,19 @@ impl Checker<'_> {
                 span,
             };
         }
-        match self.top.get(name).map(|(t, _)| *t) {
+        let found = self.lookup(name);
+        self.top_level_value(found, name, span, cx)
+    }
+
+    /// The value of a top-level declaration named `name` (as written) in an expression.
+    fn top_level_value(
+        &mut self,
+        found: Option<(super::TopLevel, Span)>,
+        name: &str,
+        span: Span,
+        cx: &mut FnCx,
+    ) -> TExpr {
+        match found.map(|(t, _)| t) {
             Some(TopLevel::Const(index)) => {
                 if let Some(&user) = self.const_stack.last() {
                     self.const_refs[user].push(index);
@@ -322,9 +342,10 @@ impl Checker<'_> {
                         return error_expr(span);
                     }
                 }
+                self.uses.read(index, span);
                 match self.globals[index].ty.clone() {
                     Some(ty) => TExpr {
-                        kind: TExprKind::Global(name.to_string()),
+                        kind: TExprKind::Global(self.globals[index].name.name.clone()),
                         ty,
                         span,
                     },
@@ -352,7 +373,7 @@ impl Checker<'_> {
                     span,
                 }
             }
-            Some(TopLevel::Struct) => {
+            Some(TopLevel::Struct(_)) => {
                 self.report(
                     CheckError::new(
                         "E0309",
@@ -602,7 +623,7 @@ impl Checker<'_> {
                     ));
                     return error_expr(span);
                 }
-                match self.top.get(name.as_str()).map(|(t, s)| (*t, *s)) {
+                match self.lookup(name) {
                     Some((TopLevel::Fn(index), _)) => return self.call_fn(index, args, span, cx),
                     Some((kind, decl)) => {
                         let mut err = CheckError::new(
@@ -612,7 +633,7 @@ impl Checker<'_> {
                             "not callable",
                         )
                         .with_label(decl, "declared here");
-                        if matches!(kind, TopLevel::Struct) {
+                        if matches!(kind, TopLevel::Struct(_)) {
                             err = CheckError::new(
                                 "E0308",
                                 format!("`{name}` is a struct, not a function"),
@@ -632,7 +653,31 @@ impl Checker<'_> {
                 }
             }
             ExprKind::Field(base, field) => match &base.kind {
-                ExprKind::Name(ns) if !cx.shadows(ns) && !self.top.contains_key(ns) => {
+                ExprKind::Name(ns) if !cx.shadows(ns) && self.module_alias(ns).is_some() => {
+                    let file = self.module_alias(ns).unwrap_or(0);
+                    return match self.member(ns, file, field) {
+                        Some((TopLevel::Fn(index), _)) => self.call_fn(index, args, span, cx),
+                        Some((_, decl)) => {
+                            self.report(
+                                CheckError::new(
+                                    "E0308",
+                                    format!("`{ns}.{}` is not a function", field.name),
+                                    callee.span,
+                                    "not callable",
+                                )
+                                .with_label(decl, "declared here"),
+                            );
+                            error_expr(span)
+                        }
+                        None => {
+                            for a in args {
+                                self.expr(a, cx);
+                            }
+                            error_expr(span)
+                        }
+                    };
+                }
+                ExprKind::Name(ns) if !cx.shadows(ns) && !self.is_user_name(ns) => {
                     format!("{ns}.{}", field.name)
                 }
                 _ => {
@@ -669,6 +714,7 @@ impl Checker<'_> {
         span: Span,
         cx: &mut FnCx,
     ) -> TExpr {
+        self.uses.call(index, span);
         let mut sig = self.fns[index as usize].clone();
         let mut typed = Vec::new();
         if let Some(r) = receiver {
@@ -910,7 +956,7 @@ impl Checker<'_> {
             }
             return error_expr(span);
         }
-        let Some(index) = self.structs.iter().position(|s| s.name.name == name.name) else {
+        let Some(index) = self.struct_named(&name.name) else {
             for a in args {
                 self.expr(a, cx);
             }

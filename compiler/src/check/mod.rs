@@ -9,10 +9,13 @@
 mod consts;
 mod error;
 mod expr;
+mod init_order;
+mod scope;
 mod stmt;
 
 pub use consts::ConstValue;
 pub use error::CheckError;
+pub use scope::FileLinks;
 
 use crate::ast::{self, Ident, Item, Module, TypeExpr};
 use crate::hir::{TFunction, TStmt};
@@ -49,6 +52,8 @@ pub(crate) struct ConstInfo<'a> {
     pub(crate) ty: Option<&'a TypeExpr>,
     pub(crate) value: &'a ast::Expr,
     pub(crate) state: ConstState,
+    /// The file that declares it (its initializer is resolved there).
+    pub(crate) file: usize,
 }
 
 /// A `declare global`.
@@ -93,7 +98,7 @@ pub(crate) enum TopLevel {
     Fn(u32),
     Const(usize),
     Global(usize),
-    Struct,
+    Struct(usize),
     /// A `declare bank`, by bank index.
     Bank(u32),
     /// A `declare sound`, by the index of its sound in the program's assets.
@@ -131,6 +136,7 @@ pub struct Checked {
 }
 
 /// A global's initialization, in source order.
+#[derive(Clone, Copy)]
 enum GlobalDecl<'a> {
     /// `declare global`: an expression, with its annotated type.
     Expr(usize, Option<&'a TypeExpr>, &'a ast::Expr),
@@ -151,6 +157,21 @@ pub(crate) struct Checker<'a> {
     pub(crate) const_stack: Vec<usize>,
     /// For each constant, the constants its initializer uses.
     pub(crate) const_refs: Vec<Vec<usize>>,
+    /// The file being checked (an index into the program's files).
+    pub(crate) file: usize,
+    /// Each file's display name.
+    pub(crate) file_names: Vec<String>,
+    /// Each file's names that are qualified internally (see `scope`).
+    pub(crate) renames: Vec<HashMap<String, String>>,
+    /// Each file's declarations by written name.
+    pub(crate) exports: Vec<HashMap<String, scope::Export>>,
+    /// Each file's visible names; empty for a program of one file.
+    pub(crate) scopes: Vec<scope::Scope>,
+    /// Each file's visible names resolved, once every declaration is registered (one hash
+    /// lookup per name in the bodies instead of two).
+    pub(crate) resolved: Vec<HashMap<String, (TopLevel, Span)>>,
+    /// What each function body reads and calls, for the initialization order (§15.9).
+    pub(crate) uses: init_order::Uses,
 }
 
 impl<'a> Checker<'a> {
@@ -190,8 +211,9 @@ impl<'a> Checker<'a> {
                 "Bank" => Type::Bank,
                 "TileMap" => Type::TileMap,
                 "Sound" => Type::Sound,
-                other if matches!(self.top.get(other), Some((TopLevel::Struct, _))) => {
-                    Type::Struct(other.to_string())
+                other if self.struct_named(other).is_some() => {
+                    let index = self.struct_named(other).unwrap_or(0);
+                    Type::Struct(self.structs[index].name.name.clone())
                 }
                 other => {
                     self.report(
@@ -224,7 +246,7 @@ impl<'a> Checker<'a> {
 
     /// Records a function's signature (a method gets `this` as its first parameter) and
     /// returns its function index.
-    fn signature(&mut self, f: &ast::FnDecl, this: Option<Type>) -> u32 {
+    fn signature(&mut self, f: &ast::FnDecl, this: Option<Type>, internal: &Ident) -> u32 {
         let mut params = Vec::new();
         if let Some(this) = this.clone() {
             params.push((
@@ -254,7 +276,7 @@ impl<'a> Checker<'a> {
                 name: format!("{t}.{}", f.name.name),
                 span: f.name.span,
             },
-            None => f.name.clone(),
+            None => internal.clone(),
         };
         let index = self.fns.len() as u32;
         self.fns.push(FnSig {
@@ -310,7 +332,7 @@ impl<'a> Checker<'a> {
             );
         }
         if let (Some(&(_, frame)), Some((TopLevel::Fn(_), main))) =
-            (entries.frame.first(), self.top.get("main").copied())
+            (entries.frame.first(), self.lookup("main"))
         {
             self.report(
                 CheckError::new(
@@ -456,10 +478,33 @@ pub fn check(
     repl: Option<&crate::ReplContext>,
     declared: &crate::assets::Declared,
 ) -> (Checked, Vec<CheckError>) {
+    check_files(
+        std::slice::from_mut(module),
+        &[],
+        &[],
+        builtins,
+        repl,
+        declared,
+    )
+}
+
+/// Checks the files of one program, given in initialization order (imported files first,
+/// the entry file last), with how they import each other and their display names. With
+/// one file and no links this is [`check`].
+pub fn check_files(
+    modules: &mut [Module],
+    links: &[FileLinks],
+    file_names: &[String],
+    builtins: &Builtins,
+    repl: Option<&crate::ReplContext>,
+    declared: &crate::assets::Declared,
+) -> (Checked, Vec<CheckError>) {
     // The function and method bodies are moved out (their spans stay) and each is freed
     // once checked, so the syntax tree and the typed tree are not both held whole.
-    let bodies = take_bodies(module);
-    let module: &Module = module;
+    let bodies: Vec<ast::Block> = modules.iter_mut().flat_map(take_bodies).collect();
+    let modules: &[Module] = modules;
+    let entry = modules.len().saturating_sub(1);
+    let many = modules.len() > 1;
     let mut c = Checker {
         builtins,
         top: HashMap::new(),
@@ -470,7 +515,18 @@ pub fn check(
         errors: Vec::new(),
         const_stack: Vec::new(),
         const_refs: Vec::new(),
+        file: 0,
+        file_names: file_names.to_vec(),
+        renames: Vec::new(),
+        exports: Vec::new(),
+        scopes: Vec::new(),
+        resolved: Vec::new(),
+        uses: init_order::Uses::default(),
     };
+    if many {
+        c.renames = scope::renames(modules, links);
+        c.link(modules, links);
+    }
     // Session globals of earlier REPL inputs.
     if let Some(repl) = repl {
         for (name, ty) in &repl.globals {
@@ -491,156 +547,76 @@ pub fn check(
     let mut input_stmts = Vec::new();
     let mut entries = CartEntries::default();
     // Pass 0: struct names, so every signature can refer to them.
-    for item in &module.items {
-        if let Item::Struct { name, .. } = item {
-            c.builtin_type_name(name, "a struct");
-            c.structs.push(StructInfo {
-                name: name.clone(),
-                fields: Vec::new(),
-                methods: HashMap::new(),
-            });
-            c.declare(name, TopLevel::Struct);
+    for (file, module) in modules.iter().enumerate() {
+        c.file = file;
+        for item in &module.items {
+            if let Item::Struct { name, .. } = item {
+                c.builtin_type_name(name, "a struct");
+                let internal = c.internal(name);
+                let index = c.structs.len();
+                c.structs.push(StructInfo {
+                    name: internal.clone(),
+                    fields: Vec::new(),
+                    methods: HashMap::new(),
+                });
+                c.declare(&internal, TopLevel::Struct(index));
+            }
         }
     }
     // Pass 1: declarations.
-    let mut fn_decls: Vec<(&ast::FnDecl, Option<Type>)> = Vec::new();
+    let mut fn_decls: Vec<(&ast::FnDecl, usize)> = Vec::new();
     let mut struct_index = 0;
     let mut global_decls = Vec::new();
     let mut banks = 0u32;
     let mut map_decls = 0usize;
     let mut sound_decls = 0usize;
-    for item in &module.items {
-        match item {
-            Item::Fn(f) => {
-                c.builtin_type_name(&f.name, "a function");
-                let index = c.signature(f, None);
-                for attr in &f.attrs {
-                    match attr.name.as_str() {
-                        "Init" => entries.init.push((index, attr.span)),
-                        "Frame" => entries.frame.push((index, attr.span)),
-                        other => c.report(
-                            CheckError::new(
-                                "E0506",
-                                format!("unknown attribute `[{other}]`"),
-                                attr.span,
-                                "not an attribute",
-                            )
-                            .with_help("the attributes are `[Init]` and `[Frame]`"),
-                        ),
-                    }
-                }
-                c.declare(&f.name, TopLevel::Fn(index));
-                fn_decls.push((f, None));
-            }
-            Item::Struct {
-                fields, methods, ..
-            } => {
-                let index = struct_index;
-                struct_index += 1;
-                let this = Type::Struct(c.structs[index].name.name.clone());
-                let mut seen: HashMap<String, Span> = HashMap::new();
-                for field in fields {
-                    c.builtin_type_name(&field.name, "a field");
-                    c.member_name(&mut seen, &field.name);
-                    let ty = c.resolve_type(&field.ty);
-                    if ty == Type::Void {
-                        c.report(CheckError::new(
-                            "E0310",
-                            format!("field `{}` cannot have type void", field.name.name),
-                            field.ty.span(),
-                            "void has no values",
-                        ));
-                    }
-                    c.structs[index].fields.push((field.name.clone(), ty));
-                }
-                for m in methods {
-                    c.builtin_type_name(&m.name, "a method");
-                    c.member_name(&mut seen, &m.name);
-                    let f = c.signature(m, Some(this.clone()));
-                    c.structs[index].methods.insert(m.name.name.clone(), f);
-                    fn_decls.push((m, Some(this.clone())));
-                }
-            }
-            Item::Const {
-                name, ty, value, ..
-            } => {
-                c.builtin_type_name(name, "a constant");
-                let index = c.consts.len();
-                c.consts.push(ConstInfo {
-                    name,
-                    ty: ty.as_ref(),
-                    value,
-                    state: ConstState::Pending,
-                });
-                c.const_refs.push(Vec::new());
-                c.declare(name, TopLevel::Const(index));
-            }
-            Item::Global {
-                name, ty, value, ..
-            } => {
-                c.builtin_type_name(name, "a global");
-                // In the REPL, declaring a session global again re-initializes it.
-                if let Some((TopLevel::Global(existing), _)) = c.top.get(&name.name).copied() {
-                    if repl.is_some() && c.globals[existing].external {
-                        global_decls.push(GlobalDecl::Expr(existing, ty.as_ref(), value));
-                        continue;
-                    }
-                }
-                let index = c.globals.len();
-                c.globals.push(GlobalInfo {
-                    name: name.clone(),
-                    ty: None,
-                    external: false,
-                });
-                if c.declare(name, TopLevel::Global(index)) {
-                    global_decls.push(GlobalDecl::Expr(index, ty.as_ref(), value));
-                }
-            }
-            Item::Bank { name, .. } => {
-                c.declare(name, TopLevel::Bank(banks));
-                banks += 1;
-            }
-            Item::Sound { name, .. } => {
-                let sound = declared.sound_files.get(sound_decls).copied();
-                sound_decls += 1;
-                c.declare(name, TopLevel::Sound(sound.unwrap_or(u32::MAX)));
-            }
-            Item::Map { name, span, .. } => {
-                let file = declared.map_files.get(map_decls).copied().unwrap_or(0);
-                map_decls += 1;
-                let index = c.globals.len();
-                c.globals.push(GlobalInfo {
-                    name: name.clone(),
-                    ty: Some(Type::TileMap),
-                    external: false,
-                });
-                if c.declare(name, TopLevel::Global(index)) {
-                    global_decls.push(GlobalDecl::Map(index, file, *span));
-                }
-            }
-            Item::Stmt(s) if repl.is_some() => input_stmts.push(s),
-            Item::Stmt(s) => c.report(
-                CheckError::new(
-                    "E0101",
-                    "statements are not allowed at top level",
-                    s.span,
-                    "this statement is outside any function",
-                )
-                .with_help("wrap it in `fn main() { ... }`"),
-            ),
-            Item::Error => {}
+    for (file, module) in modules.iter().enumerate() {
+        c.file = file;
+        for item in &module.items {
+            c.declaration(
+                item,
+                file == entry,
+                repl,
+                declared,
+                &mut entries,
+                &mut fn_decls,
+                &mut struct_index,
+                &mut global_decls,
+                &mut banks,
+                &mut map_decls,
+                &mut sound_decls,
+                &mut input_stmts,
+            );
         }
+    }
+    if many {
+        c.resolved = c
+            .scopes
+            .iter()
+            .map(|scope| {
+                scope
+                    .names
+                    .iter()
+                    .filter_map(|(name, internal)| {
+                        c.top.get(internal).map(|found| (name.clone(), *found))
+                    })
+                    .collect()
+            })
+            .collect();
     }
     // Pass 2: constants (evaluated on demand, so order does not matter).
     for i in 0..c.consts.len() {
         c.const_value(i);
     }
-    // Pass 3: globals, in source order.
+    // Pass 3: globals, in initialization order.
     let mut out = Checked::default();
-    for decl in global_decls {
+    for (file, decl) in global_decls {
+        c.file = file;
         match decl {
             GlobalDecl::Expr(index, ty, value) => {
+                c.uses.begin_global(index);
                 let stmt = c.check_global(index, ty, value);
+                c.uses.end();
                 out.global_init.extend(stmt);
             }
             GlobalDecl::Map(index, file, span) => {
@@ -650,11 +626,15 @@ pub fn check(
     }
     out.assets = declared.assets.clone();
     // Pass 4: function bodies.
-    for (index, ((f, this), body)) in fn_decls.iter().zip(bodies).enumerate() {
-        let _ = this;
+    for (index, ((f, file), body)) in fn_decls.iter().zip(bodies).enumerate() {
+        c.file = *file;
+        c.uses.begin_function(index as u32);
         out.functions.push(c.check_function(index as u32, f, &body));
+        c.uses.end();
         crate::drop_deep(body);
     }
+    c.file = entry;
+    c.init_order();
     // The statements of a REPL input run as one more function, after the globals.
     if let Some(repl) = repl {
         let index = out.functions.len() as u32;
@@ -688,9 +668,14 @@ pub fn check(
         return (out, c.errors);
     }
     c.cart_entries(&entries, &mut out);
-    if let Some((TopLevel::Fn(index), _)) = c.top.get("main").copied() {
-        {
-            let sig = &c.fns[index as usize];
+    let entry_source = modules
+        .last()
+        .and_then(|m| m.items.iter().find_map(scope::item_name))
+        .map(|n| n.span.source);
+    if let Some((TopLevel::Fn(index), _)) = c.lookup("main") {
+        let sig = &c.fns[index as usize];
+        // `main` counts only where the entry file declares it.
+        if !many || Some(sig.name.span.source) == entry_source {
             if !sig.params.is_empty() || sig.ret != Type::Void {
                 let span = sig.name.span;
                 c.report(
@@ -707,6 +692,197 @@ pub fn check(
         }
     }
     (out, c.errors)
+}
+
+impl<'a> Checker<'a> {
+    /// Records one top-level declaration of the current file (pass 1).
+    #[allow(clippy::too_many_arguments)]
+    fn declaration(
+        &mut self,
+        item: &'a Item,
+        in_entry: bool,
+        repl: Option<&crate::ReplContext>,
+        declared: &crate::assets::Declared,
+        entries: &mut CartEntries,
+        fn_decls: &mut Vec<(&'a ast::FnDecl, usize)>,
+        struct_index: &mut usize,
+        global_decls: &mut Vec<(usize, GlobalDecl<'a>)>,
+        banks: &mut u32,
+        map_decls: &mut usize,
+        sound_decls: &mut usize,
+        input_stmts: &mut Vec<&'a ast::Stmt>,
+    ) {
+        let c = self;
+        let file = c.file;
+        match item {
+            Item::Fn(f) => {
+                c.builtin_type_name(&f.name, "a function");
+                let internal = c.internal(&f.name);
+                let index = c.signature(f, None, &internal);
+                for attr in &f.attrs {
+                    match attr.name.as_str() {
+                        "Init" | "Frame" if !in_entry => c.report(
+                            CheckError::new(
+                                "E0804",
+                                format!("`[{}]` must be in the entry file", attr.name),
+                                attr.span,
+                                "in an imported file",
+                            )
+                            .with_help(
+                                "move this function to the file you run, or call it from there",
+                            ),
+                        ),
+                        "Init" => entries.init.push((index, attr.span)),
+                        "Frame" => entries.frame.push((index, attr.span)),
+                        other => c.report(
+                            CheckError::new(
+                                "E0506",
+                                format!("unknown attribute `[{other}]`"),
+                                attr.span,
+                                "not an attribute",
+                            )
+                            .with_help("the attributes are `[Init]` and `[Frame]`"),
+                        ),
+                    }
+                }
+                c.declare(&internal, TopLevel::Fn(index));
+                fn_decls.push((f, file));
+            }
+            Item::Struct {
+                fields, methods, ..
+            } => {
+                let index = *struct_index;
+                *struct_index += 1;
+                let this = Type::Struct(c.structs[index].name.name.clone());
+                let mut seen: HashMap<String, Span> = HashMap::new();
+                for field in fields {
+                    c.builtin_type_name(&field.name, "a field");
+                    c.member_name(&mut seen, &field.name);
+                    let ty = c.resolve_type(&field.ty);
+                    if ty == Type::Void {
+                        c.report(CheckError::new(
+                            "E0310",
+                            format!("field `{}` cannot have type void", field.name.name),
+                            field.ty.span(),
+                            "void has no values",
+                        ));
+                    }
+                    c.structs[index].fields.push((field.name.clone(), ty));
+                }
+                for m in methods {
+                    c.builtin_type_name(&m.name, "a method");
+                    c.member_name(&mut seen, &m.name);
+                    let f = c.signature(m, Some(this.clone()), &m.name);
+                    c.structs[index].methods.insert(m.name.name.clone(), f);
+                    fn_decls.push((m, file));
+                }
+            }
+            Item::Const {
+                name, ty, value, ..
+            } => {
+                c.builtin_type_name(name, "a constant");
+                let index = c.consts.len();
+                let internal = c.internal(name);
+                c.consts.push(ConstInfo {
+                    name,
+                    ty: ty.as_ref(),
+                    value,
+                    state: ConstState::Pending,
+                    file,
+                });
+                c.const_refs.push(Vec::new());
+                c.declare(&internal, TopLevel::Const(index));
+            }
+            Item::Global {
+                name, ty, value, ..
+            } => {
+                c.builtin_type_name(name, "a global");
+                // In the REPL, declaring a session global again re-initializes it.
+                if let Some((TopLevel::Global(existing), _)) = c.top.get(&name.name).copied() {
+                    if repl.is_some() && c.globals[existing].external {
+                        global_decls.push((file, GlobalDecl::Expr(existing, ty.as_ref(), value)));
+                        return;
+                    }
+                }
+                let internal = c.internal(name);
+                let index = c.globals.len();
+                c.globals.push(GlobalInfo {
+                    name: internal.clone(),
+                    ty: None,
+                    external: false,
+                });
+                if c.declare(&internal, TopLevel::Global(index)) {
+                    global_decls.push((file, GlobalDecl::Expr(index, ty.as_ref(), value)));
+                }
+            }
+            Item::Bank { name, .. } => {
+                let internal = c.internal(name);
+                c.declare(&internal, TopLevel::Bank(*banks));
+                *banks += 1;
+            }
+            Item::Sound { name, .. } => {
+                let sound = declared.sound_files.get(*sound_decls).copied();
+                *sound_decls += 1;
+                let internal = c.internal(name);
+                c.declare(&internal, TopLevel::Sound(sound.unwrap_or(u32::MAX)));
+            }
+            Item::Map { name, span, .. } => {
+                let map_file = declared.map_files.get(*map_decls).copied().unwrap_or(0);
+                *map_decls += 1;
+                let internal = c.internal(name);
+                let index = c.globals.len();
+                c.globals.push(GlobalInfo {
+                    name: internal.clone(),
+                    ty: Some(Type::TileMap),
+                    external: false,
+                });
+                if c.declare(&internal, TopLevel::Global(index)) {
+                    global_decls.push((file, GlobalDecl::Map(index, map_file, *span)));
+                }
+            }
+            Item::Stmt(s) if repl.is_some() => input_stmts.push(s),
+            Item::Stmt(s) => c.report(
+                CheckError::new(
+                    "E0101",
+                    "statements are not allowed at top level",
+                    s.span,
+                    "this statement is outside any function",
+                )
+                .with_help("wrap it in `fn main() { ... }`"),
+            ),
+            Item::Import(import) if c.scopes.is_empty() => c.report(
+                CheckError::new(
+                    "E0800",
+                    "`import` needs a program compiled from a file",
+                    import.span,
+                    "nothing to import from here",
+                )
+                .with_help(
+                    "put the program in a file and compile that file, or `:load` it in the REPL",
+                ),
+            ),
+            Item::Import(_) | Item::Error => {}
+        }
+    }
+
+    /// The struct a written type name (`Name` or `m.Name`) refers to in the current file.
+    pub(crate) fn struct_named(&self, name: &str) -> Option<usize> {
+        let found = match name.split_once('.') {
+            Some((alias, member)) => {
+                let file = self.module_alias(alias)?;
+                let export = self.exports.get(file)?.get(member)?;
+                if !export.public {
+                    return None;
+                }
+                self.top.get(&export.internal).copied()
+            }
+            None => self.lookup(name),
+        };
+        match found {
+            Some((TopLevel::Struct(index), _)) => Some(index),
+            _ => None,
+        }
+    }
 }
 
 /// Moves the statements of every function and method body out of a module, in the order

@@ -514,6 +514,14 @@ impl Checker<'_> {
     fn place(&mut self, target: &Expr, cx: &mut FnCx) -> Option<(Place, Type)> {
         match &target.kind {
             ExprKind::Field(base, field) => {
+                if let ExprKind::Name(ns) = &base.kind {
+                    if let Some(file) = self.module_alias(ns).filter(|_| !cx.shadows(ns)) {
+                        let found = self.member(ns, file, field);
+                        found?;
+                        let shown = format!("{ns}.{}", field.name);
+                        return self.top_level_place(found, &shown, target, cx);
+                    }
+                }
                 let obj = self.value(base, cx);
                 return match &obj.ty {
                     Type::Error => None,
@@ -628,10 +636,22 @@ impl Checker<'_> {
                 }
             };
         }
-        match self.top.get(name.as_str()).map(|(t, s)| (*t, *s)) {
+        let found = self.lookup(name);
+        self.top_level_place(found, name, target, cx)
+    }
+
+    /// Resolves an assignment to a top-level declaration named `name` (as written).
+    fn top_level_place(
+        &mut self,
+        found: Option<(TopLevel, Span)>,
+        name: &str,
+        target: &Expr,
+        cx: &mut FnCx,
+    ) -> Option<(Place, Type)> {
+        match found {
             Some((TopLevel::Global(index), _)) => {
                 let ty = self.globals[index].ty.clone().unwrap_or(Type::Error);
-                Some((Place::Global(name.clone()), ty))
+                Some((Place::Global(self.globals[index].name.name.clone()), ty))
             }
             Some((TopLevel::Const(_), decl)) => {
                 self.report(
@@ -672,7 +692,7 @@ impl Checker<'_> {
                 );
                 None
             }
-            Some((TopLevel::Fn(_) | TopLevel::Struct, decl)) => {
+            Some((TopLevel::Fn(_) | TopLevel::Struct(_), decl)) => {
                 self.report(
                     CheckError::new(
                         "E0403",

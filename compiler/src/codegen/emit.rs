@@ -110,6 +110,7 @@ impl Emitter {
             max_stack: self.max.min(u16::MAX as u32) as u16,
             code,
             spans,
+            file: 0,
         }
     }
 }

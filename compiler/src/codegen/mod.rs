@@ -24,7 +24,7 @@ use prometeu_bytecode::limits::MAX_CODE_BYTES;
 use prometeu_bytecode::{
     Constant, Entry, Function, HostSig, HostType, Instr, Program, FLOAT_FUNCTIONS,
 };
-use prometeu_lexer::Span;
+use prometeu_lexer::{SourceId, Span};
 use std::collections::HashMap;
 
 /// The jumps of the innermost loops that still need their targets.
@@ -173,7 +173,12 @@ impl Gen<'_> {
                 for a in args {
                     self.expr(f, a);
                 }
-                let params = self.functions[*index as usize].params as u32;
+                // The generated initializer functions come after the checked ones and
+                // take no parameters.
+                let params = self
+                    .functions
+                    .get(*index as usize)
+                    .map_or(0, |f| f.params as u32);
                 f.e.emit_call(Instr::Call(*index), span, params);
             }
             TExprKind::CallHost(builtin, args) => {
@@ -810,6 +815,43 @@ pub fn generate(
     source_name: &str,
     source_text: Option<&str>,
 ) -> Result<Program, Vec<LimitError>> {
+    let file = DebugFile {
+        source: SourceId::default(),
+        name: source_name.to_string(),
+        text: source_text.map(str::to_string),
+    };
+    generate_files(checked, builtins, std::slice::from_ref(&file))
+}
+
+/// A source file of the program, for its debug information.
+#[derive(Clone, Debug)]
+pub struct DebugFile {
+    /// The id its spans carry.
+    pub source: SourceId,
+    /// Its display name.
+    pub name: String,
+    /// Its text, when the program keeps source texts.
+    pub text: Option<String>,
+}
+
+/// Like [`generate`], for a program of several files: `files[0]` is the entry file. Each
+/// function records the file its spans point into; the globals of each imported file are
+/// initialized by a function of their own (`<globals enemies.pbs>`), called in order by
+/// `<globals>` before the entry file's initializers run.
+pub fn generate_files(
+    checked: &mut Checked,
+    builtins: &Builtins,
+    files: &[DebugFile],
+) -> Result<Program, Vec<LimitError>> {
+    let file_of = |span: Span| -> u32 {
+        if files.len() < 2 {
+            return 0;
+        }
+        files
+            .iter()
+            .position(|f| f.source == span.source)
+            .map_or(0, |i| i as u32)
+    };
     let bodies: Vec<Vec<TStmt>> = checked
         .functions
         .iter_mut()
@@ -833,7 +875,9 @@ pub fn generate(
         .collect();
     let mut functions = Vec::with_capacity(checked.functions.len() + 1);
     for (f, body) in checked.functions.iter().zip(bodies) {
-        functions.push(g.function(&f.name, f.params, f.locals, &body, f.end));
+        let mut function = g.function(&f.name, f.params, f.locals, &body, f.end);
+        function.file = file_of(f.end);
+        functions.push(function);
         crate::drop_deep(body);
     }
     // The globals initializer: every global starts at its type's zero value, so even a
@@ -866,7 +910,42 @@ pub fn generate(
             span: start,
         });
     }
-    init.extend(global_init);
+    let zero_count = init.len();
+    // The initializers of each imported file, in initialization order, get a function of
+    // their own so their spans point into their file.
+    let mut per_file: Vec<(u32, Vec<TStmt>)> = Vec::new();
+    for stmt in global_init {
+        let file = file_of(stmt.span);
+        if file == 0 {
+            init.push(stmt);
+            continue;
+        }
+        match per_file.last_mut() {
+            Some((last, stmts)) if *last == file => stmts.push(stmt),
+            _ => per_file.push((file, vec![stmt])),
+        }
+    }
+    let mut calls = Vec::new();
+    for (file, stmts) in per_file {
+        let name = format!("<globals {}>", files[file as usize].name);
+        let index = functions.len() as u32;
+        let end = stmts.last().map_or(start, |s| s.span);
+        let mut function = g.function(&name, 0, 0, &stmts, end);
+        function.file = file;
+        functions.push(function);
+        calls.push(TStmt {
+            kind: TStmtKind::Expr(TExpr {
+                kind: TExprKind::Call(index, Vec::new()),
+                ty: Type::Void,
+                span: start,
+            }),
+            span: start,
+        });
+    }
+    // Zero values first, then the imported files' initializers, then the entry file's.
+    let entry_inits = init.split_off(zero_count);
+    init.extend(calls);
+    init.extend(entry_inits);
     let init_index = functions.len() as u32;
     functions.push(g.function("<globals>", 0, 0, &init, start));
     if let Some(span) = g.pool.over_heap() {
@@ -890,8 +969,16 @@ pub fn generate(
             init: checked.init,
             frame: checked.frame,
         },
-        source_name: source_name.to_string(),
-        source_text: source_text.map(str::to_string),
+        source_name: files.first().map_or(String::new(), |f| f.name.clone()),
+        source_text: files.first().and_then(|f| f.text.clone()),
+        files: files
+            .iter()
+            .skip(1)
+            .map(|f| prometeu_bytecode::SourceInfo {
+                name: f.name.clone(),
+                text: f.text.clone(),
+            })
+            .collect(),
         assets: std::sync::Arc::new(checked.assets.clone()),
     })
 }

@@ -17,7 +17,11 @@ pub(super) fn chained_comparisons(module: &Module) -> Vec<ParseError> {
             }
             Item::Const { value, .. } | Item::Global { value, .. } => expr(value, &mut errors),
             Item::Stmt(s) => stmt(s, &mut errors),
-            Item::Bank { .. } | Item::Map { .. } | Item::Sound { .. } | Item::Error => {}
+            Item::Bank { .. }
+            | Item::Map { .. }
+            | Item::Sound { .. }
+            | Item::Import(_)
+            | Item::Error => {}
         }
     }
     errors

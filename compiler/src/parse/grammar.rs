@@ -93,8 +93,46 @@ fn keyword_text(token: &Token<'_>) -> Option<&'static str> {
         Token::True => "true",
         Token::False => "false",
         Token::As => "as",
+        Token::Import => "import",
+        Token::Pub => "pub",
         _ => return None,
     })
+}
+
+/// A name that may be qualified by a module alias (`m.Name`), read as one `Ident` whose
+/// text holds the dot and whose span covers both parts.
+fn qualified<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Ident, Error<'t, 's>> + Clone
+where
+    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+{
+    // The `.name` suffix is looked ahead for by hand: when it is absent nothing is added to
+    // the expected tokens, so a type's syntax errors read as before ("expected `=`", not
+    // "expected `.` or `=`").
+    let suffix = custom(move |inp| {
+        let before = inp.save();
+        if inp.peek() == Some(Token::Dot) {
+            inp.skip();
+            let at = inp.cursor();
+            if let Some(Token::Ident(name)) = inp.next() {
+                let at = inp.span_since(&at);
+                return Ok(Some(Ident {
+                    name: name.to_string(),
+                    span: span(source, at),
+                }));
+            }
+        }
+        inp.rewind(before);
+        Ok(None)
+    });
+    ident(source)
+        .then(suffix)
+        .map(|(first, second)| match second {
+            Some(second) => Ident {
+                name: format!("{}.{}", first.name, second.name),
+                span: first.span.to(second.span),
+            },
+            None => first,
+        })
 }
 
 /// A type: a name or `[T]`.
@@ -103,7 +141,7 @@ where
     I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
 {
     recursive(move |ty| {
-        ident(source).map(TypeExpr::Named).or(ty
+        qualified(source).map(TypeExpr::Named).or(ty
             .delimited_by(just(Token::LBracket), just(Token::RBracket))
             .map_with(move |inner, e| TypeExpr::Array(Box::new(inner), span(source, e.span()))))
     })
@@ -283,7 +321,7 @@ where
                 }
             });
         let new = just(Token::New)
-            .ignore_then(ident(source))
+            .ignore_then(qualified(source))
             .then(args.clone())
             .map(|(name, args)| ExprKind::New(Box::new(name), args));
         let atom = literal
@@ -698,24 +736,61 @@ where
         .then(select! { Token::Ident(_) => () })
         .then(just(Token::RBracket));
     let top_level_stmt = any()
-        .and_is(one_of([Token::Fn, Token::Declare]).not())
+        .and_is(one_of([Token::Fn, Token::Declare, Token::Import, Token::Pub]).not())
         .and_is(attribute_start.not())
         .rewind()
         .ignore_then(stmt)
         .map(Item::Stmt);
-    let item = function
-        .or(declare)
-        .or(top_level_stmt)
-        .recover_with(via_parser(broken_declaration))
+    let import_names = ident(source)
+        .then(just(Token::As).ignore_then(ident(source)).or_not())
+        .separated_by(just(Token::Comma))
+        .allow_trailing()
+        .collect::<Vec<(Ident, Option<Ident>)>>()
+        .delimited_by(just(Token::LBrace), just(Token::RBrace));
+    let import_path = select! { Token::Str(path) => path }
+        .map_with(move |path, e| (path, span(source, e.span())));
+    let import = just(Token::Import)
+        .ignore_then(
+            import_names
+                .then_ignore(just(Token::From))
+                .then(import_path)
+                .map(|(names, path)| (names, None, path))
+                .or(import_path
+                    .then_ignore(just(Token::As))
+                    .then(ident(source))
+                    .map(|(path, alias)| (Vec::new(), Some(alias), path))),
+        )
+        .then_ignore(just(Token::Semi).labelled(Label::Semicolon))
+        .map_with(move |(names, alias, path), e| {
+            Item::Import(Import {
+                names,
+                alias,
+                path,
+                span: span(source, e.span()),
+            })
+        });
+    let public = just(Token::Pub)
+        .map_with(move |_, e| span(source, e.span()))
+        .then(function.clone().or(declare.clone()))
+        .map(|(at, item)| (Some(at), item));
+    let item = public
+        .or(function.map(|item| (None, item)))
+        .or(declare.map(|item| (None, item)))
+        .or(import.map(|item| (None, item)))
+        .or(top_level_stmt.map(|item| (None, item)))
+        .recover_with(via_parser(broken_declaration.map(|item| (None, item))))
         .recover_with(via_parser(
             any()
-                .and_is(one_of([Token::Fn, Token::Declare]).not())
+                .and_is(one_of([Token::Fn, Token::Declare, Token::Import, Token::Pub]).not())
                 .repeated()
                 .at_least(1)
-                .to(Item::Error),
+                .to((None, Item::Error)),
         ));
     item.repeated()
-        .collect::<Vec<Item>>()
-        .map(|items| Module { items })
+        .collect::<Vec<(Option<Span>, Item)>>()
+        .map(|items| {
+            let (public, items) = items.into_iter().unzip();
+            Module { items, public }
+        })
         .then_ignore(end())
 }

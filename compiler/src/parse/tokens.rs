@@ -12,7 +12,7 @@ use chumsky::prelude::*;
 use prometeu_lexer::Token;
 
 /// The tokens without a value, in the order of their bits in a [`TokenSet`].
-const UNIT_TOKENS: [Token<'static>; 61] = [
+const UNIT_TOKENS: [Token<'static>; 63] = [
     Token::Fn,
     Token::Declare,
     Token::Struct,
@@ -74,6 +74,8 @@ const UNIT_TOKENS: [Token<'static>; 61] = [
     Token::CaretAssign,
     Token::ShlAssign,
     Token::ShrAssign,
+    Token::Import,
+    Token::Pub,
 ];
 
 /// The index of a token without a value in [`UNIT_TOKENS`]; `None` for tokens with a value.
@@ -143,6 +145,8 @@ fn unit_index(token: &Token<'_>) -> Option<u32> {
         Token::CaretAssign => 58,
         Token::ShlAssign => 59,
         Token::ShrAssign => 60,
+        Token::Import => 61,
+        Token::Pub => 62,
     };
     Some(index)
 }

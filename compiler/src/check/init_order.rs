@@ -1,0 +1,158 @@
+//! Nothing reads a global before it exists (§15.9).
+//!
+//! Globals are initialized one after the other, in initialization order (file by file,
+//! imported files first, then in source order), and a global's index is its place in that
+//! order. A direct read of a later global in an initializer is reported where it is checked
+//! (E0205). This pass finds the indirect ones: while bodies are checked, it records which
+//! globals each function reads and which functions it calls; then, for each initializer, it
+//! walks the functions it calls (breadth first, so the reported path is a shortest one) and
+//! reports every global read there that is not initialized yet (E0805).
+
+use super::{CheckError, Checker};
+use prometeu_lexer::Span;
+use std::collections::VecDeque;
+
+/// Whose code is being checked.
+#[derive(Clone, Copy, Debug)]
+enum Owner {
+    Function(u32),
+    Global(usize),
+}
+
+/// What the checked code reads and calls.
+#[derive(Debug, Default)]
+pub(crate) struct Uses {
+    owner: Option<Owner>,
+    /// For each function, the globals it reads, with where.
+    reads: Vec<Vec<(usize, Span)>>,
+    /// For each function, the functions it calls, with where.
+    calls: Vec<Vec<(u32, Span)>>,
+    /// For each global initializer, the functions it calls, with where.
+    init_calls: Vec<(usize, u32, Span)>,
+}
+
+impl Uses {
+    /// Starts recording for a function body.
+    pub(crate) fn begin_function(&mut self, index: u32) {
+        self.owner = Some(Owner::Function(index));
+    }
+
+    /// Starts recording for a global initializer.
+    pub(crate) fn begin_global(&mut self, index: usize) {
+        self.owner = Some(Owner::Global(index));
+    }
+
+    /// Stops recording.
+    pub(crate) fn end(&mut self) {
+        self.owner = None;
+    }
+
+    /// Records a read of global `index`.
+    pub(crate) fn read(&mut self, index: usize, span: Span) {
+        if let Some(Owner::Function(f)) = self.owner {
+            let f = f as usize;
+            if self.reads.len() <= f {
+                self.reads.resize_with(f + 1, Vec::new);
+            }
+            self.reads[f].push((index, span));
+        }
+    }
+
+    /// Records a call of function `index`.
+    pub(crate) fn call(&mut self, index: u32, span: Span) {
+        match self.owner {
+            Some(Owner::Function(f)) => {
+                let f = f as usize;
+                if self.calls.len() <= f {
+                    self.calls.resize_with(f + 1, Vec::new);
+                }
+                self.calls[f].push((index, span));
+            }
+            Some(Owner::Global(g)) => self.init_calls.push((g, index, span)),
+            None => {}
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// Reports every global that a function called from an initializer reads before the
+    /// global is initialized.
+    pub(crate) fn init_order(&mut self) {
+        let uses = std::mem::take(&mut self.uses);
+        let count = self.fns.len();
+        let mut reported: Vec<(usize, usize)> = Vec::new();
+        for &(global, first, call_span) in &uses.init_calls {
+            // Breadth-first search from the called function; `parent` rebuilds the path.
+            let mut parent: Vec<Option<u32>> = vec![None; count];
+            let mut seen = vec![false; count];
+            let mut queue = VecDeque::new();
+            if (first as usize) < count {
+                seen[first as usize] = true;
+                queue.push_back(first);
+            }
+            while let Some(f) = queue.pop_front() {
+                for &(read, read_span) in uses.reads.get(f as usize).map_or(&[][..], |r| r) {
+                    let external = self.globals.get(read).is_none_or(|g| g.external);
+                    if read < global || external || reported.contains(&(global, read)) {
+                        continue;
+                    }
+                    reported.push((global, read));
+                    let mut path = vec![f];
+                    while let Some(p) = parent[*path.last().unwrap_or(&f) as usize] {
+                        path.push(p);
+                    }
+                    path.reverse();
+                    self.report_early_read(global, read, read_span, call_span, &path);
+                }
+                for &(callee, _) in uses.calls.get(f as usize).map_or(&[][..], |c| c) {
+                    let c = callee as usize;
+                    if c < count && !seen[c] {
+                        seen[c] = true;
+                        parent[c] = Some(f);
+                        queue.push_back(callee);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reports that the initializer of global `global` reads global `read` (at `read_span`)
+    /// through the functions of `path`, starting with the call at `call_span`.
+    fn report_early_read(
+        &mut self,
+        global: usize,
+        read: usize,
+        read_span: Span,
+        call_span: Span,
+        path: &[u32],
+    ) {
+        let target = self.globals[global].name.name.clone();
+        let name = self.globals[read].name.name.clone();
+        let mut chain = format!("the initializer of `{target}`");
+        for (i, f) in path.iter().enumerate() {
+            let callee = &self.fns[*f as usize].name.name;
+            let verb = if i == 0 { " calls" } else { ", which calls" };
+            chain.push_str(&format!("{verb} `{callee}`"));
+        }
+        chain.push_str(&format!(", which reads `{name}`"));
+        let order = if read == global {
+            format!("`{name}` is the global being initialized")
+        } else {
+            format!("`{name}` is initialized after `{target}`")
+        };
+        self.report(
+            CheckError::new(
+                "E0805",
+                format!("global `{name}` is read before its initializer has run"),
+                read_span,
+                format!("`{name}` is read here"),
+            )
+            .with_label(call_span, format!("called while initializing `{target}`"))
+            .with_note(chain)
+            .with_note(order)
+            .with_help(format!(
+                "declare `{name}` before `{target}` (in an imported file, or earlier in this one), or compute the value without calling this function"
+            )),
+        );
+    }
+}
