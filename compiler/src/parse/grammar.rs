@@ -11,15 +11,23 @@ use prometeu_lexer::{SourceId, Span, Token};
 /// The error type the grammar reports.
 pub(crate) type Error<'t, 's> = extra::Err<SyntaxError<'t, 's>>;
 
+/// The span the grammar's input carries: byte offsets as `u32`, like [`Span`] (sources are
+/// far below 4 GiB), so a token of the input takes 8 bytes less than with `usize` offsets.
+pub(crate) type GSpan = SimpleSpan<u32>;
+
 /// Converts a chumsky span into a source span.
-fn span(source: SourceId, s: SimpleSpan) -> Span {
-    Span::new(source, s.start, s.end)
+fn span(source: SourceId, s: GSpan) -> Span {
+    Span {
+        source,
+        start: s.start,
+        end: s.end,
+    }
 }
 
 /// An identifier token.
 fn ident<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Ident, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
     select! { Token::Ident(name) => (name, false), Token::Reserved(name) => (name, true) }
         .validate(move |(name, reserved): (&str, bool), e, emitter| {
@@ -41,7 +49,7 @@ where
 /// `from`, `until` and `step`, which are keywords only inside a `for` header.
 fn member<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Ident, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
     select! { Token::Step => "step", Token::From => "from", Token::Until => "until" }
         .map_with(move |name: &str, e| Ident {
@@ -55,7 +63,7 @@ where
 /// A type: a name or `[T]`.
 fn type_expr<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, TypeExpr, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
     recursive(move |ty| {
         ident(source).map(TypeExpr::Named).or(ty
@@ -72,7 +80,7 @@ fn no_assign<'t, 's: 't, I, P>(
     expr: P,
 ) -> impl Parser<'t, I, Expr, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
     P: Parser<'t, I, Expr, Error<'t, 's>> + Clone,
 {
     expr.clone()
@@ -85,7 +93,7 @@ where
         .validate(|(value, assign), _, emitter| {
             if let Some(at) = assign {
                 emitter.emit(SyntaxError::custom(
-                    SimpleSpan::from(at.start as usize..at.end as usize),
+                    GSpan::from(at.start..at.end),
                     "E0105|assignment is not an expression",
                 ));
             }
@@ -175,10 +183,10 @@ pub(crate) fn expr<'t, 's: 't, I>(
     source: SourceId,
 ) -> impl Parser<'t, I, Expr, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
     recursive(move |expr| {
-        let mk = move |kind: ExprKind, s: SimpleSpan| Expr {
+        let mk = move |kind: ExprKind, s: GSpan| Expr {
             kind,
             span: span(source, s),
         };
@@ -318,7 +326,7 @@ fn block_recovery<'t, 's: 't, I>(
     source: SourceId,
 ) -> impl Parser<'t, I, Block, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
     nested_delimiters(
         Token::LBrace,
@@ -342,7 +350,7 @@ pub(crate) fn stmt<'t, 's: 't, I>(
     source: SourceId,
 ) -> impl Parser<'t, I, Stmt, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
     recursive(move |stmt| {
         let expr = expr(source);
@@ -504,7 +512,7 @@ fn fn_decl<'t, 's: 't, I>(
     block: impl Parser<'t, I, Block, Error<'t, 's>> + Clone,
 ) -> impl Parser<'t, I, FnDecl, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
     let attr = ident(source).delimited_by(just(Token::LBracket), just(Token::RBracket));
     let header = just(Token::Fn)
@@ -532,7 +540,7 @@ pub(crate) fn module<'t, 's: 't, I>(
     source: SourceId,
 ) -> impl Parser<'t, I, Module, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
     let stmt = stmt(source);
     let block = stmt
