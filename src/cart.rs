@@ -194,6 +194,39 @@ impl FrameStats {
     }
 }
 
+/// The most cycles boot runs between two calls of the `stop` of [`Cart::boot_interruptible`].
+pub const BOOT_SLICE: u64 = 1_000_000;
+
+/// Runs a parameterless function to its end under a total cycle limit, in slices of at most
+/// [`BOOT_SLICE`] cycles, asking `stop` between slices. A slice never reaches past the limit,
+/// so the cycles charged and the place of a budget trap are those of [`Vm::call`].
+fn call_in_slices(
+    vm: &mut Vm,
+    function: u32,
+    limit: u64,
+    stop: &dyn Fn() -> bool,
+) -> Result<(), Trap> {
+    vm.start(function)?;
+    loop {
+        let slice = limit.saturating_sub(vm.stats().cycles).min(BOOT_SLICE);
+        let exit = vm.resume(slice)?;
+        let over = vm.stats().cycles > limit;
+        match exit {
+            // Straight-line code before the final return can overdraw the budget; that is a
+            // trap all the same, as with `Vm::call`.
+            Exit::Returned(_) if over => return Err(Trap::new(TrapKind::CycleBudget(limit))),
+            Exit::Returned(_) => return Ok(()),
+            Exit::OutOfCycles if over => {
+                let mut trap = vm.interrupt();
+                trap.kind = TrapKind::CycleBudget(limit);
+                return Err(trap);
+            }
+            Exit::OutOfCycles if stop() => return Err(vm.interrupt()),
+            Exit::OutOfCycles => {}
+        }
+    }
+}
+
 /// A booted cartridge.
 pub struct Cart {
     vm: Vm,
@@ -238,6 +271,20 @@ impl Cart {
         out: Box<dyn Output>,
         saves: [i64; SLOTS],
     ) -> Result<Cart, Trap> {
+        Cart::boot_interruptible(program, config, out, saves, &|| false)
+    }
+
+    /// Boots a cartridge like [`Cart::boot_with_saves`], running the globals initializer and
+    /// `[Init]` in slices of at most [`BOOT_SLICE`] cycles and asking `stop` between slices;
+    /// when it answers true, boot ends with the trap [`TrapKind::Interrupted`], which says
+    /// where the cart was. Cycle counts and budget traps are those of an uninterrupted boot.
+    pub fn boot_interruptible(
+        program: VerifiedProgram,
+        config: CartConfig,
+        out: Box<dyn Output>,
+        saves: [i64; SLOTS],
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Cart, Trap> {
         let entry = program.program().entry;
         let frame_fn = entry.frame.ok_or(Trap::new(TrapKind::InvalidProgram(
             "the program has no [Frame] function",
@@ -248,9 +295,10 @@ impl Cart {
         console.save = SaveSlots::new(saves);
         vm.set_state(Box::new(console));
         let boot_budget = config.cycles_per_frame.saturating_mul(BOOT_FRAMES);
-        vm.call(entry.globals_init, Some(boot_budget))?;
+        call_in_slices(&mut vm, entry.globals_init, boot_budget, stop)?;
         if let Some(init) = entry.init {
-            vm.call(init, Some(vm.stats().cycles.saturating_add(boot_budget)))?;
+            let limit = vm.stats().cycles.saturating_add(boot_budget);
+            call_in_slices(&mut vm, init, limit, stop)?;
         }
         Ok(Cart {
             vm,

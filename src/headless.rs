@@ -305,8 +305,20 @@ pub(crate) fn run(
         reporter.emit(&[diagnostic], &sources);
         Failure(EXIT_TRAP)
     };
-    let mut cart = Cart::boot_with_saves(program, config, Box::new(out.clone()), slots)
-        .map_err(report_trap)?;
+    // Boot runs in slices too, so a signal or a failed output stops an endless `[Init]`.
+    let boot_stop = std::cell::RefCell::new(None);
+    let ask = || {
+        let stop = stdio::stop_reason(&out);
+        let asked = stop.is_some();
+        *boot_stop.borrow_mut() = stop;
+        asked
+    };
+    let booted = Cart::boot_interruptible(program, config, Box::new(out.clone()), slots, &ask);
+    let mut cart = match (booted, boot_stop.take()) {
+        (Ok(cart), _) => cart,
+        (Err(_), Some(stop)) => return Err(stopped(stop, &out, reporter)),
+        (Err(trap), None) => return Err(report_trap(trap)),
+    };
     let persist = |cart: &mut Cart| -> Result<(), Failure> {
         match (cart.take_saves(), &save) {
             (Some(slots), Some(file)) if file.writable => {

@@ -83,14 +83,24 @@ enum Line {
     /// A line that is not valid UTF-8, with the bad bytes replaced (empty when the line
     /// editor discarded it).
     Invalid(String),
+    /// A line longer than the most it may be; its text was not kept.
+    TooLong,
     Interrupted,
     End,
 }
 
+/// The most bytes one input (a line, or all the lines of a multi-line input with the line
+/// breaks between them) may have: the source cap, as for a file.
+const INPUT_CAP: usize = crate::files::SOURCE.bytes as usize;
+
 impl Input {
-    fn read(&mut self, prompt: &str) -> std::io::Result<Line> {
+    /// Reads one line of at most `limit` bytes (without its line break); a longer line is
+    /// [`Line::TooLong`], and plain standard input reads no more than a few bytes past the
+    /// limit, so memory stays bounded whatever the input.
+    fn read(&mut self, prompt: &str, limit: usize) -> std::io::Result<Line> {
         match self {
             Input::Editor(editor) => match editor.readline(prompt) {
+                Ok(line) if line.len() > limit => Ok(Line::TooLong),
                 Ok(line) => Ok(Line::Text(line)),
                 Err(ReadlineError::Interrupted) => Ok(Line::Interrupted),
                 Err(ReadlineError::Eof) => Ok(Line::End),
@@ -102,12 +112,17 @@ impl Input {
             },
             Input::Plain(stdin, count) => {
                 let mut bytes = Vec::new();
-                if stdin.read_until(b'\n', &mut bytes)? == 0 {
+                // Room for the line and its `\r\n`, and one byte more to see it is too long.
+                let most = limit.saturating_add(3) as u64;
+                if std::io::Read::take(&mut *stdin, most).read_until(b'\n', &mut bytes)? == 0 {
                     return Ok(Line::End);
                 }
                 *count += 1;
                 while bytes.last().is_some_and(|b| matches!(b, b'\n' | b'\r')) {
                     bytes.pop();
+                }
+                if bytes.len() > limit {
+                    return Ok(Line::TooLong);
                 }
                 Ok(match String::from_utf8(bytes) {
                     Ok(text) => Line::Text(text),
@@ -277,12 +292,19 @@ pub fn run(color: Option<bool>) -> u8 {
     let mut failed = false;
     'inputs: loop {
         let mut invalid = None;
-        let first = match input.read(prompt(">> ")) {
+        let first = match input.read(prompt(">> "), INPUT_CAP) {
             Ok(Line::Text(t)) => t,
             Ok(Line::Invalid(text)) => {
                 invalid = Some(input.line_number());
                 text
             }
+            Ok(Line::TooLong) => match too_long(None, input.line_number()) {
+                Some(()) => continue,
+                None => {
+                    failed = true;
+                    break;
+                }
+            },
             Ok(Line::Interrupted) => continue,
             Ok(Line::End) => break,
             Err(e) => {
@@ -297,12 +319,21 @@ pub fn run(color: Option<bool>) -> u8 {
         let mut text = first;
         if !text.trim_start().starts_with(':') {
             while Session::needs_more(&text) {
-                let more = match input.read(prompt(".. ")) {
+                // The line break before the new line counts too.
+                let room = INPUT_CAP.saturating_sub(text.len() + 1);
+                let more = match input.read(prompt(".. "), room) {
                     Ok(Line::Text(more)) => more,
                     Ok(Line::Invalid(more)) => {
                         invalid.get_or_insert(input.line_number());
                         more
                     }
+                    Ok(Line::TooLong) => match too_long(start, input.line_number()) {
+                        Some(()) => continue 'inputs,
+                        None => {
+                            failed = true;
+                            break 'inputs;
+                        }
+                    },
                     Ok(Line::Interrupted) => continue 'inputs,
                     // Nothing is evaluated: completing the input with the `;` or `}` it
                     // lacks would report errors about text that was never typed.
@@ -355,6 +386,27 @@ pub fn run(color: Option<bool>) -> u8 {
         }
     }
     u8::from(failed && !interactive)
+}
+
+/// Reports an input that grew past [`INPUT_CAP`] at line `line` (`start` is its first line
+/// when the input already had lines before). Typed at a terminal, the input is abandoned and
+/// the session goes on (`Some`); read from plain standard input, where the input ends cannot
+/// be judged without keeping it whole, so reading stops there (`None`).
+fn too_long(start: Option<usize>, line: Option<usize>) -> Option<()> {
+    let what = match (start, line) {
+        (Some(start), Some(line)) if start != line => {
+            format!("the input that starts on line {start} grows past 32 MiB (the most a source may be) at line {line}")
+        }
+        (_, Some(line)) => {
+            format!("line {line} of the input is longer than 32 MiB, the most a source may be")
+        }
+        (_, None) => {
+            eprintln!("error: the input is longer than 32 MiB, the most a source may be; it was abandoned");
+            return Some(());
+        }
+    };
+    eprintln!("error: {what}; the rest of the input was not read (split the data over several inputs, or `:load` a file)");
+    None
 }
 
 /// How an error about line `bad` names the input on lines `start` to `end` of standard

@@ -473,3 +473,54 @@ fn output_errors_ignored_a_cart_stops_on_sigterm_and_writes_no_screenshot() {
     assert!(std::fs::read_to_string(&out).unwrap().ends_with('\n'));
     assert!(!shot.exists(), "no screenshot after an interrupted run");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_cart_whose_init_never_ends_stops_promptly_on_sigterm() {
+    let dir = scratch("sigterm-boot");
+    // A budget of a billion cycles a frame gives boot 10^11 cycles: minutes of looping
+    // unless the signal is checked while `[Init]` runs.
+    let src = write(
+        &dir,
+        "c.pbs",
+        "[Init]\nfn init() {\n    let i = 0;\n    while true {\n        print(i);\n        i += 1;\n    }\n}\n\n[Frame]\nfn frame() {\n}\n",
+    );
+    let out = dir.join("out.txt");
+    let shot = dir.join("shot.png");
+    let mut child = command(&[
+        "run",
+        &src,
+        "--cycles-per-frame",
+        "1000000000",
+        "--screenshot",
+        path(&shot),
+    ])
+    .stdout(std::fs::File::create(&out).unwrap())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::metadata(&out).unwrap().len() < 10_000 {
+        assert!(std::time::Instant::now() < deadline, "no output");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let signalled = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if signalled.elapsed() > std::time::Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("boot went on after SIGTERM");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert_stderr_contains(&o, "interrupted by a signal");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.ends_with('\n'), "the last line is complete");
+    assert!(!shot.exists(), "no screenshot after an interrupted boot");
+}

@@ -164,13 +164,26 @@ pub fn compile_with_assets(
                 Span::new(source, 0, 0),
                 "the file starts here",
             )
-            .with_help("a source file can be at most 4 GiB; move data into smaller pieces")],
+            .with_help("split the source into smaller files and import them")],
         };
     }
     let (tokens, lex_errors) = prometeu_lexer::lex(text, source);
     let mut diagnostics: Vec<Diagnostic> = lex_errors.iter().map(|e| e.to_diagnostic()).collect();
-    // The tokens are consumed by the parser: nothing after parsing needs them.
-    let (module, parse_errors) = parse::parse_owned(tokens, source, text.len(), &options.limits);
+    // The tokens are consumed by the parser: nothing after parsing needs them. A source
+    // that lexes cleanly is parsed in pieces (less memory); a syntax error in a piece, or
+    // an error of the lexer, means one parse of the whole, for the same diagnostics.
+    let limits = &options.limits;
+    let (module, parse_errors) = if lex_errors.is_empty() {
+        match parse::parse_in_pieces(tokens, source, text.len(), limits) {
+            Some(parsed) => parsed,
+            None => {
+                let (tokens, _) = prometeu_lexer::lex(text, source);
+                parse::parse_owned(tokens, source, text.len(), limits)
+            }
+        }
+    } else {
+        parse::parse_owned(tokens, source, text.len(), limits)
+    };
     diagnostics.extend(parse_errors.iter().map(|e| e.to_diagnostic()));
     compile_parsed(
         module,

@@ -6,11 +6,11 @@
 //! so merging has to be cheap: with `Rich` it is a linear search through a vector of patterns
 //! plus allocations, here it is a bitwise or.
 
+use super::grammar::GSpan;
 use super::tokens::TokenSet;
 use chumsky::error::Error;
 use chumsky::input::Input;
 use chumsky::label::LabelError;
-use chumsky::span::SimpleSpan;
 use chumsky::util::MaybeRef;
 use chumsky::DefaultExpected;
 use prometeu_lexer::Token;
@@ -165,13 +165,13 @@ pub(crate) enum Reason<'t, 's> {
 /// A syntax error as the grammar reports it (converted to a `ParseError` afterwards).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct SyntaxError<'t, 's> {
-    span: SimpleSpan,
+    span: GSpan,
     reason: Reason<'t, 's>,
 }
 
 impl<'t, 's> SyntaxError<'t, 's> {
     /// An error with a message of the grammar's own.
-    pub(crate) fn custom(span: SimpleSpan, message: impl Into<String>) -> Self {
+    pub(crate) fn custom(span: GSpan, message: impl Into<String>) -> Self {
         SyntaxError {
             span,
             reason: Reason::Custom(message.into()),
@@ -179,7 +179,7 @@ impl<'t, 's> SyntaxError<'t, 's> {
     }
 
     /// Where the error is.
-    pub(crate) fn span(&self) -> SimpleSpan {
+    pub(crate) fn span(&self) -> GSpan {
         self.span
     }
 
@@ -192,7 +192,7 @@ impl<'t, 's> SyntaxError<'t, 's> {
     pub(crate) fn expected_tokens(
         tokens: TokenSet,
         found: Option<MaybeRef<'t, Token<'s>>>,
-        span: SimpleSpan,
+        span: GSpan,
     ) -> Self {
         SyntaxError {
             span,
@@ -224,13 +224,13 @@ impl<'t, 's> SyntaxError<'t, 's> {
 
 impl<'t, 's: 't, I, L> LabelError<'t, I, L> for SyntaxError<'t, 's>
 where
-    I: Input<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: Input<'t, Token = Token<'s>, Span = GSpan>,
     L: Pattern<'s>,
 {
     fn expected_found<E: IntoIterator<Item = L>>(
         expected: E,
         found: Option<MaybeRef<'t, Token<'s>>>,
-        span: SimpleSpan,
+        span: GSpan,
     ) -> Self {
         SyntaxError {
             span,
@@ -243,7 +243,7 @@ where
         mut self,
         new_expected: E,
         new_found: Option<MaybeRef<'t, Token<'s>>>,
-        _span: SimpleSpan,
+        _span: GSpan,
     ) -> Self {
         if let Reason::ExpectedFound { expected, found } = &mut self.reason {
             for pattern in new_expected {
@@ -260,7 +260,7 @@ where
         self,
         new_expected: E,
         new_found: Option<MaybeRef<'t, Token<'s>>>,
-        span: SimpleSpan,
+        span: GSpan,
     ) -> Self {
         <Self as LabelError<'t, I, L>>::expected_found(new_expected, new_found, span)
     }
@@ -279,7 +279,7 @@ where
 
 impl<'t, 's: 't, I> Error<'t, I> for SyntaxError<'t, 's>
 where
-    I: Input<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: Input<'t, Token = Token<'s>, Span = GSpan>,
 {
     /// Merges two errors at one position: a custom error wins (the first one if both are),
     /// otherwise the patterns are united and the first `found` is kept, as with `Rich`.

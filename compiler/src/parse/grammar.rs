@@ -11,15 +11,23 @@ use prometeu_lexer::{SourceId, Span, Token};
 /// The error type the grammar reports.
 pub(crate) type Error<'t, 's> = extra::Err<SyntaxError<'t, 's>>;
 
+/// The span the grammar's input carries: byte offsets as `u32`, like [`Span`] (sources are
+/// far below 4 GiB), so a token of the input takes 8 bytes less than with `usize` offsets.
+pub(crate) type GSpan = SimpleSpan<u32>;
+
 /// Converts a chumsky span into a source span.
-fn span(source: SourceId, s: SimpleSpan) -> Span {
-    Span::new(source, s.start, s.end)
+fn span(source: SourceId, s: GSpan) -> Span {
+    Span {
+        source,
+        start: s.start,
+        end: s.end,
+    }
 }
 
 /// An identifier token.
 fn ident<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Ident, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
     select! { Token::Ident(name) => (name, false), Token::Reserved(name) => (name, true) }
         .validate(move |(name, reserved): (&str, bool), e, emitter| {
@@ -44,10 +52,10 @@ where
 /// can be (`||` and `or` are both two bytes, and only `or` can be meant there).
 fn member<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Ident, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
     any()
-        .try_map(move |token: Token<'s>, s: SimpleSpan| {
+        .try_map(move |token: Token<'s>, s: GSpan| {
             let name = match token {
                 Token::Ident(name) | Token::Reserved(name) => name,
                 Token::AndAnd if s.end - s.start == 3 => "and",
@@ -103,7 +111,7 @@ fn keyword_text(token: &Token<'_>) -> Option<&'static str> {
 /// text holds the dot and whose span covers both parts.
 fn qualified<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Ident, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
     // The `.name` suffix is looked ahead for by hand: when it is absent nothing is added to
     // the expected tokens, so a type's syntax errors read as before ("expected `=`", not
@@ -138,7 +146,7 @@ where
 /// A type: a name or `[T]`.
 fn type_expr<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, TypeExpr, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
     recursive(move |ty| {
         qualified(source).map(TypeExpr::Named).or(ty
@@ -155,7 +163,7 @@ fn no_assign<'t, 's: 't, I, P>(
     expr: P,
 ) -> impl Parser<'t, I, Expr, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
     P: Parser<'t, I, Expr, Error<'t, 's>> + Clone,
 {
     expr.clone()
@@ -168,7 +176,7 @@ where
         .validate(|(value, assign), _, emitter| {
             if let Some(at) = assign {
                 emitter.emit(SyntaxError::custom(
-                    SimpleSpan::from(at.start as usize..at.end as usize),
+                    GSpan::from(at.start..at.end),
                     "E0105|assignment is not an expression",
                 ));
             }
@@ -258,10 +266,10 @@ pub(crate) fn expr<'t, 's: 't, I>(
     source: SourceId,
 ) -> impl Parser<'t, I, Expr, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
     recursive(move |expr| {
-        let mk = move |kind: ExprKind, s: SimpleSpan| Expr {
+        let mk = move |kind: ExprKind, s: GSpan| Expr {
             kind,
             span: span(source, s),
         };
@@ -396,7 +404,7 @@ fn block_recovery<'t, 's: 't, I>(
     source: SourceId,
 ) -> impl Parser<'t, I, Block, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
     nested_delimiters(
         Token::LBrace,
@@ -420,7 +428,7 @@ pub(crate) fn stmt<'t, 's: 't, I>(
     source: SourceId,
 ) -> impl Parser<'t, I, Stmt, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
     recursive(move |stmt| {
         let expr = expr(source);
@@ -587,7 +595,7 @@ fn fn_decl<'t, 's: 't, I>(
     block: impl Parser<'t, I, Block, Error<'t, 's>> + Clone,
 ) -> impl Parser<'t, I, FnDecl, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
     let attr = ident(source).delimited_by(just(Token::LBracket), just(Token::RBracket));
     let header = just(Token::Fn)
@@ -615,7 +623,7 @@ pub(crate) fn module<'t, 's: 't, I>(
     source: SourceId,
 ) -> impl Parser<'t, I, Module, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
     let stmt = stmt(source);
     let block = stmt

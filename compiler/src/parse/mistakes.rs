@@ -4,8 +4,8 @@
 //! an "expected" list drops the operators that could continue an expression whenever a
 //! token that ends one (`;`, `)`, ...) is expected too.
 
+use super::grammar::GSpan;
 use super::ParseError;
-use chumsky::span::SimpleSpan;
 use prometeu_lexer::{Span, Token};
 
 /// The descriptions of tokens that only continue an expression.
@@ -43,15 +43,15 @@ const CONTINUATIONS: [&str; 30] = [
 ];
 
 /// Refines each error in place.
-pub(super) fn refine(errors: &mut [ParseError], tokens: &[(Token<'_>, SimpleSpan)]) {
+pub(super) fn refine(errors: &mut [ParseError], tokens: &[(Token<'_>, GSpan)]) {
     for error in errors.iter_mut() {
         if error.code != "E0100" {
             continue;
         }
-        let at = tokens.partition_point(|(_, s)| s.start < error.span.start as usize);
+        let at = tokens.partition_point(|(_, s)| s.start < error.span.start);
         let before = |back: usize| at.checked_sub(back).and_then(|i| tokens.get(i));
         let source = error.span.source;
-        let spanned = |s: SimpleSpan| Span::new(source, s.start, s.end);
+        let spanned = |s: GSpan| Span::new(source, s.start as usize, s.end as usize);
         // `} elif cond {`: the grammar stops at the token after `elif`.
         if let (Some((Token::Ident("elif"), elif)), Some((Token::RBrace, _))) =
             (before(1), before(2))
@@ -79,7 +79,7 @@ pub(super) fn refine(errors: &mut [ParseError], tokens: &[(Token<'_>, SimpleSpan
             *error = ParseError {
                 code: "E0107",
                 message: format!("PBS has no `{op}` operator"),
-                span: spanned(SimpleSpan::from(start..end)),
+                span: spanned(GSpan::from(start..end)),
                 label: format!("`{op}` here"),
                 help: Some(format!("write `x {fix} 1;` as a statement of its own")),
             };
@@ -92,7 +92,7 @@ pub(super) fn refine(errors: &mut [ParseError], tokens: &[(Token<'_>, SimpleSpan
             && !error.message.ends_with("found end of input")
         {
             if let Some((_, last)) = before(1) {
-                error.span = spanned(SimpleSpan::from(last.end..last.end));
+                error.span = spanned(GSpan::from(last.end..last.end));
                 error.label = "add `;` here".into();
                 error.help = Some("end each statement with `;`".into());
             }

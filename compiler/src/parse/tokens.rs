@@ -6,7 +6,7 @@
 //! one `match` and records all the expected tokens at once.
 
 use super::error::SyntaxError;
-use super::grammar::Error;
+use super::grammar::{Error, GSpan};
 use chumsky::input::ValueInput;
 use chumsky::prelude::*;
 use prometeu_lexer::Token;
@@ -198,7 +198,7 @@ pub(crate) fn token_class<'t, 's: 't, I, O>(
     classify: fn(&Token<'_>) -> Option<O>,
 ) -> impl Parser<'t, I, O, Error<'t, 's>> + Clone
 where
-    I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
     let expected = TokenSet::matching(classify);
     custom(move |inp| {
