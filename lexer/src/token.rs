@@ -148,14 +148,9 @@ pub enum Token<'src> {
 }
 
 impl Token<'_> {
-    /// The keyword or punctuation text of a token, or a description of a literal.
-    pub fn describe(&self) -> String {
-        let text = match self {
-            Token::Int(v) => return format!("integer `{v}`"),
-            Token::Float(v) => return format!("float `{v:?}`"),
-            Token::Str(_) => return "string literal".to_string(),
-            Token::Ident(name) => return format!("identifier `{name}`"),
-            Token::Reserved(name) => return format!("reserved word `{name}`"),
+    /// The text of a keyword token (`fn`, `struct`, `this`, ...); `None` for other tokens.
+    pub fn keyword(&self) -> Option<&'static str> {
+        Some(match self {
             Token::Fn => "fn",
             Token::Import => "import",
             Token::Pub => "pub",
@@ -178,10 +173,45 @@ impl Token<'_> {
             Token::This => "this",
             Token::True => "true",
             Token::False => "false",
+            Token::As => "as",
+            _ => return None,
+        })
+    }
+
+    /// The keyword or punctuation text of a token, or a description of a literal.
+    pub fn describe(&self) -> String {
+        let text = match self {
+            Token::Int(v) => return format!("integer `{v}`"),
+            Token::Float(v) => return format!("float `{v:?}`"),
+            Token::Str(_) => return "string literal".to_string(),
+            Token::Ident(name) => return format!("identifier `{name}`"),
+            Token::Reserved(name) => return format!("reserved word `{name}`"),
+            Token::Fn
+            | Token::Import
+            | Token::Pub
+            | Token::Declare
+            | Token::Struct
+            | Token::Global
+            | Token::Const
+            | Token::Let
+            | Token::If
+            | Token::Else
+            | Token::While
+            | Token::For
+            | Token::From
+            | Token::Until
+            | Token::Step
+            | Token::Break
+            | Token::Continue
+            | Token::Return
+            | Token::New
+            | Token::This
+            | Token::True
+            | Token::False
+            | Token::As => self.keyword().unwrap_or_default(),
             Token::AndAnd => "&&",
             Token::OrOr => "||",
             Token::Bang => "!",
-            Token::As => "as",
             Token::Plus => "+",
             Token::Minus => "-",
             Token::Star => "*",

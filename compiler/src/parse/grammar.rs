@@ -61,7 +61,7 @@ where
                 Token::AndAnd if s.end - s.start == 3 => "and",
                 Token::Bang if s.end - s.start == 3 => "not",
                 Token::OrOr => "or",
-                other => match keyword_text(&other) {
+                other => match Token::keyword(&other) {
                     Some(word) => word,
                     None => {
                         let found = Some(chumsky::util::MaybeRef::Val(other));
@@ -75,36 +75,6 @@ where
             })
         })
         .labelled(Label::Identifier)
-}
-
-/// The text of a keyword token (`fn`, `struct`, `this`, ...); `None` for other tokens.
-fn keyword_text(token: &Token<'_>) -> Option<&'static str> {
-    Some(match token {
-        Token::Fn => "fn",
-        Token::Declare => "declare",
-        Token::Struct => "struct",
-        Token::Global => "global",
-        Token::Const => "const",
-        Token::Let => "let",
-        Token::If => "if",
-        Token::Else => "else",
-        Token::While => "while",
-        Token::For => "for",
-        Token::From => "from",
-        Token::Until => "until",
-        Token::Step => "step",
-        Token::Break => "break",
-        Token::Continue => "continue",
-        Token::Return => "return",
-        Token::New => "new",
-        Token::This => "this",
-        Token::True => "true",
-        Token::False => "false",
-        Token::As => "as",
-        Token::Import => "import",
-        Token::Pub => "pub",
-        _ => return None,
-    })
 }
 
 /// A name that may be qualified by a module alias (`m.Name`), read as one `Ident` whose
