@@ -1,6 +1,7 @@
 //! The terminal front end of `prometeuc repl`: line editing, history, prompts, commands and
 //! Ctrl-C. The evaluation itself is [`prometeu::session::Session`].
 
+use crate::imports::DiskSources;
 use prometeu::lexer::{render_all, RenderOptions};
 use prometeu::session::{Failure, Session};
 use prometeu::vm::Output;
@@ -466,14 +467,17 @@ fn command(session: &mut Session, text: &str, color: bool) -> Step {
         }
         ":load" if rest.is_empty() => usage("`:load` needs a file name: `:load FILE`"),
         ":load" => match read_source(rest) {
-            Ok(source) => match session.eval(&source) {
-                Ok(()) => Step::Done,
-                Err(f) => failure(&f, color),
-            },
+            Ok(source) => {
+                match session.eval_with_imports(&source, &DiskSources::new(Path::new(rest))) {
+                    Ok(()) => Step::Done,
+                    Err(f) => failure(&f, color),
+                }
+            }
             Err(message) => usage(&message),
         },
         w if w.starts_with(':') => usage(&format!("unknown command `{w}` (try :help)")),
-        _ => match session.eval(text) {
+        // Imports typed at the prompt are relative to the current directory.
+        _ => match session.eval_with_imports(text, &DiskSources::new(Path::new("<prompt>"))) {
             Ok(()) => Step::Done,
             Err(f) => failure(&f, color),
         },

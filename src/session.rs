@@ -29,6 +29,8 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+mod imports;
+
 /// The host function that shows an expression statement's value.
 const ECHO: &str = "Repl.echo";
 
@@ -138,6 +140,8 @@ pub struct Session {
     limits: Limits,
     cycles_per_input: Option<u64>,
     inputs: usize,
+    /// The name diagnostics give the next input instead of `<input N>` (an imported file's).
+    next_name: Option<String>,
 }
 
 impl Session {
@@ -195,6 +199,7 @@ impl Session {
             limits,
             cycles_per_input,
             inputs: 0,
+            next_name: None,
         }
     }
 
@@ -338,7 +343,11 @@ impl Session {
         let input_id = SourceId(1);
         let (combined, map) = self.combine(&input, &decls, input_id);
         sources.add("<session>", combined.clone());
-        sources.add(format!("<input {}>", self.inputs), input.clone());
+        let name = self
+            .next_name
+            .take()
+            .unwrap_or_else(|| format!("<input {}>", self.inputs));
+        sources.add(name, input.clone());
         let options = CompileOptions {
             require_entry: false,
             keep_source: true,

@@ -1027,3 +1027,55 @@ fn with_a_sound_device_the_player_streams_the_carts_sound_without_a_notice() {
         _ => panic!("no audio counters at the end of the pacing log:\n{log}"),
     }
 }
+
+/// A cart whose box takes its colour from a file it imports.
+const IMPORTING: &str = r#"
+import { box_color } from "./lib/look.pbs";
+
+[Frame]
+fn frame() {
+    Gfx.clear(Color.BLACK);
+    Gfx.fill_rect(100, 80, 16, 16, box_color());
+}
+"#;
+
+/// The imported file of [`IMPORTING`], with the box in `colour`.
+fn look_in(colour: &str) -> String {
+    format!("pub fn box_color(): int {{\n    return Color.{colour};\n}}\n")
+}
+
+#[test]
+fn watch_reloads_when_a_file_the_cart_imports_changes() {
+    let display = Display::start();
+    let dir = scratch("player-watch-import");
+    let lib = dir.join("lib");
+    std::fs::create_dir_all(&lib).unwrap();
+    write(&lib, "look.pbs", &look_in("RED"));
+    write(&dir, "game.pbs", IMPORTING);
+    let mut child = display.prometeuc(
+        &dir,
+        &[
+            "watch",
+            "game.pbs",
+            "--frames",
+            "600",
+            "--screenshot",
+            "end.png",
+            "--mute",
+        ],
+    );
+    display.window("game - PROMETEU");
+    write(&lib, "look.pbs", &look_in("BLUE"));
+    await_stderr(&dir, "reloaded", 1);
+    let status = wait_bounded(&mut child, Duration::from_secs(90));
+    let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
+    assert!(status.success(), "{status:?}\n{err}");
+    assert_eq!(err.matches("reloaded").count(), 1, "{err}");
+    let (_, _, end) = png_rgb(&dir.join("end.png"));
+    let at = (88 * 320 + 104) * 3;
+    assert_eq!(
+        end[at..at + 3],
+        [0, 0, 255],
+        "the box is blue: the edited import runs"
+    );
+}

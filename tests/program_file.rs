@@ -9,10 +9,29 @@ use prometeu::compiler::CompileOptions;
 use prometeu::vm::Limits;
 use proptest::prelude::*;
 
+/// Compiles a source, reading the files it imports from its folder.
 fn compile(path: &str) -> Program {
-    let text = std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR")))
-        .expect("source exists");
-    let unit = prometeu::compile_source(path, &text, &CompileOptions::default());
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    let text = std::fs::read_to_string(&file).expect("source exists");
+    let dir = file.parent().expect("a folder").to_path_buf();
+    let provider = move |p: &str| -> Result<prometeu::compiler::SourceFile, String> {
+        let text = std::fs::read_to_string(dir.join(p)).map_err(|e| format!("{p}: {e}"))?;
+        Ok(prometeu::compiler::SourceFile {
+            key: p.to_string(),
+            name: p.to_string(),
+            text,
+        })
+    };
+    let entry = file.file_name().expect("a file name").to_string_lossy();
+    let unit = prometeu::compile_program_source(
+        path,
+        &text,
+        &entry,
+        &entry,
+        &provider,
+        &CompileOptions::default(),
+        None,
+    );
     unit.compiled.program.expect("compiles")
 }
 /// Compiles a source whose asset paths are relative to its folder.

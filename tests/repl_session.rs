@@ -91,3 +91,86 @@ fn an_error_in_a_struct_redefinition_placed_later_in_the_session_points_into_the
     let text = failure.sources.text(primary.span.source);
     assert_eq!(&text[primary.span.range()], "this.s");
 }
+
+/// A provider over an in-memory folder, whose files a test can change between inputs.
+fn folder<'a>(
+    files: &'a std::cell::RefCell<Vec<(&'static str, String)>>,
+) -> impl Fn(&str) -> Result<prometeu::compiler::SourceFile, String> + 'a {
+    move |path: &str| {
+        let files = files.borrow();
+        let (_, text) = files
+            .iter()
+            .find(|(p, _)| *p == path)
+            .ok_or_else(|| format!("there is no file `{path}`"))?;
+        Ok(prometeu::compiler::SourceFile {
+            key: path.to_string(),
+            name: path.to_string(),
+            text: text.clone(),
+        })
+    }
+}
+
+#[test]
+fn importing_a_file_again_picks_up_its_changes() {
+    let files = std::cell::RefCell::new(vec![
+        (
+            "lib/bump.pbs",
+            "pub fn bump(x: int): int { return x + 1; }\n".to_string(),
+        ),
+        (
+            "main.pbs",
+            "import { bump } from \"./lib/bump.pbs\";\npub fn twice(x: int): int { return bump(bump(x)); }\n"
+                .to_string(),
+        ),
+    ]);
+    let (mut session, out) = Session::captured();
+    let provider = folder(&files);
+    let import = "import { twice } from \"./main.pbs\"";
+    session.eval_with_imports(import, &provider).unwrap();
+    session.eval("twice(1)").unwrap();
+    files.borrow_mut()[0].1 = "pub fn bump(x: int): int { return x * 10; }\n".to_string();
+    session.eval("twice(1)").unwrap();
+    session.eval_with_imports(import, &provider).unwrap();
+    session.eval("twice(1)").unwrap();
+    assert_eq!(*out.0.borrow(), "3\n3\n100\n");
+}
+
+#[test]
+fn an_import_that_fails_to_compile_names_its_file_and_defines_nothing() {
+    let files = std::cell::RefCell::new(vec![(
+        "bad.pbs",
+        "pub fn good(): int { return 1; }\npub fn bad(): int { return \"x\"; }\n".to_string(),
+    )]);
+    let (mut session, _) = Session::captured();
+    let failure = session
+        .eval_with_imports("import { good } from \"./bad.pbs\"", &folder(&files))
+        .unwrap_err();
+    assert_eq!(failure.diagnostics[0].code.as_deref(), Some("E0300"));
+    let span = failure.diagnostics[0].primary.as_ref().unwrap().span;
+    assert_eq!(failure.sources.name(span.source), "bad.pbs");
+    assert!(
+        session.eval("good()").is_err(),
+        "nothing of the file was defined"
+    );
+}
+
+#[test]
+fn files_importing_each_other_are_refused_as_a_cycle() {
+    let files = std::cell::RefCell::new(vec![
+        (
+            "a.pbs",
+            "import { b } from \"./b.pbs\";\npub fn a(): int { return 1; }\n".to_string(),
+        ),
+        (
+            "b.pbs",
+            "import { a } from \"./a.pbs\";\npub fn b(): int { return a() + 1; }\n".to_string(),
+        ),
+    ]);
+    let (mut session, _) = Session::captured();
+    let failure = session
+        .eval_with_imports("import { a } from \"./a.pbs\"", &folder(&files))
+        .unwrap_err();
+    let d = &failure.diagnostics[0];
+    assert_eq!(d.code.as_deref(), Some("E0806"));
+    assert_eq!(d.notes, ["the chain: a.pbs → b.pbs → a.pbs"]);
+}
