@@ -127,7 +127,25 @@ impl Display {
     }
 
     /// Starts `prometeuc ARGS` on this display from `dir`, with its output in files there.
+    ///
+    /// Now and then a client's first connection to a fresh Xvfb is refused although the
+    /// server already answered `xdotool`; the player then exits at once saying it has no
+    /// display. That is the test machine's X server, not the player under test (the no-display
+    /// path has its own test), so such a start is retried, a few times at most.
     pub(crate) fn prometeuc(&self, dir: &Path, args: &[&str]) -> Child {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let mut child = self.spawn_prometeuc(dir, args);
+            if attempts == 5 || !refused_by_the_server(&mut child, dir) {
+                return child;
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+
+    /// One start of `prometeuc ARGS`, as [`Display::prometeuc`] describes.
+    fn spawn_prometeuc(&self, dir: &Path, args: &[&str]) -> Child {
         Command::new(env!("CARGO_BIN_EXE_prometeuc"))
             .args(args)
             .current_dir(dir)
@@ -143,6 +161,23 @@ impl Display {
             .spawn()
             .expect("the binary runs")
     }
+}
+
+/// Whether `child` exited within its first seconds because the X server refused its
+/// connection (it keeps running, or exits for any other reason, otherwise).
+fn refused_by_the_server(child: &mut Child, dir: &Path) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(2) {
+        match child.try_wait() {
+            Ok(Some(_)) => {
+                let err = std::fs::read_to_string(dir.join("stderr.txt")).unwrap_or_default();
+                return err.contains("Failed to open connection to X server");
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(_) => return false,
+        }
+    }
+    false
 }
 
 impl Drop for Display {
