@@ -7,7 +7,7 @@
 //! Opcode numbers are append-only: the `.pbc` format depends on them.
 //!
 //! # Notes
-//! - Jump operands (`Jump`, `JumpIfFalse`, `JumpIfTrue`, `ForPrep`, `ForLoop`) are absolute
+//! - Jump operands (`Jump`, `JumpIfFalse`, `JumpIfTrue`, `JumpIfSome`, `ForPrep`, `ForLoop`) are absolute
 //!   byte offsets inside the function in a [`crate::Program`]; the verifier rewrites them into
 //!   instruction indices in a [`crate::VerifiedProgram`].
 //! - `Call`, `CallHost`, `CallHostDrop`, `NewStruct` and `NewArray` have a dynamic stack
@@ -524,6 +524,21 @@ opcodes! {
     0x7E ArrayPop() [1 1] 2;
     /// Pushes the length of the array in local `slot` (superinstruction of a load and `ArrayLen`).
     0x7F ArrayLenL(slot: u16) [0 1] 1;
+    /// Pushes `none`, the optional without a value (`some(x)` is `x` itself).
+    0x90 PushNone() [0 1] 1;
+    /// Pops an optional, pushes whether it is `none`.
+    0x91 IsNone() [1 1] 1;
+    /// Pops an optional, pushes whether it holds a value.
+    0x92 IsSome() [1 1] 1;
+    /// Traps with "unwrap of none" when the optional on top is `none`; otherwise leaves its value.
+    0x93 Unwrap() [1 1] 1;
+    /// Continues at `target` when the optional on top holds a value; either way it stays on top.
+    0x94 JumpIfSome(target: u32) [1 1] 1;
+    /// Pops two optionals, pushes whether they are equal: both `none`, or both values that are
+    /// equal (strings by content, charged like `EqStr`; other heap values by identity).
+    0x95 EqOpt() [2 1] 2;
+    /// Pops two optionals, pushes whether they differ (the negation of `EqOpt`).
+    0x96 NeOpt() [2 1] 2;
 }
 
 /// Whether control can continue to the next instruction after `instr`.
@@ -563,7 +578,9 @@ pub fn ends_run(instr: &Instr) -> bool {
 /// The jump target operand of an instruction, if it has one.
 pub fn jump_target(instr: &Instr) -> Option<u32> {
     match *instr {
-        Instr::Jump(t) | Instr::JumpIfFalse(t) | Instr::JumpIfTrue(t) => Some(t),
+        Instr::Jump(t) | Instr::JumpIfFalse(t) | Instr::JumpIfTrue(t) | Instr::JumpIfSome(t) => {
+            Some(t)
+        }
         Instr::JumpIfNotLtInt(t)
         | Instr::JumpIfNotLeInt(t)
         | Instr::JumpIfNotGtInt(t)
@@ -585,6 +602,7 @@ pub fn with_jump_target(instr: Instr, target: u32) -> Instr {
         Instr::Jump(_) => Instr::Jump(target),
         Instr::JumpIfFalse(_) => Instr::JumpIfFalse(target),
         Instr::JumpIfTrue(_) => Instr::JumpIfTrue(target),
+        Instr::JumpIfSome(_) => Instr::JumpIfSome(target),
         Instr::ForPrep(slot, _) => Instr::ForPrep(slot, target),
         Instr::ForLoop(slot, _) => Instr::ForLoop(slot, target),
         Instr::JumpIfNotLtInt(_) => Instr::JumpIfNotLtInt(target),

@@ -15,7 +15,7 @@ use crate::{
 pub const MAGIC: [u8; 4] = *b"PBC\x1a";
 
 /// The format version this crate writes and reads.
-pub const FORMAT_VERSION: u16 = 2;
+pub const FORMAT_VERSION: u16 = 3;
 
 /// Header flag: the file carries the source text.
 pub const FLAG_SOURCE_TEXT: u16 = 1;
@@ -118,8 +118,9 @@ pub fn encode(program: &Program) -> Vec<u8> {
         for st in &program.structs {
             w.bytes(st.name.as_bytes());
             w.u32(st.fields.len() as u32);
-            for f in &st.fields {
+            for (i, f) in st.fields.iter().enumerate() {
                 w.bytes(f.as_bytes());
+                w.u64(st.optional_shapes.get(i).copied().unwrap_or(0));
             }
         }
     });
@@ -508,12 +509,21 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
         let mut out = Vec::new();
         for _ in 0..n {
             let name = r.string()?;
-            let count = r.count(4)?;
+            let count = r.count(12)?;
             let mut fields = Vec::new();
+            let mut optional_shapes = Vec::new();
             for _ in 0..count {
                 fields.push(r.string()?);
+                optional_shapes.push(r.u64()?);
             }
-            out.push(StructDecl { name, fields });
+            if optional_shapes.iter().all(|&s| s == 0) {
+                optional_shapes.clear();
+            }
+            out.push(StructDecl {
+                name,
+                fields,
+                optional_shapes,
+            });
         }
         Ok(out)
     })?;

@@ -181,6 +181,10 @@ pub struct StructDecl {
     pub name: String,
     /// The field names, in declaration (and constructor) order.
     pub fields: Vec<String>,
+    /// For each field, where its type is optional, for formatting (`some(..)` and `none`):
+    /// bit `k` is set when the value `k` array levels down is optional, bit 0 for the
+    /// field's own value. Empty means no field is optional.
+    pub optional_shapes: Vec<u64>,
 }
 
 /// Which functions start a run.

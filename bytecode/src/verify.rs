@@ -302,7 +302,14 @@ fn verify_function(
             | Instr::JumpIfNotLtFloat(_)
             | Instr::JumpIfNotLeFloat(_)
             | Instr::JumpIfNotGtFloat(_)
-            | Instr::JumpIfNotGeFloat(_) => {}
+            | Instr::JumpIfNotGeFloat(_)
+            | Instr::PushNone()
+            | Instr::IsNone()
+            | Instr::IsSome()
+            | Instr::Unwrap()
+            | Instr::JumpIfSome(_)
+            | Instr::EqOpt()
+            | Instr::NeOpt() => {}
             Instr::PushUnit()
             | Instr::PushTrue()
             | Instr::PushFalse()

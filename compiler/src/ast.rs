@@ -18,6 +18,8 @@ pub enum TypeExpr {
     Named(Ident),
     /// An array type `[T]`.
     Array(Box<TypeExpr>, Span),
+    /// An optional type `T?`; the span covers the `?` too.
+    Optional(Box<TypeExpr>, Span),
 }
 
 impl TypeExpr {
@@ -25,7 +27,7 @@ impl TypeExpr {
     pub fn span(&self) -> Span {
         match self {
             TypeExpr::Named(i) => i.span,
-            TypeExpr::Array(_, s) => *s,
+            TypeExpr::Array(_, s) | TypeExpr::Optional(_, s) => *s,
         }
     }
 }
@@ -162,6 +164,12 @@ pub enum ExprKind {
     New(Box<Ident>, Vec<Expr>),
     /// A part the parser could not read (an error was already reported).
     Error,
+    /// `some(e)`.
+    Some(Box<Expr>),
+    /// `none`.
+    None,
+    /// `opt else fallback`.
+    Else(Box<Expr>, Box<Expr>),
 }
 
 /// A block `{ ... }`.
@@ -253,6 +261,17 @@ pub enum StmtKind {
     Block(Block),
     /// A statement the parser could not read (an error was already reported).
     Error,
+    /// `if let name = opt { } else { }`
+    IfLet {
+        /// The name bound to the payload in `then`.
+        name: Ident,
+        /// The optional tested.
+        value: Box<Expr>,
+        /// The block run when the value is `some`.
+        then: Block,
+        /// The block run when it is `none` (an `else if` is a block holding that `if`).
+        otherwise: Option<Block>,
+    },
 }
 
 /// A function parameter.

@@ -53,6 +53,18 @@ pub enum TExprKind {
     ArrayRepeat(Box<TExpr>, Box<TExpr>),
     /// An expression that had an error (never reaches code generation).
     Error,
+    /// `some(e)`, or a `T` wrapped where a `T?` is expected: the same value at run time.
+    Some(Box<TExpr>),
+    /// `none`.
+    None,
+    /// `opt else fallback`: the fallback is evaluated only when `opt` is `none`.
+    Else(Box<TExpr>, Box<TExpr>),
+    /// `opt.is_none()`.
+    IsNone(Box<TExpr>),
+    /// `opt.is_some()`.
+    IsSome(Box<TExpr>),
+    /// `opt.unwrap()`: traps with "unwrap of none".
+    Unwrap(Box<TExpr>),
 }
 
 /// Where an assignment stores.
@@ -111,6 +123,18 @@ pub enum TStmtKind {
     Return(Option<TExpr>),
     /// A nested block.
     Block(Vec<TStmt>),
+    /// `if let`: when `value` holds a value it is stored in `slot` and `then` runs,
+    /// otherwise `otherwise` runs.
+    IfLet {
+        /// The slot of the bound name.
+        slot: u16,
+        /// The optional tested.
+        value: TExpr,
+        /// The statements run with the payload bound.
+        then: Vec<TStmt>,
+        /// The statements run when the value is `none`.
+        otherwise: Option<Vec<TStmt>>,
+    },
 }
 
 /// A checked function ready for code generation.

@@ -85,6 +85,10 @@ pub const MAP_ASSET_HOST: &str = "TileMap.<asset>";
 /// and `str`; like [`MAP_ASSET_HOST`], programs cannot name it.
 pub const SOUND_TEXT_HOST: &str = "Sound.<text>";
 
+/// The hidden host function that formats a value whose type has optional layers (the
+/// stdlib's `OPTIONAL_TEXT_HOST`): `(any, shape: int): string`.
+pub const OPTIONAL_TEXT_HOST: &str = "Optional.<text>";
+
 impl Default for CompileOptions {
     fn default() -> CompileOptions {
         CompileOptions {

@@ -29,6 +29,9 @@ pub enum Type {
     /// The type of an expression that already produced an error; it matches everything so
     /// that one mistake is reported once.
     Error,
+    /// `T?`: a `T` or nothing. At run time `none` is its own value and `some(x)` is `x`
+    /// itself, so an optional of a scalar needs no allocation.
+    Optional(Box<Type>),
 }
 
 impl Type {
@@ -40,6 +43,38 @@ impl Type {
     /// Whether a value of type `other` can be used where `self` is expected.
     pub fn accepts(&self, other: &Type) -> bool {
         self == other || self.is_error() || other.is_error()
+    }
+
+    /// The payload type of an optional; `None` for other types.
+    pub fn payload(&self) -> Option<&Type> {
+        match self {
+            Type::Optional(inner) => Some(inner),
+            _ => None,
+        }
+    }
+
+    /// Where this type's values, and the elements of its arrays at each depth, are optional:
+    /// bit `k` is set when the value `k` array levels down is optional (bit 0: the value
+    /// itself). Struct fields are described by the program's struct table instead. Levels
+    /// past 63 are not recorded.
+    pub fn optional_shape(&self) -> u64 {
+        let mut shape = 0u64;
+        let mut ty = self;
+        let mut depth = 0u32;
+        while depth < 64 {
+            if let Type::Optional(inner) = ty {
+                shape |= 1 << depth;
+                ty = inner;
+            }
+            match ty {
+                Type::Array(elem) => {
+                    ty = elem;
+                    depth += 1;
+                }
+                _ => break,
+            }
+        }
+        shape
     }
 
     /// Whether values of the type live on the heap and compare by identity.
@@ -80,6 +115,7 @@ impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Type::Array(inner) => return write!(f, "[{inner}]"),
+            Type::Optional(inner) => return write!(f, "{inner}?"),
             Type::Struct(name) => name,
             Type::Int => "int",
             Type::Float => "float",

@@ -99,6 +99,8 @@ enum Raw {
     Colon,
     #[token(".")]
     Dot,
+    #[token("?")]
+    Question,
 }
 
 /// What went wrong while lexing.
@@ -224,8 +226,10 @@ fn word(text: &str) -> Token<'_> {
         "or" => Token::OrOr,
         "not" => Token::Bang,
         "as" => Token::As,
+        "some" => Token::Some,
+        "none" => Token::None,
         "enum" | "switch" | "default" | "service" | "contract" | "host" | "error" | "optional"
-        | "result" | "some" | "none" | "ok" | "err" | "handle" | "spawn" | "yield" | "sleep" => {
+        | "result" | "ok" | "err" | "handle" | "spawn" | "yield" | "sleep" => {
             Token::Reserved(text)
         }
         _ => Token::Ident(text),
@@ -490,6 +494,7 @@ pub fn lex(src: &str, id: SourceId) -> (Vec<Spanned<Token<'_>>>, Vec<LexError>) 
             Ok(Raw::Semi) => Token::Semi,
             Ok(Raw::Colon) => Token::Colon,
             Ok(Raw::Dot) => Token::Dot,
+            Ok(Raw::Question) => Token::Question,
         };
         tokens.push((token, span));
     }

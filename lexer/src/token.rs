@@ -145,6 +145,12 @@ pub enum Token<'src> {
     Colon,
     /// `.`
     Dot,
+    /// `?` (after a type: an optional)
+    Question,
+    /// `some`
+    Some,
+    /// `none`
+    None,
 }
 
 impl Token<'_> {
@@ -174,6 +180,8 @@ impl Token<'_> {
             Token::True => "true",
             Token::False => "false",
             Token::As => "as",
+            Token::Some => "some",
+            Token::None => "none",
             _ => return None,
         })
     }
@@ -208,7 +216,9 @@ impl Token<'_> {
             | Token::This
             | Token::True
             | Token::False
-            | Token::As => self.keyword().unwrap_or_default(),
+            | Token::As
+            | Token::Some
+            | Token::None => self.keyword().unwrap_or_default(),
             Token::AndAnd => "&&",
             Token::OrOr => "||",
             Token::Bang => "!",
@@ -249,6 +259,7 @@ impl Token<'_> {
             Token::Semi => ";",
             Token::Colon => ":",
             Token::Dot => ".",
+            Token::Question => "?",
         };
         format!("`{text}`")
     }

@@ -1,7 +1,7 @@
 //! `print`, `str`, `assert` and `panic`.
 
 use crate::add;
-use prometeu_bytecode::HostType::{Any, Bool, Str, Void};
+use prometeu_bytecode::HostType::{Any, Bool, Int, Str, Void};
 use prometeu_vm::{FormatStyle, HostCtx, Hosts, TrapKind, Value};
 
 /// Registers `print`, `str`, `assert` and `panic`.
@@ -10,6 +10,24 @@ pub(crate) fn register(hosts: &mut Hosts) {
     add(hosts, "str", &[Any], Str, 10, str);
     add(hosts, "assert", &[Bool, Str], Void, 2, assert);
     add(hosts, "panic", &[Str], Void, 2, panic);
+    add(hosts, OPTIONAL_TEXT_HOST, &[Any, Int], Str, 10, optional_text);
+}
+
+/// The hidden host function that formats a value whose static type has optional layers, for
+/// `print`, `str`, `format` and the REPL's echo: its second argument is the type's optional
+/// shape (bit `k`: the value `k` array levels down is optional). Its name cannot be written
+/// in PBS.
+pub const OPTIONAL_TEXT_HOST: &str = "Optional.<text>";
+
+/// Formats an optional (or an array of them) as a new string: `some(3)`, `none`,
+/// `[some("a"), none]`.
+fn optional_text(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
+    let Value::Int(shape) = args[1] else {
+        return Err(TrapKind::InvalidProgram("expected an int argument"));
+    };
+    let text = ctx.format_shaped(args[0], shape as u64, FormatStyle::Plain)?;
+    ctx.charge(text.len() as u64 / 16);
+    ctx.string(text)
 }
 
 /// The message of a failed `assert` or a `panic`, read from the argument string.

@@ -72,7 +72,7 @@ pub fn format_value(
         interrupt: None,
     };
     // Without a length bound or a flag nothing can stop it early, so the text is complete.
-    let _ = write_value(heap, structs, value, style, bounds, &mut out);
+    let _ = write_value(heap, structs, value, 0, style, bounds, &mut out);
     out
 }
 
@@ -85,23 +85,43 @@ pub fn format_bounded(
     style: FormatStyle,
     bounds: FormatBounds<'_>,
 ) -> Result<String, TrapKind> {
+    format_shaped(heap, structs, value, 0, style, bounds)
+}
+
+/// Formats a value whose static type has optional layers, bounded like [`format_bounded`]:
+/// bit `k` of `shape` says that the value `k` array levels down is optional, so it prints as
+/// `none` or `some(...)` (the payload formatted as inside an array). Struct fields take their
+/// shapes from the struct table ([`StructDecl::optional_shapes`]).
+pub fn format_shaped(
+    heap: &Heap,
+    structs: &[StructDecl],
+    value: Value,
+    shape: u64,
+    style: FormatStyle,
+    bounds: FormatBounds<'_>,
+) -> Result<String, TrapKind> {
     let mut out = String::new();
-    write_value(heap, structs, value, style, bounds, &mut out)?;
+    write_value(heap, structs, value, shape, style, bounds, &mut out)?;
     Ok(out)
 }
 
 /// One pending piece of work.
 enum Task {
-    /// Format a value; `quoted` for a string nested in an array or struct.
-    Value(Value, bool),
-    /// Continue an array or struct at element or field `next`.
-    Items(ObjRef, usize),
+    /// Format a value; `quoted` for a string nested in an array or struct; the optional
+    /// shape of its static type.
+    Value(Value, bool, u64),
+    /// Continue an array or struct at element or field `next`; for an array, the optional
+    /// shape of its elements.
+    Items(ObjRef, usize, u64),
+    /// Write the `)` that closes a `some(`.
+    CloseSome,
 }
 
 fn write_value(
     heap: &Heap,
     structs: &[StructDecl],
     value: Value,
+    shape: u64,
     style: FormatStyle,
     bounds: FormatBounds<'_>,
     out: &mut String,
@@ -115,6 +135,7 @@ fn write_value(
         structs,
         value,
         quoted,
+        shape,
         bounds.max_len,
         &mut on_path,
         &mut work,
@@ -139,24 +160,26 @@ fn write_value(
             }
         }
         match task {
-            Task::Value(value, quoted) => write_scalar_or_open(
+            Task::CloseSome => out.push(')'),
+            Task::Value(value, quoted, shape) => write_scalar_or_open(
                 heap,
                 structs,
                 value,
                 quoted,
+                shape,
                 bounds.max_len,
                 &mut on_path,
                 &mut work,
                 out,
             ),
-            Task::Items(r, next) => match heap.get(r) {
+            Task::Items(r, next, elems) => match heap.get(r) {
                 Some(Object::Array(items)) => match items.get(next) {
                     Some(&item) => {
                         if next > 0 {
                             out.push_str(", ");
                         }
-                        work.push(Task::Items(r, next + 1));
-                        work.push(Task::Value(item, true));
+                        work.push(Task::Items(r, next + 1, elems));
+                        work.push(Task::Value(item, true, elems));
                     }
                     None => {
                         out.push(']');
@@ -168,14 +191,18 @@ fn write_value(
                         if next > 0 {
                             out.push_str(", ");
                         }
-                        let name = structs
-                            .get(*ty as usize)
+                        let decl = structs.get(*ty as usize);
+                        let name = decl
                             .and_then(|d| d.fields.get(next))
                             .map_or("?", String::as_str);
+                        let shape = decl
+                            .and_then(|d| d.optional_shapes.get(next))
+                            .copied()
+                            .unwrap_or(0);
                         out.push_str(name);
                         out.push_str(": ");
-                        work.push(Task::Items(r, next + 1));
-                        work.push(Task::Value(field, true));
+                        work.push(Task::Items(r, next + 1, 0));
+                        work.push(Task::Value(field, true, shape));
                     }
                     None => {
                         out.push(')');
@@ -196,13 +223,23 @@ fn write_scalar_or_open(
     heap: &Heap,
     structs: &[StructDecl],
     value: Value,
-    quoted: bool,
+    mut quoted: bool,
+    shape: u64,
     max_len: usize,
     on_path: &mut HashSet<ObjRef>,
     work: &mut Vec<Task>,
     out: &mut String,
 ) {
+    if shape & 1 != 0 && !matches!(value, Value::None) {
+        // `some(x)` is `x` itself: the static type says to show the wrapping. The payload
+        // is shown as inside an array; its own contents are scheduled after the `)`, so
+        // they are written before it.
+        out.push_str("some(");
+        work.push(Task::CloseSome);
+        quoted = true;
+    }
     match value {
+        Value::None => out.push_str("none"),
         Value::Unit => out.push_str("()"),
         Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
         Value::Int(i) => {
@@ -231,7 +268,7 @@ fn write_scalar_or_open(
                 } else {
                     out.push('[');
                 }
-                work.push(Task::Items(r, 0));
+                work.push(Task::Items(r, 0, shape >> 1));
             }
             Some(Object::TileMap(map)) => {
                 let _ = write!(

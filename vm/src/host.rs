@@ -58,6 +58,21 @@ impl HostCtx<'_> {
         format_bounded(self.heap, self.structs, value, style, bounds)
     }
 
+    /// Formats a value like [`HostCtx::format`], showing the optional layers of its static
+    /// type described by `shape` (see [`crate::format_shaped`]).
+    pub fn format_shaped(
+        &self,
+        value: Value,
+        shape: u64,
+        style: FormatStyle,
+    ) -> Result<String, TrapKind> {
+        let bounds = FormatBounds {
+            max_len: self.heap.max_string(),
+            interrupt: self.interrupt,
+        };
+        crate::format_shaped(self.heap, self.structs, value, shape, style, bounds)
+    }
+
     /// Allocates a string result.
     pub fn string(&mut self, text: impl Into<String>) -> Result<Value, TrapKind> {
         self.heap.alloc_string(text).map(Value::Obj)

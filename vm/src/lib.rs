@@ -26,7 +26,7 @@ mod stack;
 mod trap;
 mod value;
 
-pub use format::{format_bounded, format_value, FormatBounds, FormatStyle};
+pub use format::{format_bounded, format_shaped, format_value, FormatBounds, FormatStyle};
 pub use heap::{
     array_bytes, string_bytes, Heap, HeapStats, Object, TileMapData, BLOCK_BYTES, OBJECT_BYTES,
 };

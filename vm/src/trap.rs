@@ -69,6 +69,9 @@ pub enum TrapKind {
     /// A value of the wrong kind reached an instruction (only a hand-made program can do this).
     #[error("invalid program: {0}")]
     InvalidProgram(&'static str),
+    /// `unwrap()` of an optional that is `none`.
+    #[error("unwrap of none")]
+    UnwrapNone,
 }
 
 /// How many innermost and outermost frames a long stack trace shows.

@@ -18,4 +18,6 @@ pub enum Value {
     Float(f64),
     /// A heap object: a string, an array or a struct instance.
     Obj(ObjRef),
+    /// `none`, the optional without a value. An optional with a value is the value itself.
+    None,
 }

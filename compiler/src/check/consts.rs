@@ -399,5 +399,6 @@ fn ty_text(ty: &crate::ast::TypeExpr) -> String {
     match ty {
         crate::ast::TypeExpr::Named(name) => name.name.clone(),
         crate::ast::TypeExpr::Array(inner, _) => format!("[{}]", ty_text(inner)),
+        crate::ast::TypeExpr::Optional(inner, _) => format!("{}?", ty_text(inner)),
     }
 }

@@ -53,6 +53,18 @@ impl Checker<'_> {
     /// Checks a value against an expected type, reporting a mismatch at the expression.
     pub(crate) fn expect(&mut self, e: &Expr, cx: &mut FnCx, want: &Type, why: &str) -> TExpr {
         let t = self.value_hint(e, cx, Some(want));
+        if t.ty.payload() == Some(want) {
+            self.report(
+                CheckError::new(
+                    "E0900",
+                    format!("expected `{want}`, found the optional `{}`", t.ty),
+                    e.span,
+                    format!("this is `{}`, which may be `none`; {why}", t.ty),
+                )
+                .with_help(super::optional::TAKE_PAYLOAD),
+            );
+            return error_expr(e.span);
+        }
         if !want.accepts(&t.ty) {
             let mut err = CheckError::new(
                 "E0300",
@@ -76,7 +88,10 @@ impl Checker<'_> {
 
     /// Checks an expression with an optional expected type.
     fn expr_hint(&mut self, e: &Expr, cx: &mut FnCx, hint: Option<&Type>) -> TExpr {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(e, cx, hint))
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+            let t = self.expr_inner(e, cx, Self::inner_hint(e, hint));
+            Self::wrap_optional(t, hint)
+        })
     }
 
     fn expr_inner(&mut self, e: &Expr, cx: &mut FnCx, hint: Option<&Type>) -> TExpr {
@@ -238,6 +253,16 @@ impl Checker<'_> {
                             field.name
                         )),
                     );
+                } else if t.ty.payload().is_some() {
+                    self.report(
+                        CheckError::new(
+                            "E0312",
+                            format!("`{}` has no field `{}`", t.ty, field.name),
+                            field.span,
+                            "no such field",
+                        )
+                        .with_help(super::optional::TAKE_PAYLOAD),
+                    );
                 } else if !t.ty.is_error() {
                     self.report(CheckError::new(
                         "E0312",
@@ -282,6 +307,9 @@ impl Checker<'_> {
                 make(TExprKind::ArrayRepeat(Box::new(v), Box::new(n)), ty)
             }
             ExprKind::New(name, args) => self.new_struct(name, args, span, cx),
+            ExprKind::Some(inner) => self.some_expr(inner, span, cx, hint),
+            ExprKind::None => self.none_expr(span, hint),
+            ExprKind::Else(opt, fallback) => self.else_expr(opt, fallback, span, cx, hint),
             ExprKind::Error => error_expr(span),
         }
     }
@@ -521,6 +549,12 @@ impl Checker<'_> {
             let l = self.value_hint(lhs, cx, Some(&r.ty).filter(|t| **t == Type::Float));
             return self.binary_typed(op, lhs, rhs, l, r, span, cx);
         }
+        if op.is_equality() && matches!(super::optional::strip_parens(lhs), ExprKind::None) {
+            // `none == o`: `none` takes the type of the other operand.
+            let r = self.value(rhs, cx);
+            let l = self.value_hint(lhs, cx, Some(&r.ty));
+            return self.binary_typed(op, lhs, rhs, l, r, span, cx);
+        }
         let l = self.value_hint(lhs, cx, both);
         // In a constant expression, `false && x` and `true || x` never evaluate `x`.
         let skips = cx.const_context().is_some()
@@ -529,7 +563,9 @@ impl Checker<'_> {
                 (BinOp::And, TExprKind::Bool(false)) | (BinOp::Or, TExprKind::Bool(true))
             );
         cx.skipped += skips as u32;
-        let r_hint = both.or(Some(&l.ty).filter(|t| relational && **t == Type::Float));
+        let r_hint = both
+            .or(Some(&l.ty).filter(|t| relational && **t == Type::Float))
+            .or(Some(&l.ty).filter(|t| op.is_equality() && t.payload().is_some()));
         let r = self.value_hint(rhs, cx, r_hint);
         cx.skipped -= skips as u32;
         self.binary_typed(op, lhs, rhs, l, r, span, cx)
@@ -550,6 +586,12 @@ impl Checker<'_> {
         if l.ty.is_error() || r.ty.is_error() {
             return error_expr(span);
         }
+        // `7 == o`: the plain operand is wrapped like the right one of `o == 7`.
+        let l = if op.is_equality() {
+            Self::wrap_optional(l, Some(&r.ty))
+        } else {
+            l
+        };
         let result = binary_type(op, &l.ty, &r.ty);
         let Some(ty) = result else {
             let mut err = CheckError::new(
@@ -576,6 +618,9 @@ impl Checker<'_> {
                 err = err.with_help(
                     "`+` joins two strings: convert the other value with `str(...)`, such as `\"hp: \" + str(hp)`, or write `format(\"hp: {}\", hp)`",
                 );
+            }
+            if l.ty.payload().is_some() || r.ty.payload().is_some() {
+                err = err.with_help(super::optional::TAKE_PAYLOAD);
             }
             if l.ty.is_numeric() && r.ty.is_numeric() && l.ty != r.ty {
                 err = err.with_help(if l.ty == Type::Int {

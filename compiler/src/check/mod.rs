@@ -10,6 +10,7 @@ mod consts;
 mod error;
 mod expr;
 mod init_order;
+mod optional;
 mod scope;
 mod stmt;
 
@@ -228,6 +229,7 @@ impl<'a> Checker<'a> {
                     Type::Error
                 }
             },
+            TypeExpr::Optional(inner, span) => self.resolve_optional(inner, *span),
             TypeExpr::Array(inner, span) => match self.resolve_type(inner) {
                 Type::Error => Type::Error,
                 Type::Void => {
@@ -661,6 +663,11 @@ pub fn check_files(
         .map(|s| prometeu_bytecode::StructDecl {
             name: s.name.name.clone(),
             fields: s.fields.iter().map(|(f, _)| f.name.clone()).collect(),
+            optional_shapes: if s.fields.iter().any(|(_, t)| t.optional_shape() != 0) {
+                s.fields.iter().map(|(_, t)| t.optional_shape()).collect()
+            } else {
+                Vec::new()
+            },
         })
         .collect();
     // Entry point.

@@ -38,8 +38,8 @@ enum Mode {
 /// The context of one function body (or initializer) being checked.
 pub(crate) struct FnCx {
     mode: Mode,
-    scopes: Vec<HashMap<String, Local>>,
-    next_slot: u32,
+    pub(crate) scopes: Vec<HashMap<String, Local>>,
+    pub(crate) next_slot: u32,
     max_slot: u32,
     /// Whether this body already reported using too many local slots.
     too_many_locals: bool,
@@ -118,6 +118,11 @@ fn always_returns(stmts: &[TStmt], panic: Option<usize>) -> bool {
             branches.iter().all(|(_, b)| always_returns(b, panic))
                 && always_returns(otherwise, panic)
         }
+        TStmtKind::IfLet {
+            then,
+            otherwise: Some(otherwise),
+            ..
+        } => always_returns(then, panic) && always_returns(otherwise, panic),
         _ => false,
     })
 }
@@ -134,7 +139,7 @@ impl Checker<'_> {
     }
 
     /// Declares a local in the innermost scope, reporting a duplicate in the same block.
-    fn declare_local(
+    pub(crate) fn declare_local(
         &mut self,
         cx: &mut FnCx,
         name: &Ident,
@@ -274,7 +279,7 @@ impl Checker<'_> {
     }
 
     /// Checks the statements of a block in a new scope.
-    fn block_stmts(&mut self, block: &Block, cx: &mut FnCx) -> Vec<TStmt> {
+    pub(crate) fn block_stmts(&mut self, block: &Block, cx: &mut FnCx) -> Vec<TStmt> {
         cx.scopes.push(HashMap::new());
         let saved = cx.next_slot;
         let mut out = Vec::new();
@@ -315,7 +320,11 @@ impl Checker<'_> {
                     e.span,
                     format!("this is `{}`", t.ty),
                 )
-                .with_help("compare it explicitly, such as `x != 0`"),
+                .with_help(if t.ty.payload().is_some() {
+                    super::optional::TAKE_PAYLOAD
+                } else {
+                    "compare it explicitly, such as `x != 0`"
+                }),
             );
             return error_expr(e.span);
         }
@@ -400,6 +409,12 @@ impl Checker<'_> {
                 let otherwise = otherwise.as_ref().map(|b| self.block_stmts(b, cx));
                 TStmtKind::If(branches, otherwise)
             }
+            StmtKind::IfLet {
+                name,
+                value,
+                then,
+                otherwise,
+            } => self.if_let(name, value, then, otherwise.as_ref(), cx)?,
             StmtKind::While { cond, body } => {
                 let cond = self.condition(cond, cx);
                 cx.loops += 1;
@@ -751,6 +766,15 @@ impl Checker<'_> {
                 StmtKind::Expr(e) => {
                     let t = self.expr(e, &mut cx);
                     last = Some(t.ty.clone());
+                    // A value with optional layers is shown as its text, which `print`
+                    // writes as it is (the text is the same in both styles).
+                    let print = self.builtins.hosts.iter().position(|h| h.name == "print");
+                    let (echo, t) = match (echo, print) {
+                        (Some(_), Some(print)) if t.ty.optional_shape() != 0 => {
+                            (Some(print), self.optional_text(t))
+                        }
+                        _ => (echo, t),
+                    };
                     let kind = match echo {
                         Some(echo) if !matches!(t.ty, Type::Void | Type::Error) => {
                             TStmtKind::Expr(TExpr {

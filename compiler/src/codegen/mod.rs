@@ -10,6 +10,7 @@
 
 mod emit;
 mod limits;
+mod optional;
 mod peephole;
 
 use crate::ast::{BinOp, UnOp};
@@ -224,6 +225,9 @@ impl Gen<'_> {
                 f.e.emit(Instr::NewArrayRepeat(), span);
             }
             TExprKind::Error => f.e.emit(Instr::PushUnit(), span),
+            _ => {
+                self.optional_expr(f, e);
+            }
         }
     }
 
@@ -474,6 +478,12 @@ impl Gen<'_> {
                     f.e.patch(end, target);
                 }
             }
+            TStmtKind::IfLet {
+                slot,
+                value,
+                then,
+                otherwise,
+            } => self.if_let(f, *slot, value, then, otherwise.as_deref(), span),
             TStmtKind::While(cond, body) => {
                 let top = f.e.here();
                 let exit = self.branch(f, cond, false);
@@ -782,6 +792,8 @@ fn binary(op: BinOp, ty: &Type) -> Instr {
         (Eq, Type::Bool) => Instr::EqBool(),
         (Eq, Type::Str) => Instr::EqStr(),
         (Eq, Type::Array(_) | Type::Struct(_) | Type::TileMap) => Instr::EqRef(),
+        (Eq, Type::Optional(_)) => Instr::EqOpt(),
+        (Ne, Type::Optional(_)) => Instr::NeOpt(),
         (Eq, _) => Instr::EqInt(),
         (Ne, Type::Float) => Instr::NeFloat(),
         (Ne, Type::Bool) => Instr::NeBool(),
@@ -890,6 +902,7 @@ pub fn generate_files(
             Type::Float => TExprKind::Float(0.0),
             Type::Bool => TExprKind::Bool(false),
             Type::Str => TExprKind::Str("".into()),
+            Type::Optional(_) => TExprKind::None,
             Type::Void
             | Type::Error
             | Type::Array(_)

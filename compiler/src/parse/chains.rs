@@ -72,6 +72,18 @@ fn stmt(s: &Stmt, errors: &mut Vec<ParseError>) {
         }
         StmtKind::Return(Some(e)) | StmtKind::Expr(e) => expr(e, errors),
         StmtKind::Block(b) => block(b, errors),
+        StmtKind::IfLet {
+            value,
+            then,
+            otherwise,
+            ..
+        } => {
+            expr(value, errors);
+            block(then, errors);
+            if let Some(b) = otherwise {
+                block(b, errors);
+            }
+        }
         StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue | StmtKind::Error => {}
     }
 }
@@ -102,7 +114,12 @@ fn expr_inner(e: &Expr, errors: &mut Vec<ParseError>) {
         ExprKind::Paren(x)
         | ExprKind::Unary(_, x)
         | ExprKind::Cast(x, _)
-        | ExprKind::Field(x, _) => expr(x, errors),
+        | ExprKind::Field(x, _)
+        | ExprKind::Some(x) => expr(x, errors),
+        ExprKind::Else(a, b) => {
+            expr(a, errors);
+            expr(b, errors);
+        }
         ExprKind::Call(callee, args) => {
             expr(callee, errors);
             for a in args {
@@ -124,6 +141,7 @@ fn expr_inner(e: &Expr, errors: &mut Vec<ParseError>) {
         | ExprKind::Bool(_)
         | ExprKind::Name(_)
         | ExprKind::This
+        | ExprKind::None
         | ExprKind::Error => {}
     }
 }

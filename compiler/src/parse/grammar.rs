@@ -113,15 +113,24 @@ where
         })
 }
 
-/// A type: a name or `[T]`.
+/// A type: a name, `[T]`, `(T)` (grouping) or `T?` (`?` binds to the type before it).
 fn type_expr<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, TypeExpr, Error<'t, 's>> + Clone
 where
     I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
     recursive(move |ty| {
-        qualified(source).map(TypeExpr::Named).or(ty
-            .delimited_by(just(Token::LBracket), just(Token::RBracket))
-            .map_with(move |inner, e| TypeExpr::Array(Box::new(inner), span(source, e.span()))))
+        let base = qualified(source)
+            .map(TypeExpr::Named)
+            .or(ty
+                .clone()
+                .delimited_by(just(Token::LBracket), just(Token::RBracket))
+                .map_with(move |inner, e| {
+                    TypeExpr::Array(Box::new(inner), span(source, e.span()))
+                }))
+            .or(ty.delimited_by(just(Token::LParen), just(Token::RParen)));
+        base.foldl_with(just(Token::Question).repeated(), move |inner, _, e| {
+            TypeExpr::Optional(Box::new(inner), span(source, e.span()))
+        })
     })
     .labelled(Label::Type)
 }
@@ -251,7 +260,16 @@ where
             Token::False => ExprKind::Bool(false),
             Token::This => ExprKind::This,
         };
-        let name = select! { Token::Ident(name) => ExprKind::Name(name.to_string()) };
+        let name = select! {
+            Token::Ident(name) => ExprKind::Name(name.to_string()),
+            Token::None => ExprKind::None,
+        };
+        let some = just(Token::Some)
+            .ignore_then(
+                no_assign(source, expr.clone())
+                    .delimited_by(just(Token::LParen), just(Token::RParen)),
+            )
+            .map(|e: Expr| ExprKind::Some(Box::new(e)));
         let args = no_assign(source, expr.clone())
             .separated_by(just(Token::Comma))
             .allow_trailing()
@@ -304,6 +322,7 @@ where
             .map(|(name, args)| ExprKind::New(Box::new(name), args));
         let atom = literal
             .or(name)
+            .or(some)
             .or(new)
             .or(paren)
             .or(array)
@@ -357,14 +376,24 @@ where
             just(Token::As).ignore_then(type_expr(source)).repeated(),
             move |lhs, ty, e| mk(ExprKind::Cast(Box::new(lhs), Box::new(ty)), e.span()),
         );
-        cast.clone()
-            .foldl(
-                token_class(binary_operator).then(cast).repeated(),
-                |mut lhs, (op, rhs)| {
-                    push_binary(&mut lhs, op, rhs);
-                    lhs
-                },
-            )
+        let binary = cast.clone().foldl(
+            token_class(binary_operator).then(cast).repeated(),
+            |mut lhs, (op, rhs)| {
+                push_binary(&mut lhs, op, rhs);
+                lhs
+            },
+        );
+        // `opt else fallback` binds more loosely than every binary operator and associates
+        // to the right: the fallback is a whole expression, `else` chains included.
+        binary
+            .then(just(Token::Else).ignore_then(expr.clone()).or_not())
+            .map_with(move |(lhs, fallback), e| match fallback {
+                Some(fallback) => mk(
+                    ExprKind::Else(Box::new(lhs), Box::new(fallback)),
+                    e.span(),
+                ),
+                None => lhs,
+            })
             .labelled(Label::Expression)
     })
 }
@@ -403,6 +432,7 @@ where
     recursive(move |stmt| {
         let expr = expr(source);
         let block = stmt
+            .clone()
             .repeated()
             .collect::<Vec<Stmt>>()
             .delimited_by(just(Token::LBrace), just(Token::RBrace))
@@ -427,6 +457,14 @@ where
                 ty,
                 init: Box::new(init),
             });
+        // An `else` part may be another `if` (or `if let`), kept as a block holding it.
+        let else_if = token_class(|t| matches!(t, Token::If).then_some(()))
+            .rewind()
+            .ignore_then(stmt.clone())
+            .map(|s: Stmt| Block {
+                span: s.span,
+                stmts: vec![s],
+            });
         let if_ = just(Token::If)
             .ignore_then(cond.clone())
             .then(block.clone())
@@ -438,7 +476,11 @@ where
                     .repeated()
                     .collect::<Vec<_>>(),
             )
-            .then(just(Token::Else).ignore_then(block.clone()).or_not())
+            .then(
+                just(Token::Else)
+                    .ignore_then(block.clone().or(else_if.clone()))
+                    .or_not(),
+            )
             .map(|(((c, b), rest), otherwise)| {
                 let mut branches = vec![(c, b)];
                 branches.extend(rest);
@@ -446,6 +488,24 @@ where
                     branches,
                     otherwise,
                 }
+            });
+        // `if let v = opt { } else { }`.
+        let if_let = just(Token::If)
+            .then(just(Token::Let))
+            .ignore_then(ident(source))
+            .then_ignore(just(Token::Assign))
+            .then(cond.clone())
+            .then(block.clone())
+            .then(
+                just(Token::Else)
+                    .ignore_then(block.clone().or(else_if.clone()))
+                    .or_not(),
+            )
+            .map(|(((name, value), then), otherwise)| StmtKind::IfLet {
+                name,
+                value: Box::new(value),
+                then,
+                otherwise,
             });
         let while_ = just(Token::While)
             .ignore_then(cond.clone())
@@ -519,6 +579,7 @@ where
             .then_some(())
         });
         let keyword_stmt = let_
+            .or(if_let)
             .or(if_)
             .or(while_)
             .or(for_)

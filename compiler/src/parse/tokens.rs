@@ -12,7 +12,7 @@ use chumsky::prelude::*;
 use prometeu_lexer::Token;
 
 /// The tokens without a value, in the order of their bits in a [`TokenSet`].
-const UNIT_TOKENS: [Token<'static>; 63] = [
+const UNIT_TOKENS: [Token<'static>; 66] = [
     Token::Fn,
     Token::Declare,
     Token::Struct,
@@ -76,6 +76,9 @@ const UNIT_TOKENS: [Token<'static>; 63] = [
     Token::ShrAssign,
     Token::Import,
     Token::Pub,
+    Token::Question,
+    Token::Some,
+    Token::None,
 ];
 
 /// The index of a token without a value in [`UNIT_TOKENS`]; `None` for tokens with a value.
@@ -147,13 +150,16 @@ fn unit_index(token: &Token<'_>) -> Option<u32> {
         Token::ShrAssign => 60,
         Token::Import => 61,
         Token::Pub => 62,
+        Token::Question => 63,
+        Token::Some => 64,
+        Token::None => 65,
     };
     Some(index)
 }
 
 /// A set of tokens without a value.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct TokenSet(u64);
+pub(crate) struct TokenSet(u128);
 
 impl TokenSet {
     /// The tokens without a value that `classify` accepts.

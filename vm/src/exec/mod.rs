@@ -8,6 +8,7 @@
 #[macro_use]
 mod macros;
 mod arith;
+mod optional;
 
 use crate::globals::SiteCache;
 use crate::host::HostCtx;
@@ -692,6 +693,37 @@ impl Vm {
                 Instr::ArrayLen() => {
                     let len = attempt!(heap.array_len(get!(stack, sp - 1)));
                     set!(stack, sp - 1, Value::Int(len as i64));
+                }
+                Instr::PushNone() => {
+                    set!(stack, sp, Value::None);
+                    sp += 1;
+                }
+                Instr::IsNone() => {
+                    let none = matches!(get!(stack, sp - 1), Value::None);
+                    set!(stack, sp - 1, Value::Bool(none));
+                }
+                Instr::IsSome() => {
+                    let none = matches!(get!(stack, sp - 1), Value::None);
+                    set!(stack, sp - 1, Value::Bool(!none));
+                }
+                Instr::Unwrap() => {
+                    if matches!(get!(stack, sp - 1), Value::None) {
+                        break Err(TrapKind::UnwrapNone);
+                    }
+                }
+                Instr::JumpIfSome(target) => {
+                    if !matches!(get!(stack, sp - 1), Value::None) {
+                        pc = target as usize;
+                    }
+                    check_budget!();
+                }
+                Instr::EqOpt() | Instr::NeOpt() => {
+                    let (eq, extra) =
+                        optional::equal(heap, get!(stack, sp - 2), get!(stack, sp - 1));
+                    remaining -= extra;
+                    sp -= 1;
+                    let result = eq == matches!(*instr, Instr::EqOpt());
+                    set!(stack, sp - 1, Value::Bool(result));
                 }
                 Instr::ArrayLenL(slot) => {
                     let len = attempt!(heap.array_len(get!(stack, base + slot as usize)));

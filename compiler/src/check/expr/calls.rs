@@ -215,7 +215,10 @@ impl Checker<'_> {
         if let Some(&chosen) = candidates.iter().find(|&&i| fits(i)) {
             let ty = Type::from_host(self.builtins.hosts[chosen].result).unwrap_or(Type::Error);
             let typed = if matches!(name, "print" | "str") {
-                typed.into_iter().map(|t| self.sound_text(t)).collect()
+                typed
+                    .into_iter()
+                    .map(|t| self.optional_text(self.sound_text(t)))
+                    .collect()
             } else {
                 typed
             };

@@ -41,6 +41,28 @@ impl Checker<'_> {
             }
             Type::Str => self.builtin_method("String", &Type::Str, receiver, name, args, span, cx),
             Type::TileMap => self.tilemap_method(receiver, name, args, span, cx),
+            Type::Optional(payload) => {
+                let on = receiver.ty.to_string();
+                if let Some(t) = self.optional_method(receiver, &payload, name, args, span) {
+                    return t;
+                }
+                for a in args {
+                    self.expr(a, cx);
+                }
+                self.report(
+                    CheckError::new(
+                        "E0204",
+                        format!("cannot find method `{}` on `{on}`", name.name),
+                        name.span,
+                        "no such method",
+                    )
+                    .with_help(format!(
+                        "an optional has `is_some()`, `is_none()` and `unwrap()`; {}",
+                        crate::check::optional::TAKE_PAYLOAD
+                    )),
+                );
+                error_expr(span)
+            }
             other => self.no_method(name, &other.to_string(), args, span, cx),
         }
     }
@@ -216,7 +238,20 @@ impl Checker<'_> {
         let mut ok = true;
         for (arg, (want, label)) in args.iter().zip(wants) {
             let t = self.value_hint(arg, cx, Some(want));
-            if !want.accepts(&t.ty) {
+            if t.ty.payload() == Some(want) {
+                let mut error = CheckError::new(
+                    "E0900",
+                    format!("expected `{want}`, found the optional `{}`", t.ty),
+                    arg.span,
+                    format!("this is `{}`, which may be `none`", t.ty),
+                )
+                .with_help(crate::check::optional::TAKE_PAYLOAD);
+                if let Some((span, text)) = label {
+                    error = error.with_label(*span, text.clone());
+                }
+                self.report(error);
+                ok = false;
+            } else if !want.accepts(&t.ty) {
                 let mut error = CheckError::new(
                     "E0305",
                     format!(
