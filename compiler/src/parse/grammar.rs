@@ -29,12 +29,22 @@ fn ident<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Ident, Error<'t,
 where
     I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
 {
-    select! { Token::Ident(name) => (name, false), Token::Reserved(name) => (name, true) }
-        .validate(move |(name, reserved): (&str, bool), e, emitter| {
-            if reserved {
+    select! {
+        Token::Ident(name) => (name, 0),
+        Token::Reserved(name) => (name, 1),
+        Token::Some => ("some", 2),
+        Token::None => ("none", 2),
+    }
+        .validate(move |(name, reserved): (&str, u8), e, emitter| {
+            if reserved == 1 {
                 emitter.emit(SyntaxError::custom(
                     e.span(),
                     format!("E0103|`{name}` is a reserved word and cannot be used as a name"),
+                ));
+            } else if reserved == 2 {
+                emitter.emit(SyntaxError::custom(
+                    e.span(),
+                    format!("E0103K|`{name}` is a keyword and cannot be used as a name"),
                 ));
             }
             Ident {
@@ -128,9 +138,28 @@ where
                     TypeExpr::Array(Box::new(inner), span(source, e.span()))
                 }))
             .or(ty.delimited_by(just(Token::LParen), just(Token::RParen)));
-        base.foldl_with(just(Token::Question).repeated(), move |inner, _, e| {
-            TypeExpr::Optional(Box::new(inner), span(source, e.span()))
-        })
+        // Each `?` is looked for by hand, so a type that ends adds nothing to the expected
+        // tokens ("expected `=`", not "expected `=` or `?`").
+        let questions = custom(|inp| {
+            let mut count = 0u32;
+            while inp.peek() == Some(Token::Question) {
+                inp.skip();
+                count += 1;
+            }
+            Ok(count)
+        });
+        base.then(questions)
+            .map_with(move |(inner, count): (TypeExpr, u32), e| {
+                let whole: GSpan = e.span();
+                (0..count).fold(inner, |inner, _| {
+                    let at = Span {
+                        source,
+                        start: inner.span().start,
+                        end: whole.end,
+                    };
+                    TypeExpr::Optional(Box::new(inner), at)
+                })
+            })
     })
     .labelled(Label::Type)
 }
@@ -385,8 +414,20 @@ where
         );
         // `opt else fallback` binds more loosely than every binary operator and associates
         // to the right: the fallback is a whole expression, `else` chains included.
+        // The `else` is looked for by hand, so an expression that ends adds nothing to the
+        // expected tokens (a syntax error after it reads as before, without "`else` or").
+        let fallback = {
+            let expr = expr.clone();
+            custom(move |inp| {
+                if inp.peek() == Some(Token::Else) {
+                    inp.skip();
+                    return inp.parse(&expr).map(Some);
+                }
+                Ok(None)
+            })
+        };
         binary
-            .then(just(Token::Else).ignore_then(expr.clone()).or_not())
+            .then(fallback)
             .map_with(move |(lhs, fallback), e| match fallback {
                 Some(fallback) => mk(
                     ExprKind::Else(Box::new(lhs), Box::new(fallback)),

@@ -183,6 +183,11 @@ fn convert_custom(message: &str, span: Span) -> ParseError {
             "reserved word",
             Some("this word is reserved for a future version of PBS; pick another name"),
         ),
+        "E0103K" => (
+            "E0103",
+            "a keyword",
+            Some("`some` and `none` make optional values; pick another name"),
+        ),
         _ => ("E0100", "here", None),
     };
     ParseError {
