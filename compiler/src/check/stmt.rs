@@ -388,6 +388,9 @@ impl Checker<'_> {
                                         "incompatible operands".to_string()
                                     },
                                 );
+                                if ty.payload().is_some() {
+                                    err = err.with_help(super::optional::TAKE_PAYLOAD);
+                                }
                                 if ty.is_numeric() && rhs.ty.is_numeric() && ty != rhs.ty {
                                     err = err.with_help(format!("there are no implicit conversions; convert the value with `as {ty}`"));
                                 }

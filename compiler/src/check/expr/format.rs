@@ -35,7 +35,14 @@ impl Checker<'_> {
             &Type::Str,
             "the first argument of `format` is its template",
         );
-        let typed: Vec<TExpr> = rest.iter().map(|a| self.value(a, cx)).collect();
+        // An optional argument is formatted by its text (`some(3)`, `none`).
+        let typed: Vec<TExpr> = rest
+            .iter()
+            .map(|a| {
+                let t = self.value(a, cx);
+                self.optional_text(t)
+            })
+            .collect();
         if tpl.ty.is_error() || typed.iter().any(|t| t.ty.is_error()) {
             return error_expr(span);
         }
