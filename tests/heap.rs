@@ -157,3 +157,56 @@ fn appends_to_a_million_characters_stay_linear() {
     let heap = vm.stats().heap;
     assert!(heap.bytes_allocated < 64_000_000, "{heap:?}");
 }
+
+/// The live bytes after `main` runs `setup`, then makes enough garbage to be collected many
+/// times, then runs `check`; the program keeps a big struct only through optionals.
+fn live_after(setup: &str, check: &str) -> (u64, u64) {
+    let src = format!(
+        r#"
+        declare struct Big(data: [int]);
+        declare struct Holder(big: Big?);
+        declare global kept: Big? = none;
+        fn main() {{
+            let local: Big? = new Big([7; 100000]);
+            let holder = new Holder(new Big([8; 100000]));
+            kept = new Big([9; 100000]);
+            let slots: [Big?] = [new Big([6; 100000])];
+            {setup}
+            for i from 0 until 20000 {{
+                let garbage = [i; 100];
+            }}
+            {check}
+        }}
+        "#
+    );
+    let mut vm = vm_for(&src);
+    vm.run_script(None).expect("runs without a failed assertion");
+    let heap = vm.stats().heap;
+    (heap.live_bytes, heap.collections)
+}
+
+#[test]
+fn an_optional_holding_the_only_reference_keeps_the_object_alive() {
+    let (live, collections) = live_after(
+        "",
+        r#"
+            assert(local.unwrap().data[99999] == 7, "local");
+            assert(holder.big.unwrap().data[99999] == 8, "field");
+            assert(kept.unwrap().data[99999] == 9, "global");
+            assert(slots[0].unwrap().data[99999] == 6, "element");
+        "#,
+    );
+    assert!(collections > 0, "the garbage was collected");
+    // Four arrays of 100,000 ints are still reachable.
+    assert!(live > 4 * 100_000 * 8, "live {live} bytes");
+}
+
+#[test]
+fn setting_the_optionals_to_none_frees_the_objects() {
+    let (live, collections) = live_after(
+        "local = none; holder.big = none; kept = none; slots[0] = none;",
+        r#"assert(local.is_none() && kept.is_none(), "none");"#,
+    );
+    assert!(collections > 0, "the garbage was collected");
+    assert!(live < 100_000 * 8, "live {live} bytes");
+}

@@ -130,6 +130,15 @@ pub enum LoadErrorKind {
     /// An entry point is missing or malformed.
     #[error("bad entry point: {0}")]
     BadEntry(String),
+    /// A struct type's declaration is inconsistent (such as optional shapes for fields it
+    /// does not have).
+    #[error("struct `{name}`: {why}")]
+    BadStruct {
+        /// The struct's name.
+        name: String,
+        /// What is wrong.
+        why: String,
+    },
 }
 
 /// A rejected program: what is wrong and the byte offset in the file where it was found.

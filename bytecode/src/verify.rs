@@ -91,6 +91,21 @@ fn verify_with_offsets(
     for &g in program.globals.iter().chain(&program.global_sites) {
         check("string", g, strings)?;
     }
+    for st in &program.structs {
+        let shapes = st.optional_shapes.len();
+        if shapes != 0 && shapes != st.fields.len() {
+            return Err(LoadError::new(
+                0,
+                LoadErrorKind::BadStruct {
+                    name: st.name.clone(),
+                    why: format!(
+                        "{shapes} optional shapes for {} fields",
+                        st.fields.len()
+                    ),
+                },
+            ));
+        }
+    }
     let mut host_ids = Vec::new();
     for wanted in &program.hosts {
         match available.iter().position(|h| h == wanted) {

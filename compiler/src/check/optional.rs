@@ -128,7 +128,7 @@ impl Checker<'_> {
                         "E0901",
                         format!("`none` is not a value of type `{other}`"),
                         span,
-                        format!("a `{other}` is expected here"),
+                        format!("the expected type here is `{other}`"),
                     )
                     .with_help(format!(
                         "only optionals can be `none`: declare the type as `{other}?`"

@@ -351,7 +351,9 @@ impl Checker<'_> {
                     Some(want) if !want.is_error() => {
                         self.expect(init, cx, want, "the variable is declared with this type")
                     }
-                    _ => self.value(init, cx),
+                    // A wrong annotation was reported; `none` and `[]` take no second error.
+                    Some(_) => self.value_hint(init, cx, Some(&Type::Error)),
+                    None => self.value(init, cx),
                 };
                 let local_ty = annotated
                     .filter(|t| !t.is_error() && *t != Type::Void)
