@@ -460,8 +460,8 @@ impl Checker<'_> {
             }
         }
         matches!(name, "nil" | "null" | "None" | "undefined" | "NULL").then(|| {
-            "PBS has no null: every variable holds a value of its type; use a flag or a \
-             sentinel value (such as `-1`) for \"nothing\""
+            "PBS has no null: the missing value is `none`, of an optional type such as \
+             `int?` (`let x: int? = none;`)"
                 .to_string()
         })
     }
