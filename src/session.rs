@@ -635,6 +635,7 @@ fn input_decls(input: &str) -> InputDecls {
             | Item::Bank { .. }
             | Item::Map { .. }
             | Item::Sound { .. }
+            | Item::Enum { .. }
             | Item::Import(_)
             | Item::Stmt(_)
             | Item::Error => continue,

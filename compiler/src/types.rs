@@ -29,6 +29,8 @@ pub enum Type {
     /// The type of an expression that already produced an error; it matches everything so
     /// that one mistake is reported once.
     Error,
+    /// An enum type, by (internal) name.
+    Enum(String),
 }
 
 impl Type {
@@ -80,7 +82,7 @@ impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Type::Array(inner) => return write!(f, "[{inner}]"),
-            Type::Struct(name) => name,
+            Type::Struct(name) | Type::Enum(name) => name,
             Type::Int => "int",
             Type::Float => "float",
             Type::Bool => "bool",

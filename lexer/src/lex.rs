@@ -99,6 +99,8 @@ enum Raw {
     Colon,
     #[token(".")]
     Dot,
+    #[token("=>")]
+    FatArrow,
 }
 
 /// What went wrong while lexing.
@@ -490,6 +492,7 @@ pub fn lex(src: &str, id: SourceId) -> (Vec<Spanned<Token<'_>>>, Vec<LexError>) 
             Ok(Raw::Semi) => Token::Semi,
             Ok(Raw::Colon) => Token::Colon,
             Ok(Raw::Dot) => Token::Dot,
+            Ok(Raw::FatArrow) => Token::FatArrow,
         };
         tokens.push((token, span));
     }

@@ -145,6 +145,8 @@ pub enum Token<'src> {
     Colon,
     /// `.`
     Dot,
+    /// `=>` (between a `switch` arm's patterns and its block)
+    FatArrow,
 }
 
 impl Token<'_> {
@@ -249,6 +251,7 @@ impl Token<'_> {
             Token::Semi => ";",
             Token::Colon => ":",
             Token::Dot => ".",
+            Token::FatArrow => "=>",
         };
         format!("`{text}`")
     }

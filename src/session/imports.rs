@@ -44,7 +44,8 @@ fn split_imports(text: &str) -> (String, Vec<Import>, Exports) {
             | Item::Struct { name, .. }
             | Item::Bank { name, .. }
             | Item::Map { name, .. }
-            | Item::Sound { name, .. } => Some(name),
+            | Item::Sound { name, .. }
+            | Item::Enum { name, .. } => Some(name),
             Item::Import(import) => {
                 super::blank(&mut blanked, import.span.range());
                 imports.push(import.clone());

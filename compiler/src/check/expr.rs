@@ -139,6 +139,11 @@ impl Checker<'_> {
                     t.span = span;
                     return t;
                 }
+                if self.enum_of(&t.ty).is_some() {
+                    if let Some(tag) = self.enum_cast(t.clone(), &to, span) {
+                        return tag;
+                    }
+                }
                 if t.ty.is_numeric() && to.is_numeric() {
                     if let Some(folded) = self.fold_cast(cx, &t, &to) {
                         return TExpr { span, ..folded };
@@ -156,8 +161,14 @@ impl Checker<'_> {
                 );
                 error_expr(span)
             }
-            ExprKind::Call(callee, args) => self.call(callee, args, span, cx),
+            ExprKind::Call(callee, args) => match self.variant_call(callee, args, span, cx) {
+                Some(t) => t,
+                None => self.call(callee, args, span, cx),
+            },
             ExprKind::Field(base, field) => {
+                if let Some(t) = self.variant_value(base, field, span, cx) {
+                    return t;
+                }
                 if let ExprKind::Name(ns) = &base.kind {
                     if let Some(file) = self.module_alias(ns).filter(|_| !cx.shadows(ns)) {
                         let found = self.member(ns, file, field);
@@ -386,6 +397,24 @@ impl Checker<'_> {
                 );
                 error_expr(span)
             }
+            Some(TopLevel::Enum(index)) => {
+                let first = self.enums[index]
+                    .variants
+                    .first()
+                    .map_or("Variant".to_string(), |v| v.name.name.clone());
+                self.report(
+                    CheckError::new(
+                        "E0309",
+                        format!("`{name}` is an enum type, not a value"),
+                        span,
+                        "a type",
+                    )
+                    .with_help(format!(
+                        "name one of its variants, such as `{name}.{first}`"
+                    )),
+                );
+                error_expr(span)
+            }
             Some(TopLevel::Fn(_)) => {
                 self.report(
                     CheckError::new(
@@ -550,6 +579,10 @@ impl Checker<'_> {
         if l.ty.is_error() || r.ty.is_error() {
             return error_expr(span);
         }
+        let (l, r) = match self.enum_equality(op, l, r, span) {
+            Ok(t) => return t,
+            Err(operands) => operands,
+        };
         let result = binary_type(op, &l.ty, &r.ty);
         let Some(ty) = result else {
             let mut err = CheckError::new(
@@ -775,7 +808,7 @@ pub(crate) fn binary_type(op: BinOp, l: &Type, r: &Type) -> Option<Type> {
 }
 
 /// "1 argument", "2 arguments".
-fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {
@@ -786,7 +819,10 @@ fn plural(n: usize, word: &str) -> String {
 /// The expected type of each argument matched against declared slots (a function's
 /// parameters or a struct's fields), each labelled with its declaration, such as
 /// "parameter `x` is `int`".
-fn declared_wants(slots: &[(Ident, Type)], what: &str) -> Vec<(Type, Option<(Span, String)>)> {
+pub(crate) fn declared_wants(
+    slots: &[(Ident, Type)],
+    what: &str,
+) -> Vec<(Type, Option<(Span, String)>)> {
     slots
         .iter()
         .map(|(slot, want)| {

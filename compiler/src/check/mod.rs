@@ -7,11 +7,13 @@
 //! which is accepted everywhere, so one mistake is reported once.
 
 mod consts;
+mod enums;
 mod error;
 mod expr;
 mod init_order;
 mod scope;
 mod stmt;
+mod switch;
 
 pub use consts::ConstValue;
 pub use error::CheckError;
@@ -103,6 +105,8 @@ pub(crate) enum TopLevel {
     Bank(u32),
     /// A `declare sound`, by the index of its sound in the program's assets.
     Sound(u32),
+    /// A `declare enum`, by index.
+    Enum(usize),
 }
 
 /// The result of checking a module.
@@ -133,6 +137,8 @@ pub struct Checked {
     pub frame: Option<u32>,
     /// The converted assets the program carries.
     pub assets: prometeu_bytecode::Assets,
+    /// The enum types, in declaration order.
+    pub enums: Vec<prometeu_bytecode::EnumDecl>,
 }
 
 /// A global's initialization, in source order.
@@ -152,6 +158,7 @@ pub(crate) struct Checker<'a> {
     pub(crate) consts: Vec<ConstInfo<'a>>,
     pub(crate) globals: Vec<GlobalInfo>,
     pub(crate) structs: Vec<StructInfo>,
+    pub(crate) enums: Vec<enums::EnumInfo>,
     pub(crate) errors: Vec<CheckError>,
     /// The constants being evaluated, outermost first.
     pub(crate) const_stack: Vec<usize>,
@@ -211,6 +218,10 @@ impl<'a> Checker<'a> {
                 "Bank" => Type::Bank,
                 "TileMap" => Type::TileMap,
                 "Sound" => Type::Sound,
+                other if self.enum_named(other).is_some() => {
+                    let index = self.enum_named(other).unwrap_or(0);
+                    Type::Enum(self.enums[index].name.name.clone())
+                }
                 other if self.struct_named(other).is_some() => {
                     let index = self.struct_named(other).unwrap_or(0);
                     Type::Struct(self.structs[index].name.name.clone())
@@ -368,6 +379,24 @@ impl<'a> Checker<'a> {
                 format!("struct({})", fields.join(", ")),
             ));
         }
+        for e in &self.enums {
+            let variants: Vec<String> = e
+                .variants
+                .iter()
+                .map(|v| {
+                    let fields: Vec<String> = v
+                        .fields
+                        .iter()
+                        .map(|(n, t)| format!("{}: {t}", n.name))
+                        .collect();
+                    format!("{}({})", v.name.name, fields.join(", "))
+                })
+                .collect();
+            out.push((
+                e.name.name.clone(),
+                format!("enum({})", variants.join(", ")),
+            ));
+        }
         for i in 0..self.consts.len() {
             let name = self.consts[i].name.name.clone();
             let ty = match &self.consts[i].state {
@@ -512,6 +541,7 @@ pub fn check_files(
         consts: Vec::new(),
         globals: Vec::new(),
         structs: Vec::new(),
+        enums: Vec::new(),
         errors: Vec::new(),
         const_stack: Vec::new(),
         const_refs: Vec::new(),
@@ -561,8 +591,12 @@ pub fn check_files(
                 });
                 c.declare(&internal, TopLevel::Struct(index));
             }
+            if let Item::Enum { name, .. } = item {
+                c.declare_enum(name);
+            }
         }
     }
+    c.enum_bodies(modules);
     // Pass 1: declarations.
     let mut fn_decls: Vec<(&ast::FnDecl, usize)> = Vec::new();
     let mut struct_index = 0;
@@ -655,6 +689,7 @@ pub fn check_files(
         .map(|g| (g.name.name.clone(), g.ty.clone().unwrap_or(Type::Error)))
         .collect();
     out.signatures = c.signatures();
+    out.enums = c.enum_decls();
     out.structs = c
         .structs
         .iter()
@@ -861,7 +896,7 @@ impl<'a> Checker<'a> {
                     "put the program in a file and compile that file, or `:load` it in the REPL",
                 ),
             ),
-            Item::Import(_) | Item::Error => {}
+            Item::Import(_) | Item::Error | Item::Enum { .. } => {}
         }
     }
 

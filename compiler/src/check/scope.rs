@@ -51,7 +51,8 @@ pub(crate) fn item_name(item: &Item) -> Option<&Ident> {
         | Item::Struct { name, .. }
         | Item::Bank { name, .. }
         | Item::Map { name, .. }
-        | Item::Sound { name, .. } => Some(name),
+        | Item::Sound { name, .. }
+        | Item::Enum { name, .. } => Some(name),
         Item::Import(_) | Item::Stmt(_) | Item::Error => None,
     }
 }

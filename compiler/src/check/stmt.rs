@@ -38,8 +38,8 @@ enum Mode {
 /// The context of one function body (or initializer) being checked.
 pub(crate) struct FnCx {
     mode: Mode,
-    scopes: Vec<HashMap<String, Local>>,
-    next_slot: u32,
+    pub(crate) scopes: Vec<HashMap<String, Local>>,
+    pub(crate) next_slot: u32,
     max_slot: u32,
     /// Whether this body already reported using too many local slots.
     too_many_locals: bool,
@@ -93,7 +93,7 @@ impl FnCx {
     }
 
     /// Reserves `count` consecutive slots.
-    fn alloc(&mut self, count: u32) -> u32 {
+    pub(crate) fn alloc(&mut self, count: u32) -> u32 {
         let slot = self.next_slot;
         self.next_slot += count;
         self.max_slot = self.max_slot.max(self.next_slot);
@@ -109,11 +109,12 @@ impl FnCx {
 
 /// Whether a statement list always ends in `return` or a call of `panic` (host number
 /// `panic`), for missing-return analysis.
-fn always_returns(stmts: &[TStmt], panic: Option<usize>) -> bool {
+pub(crate) fn always_returns(stmts: &[TStmt], panic: Option<usize>) -> bool {
     stmts.iter().any(|s| match &s.kind {
         TStmtKind::Return(_) => true,
         TStmtKind::Expr(e) => is_panic(e, panic),
         TStmtKind::Block(b) => always_returns(b, panic),
+        TStmtKind::Switch(sw) => super::switch::ends_every_path(sw, panic),
         TStmtKind::If(branches, Some(otherwise)) => {
             branches.iter().all(|(_, b)| always_returns(b, panic))
                 && always_returns(otherwise, panic)
@@ -129,12 +130,12 @@ fn is_panic(e: &TExpr, panic: Option<usize>) -> bool {
 
 impl Checker<'_> {
     /// The host number of `panic`, whose calls end a path like a `return`.
-    fn panic_host(&self) -> Option<usize> {
+    pub(crate) fn panic_host(&self) -> Option<usize> {
         self.builtins.hosts.iter().position(|h| h.name == "panic")
     }
 
     /// Declares a local in the innermost scope, reporting a duplicate in the same block.
-    fn declare_local(
+    pub(crate) fn declare_local(
         &mut self,
         cx: &mut FnCx,
         name: &Ident,
@@ -274,7 +275,7 @@ impl Checker<'_> {
     }
 
     /// Checks the statements of a block in a new scope.
-    fn block_stmts(&mut self, block: &Block, cx: &mut FnCx) -> Vec<TStmt> {
+    pub(crate) fn block_stmts(&mut self, block: &Block, cx: &mut FnCx) -> Vec<TStmt> {
         cx.scopes.push(HashMap::new());
         let saved = cx.next_slot;
         let mut out = Vec::new();
@@ -505,6 +506,7 @@ impl Checker<'_> {
             }
             StmtKind::Expr(e) => TStmtKind::Expr(self.expr(e, cx)),
             StmtKind::Block(b) => TStmtKind::Block(self.block_stmts(b, cx)),
+            StmtKind::Switch(sw) => self.switch(sw, cx)?,
             StmtKind::Error => return None,
         };
         Some(TStmt { kind, span })
@@ -692,7 +694,7 @@ impl Checker<'_> {
                 );
                 None
             }
-            Some((TopLevel::Fn(_) | TopLevel::Struct(_), decl)) => {
+            Some((TopLevel::Fn(_) | TopLevel::Struct(_) | TopLevel::Enum(_), decl)) => {
                 self.report(
                     CheckError::new(
                         "E0403",

@@ -11,6 +11,7 @@
 mod emit;
 mod limits;
 mod peephole;
+mod switch;
 
 use crate::ast::{BinOp, UnOp};
 use crate::check::Checked;
@@ -107,6 +108,11 @@ impl Gen<'_> {
                 f.e.emit(Instr::Const(c), span);
             }
             TExprKind::Local(slot) => f.e.emit(load_local(*slot), span),
+            TExprKind::Variant { ty, variant } => f.e.emit(Instr::PushEnum(*ty, *variant), span),
+            TExprKind::EnumTag(value) => {
+                self.expr(f, value);
+                f.e.emit(Instr::EnumTag(), span);
+            }
             TExprKind::Global(name) => {
                 let site = self.site(name);
                 f.e.emit(Instr::GetGlobal(site), span);
@@ -554,6 +560,7 @@ impl Gen<'_> {
                 }
             },
             TStmtKind::Block(stmts) => self.block(f, stmts),
+            TStmtKind::Switch(sw) => self.switch(f, sw, span),
         }
     }
 
@@ -894,6 +901,7 @@ pub fn generate_files(
             | Type::Error
             | Type::Array(_)
             | Type::Struct(_)
+            | Type::Enum(_)
             | Type::Bank
             | Type::Sound
             | Type::TileMap => continue,
@@ -980,5 +988,6 @@ pub fn generate_files(
             })
             .collect(),
         assets: std::sync::Arc::new(checked.assets.clone()),
+        enums: checked.enums.clone(),
     })
 }

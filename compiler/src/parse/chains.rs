@@ -21,6 +21,7 @@ pub(super) fn chained_comparisons(module: &Module) -> Vec<ParseError> {
             | Item::Map { .. }
             | Item::Sound { .. }
             | Item::Import(_)
+            | Item::Enum { .. }
             | Item::Error => {}
         }
     }
@@ -72,6 +73,12 @@ fn stmt(s: &Stmt, errors: &mut Vec<ParseError>) {
         }
         StmtKind::Return(Some(e)) | StmtKind::Expr(e) => expr(e, errors),
         StmtKind::Block(b) => block(b, errors),
+        StmtKind::Switch(sw) => {
+            expr(&sw.scrutinee, errors);
+            for arm in &sw.arms {
+                block(&arm.body, errors);
+            }
+        }
         StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue | StmtKind::Error => {}
     }
 }

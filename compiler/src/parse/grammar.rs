@@ -518,6 +518,7 @@ where
             )
             .then_some(())
         });
+        let switch_ = switch_stmt(source, cond.clone(), block.clone()).map(StmtKind::Switch);
         let keyword_stmt = let_
             .or(if_)
             .or(while_)
@@ -528,6 +529,7 @@ where
         keyword
             .rewind()
             .ignore_then(keyword_stmt)
+            .or(switch_)
             .or(expr_stmt)
             .map_with(move |kind, e| Stmt {
                 kind,
@@ -554,6 +556,124 @@ where
             .labelled(Label::Statement)
             .boxed()
     })
+}
+
+/// A contextual word that the lexer reads as reserved (`switch`, `default`, `enum`).
+fn reserved<'t, 's: 't, I>(word: &'static str) -> impl Parser<'t, I, (), Error<'t, 's>> + Clone
+where
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
+{
+    select! { Token::Reserved(w) if w == word => () }
+}
+
+/// One `switch` pattern: `default`, a literal (optionally negated), or a dotted name with
+/// optional payload bindings.
+fn pattern<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Pattern, Error<'t, 's>> + Clone
+where
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
+{
+    let literal = select! {
+        Token::Int(n) => ExprKind::Int(n),
+        Token::Str(text) => ExprKind::Str(text),
+        Token::True => ExprKind::Bool(true),
+        Token::False => ExprKind::Bool(false),
+    }
+    .map_with(move |kind, e| Expr {
+        kind,
+        span: span(source, e.span()),
+    });
+    let negated = just(Token::Minus)
+        .ignore_then(literal.clone())
+        .map_with(move |operand, e| Expr {
+            kind: ExprKind::Unary(UnOp::Neg, Box::new(operand)),
+            span: span(source, e.span()),
+        });
+    let bindings = ident(source)
+        .separated_by(just(Token::Comma))
+        .allow_trailing()
+        .collect::<Vec<Ident>>()
+        .delimited_by(just(Token::LParen), just(Token::RParen));
+    let path = ident(source)
+        .then(
+            just(Token::Dot)
+                .ignore_then(member(source))
+                .repeated()
+                .collect::<Vec<Ident>>(),
+        )
+        .then(bindings.or_not())
+        .map(|((first, rest), bindings)| {
+            let mut segments = vec![first];
+            segments.extend(rest);
+            PatternKind::Path { segments, bindings }
+        });
+    reserved("default")
+        .to(PatternKind::Default)
+        .or(negated.or(literal).map(PatternKind::Literal))
+        .or(path)
+        .map_with(move |kind, e| Pattern {
+            kind,
+            span: span(source, e.span()),
+        })
+}
+
+/// A `switch` statement: `switch e { p, q => { ... } ... }`. A `|` between patterns is
+/// reported (patterns are separated by `,`) and read as a `,`.
+fn switch_stmt<'t, 's: 't, I>(
+    source: SourceId,
+    scrutinee: impl Parser<'t, I, Expr, Error<'t, 's>> + Clone + 't,
+    block: impl Parser<'t, I, Block, Error<'t, 's>> + Clone + 't,
+) -> impl Parser<'t, I, Box<Switch>, Error<'t, 's>> + Clone
+where
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
+{
+    let bar = just(Token::Pipe).validate(|_, e, emitter| {
+        emitter.emit(SyntaxError::custom(
+            e.span(),
+            "E0108|switch patterns are separated by `,`, not `|`",
+        ));
+    });
+    let separator = just(Token::Comma).ignored().or(bar);
+    let patterns = pattern(source)
+        .separated_by(separator)
+        .at_least(1)
+        .collect::<Vec<Pattern>>();
+    let arm = patterns
+        .then_ignore(just(Token::FatArrow))
+        .then(block.clone())
+        .map_with(move |(patterns, body), e| Arm {
+            patterns,
+            body,
+            span: span(source, e.span()),
+        })
+        // A broken pattern list is skipped up to its `=>`; the arm's block is still read.
+        .recover_with(via_parser(
+            any()
+                .and_is(one_of([Token::FatArrow, Token::LBrace, Token::RBrace]).not())
+                .repeated()
+                .at_least(1)
+                .then(just(Token::FatArrow))
+                .ignore_then(block)
+                .map_with(move |body, e| Arm {
+                    patterns: Vec::new(),
+                    body,
+                    span: span(source, e.span()),
+                }),
+        ));
+    reserved("switch")
+        .ignore_then(scrutinee)
+        .map_with(move |scrutinee, e| (scrutinee, span(source, e.span())))
+        .then(
+            arm.repeated()
+                .collect::<Vec<Arm>>()
+                .delimited_by(just(Token::LBrace), just(Token::RBrace)),
+        )
+        .map(|((scrutinee, head), arms)| {
+            Box::new(Switch {
+                scrutinee,
+                arms,
+                head,
+            })
+        })
 }
 
 /// A function declaration, `[Attr] fn name(params): T { ... }`, whose name is read by
@@ -628,7 +748,7 @@ where
     let method = fn_decl(source, member(source), params, block);
     let structure = just(Token::Struct)
         .ignore_then(ident(source))
-        .then(member_params)
+        .then(member_params.clone())
         .then(
             method
                 .repeated()
@@ -640,6 +760,26 @@ where
             name,
             fields,
             methods,
+            span: span(source, e.span()),
+        });
+    let variant = member(source)
+        .then(member_params.clone().or_not())
+        .map(|(name, fields)| Variant {
+            name,
+            fields: fields.unwrap_or_default(),
+        });
+    let enumeration = reserved("enum")
+        .ignore_then(ident(source))
+        .then(
+            variant
+                .separated_by(just(Token::Comma))
+                .allow_trailing()
+                .collect::<Vec<Variant>>()
+                .delimited_by(just(Token::LBrace), just(Token::RBrace)),
+        )
+        .map_with(move |(name, variants), e| Item::Enum {
+            name,
+            variants,
             span: span(source, e.span()),
         });
     let binding = ident(source)
@@ -686,22 +826,26 @@ where
         });
     let declare = just(Token::Declare)
         .ignore_then(
-            bank.or(map).or(sound).or(structure).or(just(Token::Const)
-                .ignore_then(binding.clone())
-                .map_with(move |((name, ty), value), e| Item::Const {
-                    name,
-                    ty,
-                    value,
-                    span: span(source, e.span()),
-                })
-                .or(just(Token::Global).ignore_then(binding).map_with(
-                    move |((name, ty), value), e| Item::Global {
+            bank.or(map)
+                .or(sound)
+                .or(structure)
+                .or(enumeration)
+                .or(just(Token::Const)
+                    .ignore_then(binding.clone())
+                    .map_with(move |((name, ty), value), e| Item::Const {
                         name,
                         ty,
                         value,
                         span: span(source, e.span()),
-                    },
-                ))),
+                    })
+                    .or(just(Token::Global).ignore_then(binding).map_with(
+                        move |((name, ty), value), e| Item::Global {
+                            name,
+                            ty,
+                            value,
+                            span: span(source, e.span()),
+                        },
+                    ))),
         )
         .labelled(Label::Declaration);
     // A broken declaration is skipped up to its `;`, so the next one is still checked.

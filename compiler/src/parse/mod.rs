@@ -178,6 +178,11 @@ fn convert_custom(message: &str, span: Span) -> ParseError {
             "assignment here",
             Some("assignments are statements; use `==` to compare, or assign on its own line"),
         ),
+        "E0108" => (
+            "E0108",
+            "write `,` here",
+            Some("patterns that share an arm are separated by commas: write `1, 2 =>`"),
+        ),
         "E0103" => (
             "E0103",
             "reserved word",

@@ -151,6 +151,7 @@ impl Vm {
                     let mut ctx = HostCtx {
                         heap,
                         structs: &program.program().structs,
+                        enums: &program.program().enums,
                         out: &mut **out,
                         extra_cycles: entry.cost as u64,
                         state: &mut **state,
@@ -515,6 +516,24 @@ impl Vm {
                     set!(stack, sp, Value::Obj(r));
                     sp += 1;
                     safepoint!();
+                }
+                Instr::PushEnum(ty, variant) => {
+                    set!(stack, sp, Value::Enum(ty, variant));
+                    sp += 1;
+                }
+                Instr::EnumTag() => {
+                    let tag = match get!(stack, sp - 1) {
+                        Value::Enum(_, variant) => Some(variant),
+                        Value::Obj(r) => match heap.get(r) {
+                            Some(Object::Struct { ty, .. }) => {
+                                program.struct_tags().get(*ty as usize).copied().flatten()
+                            }
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    let tag = operand!(tag);
+                    set!(stack, sp - 1, Value::Int(i64::from(tag)));
                 }
                 Instr::GetField(index) => {
                     let value = field!(heap, get!(stack, sp - 1), index);

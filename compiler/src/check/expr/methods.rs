@@ -152,7 +152,7 @@ impl Checker<'_> {
     /// Reports a call with the wrong number of arguments (E0304), after checking each
     /// argument for errors of its own.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn wrong_count(
+    pub(crate) fn wrong_count(
         &mut self,
         name: &str,
         verb: &str,
@@ -206,7 +206,7 @@ impl Checker<'_> {
 
     /// Checks arguments against the types wanted (each with an optional label for the
     /// declaration it comes from), appending them to `typed`; false after any error.
-    pub(super) fn typed_args(
+    pub(crate) fn typed_args(
         &mut self,
         args: &[Expr],
         wants: &[(Type, Option<(Span, String)>)],
