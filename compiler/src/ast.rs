@@ -253,6 +253,17 @@ pub enum StmtKind {
     Block(Block),
     /// A statement the parser could not read (an error was already reported).
     Error,
+    /// `for x in xs { }`, or `for i, x in xs { }` with the index first.
+    ForIn {
+        /// The index variable, when two names are given.
+        index: Option<Ident>,
+        /// The element (or character) variable.
+        var: Ident,
+        /// The collection.
+        over: Box<Expr>,
+        /// The body.
+        body: Block,
+    },
 }
 
 /// A function parameter.

@@ -111,6 +111,18 @@ pub enum TStmtKind {
     Return(Option<TExpr>),
     /// A nested block.
     Block(Vec<TStmt>),
+    /// A loop that tests `cond` before each step, runs `head` then `body`, and then `next`
+    /// (where `continue` goes): what `for … in` becomes.
+    Loop {
+        /// Whether to run another step.
+        cond: Box<TExpr>,
+        /// What each step does first (the loop variables are set here).
+        head: Vec<TStmt>,
+        /// The body as written.
+        body: Vec<TStmt>,
+        /// What ends each step, after the body or a `continue`.
+        next: Vec<TStmt>,
+    },
 }
 
 /// A checked function ready for code generation.

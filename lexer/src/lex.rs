@@ -213,6 +213,7 @@ fn word(text: &str) -> Token<'_> {
         "from" => Token::From,
         "until" => Token::Until,
         "step" => Token::Step,
+        "in" => Token::In,
         "break" => Token::Break,
         "continue" => Token::Continue,
         "return" => Token::Return,

@@ -9,6 +9,7 @@
 mod consts;
 mod error;
 mod expr;
+mod foreach;
 mod init_order;
 mod scope;
 mod stmt;

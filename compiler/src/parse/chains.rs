@@ -70,6 +70,10 @@ fn stmt(s: &Stmt, errors: &mut Vec<ParseError>) {
             }
             block(body, errors);
         }
+        StmtKind::ForIn { over, body, .. } => {
+            expr(over, errors);
+            block(body, errors);
+        }
         StmtKind::Return(Some(e)) | StmtKind::Expr(e) => expr(e, errors),
         StmtKind::Block(b) => block(b, errors),
         StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue | StmtKind::Error => {}

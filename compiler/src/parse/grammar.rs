@@ -454,21 +454,39 @@ where
                 cond: Box::new(cond),
                 body,
             });
-        let for_ = just(Token::For)
-            .ignore_then(ident(source))
-            .then_ignore(just(Token::From))
-            .then(expr.clone())
+        let counted = just(Token::From)
+            .ignore_then(expr.clone())
             .then_ignore(just(Token::Until))
             .then(expr.clone())
             .then(just(Token::Step).ignore_then(expr.clone()).or_not())
-            .then(block.clone())
-            .map(|((((var, from), until), step), body)| StmtKind::For {
+            .map(|((from, until), step)| (from, until, step));
+        let for_count = ident(source).then(counted).then(block.clone()).map(
+            |((var, (from, until, step)), body)| StmtKind::For {
                 var,
                 from: Box::new(from),
                 until: Box::new(until),
                 step: step.map(Box::new),
                 body,
+            },
+        );
+        let for_in = ident(source)
+            .then(just(Token::Comma).ignore_then(ident(source)).or_not())
+            .then_ignore(just(Token::In))
+            .then(cond.clone())
+            .then(block.clone())
+            .map(|(((first, second), over), body)| {
+                let (index, var) = match second {
+                    Some(var) => (Some(first), var),
+                    None => (None, first),
+                };
+                StmtKind::ForIn {
+                    index,
+                    var,
+                    over: Box::new(over),
+                    body,
+                }
             });
+        let for_ = just(Token::For).ignore_then(for_count.or(for_in));
         let jump = just(Token::Break)
             .to(StmtKind::Break)
             .or(just(Token::Continue).to(StmtKind::Continue))
