@@ -174,3 +174,28 @@ fn files_importing_each_other_are_refused_as_a_cycle() {
     assert_eq!(d.code.as_deref(), Some("E0806"));
     assert_eq!(d.notes, ["the chain: a.pbs → b.pbs → a.pbs"]);
 }
+
+#[test]
+fn field_defaults_show_in_the_signature_and_may_change_in_a_redefinition() {
+    let (mut session, out) = Session::captured();
+    eval_all(
+        &mut session,
+        &[
+            "declare struct E(x: float, hp: int = 3, tags: [string] = [])",
+            "let old = new E(1.0)",
+            "declare struct E(x: float, hp: int = 4, tags: [string] = [])",
+            "new E(x: 2.0)",
+            "old",
+        ],
+    );
+    let decls = session.declarations();
+    let e = decls
+        .iter()
+        .find(|(name, _)| name == "E")
+        .expect("E is declared");
+    assert_eq!(e.1, "struct(x: float, hp: int = 4, tags: [string] = [])");
+    assert_eq!(
+        *out.0.borrow(),
+        "E(x: 2.0, hp: 4, tags: [])\nE(x: 1.0, hp: 3, tags: [])\n"
+    );
+}

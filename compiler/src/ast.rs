@@ -162,6 +162,17 @@ pub enum ExprKind {
     New(Box<Ident>, Vec<Expr>),
     /// A part the parser could not read (an error was already reported).
     Error,
+    /// `new S(args)` where some arguments name their field: `new Enemy(1.0, 2.0, hp: 5)`.
+    NewNamed(Box<Ident>, Vec<NewArg>),
+}
+
+/// An argument of `new`, positional or naming its field (`hp: 5`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewArg {
+    /// The field it names, if written `name: value`.
+    pub field: Option<Ident>,
+    /// The value.
+    pub value: Expr,
 }
 
 /// A block `{ ... }`.
@@ -325,6 +336,8 @@ pub enum Item {
         name: Ident,
         /// The fields, in order.
         fields: Vec<Param>,
+        /// Each field's default value, if it has one (same length as `fields`).
+        defaults: Vec<Option<Expr>>,
         /// The methods.
         methods: Vec<FnDecl>,
         /// The whole declaration.

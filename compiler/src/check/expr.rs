@@ -12,6 +12,7 @@ use prometeu_lexer::Span;
 pub(crate) use literals::int_literal;
 
 mod calls;
+mod construct;
 mod format;
 mod literals;
 mod methods;
@@ -282,6 +283,7 @@ impl Checker<'_> {
                 make(TExprKind::ArrayRepeat(Box::new(v), Box::new(n)), ty)
             }
             ExprKind::New(name, args) => self.new_struct(name, args, span, cx),
+            ExprKind::NewNamed(name, args) => self.new_named(name, args, span, cx),
             ExprKind::Error => error_expr(span),
         }
     }
@@ -687,71 +689,6 @@ impl Checker<'_> {
         TExpr {
             kind: TExprKind::Array(typed),
             ty: Type::Array(Box::new(elem)),
-            span,
-        }
-    }
-
-    /// Checks `new S(args)`.
-    fn new_struct(&mut self, name: &Ident, args: &[Expr], span: Span, cx: &mut FnCx) -> TExpr {
-        if super::BUILTIN_TYPES.contains(&name.name.as_str())
-            && self.structs.iter().any(|s| s.name.name == name.name)
-        {
-            // This struct was reported at its declaration: its name is a built-in type's.
-            for a in args {
-                self.expr(a, cx);
-            }
-            return error_expr(span);
-        }
-        let Some(index) = self.struct_named(&name.name) else {
-            for a in args {
-                self.expr(a, cx);
-            }
-            if matches!(name.name.as_str(), "Sound" | "Bank") {
-                let (what, how) = if name.name == "Sound" {
-                    ("sound", "declare sound NAME = \"file.wav\";")
-                } else {
-                    ("bank", "declare bank NAME = \"file.png\" tile 8;")
-                };
-                self.report(
-                    CheckError::new(
-                        "E0203",
-                        format!("`{}` values cannot be created with `new`", name.name),
-                        name.span,
-                        "not a struct",
-                    )
-                    .with_help(format!("a {what} comes from a top-level `{how}`")),
-                );
-                return error_expr(span);
-            }
-            self.report(CheckError::new(
-                "E0203",
-                format!("unknown type `{}`", name.name),
-                name.span,
-                "not a struct",
-            ));
-            return error_expr(span);
-        };
-        let info = self.structs[index].clone();
-        if args.len() != info.fields.len() {
-            let count = plural(info.fields.len(), "field");
-            return self.wrong_count(
-                &info.name.name,
-                "has",
-                &count,
-                args,
-                span,
-                Some(info.name.span),
-                cx,
-            );
-        }
-        let wants = declared_wants(&info.fields, "field");
-        let mut typed = Vec::new();
-        if !self.typed_args(args, &wants, cx, &mut typed) {
-            return error_expr(span);
-        }
-        TExpr {
-            kind: TExprKind::NewStruct(index as u32, typed),
-            ty: Type::Struct(info.name.name.clone()),
             span,
         }
     }

@@ -7,6 +7,7 @@
 //! which is accepted everywhere, so one mistake is reported once.
 
 mod consts;
+mod defaults;
 mod error;
 mod expr;
 mod foreach;
@@ -19,9 +20,10 @@ pub use error::CheckError;
 pub use scope::FileLinks;
 
 use crate::ast::{self, Ident, Item, Module, TypeExpr};
-use crate::hir::{TFunction, TStmt};
+use crate::hir::{TExpr, TFunction, TStmt};
 use crate::types::Type;
 use crate::Builtins;
+use defaults::default_text;
 use prometeu_lexer::Span;
 use std::collections::HashMap;
 
@@ -79,6 +81,9 @@ struct CartEntries {
 pub(crate) struct StructInfo {
     pub(crate) name: Ident,
     pub(crate) fields: Vec<(Ident, Type)>,
+    /// Each field's default value, checked: a constant, or an empty array made anew by each
+    /// `new` (same length as `fields` once the defaults are checked).
+    pub(crate) defaults: Vec<Option<TExpr>>,
     /// Method name → function index.
     pub(crate) methods: HashMap<String, u32>,
 }
@@ -362,7 +367,13 @@ impl<'a> Checker<'a> {
             let fields: Vec<String> = s
                 .fields
                 .iter()
-                .map(|(n, t)| format!("{}: {t}", n.name))
+                .zip(s.defaults.iter().chain(std::iter::repeat(&None)))
+                .map(
+                    |((n, t), default)| match default.as_ref().map(default_text) {
+                        Some(value) => format!("{}: {t} = {value}", n.name),
+                        None => format!("{}: {t}", n.name),
+                    },
+                )
                 .collect();
             out.push((
                 s.name.name.clone(),
@@ -558,6 +569,7 @@ pub fn check_files(
                 c.structs.push(StructInfo {
                     name: internal.clone(),
                     fields: Vec::new(),
+                    defaults: Vec::new(),
                     methods: HashMap::new(),
                 });
                 c.declare(&internal, TopLevel::Struct(index));
@@ -608,6 +620,17 @@ pub fn check_files(
     // Pass 2: constants (evaluated on demand, so order does not matter).
     for i in 0..c.consts.len() {
         c.const_value(i);
+    }
+    // Pass 2b: the defaults of struct fields (constants, so after the constants).
+    let mut index = 0;
+    for (file, module) in modules.iter().enumerate() {
+        c.file = file;
+        for item in &module.items {
+            if let Item::Struct { defaults, .. } = item {
+                c.field_defaults(index, defaults);
+                index += 1;
+            }
+        }
     }
     // Pass 3: globals, in initialization order.
     let mut out = Checked::default();

@@ -10,7 +10,12 @@ pub(super) fn chained_comparisons(module: &Module) -> Vec<ParseError> {
     for item in &module.items {
         match item {
             Item::Fn(f) => block(&f.body, &mut errors),
-            Item::Struct { methods, .. } => {
+            Item::Struct {
+                methods, defaults, ..
+            } => {
+                for d in defaults.iter().flatten() {
+                    expr(d, &mut errors);
+                }
                 for m in methods {
                     block(&m.body, &mut errors);
                 }
@@ -120,6 +125,11 @@ fn expr_inner(e: &Expr, errors: &mut Vec<ParseError>) {
         ExprKind::Array(items) | ExprKind::New(_, items) => {
             for a in items {
                 expr(a, errors);
+            }
+        }
+        ExprKind::NewNamed(_, args) => {
+            for a in args {
+                expr(&a.value, errors);
             }
         }
         ExprKind::Int(_)

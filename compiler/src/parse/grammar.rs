@@ -298,10 +298,27 @@ where
                     ExprKind::Array(items)
                 }
             });
+        // `new S(a, b, field: c)`: a named argument is a member name, then `:`.
+        let new_arg = member(source)
+            .then_ignore(just(Token::Colon))
+            .or_not()
+            .then(no_assign(source, expr.clone()))
+            .map(|(field, value)| NewArg { field, value });
+        let new_args = new_arg
+            .separated_by(just(Token::Comma))
+            .allow_trailing()
+            .collect::<Vec<NewArg>>()
+            .delimited_by(just(Token::LParen), just(Token::RParen));
         let new = just(Token::New)
             .ignore_then(qualified(source))
-            .then(args.clone())
-            .map(|(name, args)| ExprKind::New(Box::new(name), args));
+            .then(new_args)
+            .map(|(name, args)| {
+                if args.iter().all(|a| a.field.is_none()) {
+                    ExprKind::New(Box::new(name), args.into_iter().map(|a| a.value).collect())
+                } else {
+                    ExprKind::NewNamed(Box::new(name), args)
+                }
+            });
         let atom = literal
             .or(name)
             .or(new)
@@ -628,14 +645,6 @@ where
         .then_ignore(just(Token::Colon))
         .then(type_expr(source))
         .map(|(name, ty)| Param { name, ty });
-    let member_params = member(source)
-        .then_ignore(just(Token::Colon))
-        .then(type_expr(source))
-        .map(|(name, ty)| Param { name, ty })
-        .separated_by(just(Token::Comma))
-        .allow_trailing()
-        .collect::<Vec<Param>>()
-        .delimited_by(just(Token::LParen), just(Token::RParen));
     let params = param
         .clone()
         .separated_by(just(Token::Comma))
@@ -644,9 +653,19 @@ where
         .delimited_by(just(Token::LParen), just(Token::RParen));
     let function = fn_decl(source, ident(source), params.clone(), block.clone()).map(Item::Fn);
     let method = fn_decl(source, member(source), params, block);
+    // A struct's fields: `name: Type`, each with an optional default `= value`.
+    let struct_fields = member(source)
+        .then_ignore(just(Token::Colon))
+        .then(type_expr(source))
+        .then(just(Token::Assign).ignore_then(expr(source)).or_not())
+        .map(|((name, ty), default)| (Param { name, ty }, default))
+        .separated_by(just(Token::Comma))
+        .allow_trailing()
+        .collect::<Vec<(Param, Option<Expr>)>>()
+        .delimited_by(just(Token::LParen), just(Token::RParen));
     let structure = just(Token::Struct)
         .ignore_then(ident(source))
-        .then(member_params)
+        .then(struct_fields)
         .then(
             method
                 .repeated()
@@ -654,11 +673,15 @@ where
                 .delimited_by(just(Token::LBrace), just(Token::RBrace))
                 .or(just(Token::Semi).to(Vec::new())),
         )
-        .map_with(move |((name, fields), methods), e| Item::Struct {
-            name,
-            fields,
-            methods,
-            span: span(source, e.span()),
+        .map_with(move |((name, fields), methods), e| {
+            let (fields, defaults) = fields.into_iter().unzip();
+            Item::Struct {
+                name,
+                fields,
+                defaults,
+                methods,
+                span: span(source, e.span()),
+            }
         });
     let binding = ident(source)
         .then(just(Token::Colon).ignore_then(type_expr(source)).or_not())
