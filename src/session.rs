@@ -565,9 +565,6 @@ impl Session {
         self.decls
             .retain(|d| declared.iter().all(|(n, _)| *n != d.name));
         for (name, text, is_struct) in texts {
-            if is_struct && !self.struct_order.contains(&name) {
-                self.struct_order.push(name.clone());
-            }
             self.decls.push(Decl {
                 name,
                 text,

@@ -64,7 +64,7 @@ pub(super) enum Binding {
 
 impl Binding {
     /// The name the binding takes at the prompt.
-    fn visible(&self) -> &str {
+    pub(super) fn visible(&self) -> &str {
         match self {
             Binding::Name { visible, .. } => visible,
             Binding::Module { alias, .. } => alias,
@@ -99,6 +99,8 @@ pub(super) struct Prepared {
     root: usize,
     /// The bindings the input's own imports make (when it compiles).
     pub(super) bindings: Vec<Binding>,
+    /// Where the input writes each of those names (in the input's own text).
+    pub(super) binding_spans: Vec<prometeu_lexer::Span>,
     /// The asset files read while compiling the input.
     read_assets: RefCell<HashMap<String, Vec<u8>>>,
     /// The keys of the files this input read, in order.
@@ -350,6 +352,7 @@ impl Session {
             changed: Vec::new(),
             root: self.imports.roots + 1,
             bindings: Vec::new(),
+            binding_spans: Vec::new(),
             read_assets: RefCell::new(HashMap::new()),
             fresh: Vec::new(),
         };
@@ -359,12 +362,18 @@ impl Session {
                 continue;
             };
             match &import.alias {
-                Some(alias) => prepared.bindings.push(Binding::Module {
-                    alias: alias.name.clone(),
-                    key,
-                }),
+                Some(alias) => {
+                    prepared.binding_spans.push(alias.span);
+                    prepared.bindings.push(Binding::Module {
+                        alias: alias.name.clone(),
+                        key,
+                    });
+                }
                 None => {
                     for (name, alias) in &import.names {
+                        prepared
+                            .binding_spans
+                            .push(alias.as_ref().unwrap_or(name).span);
                         prepared.bindings.push(Binding::Name {
                             visible: alias.as_ref().unwrap_or(name).name.clone(),
                             key: key.clone(),
@@ -386,6 +395,7 @@ impl Session {
             changed: Vec::new(),
             root: self.imports.roots + 1,
             bindings: Vec::new(),
+            binding_spans: Vec::new(),
             read_assets: RefCell::new(HashMap::new()),
             fresh: Vec::new(),
         }

@@ -2,7 +2,7 @@
 //! in imported files, and the structs earlier inputs declared keep their indices and fields,
 //! since live instances on the heap use them.
 
-use super::imports::{Imports, Prepared};
+use super::imports::{Binding, Imports, Prepared};
 use super::{InputDecls, Session};
 use prometeu_compiler::check::Checked;
 use prometeu_lexer::{Diagnostic, SourceId, Span};
@@ -55,6 +55,34 @@ pub(super) fn taken_names(
             )
         })
         .collect();
+    let rebound = prepared
+        .bindings
+        .iter()
+        .zip(&prepared.binding_spans)
+        .filter_map(|(binding, span)| {
+            let name = binding.visible();
+            let file = imports.bound_file(name, &prepared.bindings)?;
+            Some(
+                Diagnostic::error(
+                    "E0803",
+                    format!(
+                        "the import `{name}` clashes with the import of `{name}` from `{file}`"
+                    ),
+                    Span::new(input, span.start as usize, span.end as usize),
+                    "imported here",
+                )
+                .with_note(format!("an earlier input imported `{name}` at the prompt"))
+                .with_help(match binding {
+                    Binding::Name { member, .. } => {
+                        format!("rename this one: `import {{ {member} as other_name }} from ...`")
+                    }
+                    Binding::Module { .. } => {
+                        "rename this one: `import \"...\" as other_name;`".to_string()
+                    }
+                }),
+            )
+        });
+    let errors: Vec<Diagnostic> = errors.into_iter().chain(rebound).collect();
     (!errors.is_empty()).then_some(errors)
 }
 

@@ -373,7 +373,14 @@ impl<'a> Checker<'a> {
             ));
         }
         for i in 0..self.consts.len() {
-            let name = self.consts[i].name.name.clone();
+            let file = self.consts[i].file;
+            let written = &self.consts[i].name.name;
+            let name = self
+                .renames
+                .get(file)
+                .and_then(|map| map.get(written))
+                .unwrap_or(written)
+                .clone();
             let ty = match &self.consts[i].state {
                 ConstState::Done(v) => v.to_expr(Span::default()).ty.to_string(),
                 _ => "?".to_string(),
