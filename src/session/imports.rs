@@ -31,6 +31,7 @@ use prometeu_compiler::SourceProvider;
 use prometeu_lexer::SourceId;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// An imported file the session holds.
 #[derive(Clone, Debug)]
@@ -39,8 +40,8 @@ pub(super) struct Module {
     pub(super) key: String,
     /// The name diagnostics show.
     pub(super) name: String,
-    /// The text, as last read.
-    pub(super) text: String,
+    /// The text, as last read (shared: each input works on a copy of the session's imports).
+    pub(super) text: Rc<str>,
     /// The prefix of its internal names (`geo` for `geo.area`).
     pub(super) prefix: String,
     /// The path the prompt reaches it by, `@R/path`.
@@ -82,7 +83,7 @@ pub(super) struct Imports {
     /// The prompt's imports.
     pub(super) bindings: Vec<Binding>,
     /// The asset files the modules declare, as read, by path (`@R/path`).
-    assets: HashMap<String, Vec<u8>>,
+    assets: HashMap<String, Rc<[u8]>>,
     /// How many folders have been read from.
     roots: usize,
 }
@@ -237,7 +238,8 @@ impl Imports {
 
     /// Keeps the asset files an input read.
     pub(super) fn keep_assets(&mut self, read: HashMap<String, Vec<u8>>) {
-        self.assets.extend(read);
+        self.assets
+            .extend(read.into_iter().map(|(path, bytes)| (path, bytes.into())));
     }
 }
 
@@ -281,9 +283,9 @@ impl Prepared {
         let at = match self.imports.modules.iter().position(|m| m.key == file.key) {
             Some(at) => {
                 let module = &mut self.imports.modules[at];
-                if module.text != file.text {
+                if *module.text != *file.text {
                     self.changed.push(file.key.clone());
-                    module.text = file.text.clone();
+                    module.text = file.text.as_str().into();
                 }
                 module.path = rooted.clone();
                 at
@@ -293,7 +295,7 @@ impl Prepared {
                 self.imports.modules.push(Module {
                     key: file.key.clone(),
                     name: file.name.clone(),
-                    text: file.text.clone(),
+                    text: file.text.as_str().into(),
                     prefix,
                     path: rooted.clone(),
                     imports: Vec::new(),
@@ -416,7 +418,7 @@ impl SourceProvider for Prepared {
         Ok(prometeu_compiler::SourceFile {
             key: module.key.clone(),
             name: module.name.clone(),
-            text: module.text.clone(),
+            text: module.text.to_string(),
         })
     }
 }
@@ -431,7 +433,7 @@ pub(super) struct Assets<'a> {
 impl AssetSource for Assets<'_> {
     fn read(&self, path: &str) -> Result<Vec<u8>, ReadError> {
         if let Some(bytes) = self.prepared.imports.assets.get(path) {
-            return Ok(bytes.clone());
+            return Ok(bytes.to_vec());
         }
         if let Some(bytes) = self.prepared.read_assets.borrow().get(path) {
             return Ok(bytes.clone());
