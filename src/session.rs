@@ -505,8 +505,9 @@ impl Session {
     /// the session's sink (expression values quoted); a failure is returned, and leaves the
     /// session as it was before the input.
     pub fn eval(&mut self, input: &str) -> Result<(), Failure> {
-        let prepared = self.prepare(input, &imports::NoFiles);
-        self.eval_prepared(input, prepared, None)
+        let input = with_semicolon(input);
+        let prepared = self.prepare(&input, &imports::NoFiles);
+        self.eval_prepared(&input, prepared, None)
     }
 
     /// Evaluates an input whose imports are read: `prepared`, with asset files through

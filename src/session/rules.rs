@@ -20,9 +20,9 @@ pub(super) fn prompt_assets(decls: &InputDecls, input: SourceId) -> Option<Vec<D
                 Span::new(input, span.start as usize, span.end as usize),
                 "declared at the prompt",
             )
-            .with_help(format!(
-                "declare it with `pub` in a file and import that file: `import {{ name }} from \"./assets.pbs\";` (paths in that file are relative to it)"
-            ))
+            .with_help(
+                "declare it with `pub` in a file and import that file: `import { name } from \"./assets.pbs\";` (paths in that file are relative to it)",
+            )
         })
         .collect();
     (!errors.is_empty()).then_some(errors)
