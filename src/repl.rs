@@ -468,7 +468,10 @@ fn command(session: &mut Session, text: &str, color: bool) -> Step {
         ":load" if rest.is_empty() => usage("`:load` needs a file name: `:load FILE`"),
         ":load" => match read_source(rest) {
             Ok(source) => {
-                match session.eval_with_imports(&source, &DiskSources::new(Path::new(rest))) {
+                // Its imports and their asset files are relative to the file's folder.
+                let file = Path::new(rest);
+                let assets = crate::asset_reader(file);
+                match session.eval_with_files(&source, &DiskSources::new(file), Some(&*assets.0)) {
                     Ok(()) => Step::Done,
                     Err(f) => failure(&f, color),
                 }
@@ -477,10 +480,14 @@ fn command(session: &mut Session, text: &str, color: bool) -> Step {
         },
         w if w.starts_with(':') => usage(&format!("unknown command `{w}` (try :help)")),
         // Imports typed at the prompt are relative to the current directory.
-        _ => match session.eval_with_imports(text, &DiskSources::new(Path::new("<prompt>"))) {
-            Ok(()) => Step::Done,
-            Err(f) => failure(&f, color),
-        },
+        _ => {
+            let prompt = Path::new("<prompt>");
+            let assets = crate::asset_reader(prompt);
+            match session.eval_with_files(text, &DiskSources::new(prompt), Some(&*assets.0)) {
+                Ok(()) => Step::Done,
+                Err(f) => failure(&f, color),
+            }
+        }
     };
     let _ = std::io::stdout().flush();
     step

@@ -57,6 +57,13 @@ pub struct ReplContext {
     pub globals: Vec<(String, types::Type)>,
     /// The host function that shows the value of an expression statement (`any → void`).
     pub echo: String,
+    /// For imported files, by the key their [`SourceProvider`] gave them, the prefix that
+    /// qualifies every name the file declares (`geo` makes `area` internally `geo.area`), so
+    /// an imported file's names stay the same from one input to the next.
+    pub prefixes: Vec<(String, String)>,
+    /// The internal names of the structs earlier inputs declared, in the order of their
+    /// indices: those structs keep their indices, and new ones come after them.
+    pub struct_order: Vec<String>,
 }
 
 /// How to compile.

@@ -13,11 +13,12 @@ mod expr;
 mod foreach;
 mod init_order;
 mod scope;
+mod session;
 mod stmt;
 
 pub use consts::ConstValue;
 pub use error::CheckError;
-pub use scope::FileLinks;
+pub use scope::{item_name, FileLinks};
 
 use crate::ast::{self, Ident, Item, Module, TypeExpr};
 use crate::hir::{TExpr, TFunction, TStmt};
@@ -178,6 +179,9 @@ pub(crate) struct Checker<'a> {
     pub(crate) resolved: Vec<HashMap<String, (TopLevel, Span)>>,
     /// What each function body reads and calls, for the initialization order (§15.9).
     pub(crate) uses: init_order::Uses,
+    /// In a REPL input with imports, the globals earlier inputs defined at the prompt, which
+    /// the prompt's scope (the entry file's) sees beside its own declarations.
+    pub(crate) prompt_globals: Vec<String>,
 }
 
 impl<'a> Checker<'a> {
@@ -381,7 +385,14 @@ impl<'a> Checker<'a> {
             ));
         }
         for i in 0..self.consts.len() {
-            let name = self.consts[i].name.name.clone();
+            let file = self.consts[i].file;
+            let written = &self.consts[i].name.name;
+            let name = self
+                .renames
+                .get(file)
+                .and_then(|map| map.get(written))
+                .unwrap_or(written)
+                .clone();
             let ty = match &self.consts[i].state {
                 ConstState::Done(v) => v.to_expr(Span::default()).ty.to_string(),
                 _ => "?".to_string(),
@@ -534,9 +545,11 @@ pub fn check_files(
         scopes: Vec::new(),
         resolved: Vec::new(),
         uses: init_order::Uses::default(),
+        prompt_globals: Vec::new(),
     };
     if many {
         c.renames = scope::renames(modules, links);
+        c.prompt_globals = repl.map_or_else(Vec::new, |r| session::prompt_globals(&r.globals));
         c.link(modules, links);
     }
     // Session globals of earlier REPL inputs.
@@ -576,6 +589,8 @@ pub fn check_files(
             }
         }
     }
+    // Structs of earlier REPL inputs keep their indices.
+    let slots = c.keep_struct_order(repl.map_or(&[][..], |r| &r.struct_order[..]));
     // Pass 1: declarations.
     let mut fn_decls: Vec<(&ast::FnDecl, usize)> = Vec::new();
     let mut struct_index = 0;
@@ -593,7 +608,7 @@ pub fn check_files(
                 declared,
                 &mut entries,
                 &mut fn_decls,
-                &mut struct_index,
+                &mut (&slots[..], &mut struct_index),
                 &mut global_decls,
                 &mut banks,
                 &mut map_decls,
@@ -729,7 +744,7 @@ impl<'a> Checker<'a> {
         declared: &crate::assets::Declared,
         entries: &mut CartEntries,
         fn_decls: &mut Vec<(&'a ast::FnDecl, usize)>,
-        struct_index: &mut usize,
+        struct_index: &mut (&[usize], &mut usize),
         global_decls: &mut Vec<(usize, GlobalDecl<'a>)>,
         banks: &mut u32,
         map_decls: &mut usize,
@@ -775,8 +790,9 @@ impl<'a> Checker<'a> {
             Item::Struct {
                 fields, methods, ..
             } => {
-                let index = *struct_index;
-                *struct_index += 1;
+                let (slots, next) = struct_index;
+                let index = slots.get(**next).copied().unwrap_or(**next);
+                **next += 1;
                 let this = Type::Struct(c.structs[index].name.name.clone());
                 let mut seen: HashMap<String, Span> = HashMap::new();
                 for field in fields {
@@ -821,14 +837,18 @@ impl<'a> Checker<'a> {
                 name, ty, value, ..
             } => {
                 c.builtin_type_name(name, "a global");
-                // In the REPL, declaring a session global again re-initializes it.
-                if let Some((TopLevel::Global(existing), _)) = c.top.get(&name.name).copied() {
+                let internal = c.internal(name);
+                // In the REPL, declaring a session global again re-initializes it; the
+                // globals of an imported file that an earlier input ran keep their values.
+                if let Some((TopLevel::Global(existing), _)) = c.top.get(&internal.name).copied() {
                     if repl.is_some() && c.globals[existing].external {
-                        global_decls.push((file, GlobalDecl::Expr(existing, ty.as_ref(), value)));
+                        if in_entry {
+                            global_decls
+                                .push((file, GlobalDecl::Expr(existing, ty.as_ref(), value)));
+                        }
                         return;
                     }
                 }
-                let internal = c.internal(name);
                 let index = c.globals.len();
                 c.globals.push(GlobalInfo {
                     name: internal.clone(),
@@ -854,6 +874,13 @@ impl<'a> Checker<'a> {
                 let map_file = declared.map_files.get(*map_decls).copied().unwrap_or(0);
                 *map_decls += 1;
                 let internal = c.internal(name);
+                if let Some((TopLevel::Global(existing), _)) = c.top.get(&internal.name).copied() {
+                    // A map of an imported file that an earlier REPL input ran keeps its
+                    // value, like the file's other globals.
+                    if repl.is_some() && c.globals[existing].external && !in_entry {
+                        return;
+                    }
+                }
                 let index = c.globals.len();
                 c.globals.push(GlobalInfo {
                     name: internal.clone(),

@@ -792,7 +792,23 @@ where
         .map_with(move |_, e| span(source, e.span()))
         .then(function.clone().or(declare.clone()))
         .map(|(at, item)| (Some(at), item));
+    // Attributes may also come before `pub`: `[Frame] pub fn frame() { ... }`.
+    let attributed_public = ident(source)
+        .delimited_by(just(Token::LBracket), just(Token::RBracket))
+        .repeated()
+        .at_least(1)
+        .collect::<Vec<Ident>>()
+        .then(just(Token::Pub).map_with(move |_, e| span(source, e.span())))
+        .then(function.clone())
+        .map(|((mut attrs, at), mut item)| {
+            if let Item::Fn(f) = &mut item {
+                attrs.append(&mut f.attrs);
+                f.attrs = attrs;
+            }
+            (Some(at), item)
+        });
     let item = public
+        .or(attributed_public)
         .or(function.map(|item| (None, item)))
         .or(declare.map(|item| (None, item)))
         .or(import.map(|item| (None, item)))
