@@ -655,7 +655,7 @@ impl Checker<'_> {
         }
         let first = self.value_hint(&items[0], cx, elem_hint.as_ref());
         let elem = elem_hint.clone().unwrap_or_else(|| first.ty.clone());
-        let mut typed = Vec::new();
+        let mut typed = Vec::with_capacity(items.len());
         let mut failed = false;
         for (i, item) in items.iter().enumerate() {
             let t = if i == 0 {
@@ -745,7 +745,7 @@ impl Checker<'_> {
             );
         }
         let wants = declared_wants(&info.fields, "field");
-        let mut typed = Vec::new();
+        let mut typed = Vec::with_capacity(args.len());
         if !self.typed_args(args, &wants, cx, &mut typed) {
             return error_expr(span);
         }
