@@ -3,7 +3,7 @@
 
 use crate::imports::DiskSources;
 use prometeu::lexer::{render_all, RenderOptions};
-use prometeu::session::{Failure, Session};
+use prometeu::session::{Failure, PendingInput, Session};
 use prometeu::vm::Output;
 use rustyline::completion::Completer;
 use rustyline::error::ReadlineError;
@@ -44,7 +44,7 @@ impl Output for Stdout {
 }
 
 /// Bracket matching for the line editor. Inputs continue on `..` lines decided by
-/// [`Session::needs_more`], so the editor itself accepts every line.
+/// a [`PendingInput`], so the editor itself accepts every line.
 struct EditorHelper {
     brackets: MatchingBracketHighlighter,
 }
@@ -319,9 +319,10 @@ pub fn run(color: Option<bool>) -> u8 {
         let start = input.line_number();
         let mut text = first;
         if !text.trim_start().starts_with(':') {
-            while Session::needs_more(&text) {
+            let mut pending = PendingInput::new(&text);
+            while pending.needs_more() {
                 // The line break before the new line counts too.
-                let room = INPUT_CAP.saturating_sub(text.len() + 1);
+                let room = INPUT_CAP.saturating_sub(pending.text().len() + 1);
                 let more = match input.read(prompt(".. "), room) {
                     Ok(Line::Text(more)) => more,
                     Ok(Line::Invalid(more)) => {
@@ -355,9 +356,9 @@ pub fn run(color: Option<bool>) -> u8 {
                         return 1;
                     }
                 };
-                text.push('\n');
-                text.push_str(&more);
+                pending.push_line(&more);
             }
+            text = pending.into_text();
         }
         if let Some(line) = invalid {
             // The input goes on to its end (judged on the text with the bad bytes replaced)

@@ -31,7 +31,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 mod imports;
+mod input;
 mod rules;
+
+pub use input::PendingInput;
 
 /// The host function that shows an expression statement's value.
 const ECHO: &str = "Repl.echo";
@@ -271,49 +274,10 @@ impl Session {
     }
 
     /// Whether `text` is an incomplete input: brackets are open or the parser reached the
-    /// end of the input while expecting more.
+    /// end of the input while expecting more. To read an input line by line, use a
+    /// [`PendingInput`], which lexes each line once.
     pub fn needs_more(text: &str) -> bool {
-        let (tokens, lex_errors) = prometeu_lexer::lex(text, SourceId(0));
-        if lex_errors
-            .iter()
-            .any(|e| e.kind == prometeu_lexer::LexErrorKind::UnterminatedString)
-        {
-            return false;
-        }
-        let mut depth = 0i64;
-        for (t, _) in &tokens {
-            match t {
-                Token::LParen | Token::LBracket | Token::LBrace => depth += 1,
-                Token::RParen | Token::RBracket | Token::RBrace => depth -= 1,
-                _ => {}
-            }
-        }
-        if depth > 0 {
-            return true;
-        }
-        if depth < 0 || tokens.is_empty() {
-            return false;
-        }
-        // More is needed when the parser hits the end of the input, unless the one thing
-        // missing is the `;` the REPL adds by itself.
-        let ends_early = |text: &str| {
-            let (tokens, _) = prometeu_lexer::lex(text, SourceId(0));
-            let limits = prometeu_compiler::Limits::default();
-            let (_, errors) =
-                prometeu_compiler::parse::parse(&tokens, SourceId(0), text.len(), &limits);
-            (
-                errors
-                    .iter()
-                    .any(|e| prometeu_compiler::parse::is_unexpected_end(e, text.len())),
-                errors.is_empty(),
-            )
-        };
-        let (early, _) = ends_early(text);
-        if !early {
-            return false;
-        }
-        let (_, completes) = ends_early(&with_semicolon(text));
-        !completes
+        PendingInput::new(text).needs_more()
     }
 
     /// The static type of an expression in the session, without running it.

@@ -657,7 +657,7 @@ impl Checker<'_> {
         }
         let first = self.value_hint(&items[0], cx, elem_hint.as_ref());
         let elem = elem_hint.clone().unwrap_or_else(|| first.ty.clone());
-        let mut typed = Vec::new();
+        let mut typed = Vec::with_capacity(items.len());
         let mut failed = false;
         for (i, item) in items.iter().enumerate() {
             let t = if i == 0 {

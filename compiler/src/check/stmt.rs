@@ -329,7 +329,7 @@ impl Checker<'_> {
     pub(crate) fn block_stmts(&mut self, block: &Block, cx: &mut FnCx) -> Vec<TStmt> {
         cx.scopes.push(HashMap::new());
         let saved = cx.next_slot;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(block.stmts.len());
         let mut ended = false;
         let mut warned = false;
         for s in &block.stmts {

@@ -24,6 +24,13 @@ fn span(source: SourceId, s: GSpan) -> Span {
     }
 }
 
+/// A collected list without spare capacity: the tree holds many short lists, and the room a
+/// growing `Vec` keeps (four elements at least) would be most of their size.
+fn tight<T>(mut list: Vec<T>) -> Vec<T> {
+    list.shrink_to_fit();
+    list
+}
+
 /// An identifier token.
 fn ident<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Ident, Error<'t, 's>> + Clone
 where
@@ -256,6 +263,7 @@ where
             .separated_by(just(Token::Comma))
             .allow_trailing()
             .collect::<Vec<Expr>>()
+            .map(tight)
             .delimited_by(just(Token::LParen), just(Token::RParen));
         let paren = no_assign(source, expr.clone())
             .delimited_by(just(Token::LParen), just(Token::RParen))
@@ -279,7 +287,8 @@ where
                             element
                                 .separated_by(just(Token::Comma))
                                 .allow_trailing()
-                                .collect::<Vec<Expr>>(),
+                                .collect::<Vec<Expr>>()
+                                .map(tight),
                         )
                         .map(Tail::More))
                     .or_not(),
@@ -293,7 +302,8 @@ where
                     ExprKind::ArrayRepeat(Box::new(value), Box::new(count))
                 }
                 Some((first, Some(Tail::More(rest)))) => {
-                    let mut items = vec![first];
+                    let mut items = Vec::with_capacity(rest.len() + 1);
+                    items.push(first);
                     items.extend(rest);
                     ExprKind::Array(items)
                 }
@@ -422,6 +432,7 @@ where
         let block = stmt
             .repeated()
             .collect::<Vec<Stmt>>()
+            .map(tight)
             .delimited_by(just(Token::LBrace), just(Token::RBrace))
             .map_with(move |stmts, e| Block {
                 stmts,
@@ -453,11 +464,13 @@ where
                     .ignore_then(cond.clone())
                     .then(block.clone())
                     .repeated()
-                    .collect::<Vec<_>>(),
+                    .collect::<Vec<_>>()
+                    .map(tight),
             )
             .then(just(Token::Else).ignore_then(block.clone()).or_not())
             .map(|(((c, b), rest), otherwise)| {
-                let mut branches = vec![(c, b)];
+                let mut branches = Vec::with_capacity(rest.len() + 1);
+                branches.push((c, b));
                 branches.extend(rest);
                 StmtKind::If {
                     branches,
@@ -610,6 +623,7 @@ where
         .map_with(move |x, e| (x, span(source, e.span())));
     attr.repeated()
         .collect::<Vec<Ident>>()
+        .map(tight)
         .then(header)
         .then(block)
         .map(|((attrs, (((name, params), ret), header)), body)| FnDecl {
@@ -635,6 +649,7 @@ where
         .clone()
         .repeated()
         .collect::<Vec<Stmt>>()
+        .map(tight)
         .delimited_by(just(Token::LBrace), just(Token::RBrace))
         .map_with(move |stmts, e| Block {
             stmts,
@@ -650,6 +665,7 @@ where
         .separated_by(just(Token::Comma))
         .allow_trailing()
         .collect::<Vec<Param>>()
+        .map(tight)
         .delimited_by(just(Token::LParen), just(Token::RParen));
     let function = fn_decl(source, ident(source), params.clone(), block.clone()).map(Item::Fn);
     let method = fn_decl(source, member(source), params, block);
@@ -670,6 +686,7 @@ where
             method
                 .repeated()
                 .collect::<Vec<FnDecl>>()
+                .map(tight)
                 .delimited_by(just(Token::LBrace), just(Token::RBrace))
                 .or(just(Token::Semi).to(Vec::new())),
         )
@@ -765,6 +782,7 @@ where
         .separated_by(just(Token::Comma))
         .allow_trailing()
         .collect::<Vec<(Ident, Option<Ident>)>>()
+        .map(tight)
         .delimited_by(just(Token::LBrace), just(Token::RBrace));
     let import_path = select! { Token::Str(path) => path }
         .map_with(move |path, e| (path, span(source, e.span())));
