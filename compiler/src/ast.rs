@@ -164,6 +164,9 @@ pub enum ExprKind {
     Error,
     /// `new S(args)` where some arguments name their field: `new Enemy(1.0, 2.0, hp: 5)`.
     NewNamed(Box<Ident>, Vec<NewArg>),
+    /// `if c { a } else if d { b } else { e }` used as a value: each branch's condition and
+    /// value, then the `else` value (missing when the source has none, which is an error).
+    If(Vec<(Expr, Expr)>, Option<Box<Expr>>),
 }
 
 /// An argument of `new`, positional or naming its field (`hp: 5`).

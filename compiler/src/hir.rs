@@ -51,6 +51,9 @@ pub enum TExprKind {
     Array(Vec<TExpr>),
     /// `[value; count]`.
     ArrayRepeat(Box<TExpr>, Box<TExpr>),
+    /// `if c { a } else if d { b } else { e }` as a value: the branches in order, then the
+    /// `else` value; every value has the expression's type.
+    If(Vec<(TExpr, TExpr)>, Box<TExpr>),
     /// An expression that had an error (never reaches code generation).
     Error,
 }

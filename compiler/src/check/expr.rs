@@ -14,6 +14,7 @@ pub(crate) use literals::int_literal;
 mod calls;
 mod construct;
 mod format;
+mod if_value;
 mod literals;
 mod methods;
 mod tilemap;
@@ -284,6 +285,9 @@ impl Checker<'_> {
             }
             ExprKind::New(name, args) => self.new_struct(name, args, span, cx),
             ExprKind::NewNamed(name, args) => self.new_named(name, args, span, cx),
+            ExprKind::If(branches, otherwise) => {
+                self.if_value(branches, otherwise.as_deref(), span, cx, hint)
+            }
             ExprKind::Error => error_expr(span),
         }
     }

@@ -357,7 +357,7 @@ impl Checker<'_> {
     }
 
     /// Checks a condition: it must be a bool.
-    fn condition(&mut self, e: &Expr, cx: &mut FnCx) -> TExpr {
+    pub(crate) fn condition(&mut self, e: &Expr, cx: &mut FnCx) -> TExpr {
         let t = self.value(e, cx);
         if !Type::Bool.accepts(&t.ty) {
             self.report(

@@ -121,6 +121,25 @@ impl Gen<'_> {
                 };
                 f.e.emit(instr, span);
             }
+            TExprKind::If(branches, otherwise) => {
+                let depth = f.e.depth();
+                let mut ends = Vec::with_capacity(branches.len());
+                for (cond, value) in branches {
+                    let next = self.branch(f, cond, false);
+                    self.expr(f, value);
+                    ends.push(f.e.emit_jump(Instr::Jump(0), span));
+                    let target = f.e.here();
+                    for p in next {
+                        f.e.patch(p, target);
+                    }
+                    f.e.set_depth(depth);
+                }
+                self.expr(f, otherwise);
+                let target = f.e.here();
+                for end in ends {
+                    f.e.patch(end, target);
+                }
+            }
             TExprKind::Binary(BinOp::And, a, b) | TExprKind::Binary(BinOp::Or, a, b) => {
                 let is_and = matches!(e.kind, TExprKind::Binary(BinOp::And, _, _));
                 self.expr(f, a);

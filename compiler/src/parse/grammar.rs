@@ -329,11 +329,34 @@ where
                     ExprKind::NewNamed(Box::new(name), args)
                 }
             });
+        // `if c { a } else { b }` as a value (§15.8): each block holds one expression.
+        let value_block = no_assign(source, expr.clone())
+            .delimited_by(just(Token::LBrace), just(Token::RBrace))
+            .labelled(Label::Block);
+        let if_value = just(Token::If)
+            .ignore_then(no_assign(source, expr.clone()))
+            .then(value_block.clone())
+            .then(
+                just(Token::Else)
+                    .then(just(Token::If))
+                    .ignore_then(no_assign(source, expr.clone()))
+                    .then(value_block.clone())
+                    .repeated()
+                    .collect::<Vec<(Expr, Expr)>>(),
+            )
+            .then(just(Token::Else).ignore_then(value_block).or_not())
+            .map(|((first, rest), otherwise)| {
+                let mut branches = Vec::with_capacity(rest.len() + 1);
+                branches.push(first);
+                branches.extend(rest);
+                ExprKind::If(branches, otherwise.map(Box::new))
+            });
         let atom = literal
             .or(name)
             .or(new)
             .or(paren)
             .or(array)
+            .or(if_value)
             .map_with(move |kind, e| mk(kind, e.span()))
             .labelled(Label::Expression)
             .boxed();
