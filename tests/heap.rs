@@ -157,3 +157,31 @@ fn appends_to_a_million_characters_stay_linear() {
     let heap = vm.stats().heap;
     assert!(heap.bytes_allocated < 64_000_000, "{heap:?}");
 }
+
+#[test]
+fn for_in_over_an_existing_array_allocates_nothing() {
+    let mut vm = vm_for(
+        r#"
+        declare struct E(x: int);
+        fn main() {
+            let xs = [1, 2, 3, 4, 5];
+            let es = [new E(1), new E(2)];
+            let total = 0;
+            for round from 0 until 10000 {
+                for i, x in xs {
+                    total += x * i;
+                }
+                for e in es {
+                    e.x += 1;
+                }
+            }
+            print(total);
+        }
+        "#,
+    );
+    let at_load = vm.stats().heap.allocations;
+    vm.run_script(None).unwrap();
+    let heap = vm.stats().heap;
+    // The two arrays and the two structs, made once before the loops.
+    assert_eq!(heap.allocations - at_load, 4, "{heap:?}");
+}

@@ -162,6 +162,20 @@ pub enum ExprKind {
     New(Box<Ident>, Vec<Expr>),
     /// A part the parser could not read (an error was already reported).
     Error,
+    /// `new S(args)` where some arguments name their field: `new Enemy(1.0, 2.0, hp: 5)`.
+    NewNamed(Box<Ident>, Vec<NewArg>),
+    /// `if c { a } else if d { b } else { e }` used as a value: each branch's condition and
+    /// value, then the `else` value (missing when the source has none, which is an error).
+    If(Vec<(Expr, Expr)>, Option<Box<Expr>>),
+}
+
+/// An argument of `new`, positional or naming its field (`hp: 5`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewArg {
+    /// The field it names, if written `name: value`.
+    pub field: Option<Ident>,
+    /// The value.
+    pub value: Expr,
 }
 
 /// A block `{ ... }`.
@@ -253,6 +267,17 @@ pub enum StmtKind {
     Block(Block),
     /// A statement the parser could not read (an error was already reported).
     Error,
+    /// `for x in xs { }`, or `for i, x in xs { }` with the index first.
+    ForIn {
+        /// The index variable, when two names are given.
+        index: Option<Ident>,
+        /// The element (or character) variable.
+        var: Ident,
+        /// The collection.
+        over: Box<Expr>,
+        /// The body.
+        body: Block,
+    },
     /// `switch e { patterns => { ... } ... }`
     Switch(Box<Switch>),
 }
@@ -365,6 +390,8 @@ pub enum Item {
         name: Ident,
         /// The fields, in order.
         fields: Vec<Param>,
+        /// Each field's default value, if it has one (same length as `fields`).
+        defaults: Vec<Option<Expr>>,
         /// The methods.
         methods: Vec<FnDecl>,
         /// The whole declaration.

@@ -51,6 +51,9 @@ pub enum TExprKind {
     Array(Vec<TExpr>),
     /// `[value; count]`.
     ArrayRepeat(Box<TExpr>, Box<TExpr>),
+    /// `if c { a } else if d { b } else { e }` as a value: the branches in order, then the
+    /// `else` value; every value has the expression's type.
+    If(Vec<(TExpr, TExpr)>, Box<TExpr>),
     /// An expression that had an error (never reaches code generation).
     Error,
     /// A payload-free variant of enum type `ty` (a scalar value).
@@ -120,6 +123,18 @@ pub enum TStmtKind {
     Return(Option<TExpr>),
     /// A nested block.
     Block(Vec<TStmt>),
+    /// A loop that tests `cond` before each step, runs `head` then `body`, and then `next`
+    /// (where `continue` goes): what `for … in` becomes.
+    Loop {
+        /// Whether to run another step.
+        cond: Box<TExpr>,
+        /// What each step does first (the loop variables are set here).
+        head: Vec<TStmt>,
+        /// The body as written.
+        body: Vec<TStmt>,
+        /// What ends each step, after the body or a `continue`.
+        next: Vec<TStmt>,
+    },
     /// `switch`.
     Switch(Box<TSwitch>),
 }

@@ -49,6 +49,8 @@ pub enum Token<'src> {
     Until,
     /// `step`
     Step,
+    /// `in`
+    In,
     /// `break`
     Break,
     /// `continue`
@@ -168,6 +170,7 @@ impl Token<'_> {
             Token::From => "from",
             Token::Until => "until",
             Token::Step => "step",
+            Token::In => "in",
             Token::Break => "break",
             Token::Continue => "continue",
             Token::Return => "return",
@@ -203,6 +206,7 @@ impl Token<'_> {
             | Token::From
             | Token::Until
             | Token::Step
+            | Token::In
             | Token::Break
             | Token::Continue
             | Token::Return

@@ -145,6 +145,7 @@ impl Checker<'_> {
                             span: v.name.span,
                         },
                         fields: v.fields.clone(),
+                        defaults: vec![None; v.fields.len()],
                         methods: HashMap::new(),
                     });
                 }

@@ -12,7 +12,9 @@ use prometeu_lexer::Span;
 pub(crate) use literals::int_literal;
 
 mod calls;
+mod construct;
 mod format;
+mod if_value;
 mod literals;
 mod methods;
 mod tilemap;
@@ -293,6 +295,10 @@ impl Checker<'_> {
                 make(TExprKind::ArrayRepeat(Box::new(v), Box::new(n)), ty)
             }
             ExprKind::New(name, args) => self.new_struct(name, args, span, cx),
+            ExprKind::NewNamed(name, args) => self.new_named(name, args, span, cx),
+            ExprKind::If(branches, otherwise) => {
+                self.if_value(branches, otherwise.as_deref(), span, cx, hint)
+            }
             ExprKind::Error => error_expr(span),
         }
     }
@@ -688,7 +694,7 @@ impl Checker<'_> {
         }
         let first = self.value_hint(&items[0], cx, elem_hint.as_ref());
         let elem = elem_hint.clone().unwrap_or_else(|| first.ty.clone());
-        let mut typed = Vec::new();
+        let mut typed = Vec::with_capacity(items.len());
         let mut failed = false;
         for (i, item) in items.iter().enumerate() {
             let t = if i == 0 {
@@ -720,71 +726,6 @@ impl Checker<'_> {
         TExpr {
             kind: TExprKind::Array(typed),
             ty: Type::Array(Box::new(elem)),
-            span,
-        }
-    }
-
-    /// Checks `new S(args)`.
-    fn new_struct(&mut self, name: &Ident, args: &[Expr], span: Span, cx: &mut FnCx) -> TExpr {
-        if super::BUILTIN_TYPES.contains(&name.name.as_str())
-            && self.structs.iter().any(|s| s.name.name == name.name)
-        {
-            // This struct was reported at its declaration: its name is a built-in type's.
-            for a in args {
-                self.expr(a, cx);
-            }
-            return error_expr(span);
-        }
-        let Some(index) = self.struct_named(&name.name) else {
-            for a in args {
-                self.expr(a, cx);
-            }
-            if matches!(name.name.as_str(), "Sound" | "Bank") {
-                let (what, how) = if name.name == "Sound" {
-                    ("sound", "declare sound NAME = \"file.wav\";")
-                } else {
-                    ("bank", "declare bank NAME = \"file.png\" tile 8;")
-                };
-                self.report(
-                    CheckError::new(
-                        "E0203",
-                        format!("`{}` values cannot be created with `new`", name.name),
-                        name.span,
-                        "not a struct",
-                    )
-                    .with_help(format!("a {what} comes from a top-level `{how}`")),
-                );
-                return error_expr(span);
-            }
-            self.report(CheckError::new(
-                "E0203",
-                format!("unknown type `{}`", name.name),
-                name.span,
-                "not a struct",
-            ));
-            return error_expr(span);
-        };
-        let info = self.structs[index].clone();
-        if args.len() != info.fields.len() {
-            let count = plural(info.fields.len(), "field");
-            return self.wrong_count(
-                &info.name.name,
-                "has",
-                &count,
-                args,
-                span,
-                Some(info.name.span),
-                cx,
-            );
-        }
-        let wants = declared_wants(&info.fields, "field");
-        let mut typed = Vec::new();
-        if !self.typed_args(args, &wants, cx, &mut typed) {
-            return error_expr(span);
-        }
-        TExpr {
-            kind: TExprKind::NewStruct(index as u32, typed),
-            ty: Type::Struct(info.name.name.clone()),
             span,
         }
     }

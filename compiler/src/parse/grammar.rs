@@ -24,6 +24,13 @@ fn span(source: SourceId, s: GSpan) -> Span {
     }
 }
 
+/// A collected list without spare capacity: the tree holds many short lists, and the room a
+/// growing `Vec` keeps (four elements at least) would be most of their size.
+fn tight<T>(mut list: Vec<T>) -> Vec<T> {
+    list.shrink_to_fit();
+    list
+}
+
 /// An identifier token.
 fn ident<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Ident, Error<'t, 's>> + Clone
 where
@@ -256,6 +263,7 @@ where
             .separated_by(just(Token::Comma))
             .allow_trailing()
             .collect::<Vec<Expr>>()
+            .map(tight)
             .delimited_by(just(Token::LParen), just(Token::RParen));
         let paren = no_assign(source, expr.clone())
             .delimited_by(just(Token::LParen), just(Token::RParen))
@@ -279,7 +287,8 @@ where
                             element
                                 .separated_by(just(Token::Comma))
                                 .allow_trailing()
-                                .collect::<Vec<Expr>>(),
+                                .collect::<Vec<Expr>>()
+                                .map(tight),
                         )
                         .map(Tail::More))
                     .or_not(),
@@ -293,20 +302,61 @@ where
                     ExprKind::ArrayRepeat(Box::new(value), Box::new(count))
                 }
                 Some((first, Some(Tail::More(rest)))) => {
-                    let mut items = vec![first];
+                    let mut items = Vec::with_capacity(rest.len() + 1);
+                    items.push(first);
                     items.extend(rest);
                     ExprKind::Array(items)
                 }
             });
+        // `new S(a, b, field: c)`: a named argument is a member name, then `:`.
+        let new_arg = member(source)
+            .then_ignore(just(Token::Colon))
+            .or_not()
+            .then(no_assign(source, expr.clone()))
+            .map(|(field, value)| NewArg { field, value });
+        let new_args = new_arg
+            .separated_by(just(Token::Comma))
+            .allow_trailing()
+            .collect::<Vec<NewArg>>()
+            .delimited_by(just(Token::LParen), just(Token::RParen));
         let new = just(Token::New)
             .ignore_then(qualified(source))
-            .then(args.clone())
-            .map(|(name, args)| ExprKind::New(Box::new(name), args));
+            .then(new_args)
+            .map(|(name, args)| {
+                if args.iter().all(|a| a.field.is_none()) {
+                    ExprKind::New(Box::new(name), args.into_iter().map(|a| a.value).collect())
+                } else {
+                    ExprKind::NewNamed(Box::new(name), args)
+                }
+            });
+        // `if c { a } else { b }` as a value (§15.8): each block holds one expression.
+        let value_block = no_assign(source, expr.clone())
+            .delimited_by(just(Token::LBrace), just(Token::RBrace))
+            .labelled(Label::Block);
+        let if_value = just(Token::If)
+            .ignore_then(no_assign(source, expr.clone()))
+            .then(value_block.clone())
+            .then(
+                just(Token::Else)
+                    .then(just(Token::If))
+                    .ignore_then(no_assign(source, expr.clone()))
+                    .then(value_block.clone())
+                    .repeated()
+                    .collect::<Vec<(Expr, Expr)>>(),
+            )
+            .then(just(Token::Else).ignore_then(value_block).or_not())
+            .map(|((first, rest), otherwise)| {
+                let mut branches = Vec::with_capacity(rest.len() + 1);
+                branches.push(first);
+                branches.extend(rest);
+                ExprKind::If(branches, otherwise.map(Box::new))
+            });
         let atom = literal
             .or(name)
             .or(new)
             .or(paren)
             .or(array)
+            .or(if_value)
             .map_with(move |kind, e| mk(kind, e.span()))
             .labelled(Label::Expression)
             .boxed();
@@ -405,6 +455,7 @@ where
         let block = stmt
             .repeated()
             .collect::<Vec<Stmt>>()
+            .map(tight)
             .delimited_by(just(Token::LBrace), just(Token::RBrace))
             .map_with(move |stmts, e| Block {
                 stmts,
@@ -436,11 +487,13 @@ where
                     .ignore_then(cond.clone())
                     .then(block.clone())
                     .repeated()
-                    .collect::<Vec<_>>(),
+                    .collect::<Vec<_>>()
+                    .map(tight),
             )
             .then(just(Token::Else).ignore_then(block.clone()).or_not())
             .map(|(((c, b), rest), otherwise)| {
-                let mut branches = vec![(c, b)];
+                let mut branches = Vec::with_capacity(rest.len() + 1);
+                branches.push((c, b));
                 branches.extend(rest);
                 StmtKind::If {
                     branches,
@@ -454,21 +507,39 @@ where
                 cond: Box::new(cond),
                 body,
             });
-        let for_ = just(Token::For)
-            .ignore_then(ident(source))
-            .then_ignore(just(Token::From))
-            .then(expr.clone())
+        let counted = just(Token::From)
+            .ignore_then(expr.clone())
             .then_ignore(just(Token::Until))
             .then(expr.clone())
             .then(just(Token::Step).ignore_then(expr.clone()).or_not())
-            .then(block.clone())
-            .map(|((((var, from), until), step), body)| StmtKind::For {
+            .map(|((from, until), step)| (from, until, step));
+        let for_count = ident(source).then(counted).then(block.clone()).map(
+            |((var, (from, until, step)), body)| StmtKind::For {
                 var,
                 from: Box::new(from),
                 until: Box::new(until),
                 step: step.map(Box::new),
                 body,
+            },
+        );
+        let for_in = ident(source)
+            .then(just(Token::Comma).ignore_then(ident(source)).or_not())
+            .then_ignore(just(Token::In))
+            .then(cond.clone())
+            .then(block.clone())
+            .map(|(((first, second), over), body)| {
+                let (index, var) = match second {
+                    Some(var) => (Some(first), var),
+                    None => (None, first),
+                };
+                StmtKind::ForIn {
+                    index,
+                    var,
+                    over: Box::new(over),
+                    body,
+                }
             });
+        let for_ = just(Token::For).ignore_then(for_count.or(for_in));
         let jump = just(Token::Break)
             .to(StmtKind::Break)
             .or(just(Token::Continue).to(StmtKind::Continue))
@@ -695,6 +766,7 @@ where
         .map_with(move |x, e| (x, span(source, e.span())));
     attr.repeated()
         .collect::<Vec<Ident>>()
+        .map(tight)
         .then(header)
         .then(block)
         .map(|((attrs, (((name, params), ret), header)), body)| FnDecl {
@@ -720,6 +792,7 @@ where
         .clone()
         .repeated()
         .collect::<Vec<Stmt>>()
+        .map(tight)
         .delimited_by(just(Token::LBrace), just(Token::RBrace))
         .map_with(move |stmts, e| Block {
             stmts,
@@ -730,7 +803,47 @@ where
         .then_ignore(just(Token::Colon))
         .then(type_expr(source))
         .map(|(name, ty)| Param { name, ty });
-    let member_params = member(source)
+    let params = param
+        .clone()
+        .separated_by(just(Token::Comma))
+        .allow_trailing()
+        .collect::<Vec<Param>>()
+        .map(tight)
+        .delimited_by(just(Token::LParen), just(Token::RParen));
+    let function = fn_decl(source, ident(source), params.clone(), block.clone()).map(Item::Fn);
+    let method = fn_decl(source, member(source), params, block);
+    // A struct's fields: `name: Type`, each with an optional default `= value`.
+    let struct_fields = member(source)
+        .then_ignore(just(Token::Colon))
+        .then(type_expr(source))
+        .then(just(Token::Assign).ignore_then(expr(source)).or_not())
+        .map(|((name, ty), default)| (Param { name, ty }, default))
+        .separated_by(just(Token::Comma))
+        .allow_trailing()
+        .collect::<Vec<(Param, Option<Expr>)>>()
+        .delimited_by(just(Token::LParen), just(Token::RParen));
+    let structure = just(Token::Struct)
+        .ignore_then(ident(source))
+        .then(struct_fields)
+        .then(
+            method
+                .repeated()
+                .collect::<Vec<FnDecl>>()
+                .map(tight)
+                .delimited_by(just(Token::LBrace), just(Token::RBrace))
+                .or(just(Token::Semi).to(Vec::new())),
+        )
+        .map_with(move |((name, fields), methods), e| {
+            let (fields, defaults) = fields.into_iter().unzip();
+            Item::Struct {
+                name,
+                fields,
+                defaults,
+                methods,
+                span: span(source, e.span()),
+            }
+        });
+    let payload_fields = member(source)
         .then_ignore(just(Token::Colon))
         .then(type_expr(source))
         .map(|(name, ty)| Param { name, ty })
@@ -738,32 +851,8 @@ where
         .allow_trailing()
         .collect::<Vec<Param>>()
         .delimited_by(just(Token::LParen), just(Token::RParen));
-    let params = param
-        .clone()
-        .separated_by(just(Token::Comma))
-        .allow_trailing()
-        .collect::<Vec<Param>>()
-        .delimited_by(just(Token::LParen), just(Token::RParen));
-    let function = fn_decl(source, ident(source), params.clone(), block.clone()).map(Item::Fn);
-    let method = fn_decl(source, member(source), params, block);
-    let structure = just(Token::Struct)
-        .ignore_then(ident(source))
-        .then(member_params.clone())
-        .then(
-            method
-                .repeated()
-                .collect::<Vec<FnDecl>>()
-                .delimited_by(just(Token::LBrace), just(Token::RBrace))
-                .or(just(Token::Semi).to(Vec::new())),
-        )
-        .map_with(move |((name, fields), methods), e| Item::Struct {
-            name,
-            fields,
-            methods,
-            span: span(source, e.span()),
-        });
     let variant = member(source)
-        .then(member_params.clone().or_not())
+        .then(payload_fields.or_not())
         .map(|(name, fields)| Variant {
             name,
             fields: fields.unwrap_or_default(),
@@ -868,6 +957,7 @@ where
         .separated_by(just(Token::Comma))
         .allow_trailing()
         .collect::<Vec<(Ident, Option<Ident>)>>()
+        .map(tight)
         .delimited_by(just(Token::LBrace), just(Token::RBrace));
     let import_path = select! { Token::Str(path) => path }
         .map_with(move |path, e| (path, span(source, e.span())));
@@ -895,7 +985,23 @@ where
         .map_with(move |_, e| span(source, e.span()))
         .then(function.clone().or(declare.clone()))
         .map(|(at, item)| (Some(at), item));
+    // Attributes may also come before `pub`: `[Frame] pub fn frame() { ... }`.
+    let attributed_public = ident(source)
+        .delimited_by(just(Token::LBracket), just(Token::RBracket))
+        .repeated()
+        .at_least(1)
+        .collect::<Vec<Ident>>()
+        .then(just(Token::Pub).map_with(move |_, e| span(source, e.span())))
+        .then(function.clone())
+        .map(|((mut attrs, at), mut item)| {
+            if let Item::Fn(f) = &mut item {
+                attrs.append(&mut f.attrs);
+                f.attrs = attrs;
+            }
+            (Some(at), item)
+        });
     let item = public
+        .or(attributed_public)
         .or(function.map(|item| (None, item)))
         .or(declare.map(|item| (None, item)))
         .or(import.map(|item| (None, item)))

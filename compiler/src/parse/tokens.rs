@@ -12,7 +12,7 @@ use chumsky::prelude::*;
 use prometeu_lexer::Token;
 
 /// The tokens without a value, in the order of their bits in a [`TokenSet`].
-const UNIT_TOKENS: [Token<'static>; 64] = [
+const UNIT_TOKENS: [Token<'static>; 65] = [
     Token::Fn,
     Token::Declare,
     Token::Struct,
@@ -76,6 +76,7 @@ const UNIT_TOKENS: [Token<'static>; 64] = [
     Token::ShrAssign,
     Token::Import,
     Token::Pub,
+    Token::In,
     Token::FatArrow,
 ];
 
@@ -148,14 +149,15 @@ fn unit_index(token: &Token<'_>) -> Option<u32> {
         Token::ShrAssign => 60,
         Token::Import => 61,
         Token::Pub => 62,
-        Token::FatArrow => 63,
+        Token::In => 63,
+        Token::FatArrow => 64,
     };
     Some(index)
 }
 
 /// A set of tokens without a value.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct TokenSet(u64);
+pub(crate) struct TokenSet(u128);
 
 impl TokenSet {
     /// The tokens without a value that `classify` accepts.
@@ -171,7 +173,7 @@ impl TokenSet {
     pub(crate) fn insert(&mut self, token: &Token<'_>) -> bool {
         match unit_index(token) {
             Some(index) => {
-                self.0 |= 1u64 << index;
+                self.0 |= 1u128 << index;
                 true
             }
             None => false,
@@ -188,7 +190,7 @@ impl TokenSet {
         UNIT_TOKENS
             .iter()
             .enumerate()
-            .filter(move |(index, _)| self.0 & (1u64 << index) != 0)
+            .filter(move |(index, _)| self.0 & (1u128 << index) != 0)
             .map(|(_, token)| token)
     }
 }

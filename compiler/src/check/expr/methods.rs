@@ -213,6 +213,7 @@ impl Checker<'_> {
         cx: &mut FnCx,
         typed: &mut Vec<TExpr>,
     ) -> bool {
+        typed.reserve_exact(args.len());
         let mut ok = true;
         for (arg, (want, label)) in args.iter().zip(wants) {
             let t = self.value_hint(arg, cx, Some(want));
