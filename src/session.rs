@@ -707,6 +707,7 @@ fn input_decls(input: &str) -> InputDecls {
                 let signature = format!("const {}", t.as_ref().map_or("?".to_string(), ty));
                 (name, *span, signature)
             }
+            Item::Enum { name, span, .. } => (name, *span, "enum".to_string()),
             Item::Bank { span, .. } => {
                 out.assets.push((*span, "bank"));
                 continue;
@@ -719,15 +720,11 @@ fn input_decls(input: &str) -> InputDecls {
                 out.assets.push((*span, "sound"));
                 continue;
             }
-            Item::Global { .. }
-            | Item::Enum { .. }
-            | Item::Import(_)
-            | Item::Stmt(_)
-            | Item::Error => continue,
+            Item::Global { .. } | Item::Import(_) | Item::Stmt(_) | Item::Error => continue,
         };
         let is_struct = matches!(item, Item::Struct { .. });
         let mut text = input.get(span.range()).unwrap_or("").to_string();
-        if is_struct || matches!(item, Item::Const { .. }) {
+        if is_struct || matches!(item, Item::Const { .. } | Item::Enum { .. }) {
             text.insert_str(0, "declare ");
         }
         out.signatures.push((name.name.clone(), signature));

@@ -432,3 +432,23 @@ fn an_imported_struct_keeps_its_identity_and_its_fields() {
     session.eval("b.twice()").unwrap();
     assert!(out.0.borrow().ends_with("\n8\n"));
 }
+
+#[test]
+fn enums_declared_at_the_prompt_stay_declared_and_echo_their_variants() {
+    let (mut session, out) = Session::captured();
+    eval_all(
+        &mut session,
+        &[
+            "declare enum State { Title, Over }",
+            "State.Over",
+            "declare enum Shape { Rect(w: float, h: float), Empty }",
+            "let s = Shape.Rect(2.0, 3.0)",
+            "s",
+            "State.Title as int",
+        ],
+    );
+    assert_eq!(
+        *out.0.borrow(),
+        "State.Over\nShape.Rect(w: 2.0, h: 3.0)\n0\n"
+    );
+}
