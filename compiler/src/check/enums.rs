@@ -333,12 +333,12 @@ impl Checker<'_> {
         l: TExpr,
         r: TExpr,
         span: Span,
-    ) -> Result<TExpr, (TExpr, TExpr)> {
+    ) -> Result<TExpr, Box<(TExpr, TExpr)>> {
         let Some(index) = self.enum_of(&l.ty) else {
-            return Err((l, r));
+            return Err(Box::new((l, r)));
         };
         if !op.is_equality() || l.ty != r.ty {
-            return Err((l, r));
+            return Err(Box::new((l, r)));
         }
         if self.enums[index].has_payload() {
             let name = self.enums[index].name.name.clone();

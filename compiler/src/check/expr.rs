@@ -587,7 +587,7 @@ impl Checker<'_> {
         }
         let (l, r) = match self.enum_equality(op, l, r, span) {
             Ok(t) => return t,
-            Err(operands) => operands,
+            Err(operands) => *operands,
         };
         let result = binary_type(op, &l.ty, &r.ty);
         let Some(ty) = result else {

@@ -654,7 +654,7 @@ where
         span: span(source, e.span()),
     });
     let negated = just(Token::Minus)
-        .ignore_then(literal.clone())
+        .ignore_then(literal)
         .map_with(move |operand, e| Expr {
             kind: ExprKind::Unary(UnOp::Neg, Box::new(operand)),
             span: span(source, e.span()),
