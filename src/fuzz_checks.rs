@@ -7,7 +7,7 @@
 use crate::compiler::CompileOptions;
 use crate::lexer::{render_all, Diagnostic, RenderOptions, SourceId, Sources, Span};
 use crate::manifest::{manifest_text, parse_manifest, CARTRIDGE_VERSION, CART_MAGIC};
-use crate::session::{Failure, Session};
+use crate::session::{Failure, PendingInput, Session};
 use crate::stdlib::console::input::{InputLog, BUTTON_MASK};
 use crate::vm::{Limits, Output};
 use std::sync::atomic::AtomicBool;
@@ -234,7 +234,7 @@ fn session_command(session: &mut Session, line: &str) {
 
 /// `fuzz/fuzz_targets/repl_session.rs`: the longest valid UTF-8 prefix as the lines of a
 /// piped REPL session, grouped into inputs as the REPL does (a line starting with `:` is a
-/// command; other lines continue while [`Session::needs_more`] says so), at most
+/// command; other lines continue while a [`PendingInput`] needs more), at most
 /// [`SESSION_INPUTS`] of them, each under [`SESSION_CYCLES`] cycles and a 64 MiB heap.
 /// Nothing may panic; a failed input leaves the variables, declarations and struct table as
 /// they were, and its diagnostics point inside their sources; a successful one keeps every
@@ -254,28 +254,34 @@ pub fn repl_session(data: &[u8]) {
         limits,
         Some(SESSION_CYCLES),
     );
-    let mut pending = String::new();
+    let mut pending: Option<PendingInput> = None;
     let mut inputs = 0;
     for line in text.lines() {
         if inputs >= SESSION_INPUTS {
             break;
         }
-        if pending.is_empty() {
-            if line.trim().is_empty() {
-                continue;
+        let input = match pending.as_mut() {
+            Some(input) => {
+                input.push_line(line);
+                input
             }
-            if line.trim_start().starts_with(':') {
-                session_command(&mut session, line);
+            None => {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                if line.trim_start().starts_with(':') {
+                    session_command(&mut session, line);
+                    inputs += 1;
+                    continue;
+                }
+                pending.insert(PendingInput::new(line))
+            }
+        };
+        if !input.needs_more() {
+            if let Some(input) = pending.take() {
+                session_input(&mut session, input.text());
                 inputs += 1;
-                continue;
             }
-        } else {
-            pending.push('\n');
-        }
-        pending.push_str(line);
-        if !Session::needs_more(&pending) {
-            session_input(&mut session, &std::mem::take(&mut pending));
-            inputs += 1;
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::imports::DiskSources;
 use prometeu::lexer::{render_all, RenderOptions};
-use prometeu::session::{Failure, Session};
+use prometeu::session::{Failure, PendingInput, Session};
 use prometeu::vm::Output;
 use rustyline::completion::Completer;
 use rustyline::error::ReadlineError;
@@ -44,7 +44,7 @@ impl Output for Stdout {
 }
 
 /// Bracket matching for the line editor. Inputs continue on `..` lines decided by
-/// [`Session::needs_more`], so the editor itself accepts every line.
+/// a [`PendingInput`], so the editor itself accepts every line.
 struct EditorHelper {
     brackets: MatchingBracketHighlighter,
 }
@@ -319,9 +319,10 @@ pub fn run(color: Option<bool>) -> u8 {
         let start = input.line_number();
         let mut text = first;
         if !text.trim_start().starts_with(':') {
-            while Session::needs_more(&text) {
+            let mut pending = PendingInput::new(&text);
+            while pending.needs_more() {
                 // The line break before the new line counts too.
-                let room = INPUT_CAP.saturating_sub(text.len() + 1);
+                let room = INPUT_CAP.saturating_sub(pending.text().len() + 1);
                 let more = match input.read(prompt(".. "), room) {
                     Ok(Line::Text(more)) => more,
                     Ok(Line::Invalid(more)) => {
@@ -355,9 +356,9 @@ pub fn run(color: Option<bool>) -> u8 {
                         return 1;
                     }
                 };
-                text.push('\n');
-                text.push_str(&more);
+                pending.push_line(&more);
             }
+            text = pending.into_text();
         }
         if let Some(line) = invalid {
             // The input goes on to its end (judged on the text with the bad bytes replaced)
@@ -468,7 +469,10 @@ fn command(session: &mut Session, text: &str, color: bool) -> Step {
         ":load" if rest.is_empty() => usage("`:load` needs a file name: `:load FILE`"),
         ":load" => match read_source(rest) {
             Ok(source) => {
-                match session.eval_with_imports(&source, &DiskSources::new(Path::new(rest))) {
+                // Its imports and their asset files are relative to the file's folder.
+                let file = Path::new(rest);
+                let assets = crate::asset_reader(file);
+                match session.eval_with_files(&source, &DiskSources::new(file), Some(&*assets.0)) {
                     Ok(()) => Step::Done,
                     Err(f) => failure(&f, color),
                 }
@@ -477,10 +481,14 @@ fn command(session: &mut Session, text: &str, color: bool) -> Step {
         },
         w if w.starts_with(':') => usage(&format!("unknown command `{w}` (try :help)")),
         // Imports typed at the prompt are relative to the current directory.
-        _ => match session.eval_with_imports(text, &DiskSources::new(Path::new("<prompt>"))) {
-            Ok(()) => Step::Done,
-            Err(f) => failure(&f, color),
-        },
+        _ => {
+            let prompt = Path::new("<prompt>");
+            let assets = crate::asset_reader(prompt);
+            match session.eval_with_files(text, &DiskSources::new(prompt), Some(&*assets.0)) {
+                Ok(()) => Step::Done,
+                Err(f) => failure(&f, color),
+            }
+        }
     };
     let _ = std::io::stdout().flush();
     step

@@ -18,6 +18,7 @@
 
 use crate::SharedOutput;
 use prometeu_bytecode::{disassemble_function, HostSig, HostType, VerifiedProgram};
+use prometeu_compiler::assets::AssetSource;
 use prometeu_compiler::ast::{Item, TypeExpr};
 use prometeu_compiler::types::Type;
 use prometeu_compiler::{Builtins, CompileOptions, ReplContext};
@@ -30,6 +31,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 mod imports;
+mod input;
+mod rules;
+
+pub use input::PendingInput;
 
 /// The host function that shows an expression statement's value.
 const ECHO: &str = "Repl.echo";
@@ -70,6 +75,9 @@ impl SpanMap {
     /// The span in the input for a span of the input's own text (at or after `offset`, or
     /// inside a moved declaration); spans in earlier declarations stay in the session text.
     fn map(&self, span: Span) -> Span {
+        if span.source != SourceId(0) {
+            return span;
+        }
         let (start, end) = (span.start as usize, span.end as usize);
         if start >= self.offset && end >= start {
             return Span::new(self.input, start - self.offset, end - self.offset);
@@ -140,8 +148,8 @@ pub struct Session {
     limits: Limits,
     cycles_per_input: Option<u64>,
     inputs: usize,
-    /// The name diagnostics give the next input instead of `<input N>` (an imported file's).
-    next_name: Option<String>,
+    /// The files the session imported and the names the prompt imported from them.
+    imports: imports::Imports,
 }
 
 impl Session {
@@ -199,7 +207,7 @@ impl Session {
             limits,
             cycles_per_input,
             inputs: 0,
-            next_name: None,
+            imports: imports::Imports::default(),
         }
     }
 
@@ -229,19 +237,31 @@ impl Session {
         })
     }
 
-    /// The session's globals with their types, in definition order.
-    pub fn globals(&self) -> &[(String, Type)] {
-        &self.globals
+    /// The session's globals with their types, in definition order (those of imported
+    /// files stay private to their files and are not listed).
+    pub fn globals(&self) -> Vec<(String, Type)> {
+        self.globals
+            .iter()
+            .filter(|(name, _)| !name.contains('.'))
+            .cloned()
+            .collect()
     }
 
     /// Every function, struct and constant with its signature, sorted by name.
     pub fn declarations(&self) -> Vec<(String, String)> {
+        let imported = |name: &str| {
+            self.imports.modules.iter().any(|m| {
+                name.strip_prefix(&m.prefix)
+                    .is_some_and(|r| r.starts_with('.'))
+            })
+        };
         let mut out: Vec<(String, String)> = self
             .signatures
             .iter()
-            .filter(|(name, _)| !name.starts_with('<'))
+            .filter(|(name, _)| !name.starts_with('<') && !imported(name))
             .map(|(n, s)| (n.clone(), s.clone()))
             .collect();
+        out.extend(self.imports.imported_signatures(&self.signatures));
         out.sort();
         out
     }
@@ -254,54 +274,16 @@ impl Session {
     }
 
     /// Whether `text` is an incomplete input: brackets are open or the parser reached the
-    /// end of the input while expecting more.
+    /// end of the input while expecting more. To read an input line by line, use a
+    /// [`PendingInput`], which lexes each line once.
     pub fn needs_more(text: &str) -> bool {
-        let (tokens, lex_errors) = prometeu_lexer::lex(text, SourceId(0));
-        if lex_errors
-            .iter()
-            .any(|e| e.kind == prometeu_lexer::LexErrorKind::UnterminatedString)
-        {
-            return false;
-        }
-        let mut depth = 0i64;
-        for (t, _) in &tokens {
-            match t {
-                Token::LParen | Token::LBracket | Token::LBrace => depth += 1,
-                Token::RParen | Token::RBracket | Token::RBrace => depth -= 1,
-                _ => {}
-            }
-        }
-        if depth > 0 {
-            return true;
-        }
-        if depth < 0 || tokens.is_empty() {
-            return false;
-        }
-        // More is needed when the parser hits the end of the input, unless the one thing
-        // missing is the `;` the REPL adds by itself.
-        let ends_early = |text: &str| {
-            let (tokens, _) = prometeu_lexer::lex(text, SourceId(0));
-            let limits = prometeu_compiler::Limits::default();
-            let (_, errors) =
-                prometeu_compiler::parse::parse(&tokens, SourceId(0), text.len(), &limits);
-            (
-                errors
-                    .iter()
-                    .any(|e| prometeu_compiler::parse::is_unexpected_end(e, text.len())),
-                errors.is_empty(),
-            )
-        };
-        let (early, _) = ends_early(text);
-        if !early {
-            return false;
-        }
-        let (_, completes) = ends_early(&with_semicolon(text));
-        !completes
+        PendingInput::new(text).needs_more()
     }
 
     /// The static type of an expression in the session, without running it.
     pub fn type_of(&mut self, expr: &str) -> Result<String, Failure> {
-        let compiled = self.compile(expr, false)?;
+        let prepared = self.unprepared();
+        let compiled = self.compile(expr, false, &prepared, None)?;
         match compiled.compiled.checked.and_then(|c| c.last_expr) {
             Some(ty) => Ok(ty.to_string()),
             None => Err(Failure {
@@ -311,9 +293,16 @@ impl Session {
         }
     }
 
-    /// Compiles an input against the session; returns the result, the sources, and the
-    /// names the input declares.
-    fn compile(&mut self, input: &str, echo: bool) -> Result<CompiledInput, Failure> {
+    /// Compiles an input against the session and the files it imports (`prepared`, with
+    /// their asset files through `assets`); returns the result, the sources, and the names
+    /// the input declares.
+    fn compile(
+        &mut self,
+        input: &str,
+        echo: bool,
+        prepared: &imports::Prepared,
+        assets: Option<&dyn AssetSource>,
+    ) -> Result<CompiledInput, Failure> {
         self.inputs += 1;
         let input = with_semicolon(input);
         let decls = input_decls(&input);
@@ -341,33 +330,59 @@ impl Session {
         let mut sources = Sources::new();
         let combined_id = SourceId(0);
         let input_id = SourceId(1);
-        let (combined, map) = self.combine(&input, &decls, input_id);
+        let preamble = prepared.imports.preamble(&prepared.bindings);
+        let (combined, map) = self.combine(&input, &decls, input_id, &preamble);
         sources.add("<session>", combined.clone());
-        let name = self
-            .next_name
-            .take()
-            .unwrap_or_else(|| format!("<input {}>", self.inputs));
-        sources.add(name, input.clone());
+        sources.add(format!("<input {}>", self.inputs), input.clone());
+        if let Some(failure) = rules::prompt_assets(&decls, input_id)
+            .or_else(|| rules::taken_names(&decls, prepared, input_id))
+        {
+            return Err(Failure {
+                diagnostics: failure,
+                sources,
+            });
+        }
+        // The globals of a file read again with a new text start again.
+        let restarted: Vec<String> = prepared
+            .changed
+            .iter()
+            .filter_map(|key| prepared.imports.module(key))
+            .map(|m| format!("{}.", m.prefix))
+            .collect();
         let options = CompileOptions {
             require_entry: false,
             keep_source: true,
             limits: prometeu_compiler::Limits::default(),
             repl: Some(ReplContext {
-                globals: self.globals.clone(),
+                globals: self
+                    .globals
+                    .iter()
+                    .filter(|(name, _)| restarted.iter().all(|p| !name.starts_with(p)))
+                    .cloned()
+                    .collect(),
                 echo: if echo {
                     ECHO.to_string()
                 } else {
                     String::new()
                 },
+                prefixes: prepared.imports.prefixes(),
+                struct_order: self.struct_order.clone(),
             }),
             assets: None,
         };
-        let compiled = prometeu_compiler::compile(
-            &combined,
+        let reader = imports::Assets {
+            prepared,
+            reader: assets,
+        };
+        let compiled = prometeu_compiler::compile_program_with_assets(
             combined_id,
             "<session>",
+            &prepared.entry_path(),
+            &mut sources,
+            prepared,
             &self.builtins,
             &options,
+            Some(&reader),
         );
         if compiled.has_errors() {
             let diagnostics = compiled
@@ -377,6 +392,16 @@ impl Session {
                 .collect();
             return Err(Failure {
                 diagnostics,
+                sources,
+            });
+        }
+        if let Some(problem) = compiled
+            .checked
+            .as_ref()
+            .and_then(|checked| self.struct_changes(checked, &prepared.imports))
+        {
+            return Err(Failure {
+                diagnostics: vec![problem],
                 sources,
             });
         }
@@ -393,14 +418,20 @@ impl Session {
     /// (an input's redefinition of one in its place), the session's other declarations that
     /// the input does not redeclare, then the input with its moved struct declarations
     /// blanked out, so every byte of the input keeps its offset.
-    fn combine(&self, input: &str, decls: &InputDecls, input_id: SourceId) -> (String, SpanMap) {
+    fn combine(
+        &self,
+        input: &str,
+        decls: &InputDecls,
+        input_id: SourceId,
+        preamble: &str,
+    ) -> (String, SpanMap) {
         let declared = &decls.signatures;
         let redefined: Vec<&(String, std::ops::Range<usize>)> = decls
             .structs
             .iter()
             .filter(|(name, _)| self.struct_order.contains(name))
             .collect();
-        let mut combined = String::new();
+        let mut combined = preamble.to_string();
         let mut moved = Vec::new();
         let mut blanked = input.to_string();
         for name in &self.struct_order {
@@ -438,13 +469,26 @@ impl Session {
     /// the session's sink (expression values quoted); a failure is returned, and leaves the
     /// session as it was before the input.
     pub fn eval(&mut self, input: &str) -> Result<(), Failure> {
+        let input = with_semicolon(input);
+        let prepared = self.prepare(&input, &imports::NoFiles);
+        self.eval_prepared(&input, prepared, None)
+    }
+
+    /// Evaluates an input whose imports are read: `prepared`, with asset files through
+    /// `assets`.
+    fn eval_prepared(
+        &mut self,
+        input: &str,
+        prepared: imports::Prepared,
+        assets: Option<&dyn AssetSource>,
+    ) -> Result<(), Failure> {
         let CompiledInput {
             compiled,
             sources,
             declared,
             texts,
             map,
-        } = self.compile(input, true)?;
+        } = self.compile(input, true, &prepared, assets)?;
         let program = compiled.program.ok_or_else(|| Failure {
             diagnostics: vec![Diagnostic::plain("internal error: no program")],
             sources: Sources::new(),
@@ -459,8 +503,19 @@ impl Session {
         let previous = self.program.clone();
         let result = self.install_and_run(verified.clone());
         if let Err(trap) = result {
-            let diagnostic = trap.to_diagnostic(verified.program(), &sources, SourceId(0));
+            // The program's own files, then the input, for the trace.
+            let (mut trap_sources, entry) = crate::program_sources(verified.program());
+            let input_id = trap_sources.add(
+                sources.name(map.input).to_string(),
+                sources.text(map.input).to_string(),
+            );
+            let sources = trap_sources;
+            let map = SpanMap {
+                input: input_id,
+                ..map
+            };
             let remap = |span: Span| map.map(span);
+            let diagnostic = trap.to_diagnostic(verified.program(), &sources, entry);
             let mut diagnostic = map_spans(diagnostic, &remap);
             diagnostic.notes = trace_notes(&trap, verified.program(), &sources, &remap);
             if let (Some(vm), Some(previous)) = (self.vm.as_mut(), previous) {
@@ -475,9 +530,6 @@ impl Session {
         self.decls
             .retain(|d| declared.iter().all(|(n, _)| *n != d.name));
         for (name, text, is_struct) in texts {
-            if is_struct && !self.struct_order.contains(&name) {
-                self.struct_order.push(name.clone());
-            }
             self.decls.push(Decl {
                 name,
                 text,
@@ -488,7 +540,16 @@ impl Session {
         if let Some(checked) = compiled.checked {
             self.globals = checked.session_globals;
             self.signatures = checked.signatures.into_iter().collect();
+            for s in &checked.structs {
+                if !self.struct_order.contains(&s.name) {
+                    self.struct_order.push(s.name.clone());
+                }
+            }
         }
+        let read = prepared.take_assets();
+        self.imports = prepared.imports;
+        self.imports.rebind(prepared.bindings);
+        self.imports.keep_assets(read);
         self.program = Some(verified);
         Ok(())
     }
@@ -511,6 +572,14 @@ impl Session {
             }
         }
         let vm = self.vm.as_mut().expect("the VM exists");
+        // The console draws and plays from the assets of the program installed now.
+        let assets = Arc::clone(&vm.program().program().assets);
+        if let Some(console) = vm
+            .state_mut()
+            .downcast_mut::<crate::stdlib::console::Console>()
+        {
+            console.assets = assets;
+        }
         let entry = vm.program().program().entry;
         let functions = [Some(entry.globals_init), entry.main].into_iter().flatten();
         if let Some(budget) = self.cycles_per_input {
@@ -585,6 +654,10 @@ struct InputDecls {
     /// The struct declarations (the first of each name), each with its byte range from
     /// `declare` to the end of the declaration.
     structs: Vec<(String, std::ops::Range<usize>)>,
+    /// The asset declarations (`declare bank`, `map`, `sound`): the span and the kind.
+    assets: Vec<(Span, &'static str)>,
+    /// Every top-level name the input declares, with its span in the input.
+    names: Vec<(String, Span)>,
 }
 
 /// Parses an input for the declarations it makes.
@@ -601,6 +674,9 @@ fn input_decls(input: &str) -> InputDecls {
     };
     let mut out = InputDecls::default();
     for item in &module.items {
+        if let Some(name) = prometeu_compiler::check::item_name(item) {
+            out.names.push((name.name.clone(), name.span));
+        }
         let (name, span, signature) = match item {
             Item::Fn(f) => {
                 let params: Vec<String> = f.params.iter().map(|p| ty(&p.ty)).collect();
@@ -631,17 +707,24 @@ fn input_decls(input: &str) -> InputDecls {
                 let signature = format!("const {}", t.as_ref().map_or("?".to_string(), ty));
                 (name, *span, signature)
             }
-            Item::Global { .. }
-            | Item::Bank { .. }
-            | Item::Map { .. }
-            | Item::Sound { .. }
-            | Item::Import(_)
-            | Item::Stmt(_)
-            | Item::Error => continue,
+            Item::Enum { name, span, .. } => (name, *span, "enum".to_string()),
+            Item::Bank { span, .. } => {
+                out.assets.push((*span, "bank"));
+                continue;
+            }
+            Item::Map { span, .. } => {
+                out.assets.push((*span, "map"));
+                continue;
+            }
+            Item::Sound { span, .. } => {
+                out.assets.push((*span, "sound"));
+                continue;
+            }
+            Item::Global { .. } | Item::Import(_) | Item::Stmt(_) | Item::Error => continue,
         };
         let is_struct = matches!(item, Item::Struct { .. });
         let mut text = input.get(span.range()).unwrap_or("").to_string();
-        if is_struct || matches!(item, Item::Const { .. }) {
+        if is_struct || matches!(item, Item::Const { .. } | Item::Enum { .. }) {
             text.insert_str(0, "declare ");
         }
         out.signatures.push((name.name.clone(), signature));
@@ -682,7 +765,7 @@ fn trace_notes(
         match function.span_at(frame.pc) {
             Some((start, end)) => {
                 let span = remap(Span {
-                    source: SourceId(0),
+                    source: SourceId(function.file),
                     start,
                     end,
                 });

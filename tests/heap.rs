@@ -180,7 +180,8 @@ fn live_after(setup: &str, check: &str) -> (u64, u64) {
         "#
     );
     let mut vm = vm_for(&src);
-    vm.run_script(None).expect("runs without a failed assertion");
+    vm.run_script(None)
+        .expect("runs without a failed assertion");
     let heap = vm.stats().heap;
     (heap.live_bytes, heap.collections)
 }
@@ -209,4 +210,32 @@ fn setting_the_optionals_to_none_frees_the_objects() {
     );
     assert!(collections > 0, "the garbage was collected");
     assert!(live < 100_000 * 8, "live {live} bytes");
+}
+
+#[test]
+fn for_in_over_an_existing_array_allocates_nothing() {
+    let mut vm = vm_for(
+        r#"
+        declare struct E(x: int);
+        fn main() {
+            let xs = [1, 2, 3, 4, 5];
+            let es = [new E(1), new E(2)];
+            let total = 0;
+            for round from 0 until 10000 {
+                for i, x in xs {
+                    total += x * i;
+                }
+                for e in es {
+                    e.x += 1;
+                }
+            }
+            print(total);
+        }
+        "#,
+    );
+    let at_load = vm.stats().heap.allocations;
+    vm.run_script(None).unwrap();
+    let heap = vm.stats().heap;
+    // The two arrays and the two structs, made once before the loops.
+    assert_eq!(heap.allocations - at_load, 4, "{heap:?}");
 }

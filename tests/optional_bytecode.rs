@@ -80,7 +80,11 @@ fn every_optional_instruction_verifies_in_a_well_formed_function() {
     code[1] = Instr::JumpIfSome(offset(&code, 4));
     let program = prometeu::verify(script(encode(&code))).expect("well-formed code verifies");
     let main = &program.functions()[1];
-    assert_eq!(main.code[1], Instr::JumpIfSome(4), "the target becomes an index");
+    assert_eq!(
+        main.code[1],
+        Instr::JumpIfSome(4),
+        "the target becomes an index"
+    );
 }
 
 #[test]

@@ -21,6 +21,11 @@ fn annotate(program: &Program, instr: &Instr) -> Option<String> {
             program.hosts.get(h as usize).map(|h| h.to_string())
         }
         Instr::NewStruct(ty) => program.structs.get(ty as usize).map(|s| s.name.clone()),
+        Instr::PushEnum(ty, variant) => program.enums.get(ty as usize).and_then(|e| {
+            e.variants
+                .get(variant as usize)
+                .map(|v| format!("{}.{}", e.name, v.name))
+        }),
         Instr::FloatFn(func) => crate::FLOAT_FUNCTIONS
             .get(func as usize)
             .map(|name| name.to_string()),

@@ -139,6 +139,10 @@ pub enum LoadErrorKind {
         /// What is wrong.
         why: String,
     },
+    /// The enum table is inconsistent (counts, payload structs) or an instruction names an
+    /// enum or variant that does not fit it.
+    #[error("bad enum: {0}")]
+    BadEnum(String),
 }
 
 /// A rejected program: what is wrong and the byte offset in the file where it was found.

@@ -8,12 +8,13 @@
 //!
 //! Modules: `assets` (images, banks and maps carried in a program), `op` (the opcode table),
 //! `program` (the program structures), `pbc` (the file format), `verify` (the verifier),
-//! `disasm` (the disassembler), `error` (load errors), `limits` (the sizes a program must
+//! `disasm` (the disassembler), `enums` (the enum table's encoding and checks), `error` (load errors), `limits` (the sizes a program must
 //! respect to load).
 #![forbid(unsafe_code)]
 
 pub mod assets;
 mod disasm;
+mod enums;
 mod error;
 pub mod limits;
 pub mod op;
@@ -28,7 +29,7 @@ pub use error::{LoadError, LoadErrorKind};
 pub use op::{ends_run, DecodeError, Instr, Opcode, OperandKind, StackEffect, FLOAT_FUNCTIONS};
 pub use pbc::{decode, encode, FORMAT_VERSION, MAGIC};
 pub use program::{
-    BuiltinConstant, Constant, Entry, Function, HostSig, HostType, Program, SourceInfo, SpanRun,
-    StructDecl,
+    BuiltinConstant, Constant, Entry, EnumDecl, Function, HostSig, HostType, Program, SourceInfo,
+    SpanRun, StructDecl, VariantDecl,
 };
 pub use verify::{load, verify, VerifiedFunction, VerifiedProgram};

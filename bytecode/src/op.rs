@@ -524,6 +524,11 @@ opcodes! {
     0x7E ArrayPop() [1 1] 2;
     /// Pushes the length of the array in local `slot` (superinstruction of a load and `ArrayLen`).
     0x7F ArrayLenL(slot: u16) [0 1] 1;
+    /// Pushes the payload-free variant `variant` of enum type `ty` (a scalar; allocates nothing).
+    0x80 PushEnum(ty: u16, variant: u16) [0 1] 1;
+    /// Pops an enum value (a payload-free variant or a payload instance), pushes its variant
+    /// index as an int.
+    0x81 EnumTag() [1 1] 1;
     /// Pushes `none`, the optional without a value (`some(x)` is `x` itself).
     0x90 PushNone() [0 1] 1;
     /// Pops an optional, pushes whether it is `none`.

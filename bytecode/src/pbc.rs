@@ -30,24 +30,24 @@ pub const FLAG_SOUNDS: u16 = 4;
 const NONE: u32 = u32::MAX;
 
 /// Appends primitive values to a byte buffer.
-struct Writer {
+pub(crate) struct Writer {
     out: Vec<u8>,
 }
 
 impl Writer {
-    fn u8(&mut self, v: u8) {
+    pub(crate) fn u8(&mut self, v: u8) {
         self.out.push(v);
     }
-    fn u16(&mut self, v: u16) {
+    pub(crate) fn u16(&mut self, v: u16) {
         self.out.extend_from_slice(&v.to_le_bytes());
     }
-    fn u32(&mut self, v: u32) {
+    pub(crate) fn u32(&mut self, v: u32) {
         self.out.extend_from_slice(&v.to_le_bytes());
     }
-    fn u64(&mut self, v: u64) {
+    pub(crate) fn u64(&mut self, v: u64) {
         self.out.extend_from_slice(&v.to_le_bytes());
     }
-    fn bytes(&mut self, b: &[u8]) {
+    pub(crate) fn bytes(&mut self, b: &[u8]) {
         self.u32(b.len() as u32);
         self.out.extend_from_slice(b);
     }
@@ -124,6 +124,7 @@ pub fn encode(program: &Program) -> Vec<u8> {
             }
         }
     });
+    w.section(|w| crate::enums::encode(w, &program.enums));
     w.section(|w| {
         w.u32(program.globals.len() as u32);
         for &g in &program.globals {
@@ -330,7 +331,7 @@ fn decode_sounds(r: &mut Reader<'_>) -> Result<Vec<SoundAsset>, LoadError> {
 /// Reads primitive values from untrusted bytes, tracking the offset for errors.
 pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
-    pos: usize,
+    pub(crate) pos: usize,
     what: &'static str,
 }
 
@@ -346,28 +347,28 @@ impl<'a> Reader<'a> {
         self.pos += n;
         Ok(slice)
     }
-    fn u8(&mut self) -> Result<u8, LoadError> {
+    pub(crate) fn u8(&mut self) -> Result<u8, LoadError> {
         Ok(self.take(1)?[0])
     }
-    fn u16(&mut self) -> Result<u16, LoadError> {
+    pub(crate) fn u16(&mut self) -> Result<u16, LoadError> {
         let b = self.take(2)?;
         Ok(u16::from_le_bytes([b[0], b[1]]))
     }
-    fn u32(&mut self) -> Result<u32, LoadError> {
+    pub(crate) fn u32(&mut self) -> Result<u32, LoadError> {
         let b = self.take(4)?;
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
-    fn u64(&mut self) -> Result<u64, LoadError> {
+    pub(crate) fn u64(&mut self) -> Result<u64, LoadError> {
         let b = self.take(8)?;
         let mut a = [0u8; 8];
         a.copy_from_slice(b);
         Ok(u64::from_le_bytes(a))
     }
-    fn bytes(&mut self) -> Result<&'a [u8], LoadError> {
+    pub(crate) fn bytes(&mut self) -> Result<&'a [u8], LoadError> {
         let len = self.u32()? as usize;
         self.take(len)
     }
-    fn string(&mut self) -> Result<String, LoadError> {
+    pub(crate) fn string(&mut self) -> Result<String, LoadError> {
         let at = self.pos;
         let bytes = self.bytes()?;
         std::str::from_utf8(bytes)
@@ -375,7 +376,7 @@ impl<'a> Reader<'a> {
             .map_err(|_| LoadError::new(at + 4, LoadErrorKind::BadUtf8))
     }
     /// Reads a count of items each at least `min_size` bytes long, rejecting counts the input cannot hold.
-    fn count(&mut self, min_size: usize) -> Result<usize, LoadError> {
+    pub(crate) fn count(&mut self, min_size: usize) -> Result<usize, LoadError> {
         let count = self.u32()? as usize;
         if count.saturating_mul(min_size) > self.bytes.len() - self.pos {
             return Err(LoadError::new(
@@ -527,6 +528,7 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
         }
         Ok(out)
     })?;
+    let enums = r.section("enums", crate::enums::decode)?;
     let (globals, global_sites) = r.section("globals", |r| {
         let n = r.count(4)?;
         let mut globals = Vec::new();
@@ -651,6 +653,7 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
             source_text,
             files,
             assets: std::sync::Arc::new(assets),
+            enums,
         },
         offsets,
     ))

@@ -227,6 +227,30 @@ pub struct Program {
     pub files: Vec<SourceInfo>,
     /// The graphics assets (banks and maps), shared with the console that draws them.
     pub assets: std::sync::Arc<crate::Assets>,
+    /// The enum types; `PushEnum` operands index this list, and formatting names variants
+    /// through it.
+    pub enums: Vec<EnumDecl>,
+}
+
+/// An enum type: its name and its variants, in declaration order (a variant's index is its
+/// tag).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct EnumDecl {
+    /// The enum's name.
+    pub name: String,
+    /// The variants, in declaration order.
+    pub variants: Vec<VariantDecl>,
+}
+
+/// One variant of an enum.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct VariantDecl {
+    /// The variant's name.
+    pub name: String,
+    /// For a variant with payload fields, the struct type (an index into the program's
+    /// structs, named `Enum.Variant`) whose instances hold its values; `None` for a variant
+    /// without payload, whose values are scalars.
+    pub payload: Option<u32>,
 }
 
 /// A source file of a program other than its entry file.

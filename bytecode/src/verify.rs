@@ -36,6 +36,7 @@ pub struct VerifiedProgram {
     program: Program,
     functions: Vec<VerifiedFunction>,
     host_ids: Vec<u32>,
+    struct_tags: Vec<Option<u16>>,
 }
 
 impl VerifiedProgram {
@@ -52,6 +53,12 @@ impl VerifiedProgram {
     /// For each host reference of the program, its index in the host list given to the verifier.
     pub fn host_ids(&self) -> &[u32] {
         &self.host_ids
+    }
+
+    /// For each struct type, the enum variant index its instances stand for (`None` for a
+    /// plain struct); `EnumTag` reads a payload instance's tag from it.
+    pub fn struct_tags(&self) -> &[Option<u16>] {
+        &self.struct_tags
     }
 }
 
@@ -72,6 +79,7 @@ fn verify_with_offsets(
     offsets: &[usize],
 ) -> Result<VerifiedProgram, LoadError> {
     program.assets.validate()?;
+    let struct_tags = crate::enums::struct_tags(&program)?;
     let strings = program.strings.len() as u32;
     let check = |what: &'static str, index: u32, len: u32| {
         if index < len {
@@ -98,10 +106,7 @@ fn verify_with_offsets(
                 0,
                 LoadErrorKind::BadStruct {
                     name: st.name.clone(),
-                    why: format!(
-                        "{shapes} optional shapes for {} fields",
-                        st.fields.len()
-                    ),
+                    why: format!("{shapes} optional shapes for {} fields", st.fields.len()),
                 },
             ));
         }
@@ -160,6 +165,7 @@ fn verify_with_offsets(
         program,
         functions,
         host_ids,
+        struct_tags,
     })
 }
 
@@ -293,6 +299,21 @@ fn verify_function(
                 range(pc, "host function", h, program.hosts.len() as u32)?
             }
             Instr::NewStruct(ty) => range(pc, "struct type", ty, program.structs.len() as u32)?,
+            Instr::PushEnum(ty, variant) => {
+                range(pc, "enum type", ty as u32, program.enums.len() as u32)?;
+                let e = &program.enums[ty as usize];
+                range(pc, "enum variant", variant as u32, e.variants.len() as u32)?;
+                if e.variants[variant as usize].payload.is_some() {
+                    return Err(LoadError::new(
+                        at(pc),
+                        LoadErrorKind::BadEnum(format!(
+                            "`PushEnum` of `{}.{}`, which has a payload",
+                            e.name, e.variants[variant as usize].name
+                        )),
+                    ));
+                }
+            }
+            Instr::EnumTag() => {}
             Instr::Nop()
             | Instr::Dup()
             | Instr::Dup2()

@@ -170,6 +170,20 @@ pub enum ExprKind {
     None,
     /// `opt else fallback`.
     Else(Box<Expr>, Box<Expr>),
+    /// `new S(args)` where some arguments name their field: `new Enemy(1.0, 2.0, hp: 5)`.
+    NewNamed(Box<Ident>, Vec<NewArg>),
+    /// `if c { a } else if d { b } else { e }` used as a value: each branch's condition and
+    /// value, then the `else` value (missing when the source has none, which is an error).
+    If(Vec<(Expr, Expr)>, Option<Box<Expr>>),
+}
+
+/// An argument of `new`, positional or naming its field (`hp: 5`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewArg {
+    /// The field it names, if written `name: value`.
+    pub field: Option<Ident>,
+    /// The value.
+    pub value: Expr,
 }
 
 /// A block `{ ... }`.
@@ -272,6 +286,68 @@ pub enum StmtKind {
         /// The block run when it is `none` (an `else if` is a block holding that `if`).
         otherwise: Option<Block>,
     },
+    /// `for x in xs { }`, or `for i, x in xs { }` with the index first.
+    ForIn {
+        /// The index variable, when two names are given.
+        index: Option<Ident>,
+        /// The element (or character) variable.
+        var: Ident,
+        /// The collection.
+        over: Box<Expr>,
+        /// The body.
+        body: Block,
+    },
+    /// `switch e { patterns => { ... } ... }`
+    Switch(Box<Switch>),
+}
+
+/// A `switch` statement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Switch {
+    /// The value switched on.
+    pub scrutinee: Expr,
+    /// The arms in order.
+    pub arms: Vec<Arm>,
+    /// The `switch` keyword and its scrutinee, where errors about the whole switch point.
+    pub head: Span,
+}
+
+/// One arm of a `switch`: its patterns, separated by `,`, and its block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arm {
+    /// The patterns; the arm runs when any of them matches.
+    pub patterns: Vec<Pattern>,
+    /// The arm's block.
+    pub body: Block,
+    /// The patterns and the block.
+    pub span: Span,
+}
+
+/// A `switch` pattern with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pattern {
+    /// What kind of pattern.
+    pub kind: PatternKind,
+    /// Where it appears.
+    pub span: Span,
+}
+
+/// The kinds of `switch` pattern.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PatternKind {
+    /// `default`, which matches everything.
+    Default,
+    /// An int, string or bool literal, optionally negated (`-1`), as an expression.
+    Literal(Expr),
+    /// A dotted name: a variant `Enum.Variant` or `m.Enum.Variant`, or a `declare const`
+    /// name (`LIMIT`, `m.LIMIT`), with the bindings of a variant's payload fields (`_` for
+    /// one that is not bound) when written with parentheses.
+    Path {
+        /// The segments of the name, in order.
+        segments: Vec<Ident>,
+        /// The payload bindings, when written.
+        bindings: Option<Vec<Ident>>,
+    },
 }
 
 /// A function parameter.
@@ -333,6 +409,8 @@ pub enum Item {
         name: Ident,
         /// The fields, in order.
         fields: Vec<Param>,
+        /// Each field's default value, if it has one (same length as `fields`).
+        defaults: Vec<Option<Expr>>,
         /// The methods.
         methods: Vec<FnDecl>,
         /// The whole declaration.
@@ -373,6 +451,24 @@ pub enum Item {
     Stmt(Stmt),
     /// A declaration the parser could not read (an error was already reported).
     Error,
+    /// `declare enum Name { A, B(x: T, ...), ... }`
+    Enum {
+        /// The name.
+        name: Ident,
+        /// The variants, in order.
+        variants: Vec<Variant>,
+        /// The whole declaration.
+        span: Span,
+    },
+}
+
+/// One variant of an enum declaration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    /// The variant's name.
+    pub name: Ident,
+    /// Its payload fields, in order (empty for a variant without payload).
+    pub fields: Vec<Param>,
 }
 
 /// An `import` declaration.

@@ -51,6 +51,9 @@ pub enum TExprKind {
     Array(Vec<TExpr>),
     /// `[value; count]`.
     ArrayRepeat(Box<TExpr>, Box<TExpr>),
+    /// `if c { a } else if d { b } else { e }` as a value: the branches in order, then the
+    /// `else` value; every value has the expression's type.
+    If(Vec<(TExpr, TExpr)>, Box<TExpr>),
     /// An expression that had an error (never reaches code generation).
     Error,
     /// `some(e)`, or a `T` wrapped where a `T?` is expected: the same value at run time.
@@ -65,6 +68,15 @@ pub enum TExprKind {
     IsSome(Box<TExpr>),
     /// `opt.unwrap()`: traps with "unwrap of none".
     Unwrap(Box<TExpr>),
+    /// A payload-free variant of enum type `ty` (a scalar value).
+    Variant {
+        /// The enum's index in the program's enum table.
+        ty: u16,
+        /// The variant's index.
+        variant: u16,
+    },
+    /// The variant index of an enum value, as an int (`e as int`, and both sides of `==`).
+    EnumTag(Box<TExpr>),
 }
 
 /// Where an assignment stores.
@@ -135,6 +147,74 @@ pub enum TStmtKind {
         /// The statements run when the value is `none`.
         otherwise: Option<Vec<TStmt>>,
     },
+    /// A loop that tests `cond` before each step, runs `head` then `body`, and then `next`
+    /// (where `continue` goes): what `for … in` becomes.
+    Loop {
+        /// Whether to run another step.
+        cond: Box<TExpr>,
+        /// What each step does first (the loop variables are set here).
+        head: Vec<TStmt>,
+        /// The body as written.
+        body: Vec<TStmt>,
+        /// What ends each step, after the body or a `continue`.
+        next: Vec<TStmt>,
+    },
+    /// `switch`.
+    Switch(Box<TSwitch>),
+}
+
+/// A checked `switch` statement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TSwitch {
+    /// The value switched on.
+    pub scrutinee: TExpr,
+    /// The local slot holding the scrutinee; an enum switch also uses `slot + 1` for the tag.
+    pub slot: u16,
+    /// What the scrutinee is.
+    pub kind: SwitchKind,
+    /// The arms other than `default`, in order.
+    pub arms: Vec<TArm>,
+    /// The `default` arm's body.
+    pub default: Option<Vec<TStmt>>,
+    /// Whether every value runs some arm (a `default`, or every case covered).
+    pub covers: bool,
+}
+
+/// The kinds of value a `switch` dispatches on. (Optionals will add their own kind.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SwitchKind {
+    /// An `int`: a binary search over the case values.
+    Int,
+    /// A `string`: the cases compared in order.
+    Str,
+    /// A `bool`.
+    Bool,
+    /// An enum: a binary search over the variant indices.
+    Enum,
+}
+
+/// One non-default arm of a checked `switch`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TArm {
+    /// The values that select it.
+    pub keys: Vec<Key>,
+    /// The payload bindings of a variant pattern: the local slot and the payload field index.
+    pub bindings: Vec<(u16, u16)>,
+    /// The body.
+    pub body: Vec<TStmt>,
+    /// The span of the arm's patterns.
+    pub span: Span,
+}
+
+/// A value a `switch` arm matches.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Key {
+    /// An int (also a variant index in an enum switch).
+    Int(i64),
+    /// A string.
+    Str(std::sync::Arc<str>),
+    /// A bool.
+    Bool(bool),
 }
 
 /// A checked function ready for code generation.

@@ -57,6 +57,13 @@ pub struct ReplContext {
     pub globals: Vec<(String, types::Type)>,
     /// The host function that shows the value of an expression statement (`any → void`).
     pub echo: String,
+    /// For imported files, by the key their [`SourceProvider`] gave them, the prefix that
+    /// qualifies every name the file declares (`geo` makes `area` internally `geo.area`), so
+    /// an imported file's names stay the same from one input to the next.
+    pub prefixes: Vec<(String, String)>,
+    /// The internal names of the structs earlier inputs declared, in the order of their
+    /// indices: those structs keep their indices, and new ones come after them.
+    pub struct_order: Vec<String>,
 }
 
 /// How to compile.
@@ -171,22 +178,21 @@ pub fn compile_with_assets(
             .with_help("split the source into smaller files and import them")],
         };
     }
-    let (tokens, lex_errors) = prometeu_lexer::lex(text, source);
-    let mut diagnostics: Vec<Diagnostic> = lex_errors.iter().map(|e| e.to_diagnostic()).collect();
-    // The tokens are consumed by the parser: nothing after parsing needs them. A source
-    // that lexes cleanly is parsed in pieces (less memory); a syntax error in a piece, or
-    // an error of the lexer, means one parse of the whole, for the same diagnostics.
+    // A source that lexes cleanly is lexed and parsed in pieces (less memory); an error of
+    // the lexer, or a syntax error in a piece, means one lexing and one parse of the whole,
+    // for the same diagnostics. The tokens are consumed by the parser: nothing after
+    // parsing needs them.
     let limits = &options.limits;
-    let (module, parse_errors) = if lex_errors.is_empty() {
-        match parse::parse_in_pieces(tokens, source, text.len(), limits) {
-            Some(parsed) => parsed,
-            None => {
-                let (tokens, _) = prometeu_lexer::lex(text, source);
-                parse::parse_owned(tokens, source, text.len(), limits)
-            }
+    let (module, parse_errors, mut diagnostics) = match parse::parse_in_pieces(text, source, limits)
+    {
+        Some((module, errors)) => (module, errors, Vec::new()),
+        None => {
+            let (tokens, lex_errors) = prometeu_lexer::lex(text, source);
+            let diagnostics: Vec<Diagnostic> =
+                lex_errors.iter().map(|e| e.to_diagnostic()).collect();
+            let (module, errors) = parse::parse_owned(tokens, source, text.len(), limits);
+            (module, errors, diagnostics)
         }
-    } else {
-        parse::parse_owned(tokens, source, text.len(), limits)
     };
     diagnostics.extend(parse_errors.iter().map(|e| e.to_diagnostic()));
     compile_parsed(

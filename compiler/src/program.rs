@@ -53,6 +53,8 @@ enum Visit {
 struct File {
     /// The normalized path relative to the entry file's directory.
     path: String,
+    /// The key the provider gave the file.
+    key: String,
     source: SourceId,
     module: Module,
     /// For each `import` item, the imported file (an index into the walk's files).
@@ -178,6 +180,7 @@ impl Walk<'_> {
         let index = self.files.len();
         self.files.push(File {
             path,
+            key: file.key.clone(),
             source,
             module,
             imports: Vec::new(),
@@ -275,6 +278,7 @@ pub fn compile_program_with_assets(
     walk.by_key.insert(entry_key.to_string(), 0);
     walk.files.push(File {
         path: entry_path,
+        key: entry_key.to_string(),
         source: entry,
         module,
         imports: Vec::new(),
@@ -329,6 +333,12 @@ pub fn compile_program_with_assets(
                 .iter()
                 .map(|i| i.map(|g| position[g]))
                 .collect(),
+            prefix: options.repl.as_ref().and_then(|repl| {
+                repl.prefixes
+                    .iter()
+                    .find(|(key, _)| *key == file.key)
+                    .map(|(_, prefix)| prefix.clone())
+            }),
         })
         .collect();
     let names: Vec<String> = ordered

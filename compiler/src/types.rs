@@ -32,6 +32,8 @@ pub enum Type {
     /// `T?`: a `T` or nothing. At run time `none` is its own value and `some(x)` is `x`
     /// itself, so an optional of a scalar needs no allocation.
     Optional(Box<Type>),
+    /// An enum type, by (internal) name.
+    Enum(String),
 }
 
 impl Type {
@@ -116,7 +118,7 @@ impl fmt::Display for Type {
         f.write_str(match self {
             Type::Array(inner) => return write!(f, "[{inner}]"),
             Type::Optional(inner) => return write!(f, "{inner}?"),
-            Type::Struct(name) => name,
+            Type::Struct(name) | Type::Enum(name) => name,
             Type::Int => "int",
             Type::Float => "float",
             Type::Bool => "bool",

@@ -99,6 +99,8 @@ enum Raw {
     Colon,
     #[token(".")]
     Dot,
+    #[token("=>")]
+    FatArrow,
     #[token("?")]
     Question,
 }
@@ -215,6 +217,7 @@ fn word(text: &str) -> Token<'_> {
         "from" => Token::From,
         "until" => Token::Until,
         "step" => Token::Step,
+        "in" => Token::In,
         "break" => Token::Break,
         "continue" => Token::Continue,
         "return" => Token::Return,
@@ -229,9 +232,7 @@ fn word(text: &str) -> Token<'_> {
         "some" => Token::Some,
         "none" => Token::None,
         "enum" | "switch" | "default" | "service" | "contract" | "host" | "error" | "optional"
-        | "result" | "ok" | "err" | "handle" | "spawn" | "yield" | "sleep" => {
-            Token::Reserved(text)
-        }
+        | "result" | "ok" | "err" | "handle" | "spawn" | "yield" | "sleep" => Token::Reserved(text),
         _ => Token::Ident(text),
     }
 }
@@ -367,13 +368,41 @@ fn unicode_escape(
 /// (which ends a `//` comment and an unterminated string).
 pub fn lex(src: &str, id: SourceId) -> (Vec<Spanned<Token<'_>>>, Vec<LexError>) {
     let mut tokens = Vec::new();
+    let errors = lex_each(src, id, 0..src.len(), |token, span| {
+        tokens.push((token, span))
+    });
+    // The vector grew by doubling; give back the unused part before the parser builds the
+    // syntax tree next to it.
+    tokens.shrink_to_fit();
+    (tokens, errors)
+}
+
+/// Lexes the tokens of `src` that start in `range`, handing each to `each` in source order
+/// instead of collecting them, and returns the lexical errors. Spans are offsets into the
+/// whole of `src`. `range` should start where a token (or the source) starts: lexing a part
+/// cut at token boundaries gives that part's tokens exactly as lexing the whole would. A byte
+/// order mark is skipped only at the very start of the source.
+pub fn lex_each<'src>(
+    src: &'src str,
+    id: SourceId,
+    range: std::ops::Range<usize>,
+    mut each: impl FnMut(Token<'src>, Span),
+) -> Vec<LexError> {
     let mut errors = Vec::new();
     let mut lexer = Raw::lexer(src);
-    if src.starts_with('\u{FEFF}') {
+    let first = range.start.min(src.len());
+    if first == 0 && src.starts_with('\u{FEFF}') {
         lexer.bump('\u{FEFF}'.len_utf8());
+    } else if src.is_char_boundary(first) {
+        lexer.bump(first);
+    } else {
+        return errors;
     }
     while let Some(raw) = lexer.next() {
-        let range = lexer.span();
+        let range = match lexer.span() {
+            found if found.start >= range.end => break,
+            found => found,
+        };
         let span = Span::new(id, range.start, range.end);
         let text = lexer.slice();
         let token = match raw {
@@ -389,7 +418,7 @@ pub fn lex(src: &str, id: SourceId) -> (Vec<Spanned<Token<'_>>>, Vec<LexError>) 
                         kind: LexErrorKind::UnexpectedChar(c),
                         span: Span::new(id, range.start, end),
                     });
-                    tokens.push((Token::NotEq, Span::new(id, range.start, end)));
+                    each(Token::NotEq, Span::new(id, range.start, end));
                     continue;
                 }
                 if end > range.end {
@@ -450,7 +479,7 @@ pub fn lex(src: &str, id: SourceId) -> (Vec<Spanned<Token<'_>>>, Vec<LexError>) 
             Ok(Raw::Quote) => {
                 let (value, end) = string_literal(src, range.start, id, &mut errors);
                 lexer.bump(end - range.end);
-                tokens.push((Token::Str(value), Span::new(id, range.start, end)));
+                each(Token::Str(value), Span::new(id, range.start, end));
                 continue;
             }
             Ok(Raw::Word) => word(text),
@@ -494,14 +523,12 @@ pub fn lex(src: &str, id: SourceId) -> (Vec<Spanned<Token<'_>>>, Vec<LexError>) 
             Ok(Raw::Semi) => Token::Semi,
             Ok(Raw::Colon) => Token::Colon,
             Ok(Raw::Dot) => Token::Dot,
+            Ok(Raw::FatArrow) => Token::FatArrow,
             Ok(Raw::Question) => Token::Question,
         };
-        tokens.push((token, span));
+        each(token, span);
     }
-    // The vector grew by doubling; give back the unused part before the parser builds the
-    // syntax tree next to it.
-    tokens.shrink_to_fit();
-    (tokens, errors)
+    errors
 }
 
 #[cfg(test)]
@@ -587,5 +614,24 @@ mod tests {
         let (tokens, errors) = lex("9223372036854775808 9223372036854775809", SourceId(0));
         assert_eq!(tokens[0].0, Token::Int(1 << 63));
         assert_eq!(errors.len(), 1);
+    }
+
+    #[test]
+    fn a_range_cut_at_a_token_gives_the_whole_sources_tokens_there() {
+        let src = "\u{FEFF}let a = \"x;y\"; // c\nfn f() { return 0x1F + 2.5; }\nlet b = a;";
+        let (whole, errors) = lex(src, SourceId(3));
+        assert!(errors.is_empty());
+        let cut = src.find("fn").unwrap();
+        let end = src.rfind("let").unwrap();
+        let mut part = Vec::new();
+        let errors = lex_each(src, SourceId(3), cut..end, |t, s| part.push((t, s)));
+        assert!(errors.is_empty());
+        let expected: Vec<_> = whole
+            .into_iter()
+            .filter(|(_, s)| (cut..end).contains(&(s.start as usize)))
+            .collect();
+        assert_eq!(part, expected);
+        assert_eq!(part[0], (Token::Fn, Span::new(SourceId(3), cut, cut + 2)));
+        assert_eq!(part.last().unwrap().0, Token::RBrace);
     }
 }

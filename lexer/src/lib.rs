@@ -21,7 +21,7 @@ mod token;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use display::{escape_for_display, needs_escape};
-pub use lex::{lex, LexError, LexErrorKind};
+pub use lex::{lex, lex_each, LexError, LexErrorKind};
 pub use render::{render, render_all, RenderOptions};
 pub use span::{SourceId, Sources, Span};
 pub use token::{Spanned, Token};

@@ -49,6 +49,8 @@ pub enum Token<'src> {
     Until,
     /// `step`
     Step,
+    /// `in`
+    In,
     /// `break`
     Break,
     /// `continue`
@@ -145,6 +147,8 @@ pub enum Token<'src> {
     Colon,
     /// `.`
     Dot,
+    /// `=>` (between a `switch` arm's patterns and its block)
+    FatArrow,
     /// `?` (after a type: an optional)
     Question,
     /// `some`
@@ -172,6 +176,7 @@ impl Token<'_> {
             Token::From => "from",
             Token::Until => "until",
             Token::Step => "step",
+            Token::In => "in",
             Token::Break => "break",
             Token::Continue => "continue",
             Token::Return => "return",
@@ -209,6 +214,7 @@ impl Token<'_> {
             | Token::From
             | Token::Until
             | Token::Step
+            | Token::In
             | Token::Break
             | Token::Continue
             | Token::Return
@@ -259,6 +265,7 @@ impl Token<'_> {
             Token::Semi => ";",
             Token::Colon => ":",
             Token::Dot => ".",
+            Token::FatArrow => "=>",
             Token::Question => "?",
         };
         format!("`{text}`")

@@ -10,7 +10,14 @@ pub(crate) fn register(hosts: &mut Hosts) {
     add(hosts, "str", &[Any], Str, 10, str);
     add(hosts, "assert", &[Bool, Str], Void, 2, assert);
     add(hosts, "panic", &[Str], Void, 2, panic);
-    add(hosts, OPTIONAL_TEXT_HOST, &[Any, Int], Str, 10, optional_text);
+    add(
+        hosts,
+        OPTIONAL_TEXT_HOST,
+        &[Any, Int],
+        Str,
+        10,
+        optional_text,
+    );
 }
 
 /// The hidden host function that formats a value whose static type has optional layers, for

@@ -8,7 +8,7 @@
 //! run away.
 
 use crate::{Heap, ObjRef, Object, TrapKind, Value};
-use prometeu_bytecode::StructDecl;
+use prometeu_bytecode::{EnumDecl, StructDecl};
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -63,6 +63,7 @@ fn quote(text: &str, out: &mut String, max_len: usize) {
 pub fn format_value(
     heap: &Heap,
     structs: &[StructDecl],
+    enums: &[EnumDecl],
     value: Value,
     style: FormatStyle,
 ) -> String {
@@ -72,7 +73,15 @@ pub fn format_value(
         interrupt: None,
     };
     // Without a length bound or a flag nothing can stop it early, so the text is complete.
-    let _ = write_value(heap, structs, value, 0, style, bounds, &mut out);
+    let _ = write_value(
+        heap,
+        Types { structs, enums },
+        value,
+        0,
+        style,
+        bounds,
+        &mut out,
+    );
     out
 }
 
@@ -81,28 +90,46 @@ pub fn format_value(
 pub fn format_bounded(
     heap: &Heap,
     structs: &[StructDecl],
+    enums: &[EnumDecl],
     value: Value,
     style: FormatStyle,
     bounds: FormatBounds<'_>,
 ) -> Result<String, TrapKind> {
-    format_shaped(heap, structs, value, 0, style, bounds)
+    format_shaped(heap, structs, enums, value, 0, style, bounds)
 }
 
 /// Formats a value whose static type has optional layers, bounded like [`format_bounded`]:
 /// bit `k` of `shape` says that the value `k` array levels down is optional, so it prints as
 /// `none` or `some(...)` (the payload formatted as inside an array). Struct fields take their
 /// shapes from the struct table ([`StructDecl::optional_shapes`]).
+#[allow(clippy::too_many_arguments)]
 pub fn format_shaped(
     heap: &Heap,
     structs: &[StructDecl],
+    enums: &[EnumDecl],
     value: Value,
     shape: u64,
     style: FormatStyle,
     bounds: FormatBounds<'_>,
 ) -> Result<String, TrapKind> {
     let mut out = String::new();
-    write_value(heap, structs, value, shape, style, bounds, &mut out)?;
+    write_value(
+        heap,
+        Types { structs, enums },
+        value,
+        shape,
+        style,
+        bounds,
+        &mut out,
+    )?;
     Ok(out)
+}
+
+/// The program's type tables formatting names structs and enum variants with.
+#[derive(Clone, Copy)]
+struct Types<'a> {
+    structs: &'a [StructDecl],
+    enums: &'a [EnumDecl],
 }
 
 /// One pending piece of work.
@@ -119,7 +146,7 @@ enum Task {
 
 fn write_value(
     heap: &Heap,
-    structs: &[StructDecl],
+    types: Types<'_>,
     value: Value,
     shape: u64,
     style: FormatStyle,
@@ -132,7 +159,7 @@ fn write_value(
     // A scalar or a string needs no work list (and `print(i)` allocates nothing for one).
     write_scalar_or_open(
         heap,
-        structs,
+        types,
         value,
         quoted,
         shape,
@@ -163,7 +190,7 @@ fn write_value(
             Task::CloseSome => out.push(')'),
             Task::Value(value, quoted, shape) => write_scalar_or_open(
                 heap,
-                structs,
+                types,
                 value,
                 quoted,
                 shape,
@@ -191,7 +218,7 @@ fn write_value(
                         if next > 0 {
                             out.push_str(", ");
                         }
-                        let decl = structs.get(*ty as usize);
+                        let decl = types.structs.get(*ty as usize);
                         let name = decl
                             .and_then(|d| d.fields.get(next))
                             .map_or("?", String::as_str);
@@ -221,7 +248,7 @@ fn write_value(
 #[allow(clippy::too_many_arguments)]
 fn write_scalar_or_open(
     heap: &Heap,
-    structs: &[StructDecl],
+    types: Types<'_>,
     value: Value,
     mut quoted: bool,
     shape: u64,
@@ -248,6 +275,16 @@ fn write_scalar_or_open(
         Value::Float(f) => {
             let _ = write!(out, "{f:?}");
         }
+        Value::Enum(ty, variant) => {
+            let e = types.enums.get(ty as usize);
+            let v = e.and_then(|e| e.variants.get(variant as usize));
+            let _ = write!(
+                out,
+                "{}.{}",
+                e.map_or("?", |e| e.name.as_str()),
+                v.map_or("?", |v| v.name.as_str())
+            );
+        }
         Value::Obj(r) => match heap.get(r) {
             Some(Object::Str { .. }) => {
                 let s = heap.str(value).unwrap_or("");
@@ -263,7 +300,12 @@ fn write_scalar_or_open(
                     return;
                 }
                 if let Object::Struct { ty, .. } = object {
-                    out.push_str(structs.get(*ty as usize).map_or("?", |d| d.name.as_str()));
+                    out.push_str(
+                        types
+                            .structs
+                            .get(*ty as usize)
+                            .map_or("?", |d| d.name.as_str()),
+                    );
                     out.push('(');
                 } else {
                     out.push('[');
@@ -290,7 +332,7 @@ mod tests {
     #[test]
     fn floats_use_shortest_round_trip_text() {
         let heap = Heap::new(1 << 20, 1 << 20, 1 << 20);
-        let f = |x: f64| format_value(&heap, &[], Value::Float(x), FormatStyle::Plain);
+        let f = |x: f64| format_value(&heap, &[], &[], Value::Float(x), FormatStyle::Plain);
         assert_eq!(f(1.0), "1.0");
         assert_eq!(f(0.1 + 0.2), "0.30000000000000004");
         assert_eq!(f(1e100), "1e100");
@@ -304,7 +346,7 @@ mod tests {
         let mut heap = Heap::new(1 << 20, 1 << 20, 1 << 20);
         let s = heap.alloc_string("a\"b\n").unwrap();
         assert_eq!(
-            format_value(&heap, &[], Value::Obj(s), FormatStyle::Quoted),
+            format_value(&heap, &[], &[], Value::Obj(s), FormatStyle::Quoted),
             "\"a\\\"b\\n\""
         );
     }
@@ -319,7 +361,7 @@ mod tests {
         })
         .unwrap();
         assert_eq!(
-            format_value(&heap, &[], Value::Obj(a), FormatStyle::Plain),
+            format_value(&heap, &[], &[], Value::Obj(a), FormatStyle::Plain),
             "[1, ...]"
         );
     }
@@ -334,13 +376,13 @@ mod tests {
             interrupt: None,
         };
         // Quoting would write 5 MiB of escapes; it stops right after the bound.
-        let err = format_bounded(&heap, &[], Value::Obj(a), FormatStyle::Plain, bounds)
+        let err = format_bounded(&heap, &[], &[], Value::Obj(a), FormatStyle::Plain, bounds)
             .expect_err("too long");
         assert!(
             matches!(err, TrapKind::StringTooLong { len, limit: 1000 } if len <= 1010),
             "{err:?}"
         );
-        let fits = format_bounded(&heap, &[], Value::Int(-12), FormatStyle::Plain, bounds);
+        let fits = format_bounded(&heap, &[], &[], Value::Int(-12), FormatStyle::Plain, bounds);
         assert_eq!(fits, Ok("-12".to_string()));
     }
 }

@@ -24,6 +24,8 @@ pub struct HostCtx<'a> {
     pub heap: &'a mut Heap,
     /// The program's struct types (for formatting).
     pub structs: &'a [prometeu_bytecode::StructDecl],
+    /// The program's enum types (for formatting enum values).
+    pub enums: &'a [prometeu_bytecode::EnumDecl],
     /// The program's output sink.
     pub out: &'a mut dyn Output,
     /// Extra cycles the call costs beyond its base cost (for work proportional to its input).
@@ -55,7 +57,7 @@ impl HostCtx<'_> {
             max_len: self.heap.max_string(),
             interrupt: self.interrupt,
         };
-        format_bounded(self.heap, self.structs, value, style, bounds)
+        format_bounded(self.heap, self.structs, self.enums, value, style, bounds)
     }
 
     /// Formats a value like [`HostCtx::format`], showing the optional layers of its static
@@ -70,7 +72,15 @@ impl HostCtx<'_> {
             max_len: self.heap.max_string(),
             interrupt: self.interrupt,
         };
-        crate::format_shaped(self.heap, self.structs, value, shape, style, bounds)
+        crate::format_shaped(
+            self.heap,
+            self.structs,
+            self.enums,
+            value,
+            shape,
+            style,
+            bounds,
+        )
     }
 
     /// Allocates a string result.

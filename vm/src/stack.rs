@@ -22,7 +22,8 @@ const BOOL: u8 = 1;
 const INT: u8 = 2;
 const FLOAT: u8 = 3;
 const OBJ: u8 = 4;
-const NONE: u8 = 5;
+const ENUM: u8 = 5;
+const NONE: u8 = 6;
 
 /// Splits a value into its tag and payload.
 #[inline(always)]
@@ -33,6 +34,7 @@ fn encode(v: Value) -> (u8, u64) {
         Value::Int(i) => (INT, i as u64),
         Value::Float(f) => (FLOAT, f.to_bits()),
         Value::Obj(r) => (OBJ, r.0 as u64),
+        Value::Enum(ty, variant) => (ENUM, (u64::from(ty) << 16) | u64::from(variant)),
         Value::None => (NONE, 0),
     }
 }
@@ -45,6 +47,7 @@ fn decode(tag: u8, bits: u64) -> Value {
         INT => Value::Int(bits as i64),
         FLOAT => Value::Float(f64::from_bits(bits)),
         OBJ => Value::Obj(ObjRef(bits as u32)),
+        ENUM => Value::Enum((bits >> 16) as u16, bits as u16),
         NONE => Value::None,
         _ => Value::Unit,
     }

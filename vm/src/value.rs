@@ -18,6 +18,9 @@ pub enum Value {
     Float(f64),
     /// A heap object: a string, an array or a struct instance.
     Obj(ObjRef),
+    /// A payload-free enum variant: the enum type (an index into the program's enums) and
+    /// the variant index. It lives wholly in the value, so making one allocates nothing.
+    Enum(u16, u16),
     /// `none`, the optional without a value. An optional with a value is the value itself.
     None,
 }

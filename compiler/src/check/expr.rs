@@ -12,7 +12,9 @@ use prometeu_lexer::Span;
 pub(crate) use literals::int_literal;
 
 mod calls;
+mod construct;
 mod format;
+mod if_value;
 mod literals;
 mod methods;
 mod tilemap;
@@ -56,7 +58,7 @@ impl Checker<'_> {
         if t.ty.payload() == Some(want) {
             self.report(
                 CheckError::new(
-                    "E0900",
+                    "E0920",
                     format!("expected `{want}`, found the optional `{}`", t.ty),
                     e.span,
                     format!("this is `{}`, which may be `none`; {why}", t.ty),
@@ -154,6 +156,11 @@ impl Checker<'_> {
                     t.span = span;
                     return t;
                 }
+                if self.enum_of(&t.ty).is_some() {
+                    if let Some(tag) = self.enum_cast(t.clone(), &to, span) {
+                        return tag;
+                    }
+                }
                 if t.ty.is_numeric() && to.is_numeric() {
                     if let Some(folded) = self.fold_cast(cx, &t, &to) {
                         return TExpr { span, ..folded };
@@ -171,8 +178,14 @@ impl Checker<'_> {
                 );
                 error_expr(span)
             }
-            ExprKind::Call(callee, args) => self.call(callee, args, span, cx),
+            ExprKind::Call(callee, args) => match self.variant_call(callee, args, span, cx) {
+                Some(t) => t,
+                None => self.call(callee, args, span, cx),
+            },
             ExprKind::Field(base, field) => {
+                if let Some(t) = self.variant_value(base, field, span, cx) {
+                    return t;
+                }
                 if let ExprKind::Name(ns) = &base.kind {
                     if let Some(file) = self.module_alias(ns).filter(|_| !cx.shadows(ns)) {
                         let found = self.member(ns, file, field);
@@ -310,6 +323,10 @@ impl Checker<'_> {
             ExprKind::Some(inner) => self.some_expr(inner, span, cx, hint),
             ExprKind::None => self.none_expr(span, hint),
             ExprKind::Else(opt, fallback) => self.else_expr(opt, fallback, span, cx, hint),
+            ExprKind::NewNamed(name, args) => self.new_named(name, args, span, cx),
+            ExprKind::If(branches, otherwise) => {
+                self.if_value(branches, otherwise.as_deref(), span, cx, hint)
+            }
             ExprKind::Error => error_expr(span),
         }
     }
@@ -411,6 +428,24 @@ impl Checker<'_> {
                         "a type",
                     )
                     .with_help(format!("create an instance with `new {name}(...)`")),
+                );
+                error_expr(span)
+            }
+            Some(TopLevel::Enum(index)) => {
+                let first = self.enums[index]
+                    .variants
+                    .first()
+                    .map_or("Variant".to_string(), |v| v.name.name.clone());
+                self.report(
+                    CheckError::new(
+                        "E0309",
+                        format!("`{name}` is an enum type, not a value"),
+                        span,
+                        "a type",
+                    )
+                    .with_help(format!(
+                        "name one of its variants, such as `{name}.{first}`"
+                    )),
                 );
                 error_expr(span)
             }
@@ -592,6 +627,10 @@ impl Checker<'_> {
         } else {
             l
         };
+        let (l, r) = match self.enum_equality(op, l, r, span) {
+            Ok(t) => return t,
+            Err(operands) => *operands,
+        };
         let result = binary_type(op, &l.ty, &r.ty);
         let Some(ty) = result else {
             let mut err = CheckError::new(
@@ -700,7 +739,7 @@ impl Checker<'_> {
         }
         let first = self.value_hint(&items[0], cx, elem_hint.as_ref());
         let elem = elem_hint.clone().unwrap_or_else(|| first.ty.clone());
-        let mut typed = Vec::new();
+        let mut typed = Vec::with_capacity(items.len());
         let mut failed = false;
         for (i, item) in items.iter().enumerate() {
             let t = if i == 0 {
@@ -735,71 +774,6 @@ impl Checker<'_> {
             span,
         }
     }
-
-    /// Checks `new S(args)`.
-    fn new_struct(&mut self, name: &Ident, args: &[Expr], span: Span, cx: &mut FnCx) -> TExpr {
-        if super::BUILTIN_TYPES.contains(&name.name.as_str())
-            && self.structs.iter().any(|s| s.name.name == name.name)
-        {
-            // This struct was reported at its declaration: its name is a built-in type's.
-            for a in args {
-                self.expr(a, cx);
-            }
-            return error_expr(span);
-        }
-        let Some(index) = self.struct_named(&name.name) else {
-            for a in args {
-                self.expr(a, cx);
-            }
-            if matches!(name.name.as_str(), "Sound" | "Bank") {
-                let (what, how) = if name.name == "Sound" {
-                    ("sound", "declare sound NAME = \"file.wav\";")
-                } else {
-                    ("bank", "declare bank NAME = \"file.png\" tile 8;")
-                };
-                self.report(
-                    CheckError::new(
-                        "E0203",
-                        format!("`{}` values cannot be created with `new`", name.name),
-                        name.span,
-                        "not a struct",
-                    )
-                    .with_help(format!("a {what} comes from a top-level `{how}`")),
-                );
-                return error_expr(span);
-            }
-            self.report(CheckError::new(
-                "E0203",
-                format!("unknown type `{}`", name.name),
-                name.span,
-                "not a struct",
-            ));
-            return error_expr(span);
-        };
-        let info = self.structs[index].clone();
-        if args.len() != info.fields.len() {
-            let count = plural(info.fields.len(), "field");
-            return self.wrong_count(
-                &info.name.name,
-                "has",
-                &count,
-                args,
-                span,
-                Some(info.name.span),
-                cx,
-            );
-        }
-        let wants = declared_wants(&info.fields, "field");
-        let mut typed = Vec::new();
-        if !self.typed_args(args, &wants, cx, &mut typed) {
-            return error_expr(span);
-        }
-        TExpr {
-            kind: TExprKind::NewStruct(index as u32, typed),
-            ty: Type::Struct(info.name.name.clone()),
-            span,
-        }
-    }
 }
 
 /// The result type of a binary operator on operands of these types, if it applies.
@@ -820,7 +794,7 @@ pub(crate) fn binary_type(op: BinOp, l: &Type, r: &Type) -> Option<Type> {
 }
 
 /// "1 argument", "2 arguments".
-fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {
@@ -831,7 +805,10 @@ fn plural(n: usize, word: &str) -> String {
 /// The expected type of each argument matched against declared slots (a function's
 /// parameters or a struct's fields), each labelled with its declaration, such as
 /// "parameter `x` is `int`".
-fn declared_wants(slots: &[(Ident, Type)], what: &str) -> Vec<(Type, Option<(Span, String)>)> {
+pub(crate) fn declared_wants(
+    slots: &[(Ident, Type)],
+    what: &str,
+) -> Vec<(Type, Option<(Span, String)>)> {
     slots
         .iter()
         .map(|(slot, want)| {

@@ -7,21 +7,27 @@
 //! which is accepted everywhere, so one mistake is reported once.
 
 mod consts;
+mod defaults;
+mod enums;
 mod error;
 mod expr;
+mod foreach;
 mod init_order;
 mod optional;
 mod scope;
+mod session;
 mod stmt;
+mod switch;
 
 pub use consts::ConstValue;
 pub use error::CheckError;
-pub use scope::FileLinks;
+pub use scope::{item_name, FileLinks};
 
 use crate::ast::{self, Ident, Item, Module, TypeExpr};
-use crate::hir::{TFunction, TStmt};
+use crate::hir::{TExpr, TFunction, TStmt};
 use crate::types::Type;
 use crate::Builtins;
+use defaults::default_text;
 use prometeu_lexer::Span;
 use std::collections::HashMap;
 
@@ -79,6 +85,9 @@ struct CartEntries {
 pub(crate) struct StructInfo {
     pub(crate) name: Ident,
     pub(crate) fields: Vec<(Ident, Type)>,
+    /// Each field's default value, checked: a constant, or an empty array made anew by each
+    /// `new` (same length as `fields` once the defaults are checked).
+    pub(crate) defaults: Vec<Option<TExpr>>,
     /// Method name → function index.
     pub(crate) methods: HashMap<String, u32>,
 }
@@ -104,6 +113,8 @@ pub(crate) enum TopLevel {
     Bank(u32),
     /// A `declare sound`, by the index of its sound in the program's assets.
     Sound(u32),
+    /// A `declare enum`, by index.
+    Enum(usize),
 }
 
 /// The result of checking a module.
@@ -134,6 +145,8 @@ pub struct Checked {
     pub frame: Option<u32>,
     /// The converted assets the program carries.
     pub assets: prometeu_bytecode::Assets,
+    /// The enum types, in declaration order.
+    pub enums: Vec<prometeu_bytecode::EnumDecl>,
 }
 
 /// A global's initialization, in source order.
@@ -153,6 +166,7 @@ pub(crate) struct Checker<'a> {
     pub(crate) consts: Vec<ConstInfo<'a>>,
     pub(crate) globals: Vec<GlobalInfo>,
     pub(crate) structs: Vec<StructInfo>,
+    pub(crate) enums: Vec<enums::EnumInfo>,
     pub(crate) errors: Vec<CheckError>,
     /// The constants being evaluated, outermost first.
     pub(crate) const_stack: Vec<usize>,
@@ -173,6 +187,9 @@ pub(crate) struct Checker<'a> {
     pub(crate) resolved: Vec<HashMap<String, (TopLevel, Span)>>,
     /// What each function body reads and calls, for the initialization order (§15.9).
     pub(crate) uses: init_order::Uses,
+    /// In a REPL input with imports, the globals earlier inputs defined at the prompt, which
+    /// the prompt's scope (the entry file's) sees beside its own declarations.
+    pub(crate) prompt_globals: Vec<String>,
 }
 
 impl<'a> Checker<'a> {
@@ -212,6 +229,10 @@ impl<'a> Checker<'a> {
                 "Bank" => Type::Bank,
                 "TileMap" => Type::TileMap,
                 "Sound" => Type::Sound,
+                other if self.enum_named(other).is_some() => {
+                    let index = self.enum_named(other).unwrap_or(0);
+                    Type::Enum(self.enums[index].name.name.clone())
+                }
                 other if self.struct_named(other).is_some() => {
                     let index = self.struct_named(other).unwrap_or(0);
                     Type::Struct(self.structs[index].name.name.clone())
@@ -363,15 +384,46 @@ impl<'a> Checker<'a> {
             let fields: Vec<String> = s
                 .fields
                 .iter()
-                .map(|(n, t)| format!("{}: {t}", n.name))
+                .zip(s.defaults.iter().chain(std::iter::repeat(&None)))
+                .map(
+                    |((n, t), default)| match default.as_ref().map(default_text) {
+                        Some(value) => format!("{}: {t} = {value}", n.name),
+                        None => format!("{}: {t}", n.name),
+                    },
+                )
                 .collect();
             out.push((
                 s.name.name.clone(),
                 format!("struct({})", fields.join(", ")),
             ));
         }
+        for e in &self.enums {
+            let variants: Vec<String> = e
+                .variants
+                .iter()
+                .map(|v| {
+                    let fields: Vec<String> = v
+                        .fields
+                        .iter()
+                        .map(|(n, t)| format!("{}: {t}", n.name))
+                        .collect();
+                    format!("{}({})", v.name.name, fields.join(", "))
+                })
+                .collect();
+            out.push((
+                e.name.name.clone(),
+                format!("enum({})", variants.join(", ")),
+            ));
+        }
         for i in 0..self.consts.len() {
-            let name = self.consts[i].name.name.clone();
+            let file = self.consts[i].file;
+            let written = &self.consts[i].name.name;
+            let name = self
+                .renames
+                .get(file)
+                .and_then(|map| map.get(written))
+                .unwrap_or(written)
+                .clone();
             let ty = match &self.consts[i].state {
                 ConstState::Done(v) => v.to_expr(Span::default()).ty.to_string(),
                 _ => "?".to_string(),
@@ -514,6 +566,7 @@ pub fn check_files(
         consts: Vec::new(),
         globals: Vec::new(),
         structs: Vec::new(),
+        enums: Vec::new(),
         errors: Vec::new(),
         const_stack: Vec::new(),
         const_refs: Vec::new(),
@@ -524,9 +577,11 @@ pub fn check_files(
         scopes: Vec::new(),
         resolved: Vec::new(),
         uses: init_order::Uses::default(),
+        prompt_globals: Vec::new(),
     };
     if many {
         c.renames = scope::renames(modules, links);
+        c.prompt_globals = repl.map_or_else(Vec::new, |r| session::prompt_globals(&r.globals));
         c.link(modules, links);
     }
     // Session globals of earlier REPL inputs.
@@ -559,12 +614,19 @@ pub fn check_files(
                 c.structs.push(StructInfo {
                     name: internal.clone(),
                     fields: Vec::new(),
+                    defaults: Vec::new(),
                     methods: HashMap::new(),
                 });
                 c.declare(&internal, TopLevel::Struct(index));
             }
+            if let Item::Enum { name, .. } = item {
+                c.declare_enum(name);
+            }
         }
     }
+    // Structs of earlier REPL inputs keep their indices.
+    let slots = c.keep_struct_order(repl.map_or(&[][..], |r| &r.struct_order[..]));
+    c.enum_bodies(modules);
     // Pass 1: declarations.
     let mut fn_decls: Vec<(&ast::FnDecl, usize)> = Vec::new();
     let mut struct_index = 0;
@@ -582,7 +644,7 @@ pub fn check_files(
                 declared,
                 &mut entries,
                 &mut fn_decls,
-                &mut struct_index,
+                &mut (&slots[..], &mut struct_index),
                 &mut global_decls,
                 &mut banks,
                 &mut map_decls,
@@ -609,6 +671,17 @@ pub fn check_files(
     // Pass 2: constants (evaluated on demand, so order does not matter).
     for i in 0..c.consts.len() {
         c.const_value(i);
+    }
+    // Pass 2b: the defaults of struct fields (constants, so after the constants).
+    let mut index = 0;
+    for (file, module) in modules.iter().enumerate() {
+        c.file = file;
+        for item in &module.items {
+            if let Item::Struct { defaults, .. } = item {
+                c.field_defaults(index, defaults);
+                index += 1;
+            }
+        }
     }
     // Pass 3: globals, in initialization order.
     let mut out = Checked::default();
@@ -657,6 +730,7 @@ pub fn check_files(
         .map(|g| (g.name.name.clone(), g.ty.clone().unwrap_or(Type::Error)))
         .collect();
     out.signatures = c.signatures();
+    out.enums = c.enum_decls();
     out.structs = c
         .structs
         .iter()
@@ -712,7 +786,7 @@ impl<'a> Checker<'a> {
         declared: &crate::assets::Declared,
         entries: &mut CartEntries,
         fn_decls: &mut Vec<(&'a ast::FnDecl, usize)>,
-        struct_index: &mut usize,
+        struct_index: &mut (&[usize], &mut usize),
         global_decls: &mut Vec<(usize, GlobalDecl<'a>)>,
         banks: &mut u32,
         map_decls: &mut usize,
@@ -758,8 +832,9 @@ impl<'a> Checker<'a> {
             Item::Struct {
                 fields, methods, ..
             } => {
-                let index = *struct_index;
-                *struct_index += 1;
+                let (slots, next) = struct_index;
+                let index = slots.get(**next).copied().unwrap_or(**next);
+                **next += 1;
                 let this = Type::Struct(c.structs[index].name.name.clone());
                 let mut seen: HashMap<String, Span> = HashMap::new();
                 for field in fields {
@@ -804,14 +879,18 @@ impl<'a> Checker<'a> {
                 name, ty, value, ..
             } => {
                 c.builtin_type_name(name, "a global");
-                // In the REPL, declaring a session global again re-initializes it.
-                if let Some((TopLevel::Global(existing), _)) = c.top.get(&name.name).copied() {
+                let internal = c.internal(name);
+                // In the REPL, declaring a session global again re-initializes it; the
+                // globals of an imported file that an earlier input ran keep their values.
+                if let Some((TopLevel::Global(existing), _)) = c.top.get(&internal.name).copied() {
                     if repl.is_some() && c.globals[existing].external {
-                        global_decls.push((file, GlobalDecl::Expr(existing, ty.as_ref(), value)));
+                        if in_entry {
+                            global_decls
+                                .push((file, GlobalDecl::Expr(existing, ty.as_ref(), value)));
+                        }
                         return;
                     }
                 }
-                let internal = c.internal(name);
                 let index = c.globals.len();
                 c.globals.push(GlobalInfo {
                     name: internal.clone(),
@@ -837,6 +916,13 @@ impl<'a> Checker<'a> {
                 let map_file = declared.map_files.get(*map_decls).copied().unwrap_or(0);
                 *map_decls += 1;
                 let internal = c.internal(name);
+                if let Some((TopLevel::Global(existing), _)) = c.top.get(&internal.name).copied() {
+                    // A map of an imported file that an earlier REPL input ran keeps its
+                    // value, like the file's other globals.
+                    if repl.is_some() && c.globals[existing].external && !in_entry {
+                        return;
+                    }
+                }
                 let index = c.globals.len();
                 c.globals.push(GlobalInfo {
                     name: internal.clone(),
@@ -868,7 +954,7 @@ impl<'a> Checker<'a> {
                     "put the program in a file and compile that file, or `:load` it in the REPL",
                 ),
             ),
-            Item::Import(_) | Item::Error => {}
+            Item::Import(_) | Item::Error | Item::Enum { .. } => {}
         }
     }
 

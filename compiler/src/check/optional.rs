@@ -34,7 +34,7 @@ impl Checker<'_> {
             Type::Void => {
                 self.report(
                     CheckError::new(
-                        "E0903",
+                        "E0923",
                         "`void?` is not a type",
                         span,
                         "void has no values to be optional",
@@ -46,12 +46,14 @@ impl Checker<'_> {
             t @ Type::Optional(_) => {
                 self.report(
                     CheckError::new(
-                        "E0902",
+                        "E0922",
                         format!("`{t}?` is an optional of an optional"),
                         span,
                         "a second `?`",
                     )
-                    .with_help(format!("`{t}` already holds a value or `none`; write `{t}`")),
+                    .with_help(format!(
+                        "`{t}` already holds a value or `none`; write `{t}`"
+                    )),
                 );
                 Type::Error
             }
@@ -96,12 +98,14 @@ impl Checker<'_> {
             Type::Optional(_) => {
                 self.report(
                     CheckError::new(
-                        "E0902",
+                        "E0922",
                         format!("`some` of an optional would be `{}?`", t.ty),
                         inner.span,
                         format!("this is already `{}`", t.ty),
                     )
-                    .with_help("an optional already holds a value or `none`: use it without `some(...)`"),
+                    .with_help(
+                        "an optional already holds a value or `none`: use it without `some(...)`",
+                    ),
                 );
                 error_expr(span)
             }
@@ -125,7 +129,7 @@ impl Checker<'_> {
             Some(other) => {
                 self.report(
                     CheckError::new(
-                        "E0901",
+                        "E0921",
                         format!("`none` is not a value of type `{other}`"),
                         span,
                         format!("the expected type here is `{other}`"),
@@ -139,7 +143,7 @@ impl Checker<'_> {
             None => {
                 self.report(
                     CheckError::new(
-                        "E0901",
+                        "E0921",
                         "cannot infer the type of `none`",
                         span,
                         "no expected type here",
@@ -172,12 +176,14 @@ impl Checker<'_> {
                 self.value(fallback, cx);
                 self.report(
                     CheckError::new(
-                        "E0904",
+                        "E0924",
                         format!("`else` needs an optional on its left, found `{other}`"),
                         opt.span,
                         format!("this is `{other}`, which always has a value"),
                     )
-                    .with_help("remove `else ...`, or make the left side an optional such as `int?`"),
+                    .with_help(
+                        "remove `else ...`, or make the left side an optional such as `int?`",
+                    ),
                 );
                 return error_expr(span);
             }
@@ -197,7 +203,7 @@ impl Checker<'_> {
         } else {
             self.report(
                 CheckError::new(
-                    "E0905",
+                    "E0925",
                     format!(
                         "mismatched types: the fallback of `else` must be `{payload}` or `{optional}`, found `{}`",
                         r.ty
@@ -232,7 +238,7 @@ impl Checker<'_> {
             other => {
                 self.report(
                     CheckError::new(
-                        "E0906",
+                        "E0926",
                         format!("`if let` needs an optional, found `{other}`"),
                         value.span,
                         format!("this is `{other}`, which always has a value"),

@@ -20,6 +20,9 @@ pub struct FileLinks {
     /// For each `import` item of the file, in order, the index of the imported file (`None`
     /// when it could not be resolved; that was reported already).
     pub imports: Vec<Option<usize>>,
+    /// When set, every name the file declares is qualified internally by this prefix, clash
+    /// or not (a REPL session keeps an imported file's internal names stable this way).
+    pub prefix: Option<String>,
 }
 
 /// A declaration one file offers to the others.
@@ -43,7 +46,7 @@ pub(crate) struct Scope {
 }
 
 /// The name each top-level item declares.
-pub(crate) fn item_name(item: &Item) -> Option<&Ident> {
+pub fn item_name(item: &Item) -> Option<&Ident> {
     match item {
         Item::Fn(f) => Some(&f.name),
         Item::Const { name, .. }
@@ -51,7 +54,8 @@ pub(crate) fn item_name(item: &Item) -> Option<&Ident> {
         | Item::Struct { name, .. }
         | Item::Bank { name, .. }
         | Item::Map { name, .. }
-        | Item::Sound { name, .. } => Some(name),
+        | Item::Sound { name, .. }
+        | Item::Enum { name, .. } => Some(name),
         Item::Import(_) | Item::Stmt(_) | Item::Error => None,
     }
 }
@@ -85,6 +89,12 @@ pub(crate) fn renames(modules: &[Module], links: &[FileLinks]) -> Vec<HashMap<St
         .map(|(f, module)| {
             let mut map = HashMap::new();
             if f == entry {
+                return map;
+            }
+            if let Some(prefix) = links.get(f).and_then(|l| l.prefix.as_ref()) {
+                for name in module.items.iter().filter_map(item_name) {
+                    map.insert(name.name.clone(), format!("{prefix}.{}", name.name));
+                }
                 return map;
             }
             for name in module.items.iter().filter_map(item_name) {
@@ -234,6 +244,14 @@ impl Checker<'_> {
                 scope.names.insert(name.clone(), export.internal.clone());
                 origin.insert(name.clone(), (export.span, "declared here"));
             }
+            if f + 1 == modules.len() {
+                for name in &self.prompt_globals {
+                    if !scope.names.contains_key(name) {
+                        scope.names.insert(name.clone(), name.clone());
+                        origin.insert(name.clone(), (Span::default(), "a global of the session"));
+                    }
+                }
+            }
             let imports = links.get(f).map_or(&[][..], |l| &l.imports[..]);
             let mut next = 0;
             for item in &module.items {
@@ -289,22 +307,26 @@ impl Checker<'_> {
         let Some(&(earlier, what)) = origin.get(&name.name) else {
             return false;
         };
-        self.report(
-            CheckError::new(
-                "E0803",
-                format!(
-                    "the import `{}` clashes with another name in this file",
-                    name.name
-                ),
-                name.span,
-                "imported here",
-            )
-            .with_label(earlier, format!("`{}` is {what}", name.name))
-            .with_help(format!(
-                "rename one of them: `import {{ {} as other_name }} from ...`",
+        let mut error = CheckError::new(
+            "E0803",
+            format!(
+                "the import `{}` clashes with another name in this file",
                 name.name
-            )),
-        );
+            ),
+            name.span,
+            "imported here",
+        )
+        .with_help(format!(
+            "rename one of them: `import {{ {} as other_name }} from ...`",
+            name.name
+        ));
+        // A global of the REPL session has no declaration left to point at.
+        if earlier == Span::default() {
+            error = error.with_note(format!("`{}` is {what}", name.name));
+        } else {
+            error = error.with_label(earlier, format!("`{}` is {what}", name.name));
+        }
+        self.report(error);
         true
     }
 }

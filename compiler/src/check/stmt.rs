@@ -16,6 +16,8 @@ pub(crate) enum LocalKind {
     Let,
     Param,
     ForVar,
+    /// A variable of `for … in`: the element, character or index.
+    EachVar,
 }
 
 /// A local variable in scope.
@@ -43,7 +45,7 @@ pub(crate) struct FnCx {
     max_slot: u32,
     /// Whether this body already reported using too many local slots.
     too_many_locals: bool,
-    loops: u32,
+    pub(crate) loops: u32,
     ret: Type,
     /// Inside the operand of `&&`/`||` that a constant left operand skips: not evaluated.
     pub(crate) skipped: u32,
@@ -93,11 +95,31 @@ impl FnCx {
     }
 
     /// Reserves `count` consecutive slots.
-    fn alloc(&mut self, count: u32) -> u32 {
+    pub(crate) fn alloc(&mut self, count: u32) -> u32 {
         let slot = self.next_slot;
         self.next_slot += count;
         self.max_slot = self.max_slot.max(self.next_slot);
         slot
+    }
+
+    /// Opens a block scope.
+    pub(crate) fn push_scope(&mut self) {
+        self.scopes.push(HashMap::new());
+    }
+
+    /// Closes the innermost block scope.
+    pub(crate) fn pop_scope(&mut self) {
+        self.scopes.pop();
+    }
+
+    /// The next free slot, to give back the slots of a scope once it is closed.
+    pub(crate) fn save_slots(&self) -> u32 {
+        self.next_slot
+    }
+
+    /// Frees the slots reserved since [`FnCx::save_slots`].
+    pub(crate) fn restore_slots(&mut self, saved: u32) {
+        self.next_slot = saved;
     }
 
     /// How many local slots the body uses, as a function header records it. A body over
@@ -109,11 +131,12 @@ impl FnCx {
 
 /// Whether a statement list always ends in `return` or a call of `panic` (host number
 /// `panic`), for missing-return analysis.
-fn always_returns(stmts: &[TStmt], panic: Option<usize>) -> bool {
+pub(crate) fn always_returns(stmts: &[TStmt], panic: Option<usize>) -> bool {
     stmts.iter().any(|s| match &s.kind {
         TStmtKind::Return(_) => true,
         TStmtKind::Expr(e) => is_panic(e, panic),
         TStmtKind::Block(b) => always_returns(b, panic),
+        TStmtKind::Switch(sw) => super::switch::ends_every_path(sw, panic),
         TStmtKind::If(branches, Some(otherwise)) => {
             branches.iter().all(|(_, b)| always_returns(b, panic))
                 && always_returns(otherwise, panic)
@@ -134,7 +157,7 @@ fn is_panic(e: &TExpr, panic: Option<usize>) -> bool {
 
 impl Checker<'_> {
     /// The host number of `panic`, whose calls end a path like a `return`.
-    fn panic_host(&self) -> Option<usize> {
+    pub(crate) fn panic_host(&self) -> Option<usize> {
         self.builtins.hosts.iter().position(|h| h.name == "panic")
     }
 
@@ -149,7 +172,9 @@ impl Checker<'_> {
     ) -> u16 {
         match kind {
             LocalKind::Let => self.builtin_type_name(name, "a variable"),
-            LocalKind::ForVar => self.builtin_type_name(name, "a loop variable"),
+            LocalKind::ForVar | LocalKind::EachVar => {
+                self.builtin_type_name(name, "a loop variable")
+            }
             // Parameters are reported with their function's signature.
             LocalKind::Param => {}
         }
@@ -166,20 +191,7 @@ impl Checker<'_> {
                 .with_help("rename it, or assign to the existing variable without `let`"),
             );
         }
-        let slot = cx.alloc(slots as u32);
-        if cx.next_slot > MAX_LOCALS && !cx.too_many_locals {
-            cx.too_many_locals = true;
-            self.report(
-                CheckError::new(
-                    "E0600",
-                    format!("too many local variables: a function can use at most {MAX_LOCALS} local slots"),
-                    name.span,
-                    format!("this needs slot {}", cx.next_slot),
-                )
-                .with_help("split the function into smaller ones, or keep the values in an array; parameters take one slot, each `let` one and each `for` loop three"),
-            );
-        }
-        let slot = u16::try_from(slot).unwrap_or(u16::MAX);
+        let slot = self.reserve_slots(cx, slots, name.span);
         if let Some(scope) = cx.scopes.last_mut() {
             scope.insert(
                 name.name.clone(),
@@ -192,6 +204,47 @@ impl Checker<'_> {
             );
         }
         slot
+    }
+
+    /// Reserves `slots` consecutive slots that no name refers to (for a value the compiled
+    /// code keeps, such as the collection of a `for … in`); `span` is where to report a
+    /// function that runs out of slots.
+    pub(crate) fn declare_hidden(&mut self, cx: &mut FnCx, slots: u16, span: Span) -> u16 {
+        self.reserve_slots(cx, slots, span)
+    }
+
+    /// Makes `name` a read-only loop variable for an existing slot.
+    pub(crate) fn declare_alias(&mut self, cx: &mut FnCx, name: &Ident, ty: Type, slot: u16) {
+        self.builtin_type_name(name, "a loop variable");
+        if let Some(scope) = cx.scopes.last_mut() {
+            scope.insert(
+                name.name.clone(),
+                Local {
+                    slot,
+                    ty,
+                    kind: LocalKind::EachVar,
+                    span: name.span,
+                },
+            );
+        }
+    }
+
+    /// Reserves `slots` consecutive slots, reporting (once) a body over the limit.
+    fn reserve_slots(&mut self, cx: &mut FnCx, slots: u16, span: Span) -> u16 {
+        let slot = cx.alloc(slots as u32);
+        if cx.next_slot > MAX_LOCALS && !cx.too_many_locals {
+            cx.too_many_locals = true;
+            self.report(
+                CheckError::new(
+                    "E0600",
+                    format!("too many local variables: a function can use at most {MAX_LOCALS} local slots"),
+                    span,
+                    format!("this needs slot {}", cx.next_slot),
+                )
+                .with_help("split the function into smaller ones, or keep the values in an array; parameters take one slot, each `let` one and each `for` loop three"),
+            );
+        }
+        u16::try_from(slot).unwrap_or(u16::MAX)
     }
 
     /// Checks a function body.
@@ -282,7 +335,7 @@ impl Checker<'_> {
     pub(crate) fn block_stmts(&mut self, block: &Block, cx: &mut FnCx) -> Vec<TStmt> {
         cx.scopes.push(HashMap::new());
         let saved = cx.next_slot;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(block.stmts.len());
         let mut ended = false;
         let mut warned = false;
         for s in &block.stmts {
@@ -310,7 +363,7 @@ impl Checker<'_> {
     }
 
     /// Checks a condition: it must be a bool.
-    fn condition(&mut self, e: &Expr, cx: &mut FnCx) -> TExpr {
+    pub(crate) fn condition(&mut self, e: &Expr, cx: &mut FnCx) -> TExpr {
         let t = self.value(e, cx);
         if !Type::Bool.accepts(&t.ty) {
             self.report(
@@ -469,6 +522,12 @@ impl Checker<'_> {
                     body,
                 }
             }
+            StmtKind::ForIn {
+                index,
+                var,
+                over,
+                body,
+            } => self.for_in(index.as_ref(), var, over, body, span, cx),
             StmtKind::Break | StmtKind::Continue => {
                 let is_break = matches!(s.kind, StmtKind::Break);
                 if cx.loops == 0 {
@@ -525,6 +584,7 @@ impl Checker<'_> {
             }
             StmtKind::Expr(e) => TStmtKind::Expr(self.expr(e, cx)),
             StmtKind::Block(b) => TStmtKind::Block(self.block_stmts(b, cx)),
+            StmtKind::Switch(sw) => self.switch(sw, cx)?,
             StmtKind::Error => return None,
         };
         Some(TStmt { kind, span })
@@ -641,6 +701,19 @@ impl Checker<'_> {
                     );
                     None
                 }
+                LocalKind::EachVar => {
+                    self.report(
+                        CheckError::new(
+                            "E0402",
+                            format!("cannot assign to the loop variable `{name}`"),
+                            target.span,
+                            "assigned here",
+                        )
+                        .with_label(local.span, "the loop variable")
+                        .with_help("the variables of `for … in` are read-only; copy it into a `let` to change it"),
+                    );
+                    None
+                }
                 LocalKind::ForVar => {
                     self.report(
                         CheckError::new(
@@ -712,7 +785,7 @@ impl Checker<'_> {
                 );
                 None
             }
-            Some((TopLevel::Fn(_) | TopLevel::Struct(_), decl)) => {
+            Some((TopLevel::Fn(_) | TopLevel::Struct(_) | TopLevel::Enum(_), decl)) => {
                 self.report(
                     CheckError::new(
                         "E0403",

@@ -10,8 +10,10 @@
 
 mod emit;
 mod limits;
+mod loops;
 mod optional;
 mod peephole;
+mod switch;
 
 use crate::ast::{BinOp, UnOp};
 use crate::check::Checked;
@@ -108,6 +110,11 @@ impl Gen<'_> {
                 f.e.emit(Instr::Const(c), span);
             }
             TExprKind::Local(slot) => f.e.emit(load_local(*slot), span),
+            TExprKind::Variant { ty, variant } => f.e.emit(Instr::PushEnum(*ty, *variant), span),
+            TExprKind::EnumTag(value) => {
+                self.expr(f, value);
+                f.e.emit(Instr::EnumTag(), span);
+            }
             TExprKind::Global(name) => {
                 let site = self.site(name);
                 f.e.emit(Instr::GetGlobal(site), span);
@@ -120,6 +127,25 @@ impl Gen<'_> {
                     (UnOp::Not, _) => Instr::Not(),
                 };
                 f.e.emit(instr, span);
+            }
+            TExprKind::If(branches, otherwise) => {
+                let depth = f.e.depth();
+                let mut ends = Vec::with_capacity(branches.len());
+                for (cond, value) in branches {
+                    let next = self.branch(f, cond, false);
+                    self.expr(f, value);
+                    ends.push(f.e.emit_jump(Instr::Jump(0), span));
+                    let target = f.e.here();
+                    for p in next {
+                        f.e.patch(p, target);
+                    }
+                    f.e.set_depth(depth);
+                }
+                self.expr(f, otherwise);
+                let target = f.e.here();
+                for end in ends {
+                    f.e.patch(end, target);
+                }
             }
             TExprKind::Binary(BinOp::And, a, b) | TExprKind::Binary(BinOp::Or, a, b) => {
                 let is_and = matches!(e.kind, TExprKind::Binary(BinOp::And, _, _));
@@ -484,63 +510,14 @@ impl Gen<'_> {
                 then,
                 otherwise,
             } => self.if_let(f, *slot, value, then, otherwise.as_deref(), span),
-            TStmtKind::While(cond, body) => {
-                let top = f.e.here();
-                let exit = self.branch(f, cond, false);
-                f.loops.push(LoopLabels {
-                    breaks: exit,
-                    continues: Vec::new(),
-                });
-                self.block(f, body);
-                let back = f.e.emit_jump(Instr::Jump(0), span);
-                f.e.patch(back, top);
-                let labels = f.loops.pop().unwrap_or(LoopLabels {
-                    breaks: Vec::new(),
-                    continues: Vec::new(),
-                });
-                let end = f.e.here();
-                for b in labels.breaks {
-                    f.e.patch(b, end);
-                }
-                for c in labels.continues {
-                    f.e.patch(c, top);
-                }
-            }
+            TStmtKind::While(cond, body) => self.while_loop(f, cond, body, span),
             TStmtKind::For {
                 slot,
                 from,
                 until,
                 step,
                 body,
-            } => {
-                self.expr(f, from);
-                f.e.emit(Instr::StoreLocal(*slot), from.span);
-                self.expr(f, until);
-                f.e.emit(Instr::StoreLocal(slot + 1), until.span);
-                self.expr(f, step);
-                f.e.emit(Instr::StoreLocal(slot + 2), step.span);
-                let exit = f.e.emit_jump(Instr::ForPrep(*slot, 0), step.span);
-                let body_start = f.e.here();
-                f.loops.push(LoopLabels {
-                    breaks: vec![exit],
-                    continues: Vec::new(),
-                });
-                self.block(f, body);
-                let next = f.e.here();
-                let back = f.e.emit_jump(Instr::ForLoop(*slot, 0), span);
-                f.e.patch(back, body_start);
-                let labels = f.loops.pop().unwrap_or(LoopLabels {
-                    breaks: Vec::new(),
-                    continues: Vec::new(),
-                });
-                let end = f.e.here();
-                for b in labels.breaks {
-                    f.e.patch(b, end);
-                }
-                for c in labels.continues {
-                    f.e.patch(c, next);
-                }
-            }
+            } => self.for_loop(f, *slot, [from, until, step], body, span),
             TStmtKind::Break => {
                 let p = f.e.emit_jump(Instr::Jump(0), span);
                 if let Some(l) = f.loops.last_mut() {
@@ -564,6 +541,13 @@ impl Gen<'_> {
                 }
             },
             TStmtKind::Block(stmts) => self.block(f, stmts),
+            TStmtKind::Switch(sw) => self.switch(f, sw, span),
+            TStmtKind::Loop {
+                cond,
+                head,
+                body,
+                next,
+            } => self.step_loop(f, cond, head, body, next, span),
         }
     }
 
@@ -907,6 +891,7 @@ pub fn generate_files(
             | Type::Error
             | Type::Array(_)
             | Type::Struct(_)
+            | Type::Enum(_)
             | Type::Bank
             | Type::Sound
             | Type::TileMap => continue,
@@ -993,5 +978,6 @@ pub fn generate_files(
             })
             .collect(),
         assets: std::sync::Arc::new(checked.assets.clone()),
+        enums: checked.enums.clone(),
     })
 }

@@ -10,7 +10,12 @@ pub(super) fn chained_comparisons(module: &Module) -> Vec<ParseError> {
     for item in &module.items {
         match item {
             Item::Fn(f) => block(&f.body, &mut errors),
-            Item::Struct { methods, .. } => {
+            Item::Struct {
+                methods, defaults, ..
+            } => {
+                for d in defaults.iter().flatten() {
+                    expr(d, &mut errors);
+                }
                 for m in methods {
                     block(&m.body, &mut errors);
                 }
@@ -21,6 +26,7 @@ pub(super) fn chained_comparisons(module: &Module) -> Vec<ParseError> {
             | Item::Map { .. }
             | Item::Sound { .. }
             | Item::Import(_)
+            | Item::Enum { .. }
             | Item::Error => {}
         }
     }
@@ -70,6 +76,10 @@ fn stmt(s: &Stmt, errors: &mut Vec<ParseError>) {
             }
             block(body, errors);
         }
+        StmtKind::ForIn { over, body, .. } => {
+            expr(over, errors);
+            block(body, errors);
+        }
         StmtKind::Return(Some(e)) | StmtKind::Expr(e) => expr(e, errors),
         StmtKind::Block(b) => block(b, errors),
         StmtKind::IfLet {
@@ -84,6 +94,12 @@ fn stmt(s: &Stmt, errors: &mut Vec<ParseError>) {
                 block(b, errors);
             }
         }
+        StmtKind::Switch(sw) => {
+            expr(&sw.scrutinee, errors);
+            for arm in &sw.arms {
+                block(&arm.body, errors);
+            }
+        }
         StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue | StmtKind::Error => {}
     }
 }
@@ -92,7 +108,34 @@ fn expr(e: &Expr, errors: &mut Vec<ParseError>) {
     stacker::maybe_grow(64 * 1024, 1024 * 1024, || expr_inner(e, errors));
 }
 
+/// An `if` expression used as an operand, without parentheses, is error E0109.
+fn operand(e: &Expr, errors: &mut Vec<ParseError>) {
+    if matches!(e.kind, ExprKind::If(..)) {
+        errors.push(ParseError {
+            code: "E0109",
+            message: "an `if` expression used as an operand must be in parentheses".into(),
+            span: e.span,
+            label: "put this `if` in parentheses".into(),
+            help: Some(
+                "write `(if c { a } else { b })`; without them an `if` value may only be a whole initializer, argument, return value or assigned value".into(),
+            ),
+        });
+    }
+}
+
 fn expr_inner(e: &Expr, errors: &mut Vec<ParseError>) {
+    match &e.kind {
+        ExprKind::Binary(_, lhs, rhs) => {
+            operand(lhs, errors);
+            operand(rhs, errors);
+        }
+        ExprKind::Unary(_, x)
+        | ExprKind::Cast(x, _)
+        | ExprKind::Field(x, _)
+        | ExprKind::Index(x, _) => operand(x, errors),
+        ExprKind::Call(callee, _) => operand(callee, errors),
+        _ => {}
+    }
     match &e.kind {
         ExprKind::Binary(op, lhs, rhs) => {
             if let ExprKind::Binary(inner, _, _) = &lhs.kind {
@@ -133,6 +176,20 @@ fn expr_inner(e: &Expr, errors: &mut Vec<ParseError>) {
         ExprKind::Array(items) | ExprKind::New(_, items) => {
             for a in items {
                 expr(a, errors);
+            }
+        }
+        ExprKind::NewNamed(_, args) => {
+            for a in args {
+                expr(&a.value, errors);
+            }
+        }
+        ExprKind::If(branches, otherwise) => {
+            for (cond, value) in branches {
+                expr(cond, errors);
+                expr(value, errors);
+            }
+            if let Some(value) = otherwise {
+                expr(value, errors);
             }
         }
         ExprKind::Int(_)

@@ -24,6 +24,13 @@ fn span(source: SourceId, s: GSpan) -> Span {
     }
 }
 
+/// A collected list without spare capacity: the tree holds many short lists, and the room a
+/// growing `Vec` keeps (four elements at least) would be most of their size.
+fn tight<T>(mut list: Vec<T>) -> Vec<T> {
+    list.shrink_to_fit();
+    list
+}
+
 /// An identifier token.
 fn ident<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Ident, Error<'t, 's>> + Clone
 where
@@ -35,24 +42,24 @@ where
         Token::Some => ("some", 2),
         Token::None => ("none", 2),
     }
-        .validate(move |(name, reserved): (&str, u8), e, emitter| {
-            if reserved == 1 {
-                emitter.emit(SyntaxError::custom(
-                    e.span(),
-                    format!("E0103|`{name}` is a reserved word and cannot be used as a name"),
-                ));
-            } else if reserved == 2 {
-                emitter.emit(SyntaxError::custom(
-                    e.span(),
-                    format!("E0103K|`{name}` is a keyword and cannot be used as a name"),
-                ));
-            }
-            Ident {
-                name: name.to_string(),
-                span: span(source, e.span()),
-            }
-        })
-        .labelled(Label::Identifier)
+    .validate(move |(name, reserved): (&str, u8), e, emitter| {
+        if reserved == 1 {
+            emitter.emit(SyntaxError::custom(
+                e.span(),
+                format!("E0103|`{name}` is a reserved word and cannot be used as a name"),
+            ));
+        } else if reserved == 2 {
+            emitter.emit(SyntaxError::custom(
+                e.span(),
+                format!("E0103K|`{name}` is a keyword and cannot be used as a name"),
+            ));
+        }
+        Ident {
+            name: name.to_string(),
+            span: span(source, e.span()),
+        }
+    })
+    .labelled(Label::Identifier)
 }
 
 /// A member name (field or method): an identifier, or any word of the language, keyword or
@@ -134,9 +141,7 @@ where
             .or(ty
                 .clone()
                 .delimited_by(just(Token::LBracket), just(Token::RBracket))
-                .map_with(move |inner, e| {
-                    TypeExpr::Array(Box::new(inner), span(source, e.span()))
-                }))
+                .map_with(move |inner, e| TypeExpr::Array(Box::new(inner), span(source, e.span()))))
             .or(ty.delimited_by(just(Token::LParen), just(Token::RParen)));
         // Each `?` is looked for by hand, so a type that ends adds nothing to the expected
         // tokens ("expected `=`", not "expected `=` or `?`").
@@ -303,6 +308,7 @@ where
             .separated_by(just(Token::Comma))
             .allow_trailing()
             .collect::<Vec<Expr>>()
+            .map(tight)
             .delimited_by(just(Token::LParen), just(Token::RParen));
         let paren = no_assign(source, expr.clone())
             .delimited_by(just(Token::LParen), just(Token::RParen))
@@ -326,7 +332,8 @@ where
                             element
                                 .separated_by(just(Token::Comma))
                                 .allow_trailing()
-                                .collect::<Vec<Expr>>(),
+                                .collect::<Vec<Expr>>()
+                                .map(tight),
                         )
                         .map(Tail::More))
                     .or_not(),
@@ -340,21 +347,62 @@ where
                     ExprKind::ArrayRepeat(Box::new(value), Box::new(count))
                 }
                 Some((first, Some(Tail::More(rest)))) => {
-                    let mut items = vec![first];
+                    let mut items = Vec::with_capacity(rest.len() + 1);
+                    items.push(first);
                     items.extend(rest);
                     ExprKind::Array(items)
                 }
             });
+        // `new S(a, b, field: c)`: a named argument is a member name, then `:`.
+        let new_arg = member(source)
+            .then_ignore(just(Token::Colon))
+            .or_not()
+            .then(no_assign(source, expr.clone()))
+            .map(|(field, value)| NewArg { field, value });
+        let new_args = new_arg
+            .separated_by(just(Token::Comma))
+            .allow_trailing()
+            .collect::<Vec<NewArg>>()
+            .delimited_by(just(Token::LParen), just(Token::RParen));
         let new = just(Token::New)
             .ignore_then(qualified(source))
-            .then(args.clone())
-            .map(|(name, args)| ExprKind::New(Box::new(name), args));
+            .then(new_args)
+            .map(|(name, args)| {
+                if args.iter().all(|a| a.field.is_none()) {
+                    ExprKind::New(Box::new(name), args.into_iter().map(|a| a.value).collect())
+                } else {
+                    ExprKind::NewNamed(Box::new(name), args)
+                }
+            });
+        // `if c { a } else { b }` as a value (§15.8): each block holds one expression.
+        let value_block = no_assign(source, expr.clone())
+            .delimited_by(just(Token::LBrace), just(Token::RBrace))
+            .labelled(Label::Block);
+        let if_value = just(Token::If)
+            .ignore_then(no_assign(source, expr.clone()))
+            .then(value_block.clone())
+            .then(
+                just(Token::Else)
+                    .then(just(Token::If))
+                    .ignore_then(no_assign(source, expr.clone()))
+                    .then(value_block.clone())
+                    .repeated()
+                    .collect::<Vec<(Expr, Expr)>>(),
+            )
+            .then(just(Token::Else).ignore_then(value_block).or_not())
+            .map(|((first, rest), otherwise)| {
+                let mut branches = Vec::with_capacity(rest.len() + 1);
+                branches.push(first);
+                branches.extend(rest);
+                ExprKind::If(branches, otherwise.map(Box::new))
+            });
         let atom = literal
             .or(name)
             .or(some)
             .or(new)
             .or(paren)
             .or(array)
+            .or(if_value)
             .map_with(move |kind, e| mk(kind, e.span()))
             .labelled(Label::Expression)
             .boxed();
@@ -429,10 +477,7 @@ where
         binary
             .then(fallback)
             .map_with(move |(lhs, fallback), e| match fallback {
-                Some(fallback) => mk(
-                    ExprKind::Else(Box::new(lhs), Box::new(fallback)),
-                    e.span(),
-                ),
+                Some(fallback) => mk(ExprKind::Else(Box::new(lhs), Box::new(fallback)), e.span()),
                 None => lhs,
             })
             .labelled(Label::Expression)
@@ -476,6 +521,7 @@ where
             .clone()
             .repeated()
             .collect::<Vec<Stmt>>()
+            .map(tight)
             .delimited_by(just(Token::LBrace), just(Token::RBrace))
             .map_with(move |stmts, e| Block {
                 stmts,
@@ -515,7 +561,8 @@ where
                     .ignore_then(cond.clone())
                     .then(block.clone())
                     .repeated()
-                    .collect::<Vec<_>>(),
+                    .collect::<Vec<_>>()
+                    .map(tight),
             )
             .then(
                 just(Token::Else)
@@ -523,7 +570,8 @@ where
                     .or_not(),
             )
             .map(|(((c, b), rest), otherwise)| {
-                let mut branches = vec![(c, b)];
+                let mut branches = Vec::with_capacity(rest.len() + 1);
+                branches.push((c, b));
                 branches.extend(rest);
                 StmtKind::If {
                     branches,
@@ -555,21 +603,39 @@ where
                 cond: Box::new(cond),
                 body,
             });
-        let for_ = just(Token::For)
-            .ignore_then(ident(source))
-            .then_ignore(just(Token::From))
-            .then(expr.clone())
+        let counted = just(Token::From)
+            .ignore_then(expr.clone())
             .then_ignore(just(Token::Until))
             .then(expr.clone())
             .then(just(Token::Step).ignore_then(expr.clone()).or_not())
-            .then(block.clone())
-            .map(|((((var, from), until), step), body)| StmtKind::For {
+            .map(|((from, until), step)| (from, until, step));
+        let for_count = ident(source).then(counted).then(block.clone()).map(
+            |((var, (from, until, step)), body)| StmtKind::For {
                 var,
                 from: Box::new(from),
                 until: Box::new(until),
                 step: step.map(Box::new),
                 body,
+            },
+        );
+        let for_in = ident(source)
+            .then(just(Token::Comma).ignore_then(ident(source)).or_not())
+            .then_ignore(just(Token::In))
+            .then(cond.clone())
+            .then(block.clone())
+            .map(|(((first, second), over), body)| {
+                let (index, var) = match second {
+                    Some(var) => (Some(first), var),
+                    None => (None, first),
+                };
+                StmtKind::ForIn {
+                    index,
+                    var,
+                    over: Box::new(over),
+                    body,
+                }
             });
+        let for_ = just(Token::For).ignore_then(for_count.or(for_in));
         let jump = just(Token::Break)
             .to(StmtKind::Break)
             .or(just(Token::Continue).to(StmtKind::Continue))
@@ -619,6 +685,7 @@ where
             )
             .then_some(())
         });
+        let switch_ = switch_stmt(source, cond.clone(), block.clone()).map(StmtKind::Switch);
         let keyword_stmt = let_
             .or(if_let)
             .or(if_)
@@ -630,6 +697,7 @@ where
         keyword
             .rewind()
             .ignore_then(keyword_stmt)
+            .or(switch_)
             .or(expr_stmt)
             .map_with(move |kind, e| Stmt {
                 kind,
@@ -658,6 +726,124 @@ where
     })
 }
 
+/// A contextual word that the lexer reads as reserved (`switch`, `default`, `enum`).
+fn reserved<'t, 's: 't, I>(word: &'static str) -> impl Parser<'t, I, (), Error<'t, 's>> + Clone
+where
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
+{
+    select! { Token::Reserved(w) if w == word => () }
+}
+
+/// One `switch` pattern: `default`, a literal (optionally negated), or a dotted name with
+/// optional payload bindings.
+fn pattern<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Pattern, Error<'t, 's>> + Clone
+where
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
+{
+    let literal = select! {
+        Token::Int(n) => ExprKind::Int(n),
+        Token::Str(text) => ExprKind::Str(text),
+        Token::True => ExprKind::Bool(true),
+        Token::False => ExprKind::Bool(false),
+    }
+    .map_with(move |kind, e| Expr {
+        kind,
+        span: span(source, e.span()),
+    });
+    let negated = just(Token::Minus)
+        .ignore_then(literal)
+        .map_with(move |operand, e| Expr {
+            kind: ExprKind::Unary(UnOp::Neg, Box::new(operand)),
+            span: span(source, e.span()),
+        });
+    let bindings = ident(source)
+        .separated_by(just(Token::Comma))
+        .allow_trailing()
+        .collect::<Vec<Ident>>()
+        .delimited_by(just(Token::LParen), just(Token::RParen));
+    let path = ident(source)
+        .then(
+            just(Token::Dot)
+                .ignore_then(member(source))
+                .repeated()
+                .collect::<Vec<Ident>>(),
+        )
+        .then(bindings.or_not())
+        .map(|((first, rest), bindings)| {
+            let mut segments = vec![first];
+            segments.extend(rest);
+            PatternKind::Path { segments, bindings }
+        });
+    reserved("default")
+        .to(PatternKind::Default)
+        .or(negated.or(literal).map(PatternKind::Literal))
+        .or(path)
+        .map_with(move |kind, e| Pattern {
+            kind,
+            span: span(source, e.span()),
+        })
+}
+
+/// A `switch` statement: `switch e { p, q => { ... } ... }`. A `|` between patterns is
+/// reported (patterns are separated by `,`) and read as a `,`.
+fn switch_stmt<'t, 's: 't, I>(
+    source: SourceId,
+    scrutinee: impl Parser<'t, I, Expr, Error<'t, 's>> + Clone + 't,
+    block: impl Parser<'t, I, Block, Error<'t, 's>> + Clone + 't,
+) -> impl Parser<'t, I, Box<Switch>, Error<'t, 's>> + Clone
+where
+    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
+{
+    let bar = just(Token::Pipe).validate(|_, e, emitter| {
+        emitter.emit(SyntaxError::custom(
+            e.span(),
+            "E0108|switch patterns are separated by `,`, not `|`",
+        ));
+    });
+    let separator = just(Token::Comma).ignored().or(bar);
+    let patterns = pattern(source)
+        .separated_by(separator)
+        .at_least(1)
+        .collect::<Vec<Pattern>>();
+    let arm = patterns
+        .then_ignore(just(Token::FatArrow))
+        .then(block.clone())
+        .map_with(move |(patterns, body), e| Arm {
+            patterns,
+            body,
+            span: span(source, e.span()),
+        })
+        // A broken pattern list is skipped up to its `=>`; the arm's block is still read.
+        .recover_with(via_parser(
+            any()
+                .and_is(one_of([Token::FatArrow, Token::LBrace, Token::RBrace]).not())
+                .repeated()
+                .at_least(1)
+                .then(just(Token::FatArrow))
+                .ignore_then(block)
+                .map_with(move |body, e| Arm {
+                    patterns: Vec::new(),
+                    body,
+                    span: span(source, e.span()),
+                }),
+        ));
+    reserved("switch")
+        .ignore_then(scrutinee)
+        .map_with(move |scrutinee, e| (scrutinee, span(source, e.span())))
+        .then(
+            arm.repeated()
+                .collect::<Vec<Arm>>()
+                .delimited_by(just(Token::LBrace), just(Token::RBrace)),
+        )
+        .map(|((scrutinee, head), arms)| {
+            Box::new(Switch {
+                scrutinee,
+                arms,
+                head,
+            })
+        })
+}
+
 /// A function declaration, `[Attr] fn name(params): T { ... }`, whose name is read by
 /// `name` (an identifier for top-level functions, a member name for methods).
 fn fn_decl<'t, 's: 't, I>(
@@ -677,6 +863,7 @@ where
         .map_with(move |x, e| (x, span(source, e.span())));
     attr.repeated()
         .collect::<Vec<Ident>>()
+        .map(tight)
         .then(header)
         .then(block)
         .map(|((attrs, (((name, params), ret), header)), body)| FnDecl {
@@ -702,6 +889,7 @@ where
         .clone()
         .repeated()
         .collect::<Vec<Stmt>>()
+        .map(tight)
         .delimited_by(just(Token::LBrace), just(Token::RBrace))
         .map_with(move |stmts, e| Block {
             stmts,
@@ -712,7 +900,47 @@ where
         .then_ignore(just(Token::Colon))
         .then(type_expr(source))
         .map(|(name, ty)| Param { name, ty });
-    let member_params = member(source)
+    let params = param
+        .clone()
+        .separated_by(just(Token::Comma))
+        .allow_trailing()
+        .collect::<Vec<Param>>()
+        .map(tight)
+        .delimited_by(just(Token::LParen), just(Token::RParen));
+    let function = fn_decl(source, ident(source), params.clone(), block.clone()).map(Item::Fn);
+    let method = fn_decl(source, member(source), params, block);
+    // A struct's fields: `name: Type`, each with an optional default `= value`.
+    let struct_fields = member(source)
+        .then_ignore(just(Token::Colon))
+        .then(type_expr(source))
+        .then(just(Token::Assign).ignore_then(expr(source)).or_not())
+        .map(|((name, ty), default)| (Param { name, ty }, default))
+        .separated_by(just(Token::Comma))
+        .allow_trailing()
+        .collect::<Vec<(Param, Option<Expr>)>>()
+        .delimited_by(just(Token::LParen), just(Token::RParen));
+    let structure = just(Token::Struct)
+        .ignore_then(ident(source))
+        .then(struct_fields)
+        .then(
+            method
+                .repeated()
+                .collect::<Vec<FnDecl>>()
+                .map(tight)
+                .delimited_by(just(Token::LBrace), just(Token::RBrace))
+                .or(just(Token::Semi).to(Vec::new())),
+        )
+        .map_with(move |((name, fields), methods), e| {
+            let (fields, defaults) = fields.into_iter().unzip();
+            Item::Struct {
+                name,
+                fields,
+                defaults,
+                methods,
+                span: span(source, e.span()),
+            }
+        });
+    let payload_fields = member(source)
         .then_ignore(just(Token::Colon))
         .then(type_expr(source))
         .map(|(name, ty)| Param { name, ty })
@@ -720,28 +948,24 @@ where
         .allow_trailing()
         .collect::<Vec<Param>>()
         .delimited_by(just(Token::LParen), just(Token::RParen));
-    let params = param
-        .clone()
-        .separated_by(just(Token::Comma))
-        .allow_trailing()
-        .collect::<Vec<Param>>()
-        .delimited_by(just(Token::LParen), just(Token::RParen));
-    let function = fn_decl(source, ident(source), params.clone(), block.clone()).map(Item::Fn);
-    let method = fn_decl(source, member(source), params, block);
-    let structure = just(Token::Struct)
-        .ignore_then(ident(source))
-        .then(member_params)
-        .then(
-            method
-                .repeated()
-                .collect::<Vec<FnDecl>>()
-                .delimited_by(just(Token::LBrace), just(Token::RBrace))
-                .or(just(Token::Semi).to(Vec::new())),
-        )
-        .map_with(move |((name, fields), methods), e| Item::Struct {
+    let variant = member(source)
+        .then(payload_fields.or_not())
+        .map(|(name, fields)| Variant {
             name,
-            fields,
-            methods,
+            fields: fields.unwrap_or_default(),
+        });
+    let enumeration = reserved("enum")
+        .ignore_then(ident(source))
+        .then(
+            variant
+                .separated_by(just(Token::Comma))
+                .allow_trailing()
+                .collect::<Vec<Variant>>()
+                .delimited_by(just(Token::LBrace), just(Token::RBrace)),
+        )
+        .map_with(move |(name, variants), e| Item::Enum {
+            name,
+            variants,
             span: span(source, e.span()),
         });
     let binding = ident(source)
@@ -788,22 +1012,26 @@ where
         });
     let declare = just(Token::Declare)
         .ignore_then(
-            bank.or(map).or(sound).or(structure).or(just(Token::Const)
-                .ignore_then(binding.clone())
-                .map_with(move |((name, ty), value), e| Item::Const {
-                    name,
-                    ty,
-                    value,
-                    span: span(source, e.span()),
-                })
-                .or(just(Token::Global).ignore_then(binding).map_with(
-                    move |((name, ty), value), e| Item::Global {
+            bank.or(map)
+                .or(sound)
+                .or(structure)
+                .or(enumeration)
+                .or(just(Token::Const)
+                    .ignore_then(binding.clone())
+                    .map_with(move |((name, ty), value), e| Item::Const {
                         name,
                         ty,
                         value,
                         span: span(source, e.span()),
-                    },
-                ))),
+                    })
+                    .or(just(Token::Global).ignore_then(binding).map_with(
+                        move |((name, ty), value), e| Item::Global {
+                            name,
+                            ty,
+                            value,
+                            span: span(source, e.span()),
+                        },
+                    ))),
         )
         .labelled(Label::Declaration);
     // A broken declaration is skipped up to its `;`, so the next one is still checked.
@@ -826,6 +1054,7 @@ where
         .separated_by(just(Token::Comma))
         .allow_trailing()
         .collect::<Vec<(Ident, Option<Ident>)>>()
+        .map(tight)
         .delimited_by(just(Token::LBrace), just(Token::RBrace));
     let import_path = select! { Token::Str(path) => path }
         .map_with(move |path, e| (path, span(source, e.span())));
@@ -853,7 +1082,23 @@ where
         .map_with(move |_, e| span(source, e.span()))
         .then(function.clone().or(declare.clone()))
         .map(|(at, item)| (Some(at), item));
+    // Attributes may also come before `pub`: `[Frame] pub fn frame() { ... }`.
+    let attributed_public = ident(source)
+        .delimited_by(just(Token::LBracket), just(Token::RBracket))
+        .repeated()
+        .at_least(1)
+        .collect::<Vec<Ident>>()
+        .then(just(Token::Pub).map_with(move |_, e| span(source, e.span())))
+        .then(function.clone())
+        .map(|((mut attrs, at), mut item)| {
+            if let Item::Fn(f) = &mut item {
+                attrs.append(&mut f.attrs);
+                f.attrs = attrs;
+            }
+            (Some(at), item)
+        });
     let item = public
+        .or(attributed_public)
         .or(function.map(|item| (None, item)))
         .or(declare.map(|item| (None, item)))
         .or(import.map(|item| (None, item)))

@@ -8,6 +8,7 @@ mod chains;
 mod error;
 mod grammar;
 mod mistakes;
+mod scan;
 mod tokens;
 
 use crate::ast::Module;
@@ -16,6 +17,7 @@ use chumsky::prelude::*;
 use error::{Expected, Reason, SyntaxError};
 use grammar::GSpan;
 use prometeu_lexer::{Diagnostic, SourceId, Span, Token};
+use scan::Scan;
 
 /// A syntax error.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,93 +41,6 @@ impl ParseError {
         d.help = self.help.clone();
         d
     }
-}
-
-/// The longest run of operators one statement may contain before it counts as too deeply nested.
-const MAX_OPERATORS_PER_STATEMENT: usize = 4096;
-
-/// Checks that braces are balanced, in one linear pass. Unbalanced blocks are reported
-/// here, before the grammar runs: error recovery over unclosed blocks would otherwise
-/// re-parse them again and again (exponential time on a few dozen `{`). Parentheses and
-/// square brackets are left to the grammar, whose statement-level recovery handles them.
-fn check_braces(tokens: &[(Token<'_>, Span)]) -> Vec<ParseError> {
-    let mut open: Vec<Span> = Vec::new();
-    for (token, span) in tokens {
-        match token {
-            Token::LBrace => open.push(*span),
-            Token::RBrace if open.pop().is_none() => {
-                return vec![ParseError {
-                    code: "E0100",
-                    message: "unexpected closing delimiter `}`".into(),
-                    span: *span,
-                    label: "no block is open here".into(),
-                    help: Some("remove it, or add the `{` it belongs to".into()),
-                }];
-            }
-            _ => {}
-        }
-    }
-    match open.last() {
-        Some(span) => vec![ParseError {
-            code: "E0100",
-            message: "unclosed delimiter: this `{` is never closed".into(),
-            span: *span,
-            label: "expected a matching `}` before the end of the file".into(),
-            help: Some("add `}`".into()),
-        }],
-        None => Vec::new(),
-    }
-}
-
-/// Rejects inputs nested deeper than the limit, in one linear pass.
-fn check_depth(tokens: &[(Token<'_>, Span)], limits: &Limits) -> Option<ParseError> {
-    let mut depth = 0usize;
-    let mut operators = 0usize;
-    for (token, span) in tokens {
-        match token {
-            Token::LParen | Token::LBracket | Token::LBrace => {
-                depth += 1;
-                if depth > limits.nesting {
-                    return Some(ParseError {
-                        code: "E0102",
-                        message: format!(
-                            "nesting is too deep (the limit is {} levels)",
-                            limits.nesting
-                        ),
-                        span: *span,
-                        label: "this bracket goes past the limit".into(),
-                        help: Some("split the expression into smaller parts with `let`".into()),
-                    });
-                }
-            }
-            Token::RParen | Token::RBracket | Token::RBrace => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        match token {
-            Token::Semi | Token::LBrace | Token::RBrace => operators = 0,
-            Token::Ident(_)
-            | Token::Int(_)
-            | Token::Float(_)
-            | Token::Str(_)
-            | Token::True
-            | Token::False => {}
-            _ => {
-                operators += 1;
-                if operators > MAX_OPERATORS_PER_STATEMENT {
-                    return Some(ParseError {
-                        code: "E0102",
-                        message: format!(
-                            "statement is too complex (more than {MAX_OPERATORS_PER_STATEMENT} operators)"
-                        ),
-                        span: *span,
-                        label: "the limit is reached here".into(),
-                        help: Some("split the expression into smaller parts with `let`".into()),
-                    });
-                }
-            }
-        }
-    }
-    None
 }
 
 /// Joins the descriptions of the expected patterns: sorted, without duplicates.
@@ -178,6 +93,11 @@ fn convert_custom(message: &str, span: Span) -> ParseError {
             "assignment here",
             Some("assignments are statements; use `==` to compare, or assign on its own line"),
         ),
+        "E0108" => (
+            "E0108",
+            "write `,` here",
+            Some("patterns that share an arm are separated by commas: write `1, 2 =>`"),
+        ),
         "E0103" => (
             "E0103",
             "reserved word",
@@ -224,12 +144,8 @@ pub fn parse_owned(
     source_len: usize,
     limits: &Limits,
 ) -> (Module, Vec<ParseError>) {
-    if let Some(error) = check_depth(&tokens, limits) {
+    if let Some(error) = Scan::over(&tokens, limits).error() {
         return (Module::default(), vec![error]);
-    }
-    let unbalanced = check_braces(&tokens);
-    if !unbalanced.is_empty() {
-        return (Module::default(), unbalanced);
     }
     // The grammar's tokens (a `u32` span without the source) are 32 bytes against the
     // lexer's 40, with the same alignment: they are collected in the same allocation, which
@@ -253,69 +169,45 @@ pub fn parse_owned(
     (module, errors)
 }
 
-/// The fewest tokens a piece of [`parse_in_pieces`] holds (except the first, which may be
-/// shorter), so the pieces are few enough that starting a parse costs nothing noticeable.
-const PIECE_TOKENS: usize = 4096;
-
-/// Where the module can be cut into pieces that parse on their own: before a `fn` or
-/// `declare` at bracket depth 0 that follows a `}` or a `;`, at least [`PIECE_TOKENS`]
-/// after the previous cut. No declaration or statement can go on past such a point, so
-/// when every piece parses without an error, the pieces' items are those of the whole.
-fn cut_points(tokens: &[(Token<'_>, GSpan)]) -> Vec<usize> {
-    let mut cuts = vec![0];
-    let mut depth = 0usize;
-    for (i, (token, _)) in tokens.iter().enumerate() {
-        let after_end = i > 0 && matches!(tokens[i - 1].0, Token::RBrace | Token::Semi);
-        if depth == 0
-            && after_end
-            && matches!(token, Token::Fn | Token::Declare)
-            && i - cuts[cuts.len() - 1] >= PIECE_TOKENS
-        {
-            cuts.push(i);
-        }
-        match token {
-            Token::LParen | Token::LBracket | Token::LBrace => depth += 1,
-            Token::RParen | Token::RBracket | Token::RBrace => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    cuts
-}
-
-/// Parses tokens into a module like [`parse_owned`], holding less memory: the module is cut
-/// into pieces at declaration boundaries and parsed from the last piece to the first, and
-/// the tokens of each piece are freed once it is parsed, so the tokens and the syntax tree
-/// are never both whole. Returns `None` when a piece has a syntax error: the caller then
-/// parses the whole token stream with [`parse_owned`] (lexing again), so diagnostics are
-/// exactly those of one parse.
+/// Lexes and parses a source into a module like [`parse_owned`], holding less memory. The
+/// source is lexed once without keeping its tokens, to check its nesting and braces and to
+/// find where it can be cut into pieces at declaration boundaries; then each piece is lexed
+/// again and parsed, from the last piece to the first, and its tokens are freed once it is
+/// parsed. So no token vector of the whole source exists, and the tokens of one piece at
+/// most are alive next to the syntax tree. Returns `None` when the source has a lexical
+/// error or a piece has a syntax error: the caller then lexes the whole source and parses
+/// it with [`parse_owned`], so diagnostics are exactly those of one parse.
 pub fn parse_in_pieces(
-    tokens: Vec<(Token<'_>, Span)>,
+    text: &str,
     source: SourceId,
-    source_len: usize,
     limits: &Limits,
 ) -> Option<(Module, Vec<ParseError>)> {
-    if let Some(error) = check_depth(&tokens, limits) {
+    let mut scan = Scan::new(limits);
+    let lex_errors = prometeu_lexer::lex_each(text, source, 0..text.len(), |token, span| {
+        scan.token(&token, span)
+    });
+    if !lex_errors.is_empty() {
+        return None;
+    }
+    if let Some(error) = scan.error() {
         return Some((Module::default(), vec![error]));
     }
-    let unbalanced = check_braces(&tokens);
-    if !unbalanced.is_empty() {
-        return Some((Module::default(), unbalanced));
-    }
-    let mut converted: Vec<(Token<'_>, GSpan)> = tokens
-        .into_iter()
-        .map(|(t, s)| (t, GSpan::from(s.start..s.end)))
-        .collect();
-    converted.shrink_to_fit();
-    let end = u32::try_from(source_len).unwrap_or(u32::MAX);
-    let cuts = cut_points(&converted);
+    // Offsets are `u32`; the compiler refuses larger sources before lexing.
+    let end = u32::try_from(text.len()).unwrap_or(u32::MAX);
     // The items of the pieces, last piece first and each piece's items reversed.
     let mut items = Vec::new();
     let mut public = Vec::new();
-    let mut piece_end = end;
-    for &cut in cuts.iter().rev() {
-        let eoi = GSpan::from(piece_end..piece_end);
-        let input = converted[cut..].map(eoi, |(t, s)| (t, s));
-        // The grammar borrows the piece's tokens, so each piece builds its own.
+    let mut piece_end = (end, scan.count());
+    for cut in scan.cuts().iter().rev() {
+        let (end_offset, end_token) = piece_end;
+        let mut tokens: Vec<(Token<'_>, GSpan)> =
+            Vec::with_capacity(end_token.saturating_sub(cut.token));
+        let range = cut.offset as usize..end_offset as usize;
+        prometeu_lexer::lex_each(text, source, range, |token, span| {
+            tokens.push((token, GSpan::from(span.start..span.end)))
+        });
+        let eoi = GSpan::from(end_offset..end_offset);
+        let input = tokens.as_slice().map(eoi, |(t, s)| (t, s));
         let (module, errors) = grammar::module(source).parse(input).into_output_errors();
         if !errors.is_empty() {
             return None;
@@ -323,14 +215,12 @@ pub fn parse_in_pieces(
         let module = module.unwrap_or_default();
         items.extend(module.items.into_iter().rev());
         public.extend(module.public.into_iter().rev());
-        piece_end = converted.get(cut).map_or(end, |(_, s)| s.start);
-        converted.truncate(cut);
-        if converted.len() < converted.capacity() / 2 {
-            converted.shrink_to_fit();
-        }
+        piece_end = (cut.offset, cut.token);
     }
     items.reverse();
     public.reverse();
+    items.shrink_to_fit();
+    public.shrink_to_fit();
     let module = Module { items, public };
     let mut errors = chains::chained_comparisons(&module);
     errors.sort_by_key(|e| e.span.start);
@@ -361,20 +251,15 @@ mod tests {
     }
 
     fn pieces(text: &str) -> Option<(Module, Vec<ParseError>)> {
-        let (tokens, errors) = prometeu_lexer::lex(text, SourceId(0));
-        assert!(errors.is_empty());
-        parse_in_pieces(tokens, SourceId(0), text.len(), &Limits::default())
+        parse_in_pieces(text, SourceId(0), &Limits::default())
     }
 
     #[test]
     fn a_long_source_is_cut_into_pieces_that_parse_to_the_whole_module() {
         let text = many_declarations();
         let (tokens, _) = prometeu_lexer::lex(&text, SourceId(0));
-        let converted: Vec<_> = tokens
-            .into_iter()
-            .map(|(t, s)| (t, GSpan::from(s.start..s.end)))
-            .collect();
-        assert!(cut_points(&converted).len() > 10, "several pieces");
+        let scan = Scan::over(&tokens, &Limits::default());
+        assert!(scan.cuts().len() > 10, "several pieces");
         let (module, errors) = pieces(&text).expect("no syntax error");
         assert_eq!((module, errors), whole(&text));
     }

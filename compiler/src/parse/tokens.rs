@@ -12,7 +12,7 @@ use chumsky::prelude::*;
 use prometeu_lexer::Token;
 
 /// The tokens without a value, in the order of their bits in a [`TokenSet`].
-const UNIT_TOKENS: [Token<'static>; 66] = [
+const UNIT_TOKENS: [Token<'static>; 68] = [
     Token::Fn,
     Token::Declare,
     Token::Struct,
@@ -76,6 +76,8 @@ const UNIT_TOKENS: [Token<'static>; 66] = [
     Token::ShrAssign,
     Token::Import,
     Token::Pub,
+    Token::In,
+    Token::FatArrow,
     Token::Question,
     Token::Some,
     Token::None,
@@ -150,9 +152,11 @@ fn unit_index(token: &Token<'_>) -> Option<u32> {
         Token::ShrAssign => 60,
         Token::Import => 61,
         Token::Pub => 62,
-        Token::Question => 63,
-        Token::Some => 64,
-        Token::None => 65,
+        Token::In => 63,
+        Token::FatArrow => 64,
+        Token::Question => 65,
+        Token::Some => 66,
+        Token::None => 67,
     };
     Some(index)
 }
@@ -175,7 +179,7 @@ impl TokenSet {
     pub(crate) fn insert(&mut self, token: &Token<'_>) -> bool {
         match unit_index(token) {
             Some(index) => {
-                self.0 |= 1 << index;
+                self.0 |= 1u128 << index;
                 true
             }
             None => false,
@@ -192,7 +196,7 @@ impl TokenSet {
         UNIT_TOKENS
             .iter()
             .enumerate()
-            .filter(move |(index, _)| self.0 & (1 << index) != 0)
+            .filter(move |(index, _)| self.0 & (1u128 << index) != 0)
             .map(|(_, token)| token)
     }
 }

@@ -35,6 +35,7 @@ fn call_with(
     let mut ctx = HostCtx {
         heap,
         structs: &[],
+        enums: &[],
         out: &mut out,
         extra_cycles: 0,
         state,

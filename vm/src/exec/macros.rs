@@ -11,7 +11,7 @@ macro_rules! binary {
         $sp -= 1;
         match $f(a, b) {
             Ok(v) => set!($stack, $sp - 1, $wrap(v)),
-            Err(k) => break Err(k),
+            Err(k) => break Err(trapped(k)),
         }
     }};
 }
@@ -21,7 +21,11 @@ macro_rules! operand {
     ($e:expr) => {
         match $e {
             Some(v) => v,
-            None => break Err(TrapKind::InvalidProgram("an operand of the wrong kind")),
+            None => {
+                break Err(trapped(TrapKind::InvalidProgram(
+                    "an operand of the wrong kind",
+                )))
+            }
         }
     };
 }
@@ -31,7 +35,7 @@ macro_rules! attempt {
     ($e:expr) => {
         match $e {
             Ok(v) => v,
-            Err(k) => break Err(k),
+            Err(k) => break Err(trapped(k)),
         }
     };
 }
@@ -81,7 +85,7 @@ macro_rules! locals_binary {
         let b = operand!($stack.$get($base + $b as usize));
         match $f(a, b) {
             Ok(v) => set!($stack, $sp, $wrap(v)),
-            Err(k) => break Err(k),
+            Err(k) => break Err(trapped(k)),
         }
         $sp += 1;
     }};
@@ -94,7 +98,7 @@ macro_rules! top_local_binary {
         let b = operand!($stack.$get($base + $slot as usize));
         match $f(a, b) {
             Ok(v) => set!($stack, $sp - 1, $wrap(v)),
-            Err(k) => break Err(k),
+            Err(k) => break Err(trapped(k)),
         }
     }};
 }
@@ -107,7 +111,7 @@ macro_rules! update_local {
         let a = operand!($stack.$get(at));
         match $f(a, v) {
             Ok(r) => set!($stack, at, $wrap(r)),
-            Err(k) => break Err(k),
+            Err(k) => break Err(trapped(k)),
         }
         $sp -= 1;
     }};
@@ -121,7 +125,7 @@ macro_rules! update_from_local {
         let b = operand!($stack.$get($base + $src as usize));
         match $f(a, b) {
             Ok(r) => set!($stack, at, $wrap(r)),
-            Err(k) => break Err(k),
+            Err(k) => break Err(trapped(k)),
         }
     }};
 }
@@ -135,10 +139,10 @@ macro_rules! element {
         match usize::try_from(index).ok().and_then(|i| items.get(i)) {
             Some(&value) => value,
             None => {
-                break Err(TrapKind::IndexOutOfBounds {
+                break Err(trapped(TrapKind::IndexOutOfBounds {
                     index,
                     len: items.len(),
-                })
+                }))
             }
         }
     }};
@@ -153,7 +157,7 @@ macro_rules! set_element {
         let len = items.len();
         match usize::try_from(index).ok().and_then(|i| items.get_mut(i)) {
             Some(slot) => *slot = value,
-            None => break Err(TrapKind::IndexOutOfBounds { index, len }),
+            None => break Err(trapped(TrapKind::IndexOutOfBounds { index, len })),
         }
     }};
 }
@@ -164,7 +168,11 @@ macro_rules! field {
         let fields = attempt!($heap.fields($object));
         match fields.get($index as usize) {
             Some(&value) => value,
-            None => break Err(TrapKind::InvalidProgram("field index out of range")),
+            None => {
+                break Err(trapped(TrapKind::InvalidProgram(
+                    "field index out of range",
+                )))
+            }
         }
     }};
 }
@@ -176,7 +184,11 @@ macro_rules! set_field {
         let fields = attempt!($heap.fields_mut($object));
         match fields.get_mut($index as usize) {
             Some(field) => *field = value,
-            None => break Err(TrapKind::InvalidProgram("field index out of range")),
+            None => {
+                break Err(trapped(TrapKind::InvalidProgram(
+                    "field index out of range",
+                )))
+            }
         }
     }};
 }

@@ -8,6 +8,7 @@
 #[macro_use]
 mod macros;
 mod arith;
+mod cold;
 mod optional;
 
 use crate::globals::SiteCache;
@@ -18,6 +19,7 @@ use arith::{
     add_float, add_int, div, div_float, float_fn, float_to_int, mul_float, mul_int, rem, shift,
     str, sub_float, sub_int,
 };
+use cold::{paused, trapped};
 use prometeu_bytecode::Instr;
 use std::rc::Rc;
 
@@ -68,7 +70,7 @@ impl Vm {
         macro_rules! check_budget {
             () => {
                 if remaining < 0 {
-                    break Ok(Exit::OutOfCycles);
+                    break Ok(paused());
                 }
                 remaining -= run_cost.get(pc).copied().unwrap_or(0) as i64;
             };
@@ -131,7 +133,7 @@ impl Vm {
                         collect_impl!(heap, stack, sp, globals, constants);
                         attempt!($e)
                     }
-                    Err(k) => break Err(k),
+                    Err(k) => break Err(trapped(k)),
                 }
             };
         }
@@ -152,6 +154,7 @@ impl Vm {
                     let mut ctx = HostCtx {
                         heap,
                         structs: &program.program().structs,
+                        enums: &program.program().enums,
                         out: &mut **out,
                         extra_cycles: entry.cost as u64,
                         state: &mut **state,
@@ -166,7 +169,7 @@ impl Vm {
         }
         let result: Result<Exit, TrapKind> = loop {
             let Some(instr) = code.get(pc) else {
-                break Err(TrapKind::InvalidProgram("pc out of range"));
+                break Err(trapped(TrapKind::InvalidProgram("pc out of range")));
             };
             pc += 1;
             match *instr {
@@ -444,13 +447,13 @@ impl Vm {
                 Instr::Call(function) => {
                     let callee = &functions[function as usize];
                     if frames.len() >= limits.call_depth {
-                        break Err(TrapKind::CallDepth(limits.call_depth));
+                        break Err(trapped(TrapKind::CallDepth(limits.call_depth)));
                     }
                     let new_base = sp - callee.params as usize;
                     let locals_end = new_base + callee.locals as usize;
                     let need = locals_end + callee.max_stack as usize;
                     if need > stack_limit {
-                        break Err(TrapKind::ValueStack(stack_limit));
+                        break Err(trapped(TrapKind::ValueStack(stack_limit)));
                     }
                     for slot in sp..locals_end {
                         stack.set(slot, Value::Unit);
@@ -490,7 +493,7 @@ impl Vm {
                         operand!(stack.int(at + 2)),
                     );
                     if step == 0 {
-                        break Err(TrapKind::ZeroStep);
+                        break Err(trapped(TrapKind::ZeroStep));
                     }
                     if (step > 0 && i >= end) || (step < 0 && i <= end) {
                         pc = exit as usize;
@@ -517,6 +520,24 @@ impl Vm {
                     sp += 1;
                     safepoint!();
                 }
+                Instr::PushEnum(ty, variant) => {
+                    set!(stack, sp, Value::Enum(ty, variant));
+                    sp += 1;
+                }
+                Instr::EnumTag() => {
+                    let tag = match get!(stack, sp - 1) {
+                        Value::Enum(_, variant) => Some(variant),
+                        Value::Obj(r) => match heap.get(r) {
+                            Some(Object::Struct { ty, .. }) => {
+                                program.struct_tags().get(*ty as usize).copied().flatten()
+                            }
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    let tag = operand!(tag);
+                    set!(stack, sp - 1, Value::Int(i64::from(tag)));
+                }
                 Instr::GetField(index) => {
                     let value = field!(heap, get!(stack, sp - 1), index);
                     set!(stack, sp - 1, value);
@@ -538,7 +559,7 @@ impl Vm {
                 Instr::NewArrayRepeat() => {
                     let n = operand!(stack.int(sp - 1));
                     if n < 0 {
-                        break Err(TrapKind::NegativeLength(n));
+                        break Err(trapped(TrapKind::NegativeLength(n)));
                     }
                     let len = usize::try_from(n).unwrap_or(usize::MAX);
                     attempt!(heap.check_array_len(len));

@@ -136,7 +136,7 @@ impl Checker<'_> {
     ) -> TExpr {
         self.uses.call(index, span);
         let mut sig = self.fns[index as usize].clone();
-        let mut typed = Vec::new();
+        let mut typed = Vec::with_capacity(args.len() + 1);
         if let Some(r) = receiver {
             sig.params.remove(0);
             typed.push(r);

@@ -174,7 +174,7 @@ impl Checker<'_> {
     /// Reports a call with the wrong number of arguments (E0304), after checking each
     /// argument for errors of its own.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn wrong_count(
+    pub(crate) fn wrong_count(
         &mut self,
         name: &str,
         verb: &str,
@@ -228,19 +228,20 @@ impl Checker<'_> {
 
     /// Checks arguments against the types wanted (each with an optional label for the
     /// declaration it comes from), appending them to `typed`; false after any error.
-    pub(super) fn typed_args(
+    pub(crate) fn typed_args(
         &mut self,
         args: &[Expr],
         wants: &[(Type, Option<(Span, String)>)],
         cx: &mut FnCx,
         typed: &mut Vec<TExpr>,
     ) -> bool {
+        typed.reserve_exact(args.len());
         let mut ok = true;
         for (arg, (want, label)) in args.iter().zip(wants) {
             let t = self.value_hint(arg, cx, Some(want));
             if t.ty.payload() == Some(want) {
                 let mut error = CheckError::new(
-                    "E0900",
+                    "E0920",
                     format!("expected `{want}`, found the optional `{}`", t.ty),
                     arg.span,
                     format!("this is `{}`, which may be `none`", t.ty),
