@@ -1,6 +1,6 @@
 //! The defaults of struct fields (§15.8): `declare struct Enemy(x: float, hp: int = 3,
 //! trail: [float] = [])`. A default is a constant expression of the field's type, or `[]` for
-//! an array field, which gives each instance a new empty array.
+//! an array field, which gives each instance a new empty array; `none` for an optional field.
 
 use super::consts::ConstValue;
 use super::expr::error_expr;
@@ -38,7 +38,7 @@ impl Checker<'_> {
         }
         let mut cx = FnCx::constant();
         let t = self.expect(default, &mut cx, ty, "the field is declared with this type");
-        if t.ty.is_error() || ConstValue::of(&t).is_some() {
+        if t.ty.is_error() || is_constant(&t) {
             return t;
         }
         self.report(
@@ -57,8 +57,23 @@ impl Checker<'_> {
     }
 }
 
-/// How a checked default reads in a struct's signature (`3`, `"idle"`, `[]`).
+/// Whether a checked default is a constant: a literal, `none`, or a literal wrapped as an
+/// optional (`hp: int? = 3`).
+fn is_constant(t: &TExpr) -> bool {
+    match &t.kind {
+        TExprKind::None => true,
+        TExprKind::Some(inner) => is_constant(inner),
+        _ => ConstValue::of(t).is_some(),
+    }
+}
+
+/// How a checked default reads in a struct's signature (`3`, `"idle"`, `[]`, `none`).
 pub(crate) fn default_text(default: &TExpr) -> String {
+    match &default.kind {
+        TExprKind::None => return "none".to_string(),
+        TExprKind::Some(inner) => return default_text(inner),
+        _ => {}
+    }
     match ConstValue::of(default) {
         Some(ConstValue::Int(v)) => v.to_string(),
         Some(ConstValue::Float(v)) => format!("{v:?}"),
