@@ -8,6 +8,12 @@ use chumsky::input::ValueInput;
 use chumsky::prelude::*;
 use prometeu_lexer::{SourceId, Span, Token};
 
+mod operators;
+mod switch;
+
+use operators::{binary_operator, prefix_operator, push_binary};
+use switch::{reserved, switch_stmt};
+
 /// The error type the grammar reports.
 pub(crate) type Error<'t, 's> = extra::Err<SyntaxError<'t, 's>>;
 
@@ -195,83 +201,6 @@ where
             }
             value
         })
-}
-
-/// A prefix operator token.
-fn prefix_operator(token: &Token<'_>) -> Option<UnOp> {
-    match token {
-        Token::Minus => Some(UnOp::Neg),
-        Token::Bang => Some(UnOp::Not),
-        _ => None,
-    }
-}
-
-/// A binary operator token.
-fn binary_operator(token: &Token<'_>) -> Option<BinOp> {
-    Some(match token {
-        Token::Star => BinOp::Mul,
-        Token::Slash => BinOp::Div,
-        Token::Percent => BinOp::Rem,
-        Token::Plus => BinOp::Add,
-        Token::Minus => BinOp::Sub,
-        Token::Shl => BinOp::Shl,
-        Token::Shr => BinOp::Shr,
-        Token::Amp => BinOp::BitAnd,
-        Token::Caret => BinOp::BitXor,
-        Token::Pipe => BinOp::BitOr,
-        Token::Lt => BinOp::Lt,
-        Token::Le => BinOp::Le,
-        Token::Gt => BinOp::Gt,
-        Token::Ge => BinOp::Ge,
-        Token::EqEq => BinOp::Eq,
-        Token::NotEq => BinOp::Ne,
-        Token::AndAnd => BinOp::And,
-        Token::OrOr => BinOp::Or,
-        _ => return None,
-    })
-}
-
-/// How tightly a binary operator binds (higher binds tighter); all of them associate to the left.
-/// Casts (`as`) bind tighter than any binary operator, prefix operators tighter still.
-fn precedence(op: BinOp) -> u8 {
-    match op {
-        BinOp::Mul | BinOp::Div | BinOp::Rem => 10,
-        BinOp::Add | BinOp::Sub => 9,
-        BinOp::Shl | BinOp::Shr => 8,
-        BinOp::BitAnd => 7,
-        BinOp::BitXor => 6,
-        BinOp::BitOr => 5,
-        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => 4,
-        BinOp::Eq | BinOp::Ne => 3,
-        BinOp::And => 2,
-        BinOp::Or => 1,
-    }
-}
-
-/// Extends `tree`, the operations read so far, with `op rhs`. The new operation takes as its
-/// left operand the rightmost subtree whose operator binds at least as tightly as `op` (or
-/// that is not a binary operation), which gives left associativity and precedence.
-/// Each binary node spans from its left operand's start to its right operand's end.
-fn push_binary(tree: &mut Expr, op: BinOp, rhs: Expr) {
-    let span = Span {
-        end: rhs.span.end,
-        ..tree.span
-    };
-    if let ExprKind::Binary(inner, _, right) = &mut tree.kind {
-        if precedence(*inner) < precedence(op) {
-            push_binary(right, op, rhs);
-            tree.span = span;
-            return;
-        }
-    }
-    let lhs = std::mem::replace(
-        tree,
-        Expr {
-            kind: ExprKind::Error,
-            span,
-        },
-    );
-    tree.kind = ExprKind::Binary(op, Box::new(lhs), Box::new(rhs));
 }
 
 /// An expression.
@@ -724,124 +653,6 @@ where
             .labelled(Label::Statement)
             .boxed()
     })
-}
-
-/// A contextual word that the lexer reads as reserved (`switch`, `default`, `enum`).
-fn reserved<'t, 's: 't, I>(word: &'static str) -> impl Parser<'t, I, (), Error<'t, 's>> + Clone
-where
-    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
-{
-    select! { Token::Reserved(w) if w == word => () }
-}
-
-/// One `switch` pattern: `default`, a literal (optionally negated), or a dotted name with
-/// optional payload bindings.
-fn pattern<'t, 's: 't, I>(source: SourceId) -> impl Parser<'t, I, Pattern, Error<'t, 's>> + Clone
-where
-    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
-{
-    let literal = select! {
-        Token::Int(n) => ExprKind::Int(n),
-        Token::Str(text) => ExprKind::Str(text),
-        Token::True => ExprKind::Bool(true),
-        Token::False => ExprKind::Bool(false),
-    }
-    .map_with(move |kind, e| Expr {
-        kind,
-        span: span(source, e.span()),
-    });
-    let negated = just(Token::Minus)
-        .ignore_then(literal)
-        .map_with(move |operand, e| Expr {
-            kind: ExprKind::Unary(UnOp::Neg, Box::new(operand)),
-            span: span(source, e.span()),
-        });
-    let bindings = ident(source)
-        .separated_by(just(Token::Comma))
-        .allow_trailing()
-        .collect::<Vec<Ident>>()
-        .delimited_by(just(Token::LParen), just(Token::RParen));
-    let path = ident(source)
-        .then(
-            just(Token::Dot)
-                .ignore_then(member(source))
-                .repeated()
-                .collect::<Vec<Ident>>(),
-        )
-        .then(bindings.or_not())
-        .map(|((first, rest), bindings)| {
-            let mut segments = vec![first];
-            segments.extend(rest);
-            PatternKind::Path { segments, bindings }
-        });
-    reserved("default")
-        .to(PatternKind::Default)
-        .or(negated.or(literal).map(PatternKind::Literal))
-        .or(path)
-        .map_with(move |kind, e| Pattern {
-            kind,
-            span: span(source, e.span()),
-        })
-}
-
-/// A `switch` statement: `switch e { p, q => { ... } ... }`. A `|` between patterns is
-/// reported (patterns are separated by `,`) and read as a `,`.
-fn switch_stmt<'t, 's: 't, I>(
-    source: SourceId,
-    scrutinee: impl Parser<'t, I, Expr, Error<'t, 's>> + Clone + 't,
-    block: impl Parser<'t, I, Block, Error<'t, 's>> + Clone + 't,
-) -> impl Parser<'t, I, Box<Switch>, Error<'t, 's>> + Clone
-where
-    I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
-{
-    let bar = just(Token::Pipe).validate(|_, e, emitter| {
-        emitter.emit(SyntaxError::custom(
-            e.span(),
-            "E0108|switch patterns are separated by `,`, not `|`",
-        ));
-    });
-    let separator = just(Token::Comma).ignored().or(bar);
-    let patterns = pattern(source)
-        .separated_by(separator)
-        .at_least(1)
-        .collect::<Vec<Pattern>>();
-    let arm = patterns
-        .then_ignore(just(Token::FatArrow))
-        .then(block.clone())
-        .map_with(move |(patterns, body), e| Arm {
-            patterns,
-            body,
-            span: span(source, e.span()),
-        })
-        // A broken pattern list is skipped up to its `=>`; the arm's block is still read.
-        .recover_with(via_parser(
-            any()
-                .and_is(one_of([Token::FatArrow, Token::LBrace, Token::RBrace]).not())
-                .repeated()
-                .at_least(1)
-                .then(just(Token::FatArrow))
-                .ignore_then(block)
-                .map_with(move |body, e| Arm {
-                    patterns: Vec::new(),
-                    body,
-                    span: span(source, e.span()),
-                }),
-        ));
-    reserved("switch")
-        .ignore_then(scrutinee)
-        .map_with(move |scrutinee, e| (scrutinee, span(source, e.span())))
-        .then(
-            arm.repeated()
-                .collect::<Vec<Arm>>()
-                .delimited_by(just(Token::LBrace), just(Token::RBrace)),
-        )
-        .map(|((scrutinee, head), arms)| {
-            Box::new(Switch {
-                scrutinee,
-                arms,
-                head,
-            })
-        })
 }
 
 /// A function declaration, `[Attr] fn name(params): T { ... }`, whose name is read by
