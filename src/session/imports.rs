@@ -348,16 +348,7 @@ impl Session {
     /// folder) into a copy of the session's imports, and works out the bindings the input's
     /// imports make.
     pub(super) fn prepare(&self, input: &str, provider: &dyn SourceProvider) -> Prepared {
-        let mut prepared = Prepared {
-            imports: self.imports.clone(),
-            errors: HashMap::new(),
-            changed: Vec::new(),
-            root: self.imports.roots + 1,
-            bindings: Vec::new(),
-            binding_spans: Vec::new(),
-            read_assets: RefCell::new(HashMap::new()),
-            fresh: Vec::new(),
-        };
+        let mut prepared = self.unprepared();
         prepared.imports.roots += 1;
         for import in imports_of(input) {
             let Some(key) = prepared.read("", &import.path.0, provider, 0) else {

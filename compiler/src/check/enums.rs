@@ -157,18 +157,7 @@ impl Checker<'_> {
 
     /// The enum a written type name (`Name` or `m.Name`) refers to in the current file.
     pub(crate) fn enum_named(&self, name: &str) -> Option<usize> {
-        let found = match name.split_once('.') {
-            Some((alias, member)) => {
-                let file = self.module_alias(alias)?;
-                let export = self.exports.get(file)?.get(member)?;
-                if !export.public {
-                    return None;
-                }
-                self.top.get(&export.internal).copied()
-            }
-            None => self.lookup(name),
-        };
-        match found {
+        match self.type_named(name) {
             Some((TopLevel::Enum(index), _)) => Some(index),
             _ => None,
         }

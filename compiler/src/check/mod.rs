@@ -960,7 +960,16 @@ impl<'a> Checker<'a> {
 
     /// The struct a written type name (`Name` or `m.Name`) refers to in the current file.
     pub(crate) fn struct_named(&self, name: &str) -> Option<usize> {
-        let found = match name.split_once('.') {
+        match self.type_named(name) {
+            Some((TopLevel::Struct(index), _)) => Some(index),
+            _ => None,
+        }
+    }
+
+    /// The declaration a written type name (`Name`, or `m.Name` for a `pub` declaration of an
+    /// imported module) refers to in the current file.
+    pub(crate) fn type_named(&self, name: &str) -> Option<(TopLevel, Span)> {
+        match name.split_once('.') {
             Some((alias, member)) => {
                 let file = self.module_alias(alias)?;
                 let export = self.exports.get(file)?.get(member)?;
@@ -970,10 +979,6 @@ impl<'a> Checker<'a> {
                 self.top.get(&export.internal).copied()
             }
             None => self.lookup(name),
-        };
-        match found {
-            Some((TopLevel::Struct(index), _)) => Some(index),
-            _ => None,
         }
     }
 }
