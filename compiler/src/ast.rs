@@ -348,6 +348,10 @@ pub enum PatternKind {
         /// The payload bindings, when written.
         bindings: Option<Vec<Ident>>,
     },
+    /// `some(name)` (or `some(_)`) in a `switch` over an optional.
+    Some(Ident),
+    /// `none` in a `switch` over an optional.
+    None,
 }
 
 /// A function parameter.

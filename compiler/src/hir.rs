@@ -191,6 +191,8 @@ pub enum SwitchKind {
     Bool,
     /// An enum: a binary search over the variant indices.
     Enum,
+    /// An optional: `some(v)` is the key `true`, `none` the key `false`.
+    Optional,
 }
 
 /// One non-default arm of a checked `switch`.

@@ -33,6 +33,7 @@ impl Checker<'_> {
             Type::Int => SwitchKind::Int,
             Type::Str => SwitchKind::Str,
             Type::Bool => SwitchKind::Bool,
+            Type::Optional(_) => SwitchKind::Optional,
             _ if enum_index.is_some() => SwitchKind::Enum,
             other => {
                 if !other.is_error() {
@@ -43,7 +44,7 @@ impl Checker<'_> {
                             sw.scrutinee.span,
                             format!("this is `{other}`"),
                         )
-                        .with_help("a `switch` takes an int, a string, a bool or an enum; use `if` for other values"),
+                        .with_help("a `switch` takes an int, a string, a bool, an enum or an optional; use `if` for other values"),
                     );
                 }
                 for arm in &sw.arms {
@@ -61,6 +62,7 @@ impl Checker<'_> {
         for (i, arm) in sw.arms.iter().enumerate() {
             let mut keys = Vec::new();
             let mut binds: Option<(usize, &Vec<Ident>)> = None;
+            let mut payload: Option<&Ident> = None;
             let mut is_default = false;
             for p in &arm.patterns {
                 if let PatternKind::Default = p.kind {
@@ -98,6 +100,25 @@ impl Checker<'_> {
                     continue;
                 }
                 seen.insert(resolved.key.clone(), p.span);
+                if let PatternKind::Some(name) = &p.kind {
+                    if name.name != "_" {
+                        if arm.patterns.len() > 1 {
+                            self.report(
+                                CheckError::new(
+                                    "E0917",
+                                    "an arm with several patterns cannot bind the payload",
+                                    p.span,
+                                    "binds a name",
+                                )
+                                .with_help(
+                                    "give `some(...)` an arm of its own, or write `some(_)`",
+                                ),
+                            );
+                        } else {
+                            payload = Some(name);
+                        }
+                    }
+                }
                 if let (Some((variant, written)), Some(e)) = (resolved.variant, enum_index) {
                     self.check_bindings(e, variant, written, p.span, arm.patterns.len());
                     if let Some(written) = written {
@@ -111,8 +132,15 @@ impl Checker<'_> {
                 default = Some((body, arm.span));
                 continue;
             }
-            let (bindings, body) = match (binds, enum_index) {
-                (Some((variant, written)), Some(e)) if arm.patterns.len() == 1 => {
+            let (bindings, body) = match (binds, enum_index, payload) {
+                (_, _, Some(name)) => {
+                    let inner = match &scrutinee.ty {
+                        Type::Optional(inner) => (**inner).clone(),
+                        other => other.clone(),
+                    };
+                    self.arm_body(arm, &[(name, 0, inner)], cx)
+                }
+                (Some((variant, written)), Some(e), None) if arm.patterns.len() == 1 => {
                     let fields = self.enums[e].variants[variant].fields.clone();
                     let wanted: Vec<(&Ident, u16, Type)> = written
                         .iter()
@@ -135,7 +163,11 @@ impl Checker<'_> {
         cx.next_slot = saved;
         let missing = self.missing_cases(kind, enum_index, &seen);
         if let Some((_, span)) = &default {
-            if matches!(kind, SwitchKind::Bool | SwitchKind::Enum) && missing.is_empty() {
+            if matches!(
+                kind,
+                SwitchKind::Bool | SwitchKind::Enum | SwitchKind::Optional
+            ) && missing.is_empty()
+            {
                 self.report(
                     CheckError::warning(
                         "W0002",
@@ -160,7 +192,9 @@ impl Checker<'_> {
                     )
                     .with_help("add `default => { ... }` as the last arm, for the values no pattern matches"),
                 ),
-                SwitchKind::Bool | SwitchKind::Enum if !missing.is_empty() => {
+                SwitchKind::Bool | SwitchKind::Enum | SwitchKind::Optional
+                    if !missing.is_empty() =>
+                {
                     let list: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
                     self.report(
                         CheckError::new(
@@ -222,6 +256,11 @@ impl Checker<'_> {
                 .into_iter()
                 .filter(|b| !seen.contains_key(&Key::Bool(*b)))
                 .map(|b| b.to_string())
+                .collect(),
+            (SwitchKind::Optional, _) => [(true, "some(_)"), (false, "none")]
+                .into_iter()
+                .filter(|(b, _)| !seen.contains_key(&Key::Bool(*b)))
+                .map(|(_, text)| text.to_string())
                 .collect(),
             (SwitchKind::Enum, Some(e)) => {
                 let info = &self.enums[e];
@@ -302,6 +341,13 @@ impl Checker<'_> {
         let plain = |key: Key| Resolved { key, variant: None };
         let (key, ty) = match &p.kind {
             PatternKind::Default => return None,
+            PatternKind::Some(_) | PatternKind::None if kind == SwitchKind::Optional => {
+                return Some(plain(Key::Bool(matches!(p.kind, PatternKind::Some(_)))));
+            }
+            PatternKind::Some(_) | PatternKind::None => {
+                self.pattern_mismatch(p.span, "an optional pattern", scrutinee);
+                return None;
+            }
             PatternKind::Literal(e) => match &e.kind {
                 ExprKind::Int(v) => (Key::Int(i64::try_from(*v).ok()?), Type::Int),
                 ExprKind::Unary(UnOp::Neg, inner) => match inner.kind {

@@ -45,7 +45,7 @@ impl Gen<'_> {
                 cases.sort_unstable();
                 self.search(f, key, &cases, &mut to_arm, &mut to_default, span);
             }
-            SwitchKind::Bool => {
+            SwitchKind::Bool | SwitchKind::Optional => {
                 let mut when_true = None;
                 let mut when_false = None;
                 for (arm, a) in sw.arms.iter().enumerate() {
@@ -58,6 +58,9 @@ impl Gen<'_> {
                     }
                 }
                 f.e.emit(load_local(value), span);
+                if sw.kind == SwitchKind::Optional {
+                    f.e.emit(Instr::IsSome(), span);
+                }
                 let jump = f.e.emit_jump(Instr::JumpIfTrue(0), span);
                 match when_true {
                     Some(arm) => to_arm[arm].push(jump),
@@ -92,7 +95,10 @@ impl Gen<'_> {
             }
             for &(local, field) in &a.bindings {
                 f.e.emit(load_local(value), a.span);
-                f.e.emit(Instr::GetField(field), a.span);
+                // The payload of `some(v)` is the optional's value itself.
+                if sw.kind != SwitchKind::Optional {
+                    f.e.emit(Instr::GetField(field), a.span);
+                }
                 f.e.emit(Instr::StoreLocal(local), a.span);
             }
             self.block(f, &a.body);

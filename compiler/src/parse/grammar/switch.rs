@@ -45,6 +45,10 @@ where
         .allow_trailing()
         .collect::<Vec<Ident>>()
         .delimited_by(just(Token::LParen), just(Token::RParen));
+    let some = just(Token::Some)
+        .ignore_then(ident(source).delimited_by(just(Token::LParen), just(Token::RParen)))
+        .map(PatternKind::Some);
+    let none = just(Token::None).to(PatternKind::None);
     let path = ident(source)
         .then(
             just(Token::Dot)
@@ -61,6 +65,8 @@ where
     reserved("default")
         .to(PatternKind::Default)
         .or(negated.or(literal).map(PatternKind::Literal))
+        .or(some)
+        .or(none)
         .or(path)
         .map_with(move |kind, e| Pattern {
             kind,
