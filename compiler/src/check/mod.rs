@@ -957,30 +957,6 @@ impl<'a> Checker<'a> {
             Item::Import(_) | Item::Error | Item::Enum { .. } => {}
         }
     }
-
-    /// The struct a written type name (`Name` or `m.Name`) refers to in the current file.
-    pub(crate) fn struct_named(&self, name: &str) -> Option<usize> {
-        match self.type_named(name) {
-            Some((TopLevel::Struct(index), _)) => Some(index),
-            _ => None,
-        }
-    }
-
-    /// The declaration a written type name (`Name`, or `m.Name` for a `pub` declaration of an
-    /// imported module) refers to in the current file.
-    pub(crate) fn type_named(&self, name: &str) -> Option<(TopLevel, Span)> {
-        match name.split_once('.') {
-            Some((alias, member)) => {
-                let file = self.module_alias(alias)?;
-                let export = self.exports.get(file)?.get(member)?;
-                if !export.public {
-                    return None;
-                }
-                self.top.get(&export.internal).copied()
-            }
-            None => self.lookup(name),
-        }
-    }
 }
 
 /// Moves the statements of every function and method body out of a module, in the order
