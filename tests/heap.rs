@@ -239,3 +239,46 @@ fn for_in_over_an_existing_array_allocates_nothing() {
     // The two arrays and the two structs, made once before the loops.
     assert_eq!(heap.allocations - at_load, 4, "{heap:?}");
 }
+
+#[test]
+fn payload_free_enums_and_optionals_of_scalars_allocate_nothing() {
+    let mut vm = vm_for(
+        r#"
+        declare enum State { Title, Playing, Over }
+        fn next(s: State): State {
+            switch s {
+                State.Title => { return State.Playing; }
+                State.Playing => { return State.Over; }
+                State.Over => { return State.Title; }
+            }
+        }
+        fn half(n: int): int? {
+            if n % 2 == 0 { return n / 2; }
+            return none;
+        }
+        fn main() {
+            let s = State.Title;
+            let states = [State.Title, State.Over];
+            let count = 0;
+            let sum = 0;
+            for i from 0 until 30000 {
+                s = next(s);
+                if s == State.Over { count += 1; }
+                states[i % 2] = s;
+                let h: int? = half(i);
+                sum += h else -1;
+                if let v = h { sum += v; }
+                let f: float? = none;
+                if i % 3 == 0 { f = 1.5; }
+                sum += (f else 0.0) as int;
+            }
+            print(count + sum + states[0] as int);
+        }
+        "#,
+    );
+    let at_load = vm.stats().heap.allocations;
+    vm.run_script(None).unwrap();
+    let heap = vm.stats().heap;
+    // Only the `states` array, made once before the loop.
+    assert_eq!(heap.allocations - at_load, 1, "{heap:?}");
+}
