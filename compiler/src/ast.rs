@@ -175,6 +175,8 @@ pub enum ExprKind {
     /// `if c { a } else if d { b } else { e }` used as a value: each branch's condition and
     /// value, then the `else` value (missing when the source has none, which is an error).
     If(Vec<(Expr, Expr)>, Option<Box<Expr>>),
+    /// A `switch` used as a value: each arm's block holds one expression.
+    Switch(Box<Switch<Expr>>),
 }
 
 /// An argument of `new`, positional or naming its field (`hp: 5`).
@@ -301,24 +303,25 @@ pub enum StmtKind {
     Switch(Box<Switch>),
 }
 
-/// A `switch` statement.
+/// A `switch`: a statement, whose arms hold blocks (`B` is [`Block`]), or a value, whose
+/// arms each hold one expression (`B` is [`Expr`]).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Switch {
+pub struct Switch<B = Block> {
     /// The value switched on.
     pub scrutinee: Expr,
     /// The arms in order.
-    pub arms: Vec<Arm>,
+    pub arms: Vec<Arm<B>>,
     /// The `switch` keyword and its scrutinee, where errors about the whole switch point.
     pub head: Span,
 }
 
-/// One arm of a `switch`: its patterns, separated by `,`, and its block.
+/// One arm of a `switch`: its patterns, separated by `,`, and its block (or its value).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Arm {
+pub struct Arm<B = Block> {
     /// The patterns; the arm runs when any of them matches.
     pub patterns: Vec<Pattern>,
-    /// The arm's block.
-    pub body: Block,
+    /// The arm's block, or the value of a `switch` used as a value.
+    pub body: B,
     /// The patterns and the block.
     pub span: Span,
 }

@@ -54,6 +54,8 @@ pub enum TExprKind {
     /// `if c { a } else if d { b } else { e }` as a value: the branches in order, then the
     /// `else` value; every value has the expression's type.
     If(Vec<(TExpr, TExpr)>, Box<TExpr>),
+    /// A `switch` used as a value.
+    Switch(Box<TSwitch<TExpr>>),
     /// An expression that had an error (never reaches code generation).
     Error,
     /// `some(e)`, or a `T` wrapped where a `T?` is expected: the same value at run time.
@@ -163,9 +165,10 @@ pub enum TStmtKind {
     Switch(Box<TSwitch>),
 }
 
-/// A checked `switch` statement.
+/// A checked `switch`: a statement, whose bodies are statements (`B` is `Vec<TStmt>`), or a
+/// value, whose bodies are expressions (`B` is [`TExpr`]).
 #[derive(Clone, Debug, PartialEq)]
-pub struct TSwitch {
+pub struct TSwitch<B = Vec<TStmt>> {
     /// The value switched on.
     pub scrutinee: TExpr,
     /// The local slot holding the scrutinee; an enum switch also uses `slot + 1` for the tag.
@@ -173,9 +176,9 @@ pub struct TSwitch {
     /// What the scrutinee is.
     pub kind: SwitchKind,
     /// The arms other than `default`, in order.
-    pub arms: Vec<TArm>,
+    pub arms: Vec<TArm<B>>,
     /// The `default` arm's body.
-    pub default: Option<Vec<TStmt>>,
+    pub default: Option<B>,
     /// Whether every value runs some arm (a `default`, or every case covered).
     pub covers: bool,
 }
@@ -197,13 +200,13 @@ pub enum SwitchKind {
 
 /// One non-default arm of a checked `switch`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct TArm {
+pub struct TArm<B = Vec<TStmt>> {
     /// The values that select it.
     pub keys: Vec<Key>,
     /// The payload bindings of a variant pattern: the local slot and the payload field index.
     pub bindings: Vec<(u16, u16)>,
     /// The body.
-    pub body: Vec<TStmt>,
+    pub body: B,
     /// The span of the arm's patterns.
     pub span: Span,
 }

@@ -324,6 +324,7 @@ impl Checker<'_> {
             ExprKind::None => self.none_expr(span, hint),
             ExprKind::Else(opt, fallback) => self.else_expr(opt, fallback, span, cx, hint),
             ExprKind::NewNamed(name, args) => self.new_named(name, args, span, cx),
+            ExprKind::Switch(sw) => self.switch_value(sw, span, cx, hint),
             ExprKind::If(branches, otherwise) => {
                 self.if_value(branches, otherwise.as_deref(), span, cx, hint)
             }

@@ -1,10 +1,10 @@
-//! `switch` statements (§15.2): the scrutinee's kind, each pattern resolved to the value it
+//! `switch` statements and values (§15.2, §15.8): the scrutinee's kind, each pattern resolved to the value it
 //! matches, duplicates, `default` placement, exhaustiveness, unreachable arms and payload
 //! bindings.
 
 use super::stmt::{always_returns, FnCx, LocalKind};
 use super::{CheckError, Checker, ConstValue, TopLevel};
-use crate::ast::{Arm, ExprKind, Ident, Pattern, PatternKind, Switch, UnOp};
+use crate::ast::{Arm, Block, ExprKind, Ident, Pattern, PatternKind, Switch, UnOp};
 use crate::hir::{Key, SwitchKind, TArm, TStmtKind, TSwitch};
 use crate::types::Type;
 use prometeu_lexer::Span;
@@ -27,6 +27,20 @@ pub(crate) fn ends_every_path(sw: &TSwitch, panic: Option<usize>) -> bool {
 impl Checker<'_> {
     /// Checks a `switch` statement.
     pub(crate) fn switch(&mut self, sw: &Switch, cx: &mut FnCx) -> Option<TStmtKind> {
+        let sw = self.switch_of(sw, cx, &mut |this, body: &Block, cx| {
+            this.block_stmts(body, cx)
+        })?;
+        Some(TStmtKind::Switch(Box::new(sw)))
+    }
+
+    /// Checks a `switch` whose arm bodies `check_body` checks (blocks of a statement, values
+    /// of a `switch` used as a value); `None` when the scrutinee cannot be switched on.
+    pub(crate) fn switch_of<B, T>(
+        &mut self,
+        sw: &Switch<B>,
+        cx: &mut FnCx,
+        check_body: &mut impl FnMut(&mut Self, &B, &mut FnCx) -> T,
+    ) -> Option<TSwitch<T>> {
         let scrutinee = self.value(&sw.scrutinee, cx);
         let enum_index = self.enum_of(&scrutinee.ty);
         let kind = match &scrutinee.ty {
@@ -48,7 +62,7 @@ impl Checker<'_> {
                     );
                 }
                 for arm in &sw.arms {
-                    self.arm_body(arm, &[], cx);
+                    self.arm_body(arm, &[], cx, check_body);
                 }
                 return None;
             }
@@ -57,7 +71,7 @@ impl Checker<'_> {
         let slot = u16::try_from(cx.alloc(2)).unwrap_or(u16::MAX);
         let mut seen: HashMap<Key, Span> = HashMap::new();
         let mut arms = Vec::new();
-        let mut default: Option<(Vec<_>, Span)> = None;
+        let mut default: Option<(T, Span)> = None;
         let last = sw.arms.len().saturating_sub(1);
         for (i, arm) in sw.arms.iter().enumerate() {
             let mut keys = Vec::new();
@@ -128,7 +142,7 @@ impl Checker<'_> {
                 keys.push(resolved.key);
             }
             if is_default {
-                let body = self.arm_body(arm, &[], cx).1;
+                let body = self.arm_body(arm, &[], cx, check_body).1;
                 default = Some((body, arm.span));
                 continue;
             }
@@ -138,7 +152,7 @@ impl Checker<'_> {
                         Type::Optional(inner) => (**inner).clone(),
                         other => other.clone(),
                     };
-                    self.arm_body(arm, &[(name, 0, inner)], cx)
+                    self.arm_body(arm, &[(name, 0, inner)], cx, check_body)
                 }
                 (Some((variant, written)), Some(e), None) if arm.patterns.len() == 1 => {
                     let fields = self.enums[e].variants[variant].fields.clone();
@@ -149,9 +163,9 @@ impl Checker<'_> {
                         .filter(|(_, (name, _))| name.name != "_")
                         .map(|(index, (name, (_, ty)))| (name, index as u16, ty))
                         .collect();
-                    self.arm_body(arm, &wanted, cx)
+                    self.arm_body(arm, &wanted, cx, check_body)
                 }
-                _ => self.arm_body(arm, &[], cx),
+                _ => self.arm_body(arm, &[], cx, check_body),
             };
             arms.push(TArm {
                 keys,
@@ -214,23 +228,24 @@ impl Checker<'_> {
         }
         let covers = default.is_some()
             || (kind != SwitchKind::Int && kind != SwitchKind::Str && missing.is_empty());
-        Some(TStmtKind::Switch(Box::new(TSwitch {
+        Some(TSwitch {
             scrutinee,
             slot,
             kind,
             arms,
             default: default.map(|d| d.0),
             covers,
-        })))
+        })
     }
 
-    /// Checks an arm's block, with the payload bindings `(name, field, type)` in scope.
-    fn arm_body(
+    /// Checks an arm's body, with the payload bindings `(name, field, type)` in scope.
+    fn arm_body<B, T>(
         &mut self,
-        arm: &Arm,
+        arm: &Arm<B>,
         bindings: &[(&Ident, u16, Type)],
         cx: &mut FnCx,
-    ) -> (Vec<(u16, u16)>, Vec<crate::hir::TStmt>) {
+        check_body: &mut impl FnMut(&mut Self, &B, &mut FnCx) -> T,
+    ) -> (Vec<(u16, u16)>, T) {
         cx.scopes.push(HashMap::new());
         let saved = cx.next_slot;
         let mut slots = Vec::new();
@@ -238,7 +253,7 @@ impl Checker<'_> {
             let slot = self.declare_local(cx, name, ty.clone(), LocalKind::Let, 1);
             slots.push((slot, *field));
         }
-        let body = self.block_stmts(&arm.body, cx);
+        let body = check_body(self, &arm.body, cx);
         cx.scopes.pop();
         cx.next_slot = saved;
         (slots, body)

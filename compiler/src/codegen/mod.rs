@@ -128,6 +128,7 @@ impl Gen<'_> {
                 };
                 f.e.emit(instr, span);
             }
+            TExprKind::Switch(sw) => self.switch_value(f, sw, span),
             TExprKind::If(branches, otherwise) => {
                 let depth = f.e.depth();
                 let mut ends = Vec::with_capacity(branches.len());

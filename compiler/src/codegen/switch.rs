@@ -1,4 +1,4 @@
-//! Code for `switch` statements. The scrutinee is stored in a local once. An int or enum
+//! Code for `switch` statements and values. The scrutinee is stored in a local once. An int or enum
 //! switch dispatches with a binary search over the sorted case values (an enum's variant
 //! index, read with `EnumTag`), so finding the arm takes a logarithmic number of
 //! compare-and-branch instructions; a bool switch is one conditional jump, and a string
@@ -7,7 +7,7 @@
 //! into their locals.
 
 use super::{load_local, FnGen, Gen, Patch};
-use crate::hir::{Key, SwitchKind, TSwitch};
+use crate::hir::{Key, SwitchKind, TExpr, TSwitch};
 use prometeu_bytecode::{Constant, Instr};
 use prometeu_lexer::Span;
 
@@ -17,6 +17,28 @@ const LINEAR_CASES: usize = 3;
 impl Gen<'_> {
     /// Generates a `switch` statement.
     pub(super) fn switch(&mut self, f: &mut FnGen, sw: &TSwitch, span: Span) {
+        self.switch_with(f, sw, span, |this, f, body| this.block(f, body));
+    }
+
+    /// Generates a `switch` used as a value: each arm leaves its value on the stack. An
+    /// exhaustive switch without `default` sends the dispatch's impossible fall-through to
+    /// the last arm, so every path into the join pushes one value.
+    pub(super) fn switch_value(&mut self, f: &mut FnGen, sw: &TSwitch<TExpr>, span: Span) {
+        let depth = f.e.depth();
+        self.switch_with(f, sw, span, |this, f, value| {
+            f.e.set_depth(depth);
+            this.expr(f, value);
+        });
+    }
+
+    /// Generates the dispatch of a `switch` and its arms, each arm's body by `body`.
+    fn switch_with<B>(
+        &mut self,
+        f: &mut FnGen,
+        sw: &TSwitch<B>,
+        span: Span,
+        mut body: impl FnMut(&mut Self, &mut FnGen, &B),
+    ) {
         let value = sw.slot;
         self.expr(f, &sw.scrutinee);
         f.e.emit(Instr::StoreLocal(value), sw.scrutinee.span);
@@ -87,6 +109,13 @@ impl Gen<'_> {
                 to_default.push(f.e.emit_jump(Instr::Jump(0), span));
             }
         }
+        if sw.default.is_none() && sw.covers {
+            // Only an exhaustive switch has no `default` and no way to reach it: its
+            // dispatch's last jumps go to the last arm instead of past the switch.
+            if let Some(last) = to_arm.last_mut() {
+                last.append(&mut to_default);
+            }
+        }
         let mut ends = Vec::new();
         for (a, jumps) in sw.arms.iter().zip(to_arm) {
             let here = f.e.here();
@@ -101,15 +130,15 @@ impl Gen<'_> {
                 }
                 f.e.emit(Instr::StoreLocal(local), a.span);
             }
-            self.block(f, &a.body);
+            body(self, f, &a.body);
             ends.push(f.e.emit_jump(Instr::Jump(0), span));
         }
         let here = f.e.here();
         for p in to_default {
             f.e.patch(p, here);
         }
-        if let Some(body) = &sw.default {
-            self.block(f, body);
+        if let Some(default) = &sw.default {
+            body(self, f, default);
         }
         let end = f.e.here();
         for p in ends {

@@ -108,19 +108,22 @@ fn expr(e: &Expr, errors: &mut Vec<ParseError>) {
     stacker::maybe_grow(64 * 1024, 1024 * 1024, || expr_inner(e, errors));
 }
 
-/// An `if` expression used as an operand, without parentheses, is error E0109.
+/// An `if` or `switch` expression used as an operand, without parentheses, is error E0109.
 fn operand(e: &Expr, errors: &mut Vec<ParseError>) {
-    if matches!(e.kind, ExprKind::If(..)) {
-        errors.push(ParseError {
-            code: "E0109",
-            message: "an `if` expression used as an operand must be in parentheses".into(),
-            span: e.span,
-            label: "put this `if` in parentheses".into(),
-            help: Some(
-                "write `(if c { a } else { b })`; without them an `if` value may only be a whole initializer, argument, return value or assigned value".into(),
-            ),
-        });
-    }
+    let (word, form) = match e.kind {
+        ExprKind::If(..) => ("an `if`", "(if c { a } else { b })"),
+        ExprKind::Switch(..) => ("a `switch`", "(switch x { p => { a } ... })"),
+        _ => return,
+    };
+    errors.push(ParseError {
+        code: "E0109",
+        message: format!("{word} expression used as an operand must be in parentheses"),
+        span: e.span,
+        label: "put it in parentheses".into(),
+        help: Some(format!(
+            "write `{form}`; without them {word} value may only be a whole initializer, argument, return value, assigned value or arm value"
+        )),
+    });
 }
 
 fn expr_inner(e: &Expr, errors: &mut Vec<ParseError>) {
@@ -190,6 +193,12 @@ fn expr_inner(e: &Expr, errors: &mut Vec<ParseError>) {
             }
             if let Some(value) = otherwise {
                 expr(value, errors);
+            }
+        }
+        ExprKind::Switch(sw) => {
+            expr(&sw.scrutinee, errors);
+            for arm in &sw.arms {
+                expr(&arm.body, errors);
             }
         }
         ExprKind::Int(_)

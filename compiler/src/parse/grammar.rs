@@ -318,13 +318,17 @@ where
                     .repeated()
                     .collect::<Vec<(Expr, Expr)>>(),
             )
-            .then(just(Token::Else).ignore_then(value_block).or_not())
+            .then(just(Token::Else).ignore_then(value_block.clone()).or_not())
             .map(|((first, rest), otherwise)| {
                 let mut branches = Vec::with_capacity(rest.len() + 1);
                 branches.push(first);
                 branches.extend(rest);
                 ExprKind::If(branches, otherwise.map(Box::new))
             });
+        // `switch e { p => { a } ... }` as a value (§15.8): each arm's braces hold one expression.
+        let switch_value =
+            switch_stmt(source, no_assign(source, expr.clone()), value_block.clone())
+                .map(ExprKind::Switch);
         let atom = literal
             .or(name)
             .or(some)
@@ -332,6 +336,7 @@ where
             .or(paren)
             .or(array)
             .or(if_value)
+            .or(switch_value)
             .map_with(move |kind, e| mk(kind, e.span()))
             .labelled(Label::Expression)
             .boxed();

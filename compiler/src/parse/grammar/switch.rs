@@ -1,5 +1,5 @@
-//! The `switch` statement's grammar (§15.2): arms of patterns separated by `,`, each with a
-//! block after `=>`.
+//! The `switch` grammar (§15.2, §15.8): arms of patterns separated by `,`, each with a block
+//! after `=>`; a `switch` used as a value has one expression in each arm's braces.
 
 use super::super::error::SyntaxError;
 use super::{ident, member, span, Error, GSpan};
@@ -74,15 +74,17 @@ where
         })
 }
 
-/// A `switch` statement: `switch e { p, q => { ... } ... }`. A `|` between patterns is
-/// reported (patterns are separated by `,`) and read as a `,`.
-pub(super) fn switch_stmt<'t, 's: 't, I>(
+/// A `switch`: `switch e { p, q => { ... } ... }`, each arm's body read by `block` (a block
+/// of statements, or the braced value of a `switch` used as a value). A `|` between patterns
+/// is reported (patterns are separated by `,`) and read as a `,`.
+pub(super) fn switch_stmt<'t, 's: 't, I, B>(
     source: SourceId,
     scrutinee: impl Parser<'t, I, Expr, Error<'t, 's>> + Clone + 't,
-    block: impl Parser<'t, I, Block, Error<'t, 's>> + Clone + 't,
-) -> impl Parser<'t, I, Box<Switch>, Error<'t, 's>> + Clone
+    block: impl Parser<'t, I, B, Error<'t, 's>> + Clone + 't,
+) -> impl Parser<'t, I, Box<Switch<B>>, Error<'t, 's>> + Clone
 where
     I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
+    B: 't,
 {
     let bar = just(Token::Pipe).validate(|_, e, emitter| {
         emitter.emit(SyntaxError::custom(
@@ -122,7 +124,7 @@ where
         .map_with(move |scrutinee, e| (scrutinee, span(source, e.span())))
         .then(
             arm.repeated()
-                .collect::<Vec<Arm>>()
+                .collect::<Vec<Arm<B>>>()
                 .delimited_by(just(Token::LBrace), just(Token::RBrace)),
         )
         .map(|((scrutinee, head), arms)| {
