@@ -117,6 +117,8 @@ impl Checker<'_> {
                     ty: Type::Map(Box::new(k), Box::new(v)),
                     span,
                 },
+                // The annotation already had an error: nothing more to say.
+                None if hint.is_some_and(Type::is_error) => error_expr(span),
                 None => {
                     self.report(
                         CheckError::new(
