@@ -142,8 +142,9 @@ enum Task {
     Items(ObjRef, usize, u64),
     /// Write the `)` that closes a `some(`.
     CloseSome,
-    /// Continue a map at entry `next`, with the optional shape of its values.
-    Entries(ObjRef, usize, u64),
+    /// Continue a map at slot `next`, with the optional shape of its values; whether an
+    /// entry was already written (so the next needs a separator).
+    Entries(ObjRef, usize, u64, bool),
     /// Write the `: ` between a map key and its value.
     Colon,
 }
@@ -193,13 +194,17 @@ fn write_value(
         match task {
             Task::CloseSome => out.push(')'),
             Task::Colon => out.push_str(": "),
-            Task::Entries(r, next, values) => match heap.get(r) {
-                Some(Object::Map(map)) => match map.entries().get(next) {
-                    Some(entry) => {
-                        if next > 0 {
+            Task::Entries(r, next, values, written) => match heap.get(r) {
+                Some(Object::Map(map)) => match map.slots()[next.min(map.slots().len())..]
+                    .iter()
+                    .position(|e| e.key != Value::None)
+                    .map(|skip| (next + skip, &map.slots()[next + skip]))
+                {
+                    Some((at, entry)) => {
+                        if written {
                             out.push_str(", ");
                         }
-                        work.push(Task::Entries(r, next + 1, values));
+                        work.push(Task::Entries(r, at + 1, values, true));
                         work.push(Task::Value(entry.value, true, values));
                         work.push(Task::Colon);
                         work.push(Task::Value(entry.key, true, 0));
@@ -343,7 +348,7 @@ fn write_scalar_or_open(
                     return;
                 }
                 out.push('{');
-                work.push(Task::Entries(r, 0, shape >> 1));
+                work.push(Task::Entries(r, 0, shape >> 1, false));
             }
             Some(Object::TileMap(map)) => {
                 let _ = write!(

@@ -686,7 +686,7 @@ impl Heap {
                 Some(Object::Struct { fields, .. }) => work.extend(children(fields)),
                 Some(Object::Str { buffer, .. }) => work.push(*buffer),
                 Some(Object::Map(map)) => {
-                    for e in map.entries() {
+                    for e in map.slots() {
                         work.extend(children(&[e.key, e.value]));
                     }
                 }

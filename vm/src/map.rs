@@ -2,8 +2,11 @@
 //! them.
 //!
 //! The entries are a vector in the order their keys were first inserted; assigning to an
-//! existing key replaces its value in place, and removing a key shifts the later entries
-//! down, so iteration and formatting always follow insertion order. The index is a
+//! existing key replaces its value in place, and removing a key leaves a tombstone (an entry
+//! whose key is `Value::None`, which no key can be), so iteration and formatting always
+//! follow insertion order. When tombstones make up more than half of the vector it is
+//! compacted, and a `for … in` loop compacts the map when it starts, so positions in a loop
+//! are ordinals. The index is a
 //! `hashbrown` table of entry positions. Hashes come from fixed functions of the key (no
 //! random seed), so the table's layout, its growth and every cycle count are the same on
 //! every run and machine. Keys are ints, bools, payload-free enum values or strings; a
@@ -34,6 +37,8 @@ pub struct Entry {
 #[derive(Clone, Debug, Default)]
 pub struct MapData {
     entries: Vec<Entry>,
+    /// How many entries are not tombstones.
+    live: usize,
     index: HashTable<u32>,
     /// How many `for … in` loops over the map are running (counted in epoch `epoch`).
     locks: u32,
@@ -44,7 +49,7 @@ pub struct MapData {
 
 impl PartialEq for MapData {
     fn eq(&self, other: &MapData) -> bool {
-        self.entries == other.entries
+        self.iter().eq(other.iter())
     }
 }
 
@@ -98,25 +103,32 @@ impl MapData {
     pub fn with_capacity(n: usize) -> MapData {
         MapData {
             entries: Vec::with_capacity(n),
+            live: 0,
             index: HashTable::with_capacity(n),
             locks: 0,
             epoch: 0,
         }
     }
 
-    /// How many entries the map holds.
+    /// How many keys the map holds.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.live
     }
 
     /// Whether the map is empty.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.live == 0
     }
 
-    /// The entries in insertion order.
-    pub fn entries(&self) -> &[Entry] {
+    /// The entries in insertion order, tombstones (key `Value::None`) included; positions
+    /// are indices into this slice.
+    pub fn slots(&self) -> &[Entry] {
         &self.entries
+    }
+
+    /// The entries in insertion order, without tombstones.
+    pub fn iter(&self) -> impl Iterator<Item = &Entry> + '_ {
+        self.entries.iter().filter(|e| e.key != Value::None)
     }
 
     /// The bytes the map's own storage is accounted as (its capacity, not just its length).
@@ -186,28 +198,59 @@ impl MapData {
         let entries = &self.entries;
         self.index
             .insert_unique(hash, position, |&i| entries[i as usize].hash);
+        self.live += 1;
     }
 
-    /// Removes the entry at `position` and returns its value; the later entries move down one
-    /// place, so the others keep their order.
-    pub fn remove_at(&mut self, position: usize) -> Option<Value> {
+    /// Removes the entry at `position`, leaving a tombstone, and returns its value and how
+    /// many entries a compaction moved (0 when none ran): the others keep their order.
+    pub fn remove_at(&mut self, position: usize) -> Option<(Value, usize)> {
         let entry = *self.entries.get(position)?;
+        if entry.key == Value::None {
+            return None;
+        }
         let at = position as u32;
         if let Ok(found) = self.index.find_entry(entry.hash, |&i| i == at) {
             found.remove();
         }
-        self.entries.remove(position);
-        for i in self.index.iter_mut() {
-            if *i > at {
-                *i -= 1;
-            }
+        self.entries[position] = Entry {
+            hash: 0,
+            key: Value::None,
+            value: Value::Unit,
+        };
+        self.live -= 1;
+        while self.entries.last().is_some_and(|e| e.key == Value::None) {
+            self.entries.pop();
         }
-        Some(entry.value)
+        let dead = self.entries.len() - self.live;
+        let moved = if dead > 8 && dead * 2 > self.entries.len() {
+            self.compact()
+        } else {
+            0
+        };
+        Some((entry.value, moved))
+    }
+
+    /// Drops the tombstones and renumbers the index; returns how many entries it kept (the
+    /// work done), 0 when there was no tombstone.
+    pub fn compact(&mut self) -> usize {
+        if self.live == self.entries.len() {
+            return 0;
+        }
+        self.entries.retain(|e| e.key != Value::None);
+        // The index keeps its capacity and gets fewer positions, so it never grows here.
+        self.index.clear();
+        for (position, e) in self.entries.iter().enumerate() {
+            let entries = &self.entries;
+            self.index
+                .insert_unique(e.hash, position as u32, |&i| entries[i as usize].hash);
+        }
+        self.entries.len()
     }
 
     /// Removes every entry and releases the storage.
     pub fn clear(&mut self) {
         self.entries = Vec::new();
+        self.live = 0;
         self.index = HashTable::new();
     }
 
@@ -254,15 +297,39 @@ mod tests {
     #[test]
     fn removal_keeps_the_order_of_the_others_and_the_index_follows() {
         let mut m = int_map(&[5, 1, 9, 3, 7]);
-        assert_eq!(m.remove_at(1), Some(Value::Int(10)));
-        let keys: Vec<Value> = m.entries().iter().map(|e| e.key).collect();
+        assert_eq!(m.remove_at(1), Some((Value::Int(10), 0)));
+        assert_eq!(m.remove_at(1), None);
+        let keys: Vec<Value> = m.iter().map(|e| e.key).collect();
         assert_eq!(
             keys,
             vec![Value::Int(5), Value::Int(9), Value::Int(3), Value::Int(7)]
         );
         assert_eq!(find_int(&m, 1), None);
-        assert_eq!(find_int(&m, 7), Some(3));
+        assert_eq!(find_int(&m, 7), Some(4));
         assert_eq!(find_int(&m, 5), Some(0));
+        assert_eq!(m.len(), 4);
+        assert_eq!(m.compact(), 4);
+        assert_eq!(find_int(&m, 7), Some(3));
+        assert_eq!(m.compact(), 0);
+    }
+
+    #[test]
+    fn removing_most_keys_compacts_and_keeps_order() {
+        let keys: Vec<i64> = (0..100).collect();
+        let mut m = int_map(&keys);
+        let mut moved = 0;
+        for k in (0..100).filter(|k| k % 10 != 0) {
+            let at = find_int(&m, k).expect("present");
+            moved += m.remove_at(at).expect("removed").1;
+        }
+        assert!(moved > 0, "a compaction ran");
+        assert!(m.slots().len() < 100);
+        let left: Vec<Value> = m.iter().map(|e| e.key).collect();
+        let want: Vec<Value> = (0..10).map(|k| Value::Int(k * 10)).collect();
+        assert_eq!(left, want);
+        for k in 0..10 {
+            assert!(find_int(&m, k * 10).is_some());
+        }
     }
 
     #[test]

@@ -134,7 +134,7 @@ pub(super) fn step(
             let Some(position) = found else {
                 return Err(not_found(heap, program, key));
             };
-            let value = heap.map(map)?.entries()[position].value;
+            let value = heap.map(map)?.slots()[position].value;
             stack.set(sp - 2, value);
             Ok(Done { sp: sp - 1, extra })
         }
@@ -152,7 +152,7 @@ pub(super) fn step(
             let (found, _, extra) = lookup(heap, map, key)?;
             let result = match (instr, found) {
                 (Instr::MapHas(), found) => Value::Bool(found.is_some()),
-                (_, Some(position)) => heap.map(map)?.entries()[position].value,
+                (_, Some(position)) => heap.map(map)?.slots()[position].value,
                 (_, None) => Value::None,
             };
             stack.set(sp - 2, result);
@@ -167,10 +167,10 @@ pub(super) fn step(
                     if locked(heap, map)? {
                         return Err(changed());
                     }
-                    let len = heap.map(map)?.len();
-                    extra += ((len - position) / 16) as i64;
-                    heap.with_map(map, 0, |m| Ok(m.remove_at(position)))?
-                        .unwrap_or(Value::None)
+                    let removed = heap.with_map(map, 0, |m| Ok(m.remove_at(position)))?;
+                    let (value, moved) = removed.unwrap_or((Value::None, 0));
+                    extra += (moved / 16) as i64;
+                    value
                 }
             };
             stack.set(sp - 2, result);
@@ -188,7 +188,6 @@ pub(super) fn step(
             let keys = matches!(instr, Instr::MapKeys());
             items.extend(
                 heap.map(map)?
-                    .entries()
                     .iter()
                     .map(|e| if keys { e.key } else { e.value }),
             );
@@ -220,7 +219,7 @@ pub(super) fn step(
             let Value::Int(position) = position else {
                 return Err(TrapKind::InvalidProgram("an operand of the wrong kind"));
             };
-            let entries = heap.map(map)?.entries();
+            let entries = heap.map(map)?.slots();
             let entry = usize::try_from(position)
                 .ok()
                 .and_then(|p| entries.get(p))
@@ -243,15 +242,22 @@ pub(super) fn step(
             let map = at(base + slot as usize);
             let epoch = heap.map_epoch();
             let begin = matches!(instr, Instr::MapIterBegin(_));
-            heap.with_map(map, 0, |m| {
-                if begin {
+            // A loop starts on a compacted map, so its positions are ordinals; nothing can
+            // leave a tombstone while it runs.
+            let moved = heap.with_map(map, 0, |m| {
+                Ok(if begin {
+                    let moved = m.compact();
                     m.lock(epoch);
+                    moved
                 } else {
                     m.unlock(epoch);
-                }
-                Ok(())
+                    0
+                })
             })?;
-            Ok(Done { sp, extra: 0 })
+            Ok(Done {
+                sp,
+                extra: (moved / 16) as i64,
+            })
         }
         _ => Err(TrapKind::InvalidProgram("not a map instruction")),
     }
