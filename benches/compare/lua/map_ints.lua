@@ -13,7 +13,7 @@ for round = 0, 3 do
   end
 end
 local size = KEYS
-for i = 0, KEYS // 2 - 1 do
+for i = 0, math.floor(KEYS / 2) - 1 do
   if m[i * 62] ~= nil then size = size - 1 end
   m[i * 62] = nil
 end

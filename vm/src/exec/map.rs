@@ -169,7 +169,7 @@ pub(super) fn step(
                     }
                     let removed = heap.with_map(map, 0, |m| Ok(m.remove_at(position)))?;
                     let (value, moved) = removed.unwrap_or((Value::None, 0));
-                    extra += (moved / 16) as i64;
+                    extra += (moved / 8) as i64;
                     value
                 }
             };
@@ -256,7 +256,7 @@ pub(super) fn step(
             })?;
             Ok(Done {
                 sp,
-                extra: (moved / 16) as i64,
+                extra: (moved / 8) as i64,
             })
         }
         _ => Err(TrapKind::InvalidProgram("not a map instruction")),
