@@ -56,6 +56,8 @@ fn run_programs(c: &mut Criterion) {
         "bounce",
         "strfmt",
         "json",
+        "map_words",
+        "map_ints",
     ] {
         let verified = program(name);
         group.bench_function(name, |b| {

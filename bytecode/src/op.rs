@@ -544,6 +544,43 @@ opcodes! {
     0x95 EqOpt() [2 1] 2;
     /// Pops two optionals, pushes whether they differ (the negation of `EqOpt`).
     0x96 NeOpt() [2 1] 2;
+    /// Pops `count` key-value pairs (key, then value, in order) and pushes a new map holding
+    /// them in that order (a repeated key keeps its first place and takes the later value);
+    /// charges 4 more cycles per pair and 1 per 16 bytes of each string key.
+    0xC0 NewMap(count: u32) [dyn] 8;
+    /// Pops a map and a key, pushes the key's value; traps with "key not found" when it is
+    /// absent. A string key charges 1 more cycle per 16 bytes.
+    0xC1 MapGet() [2 1] 3;
+    /// Pops a map, a key and a value: replaces the key's value in place, or appends the key;
+    /// traps when a new key is added while a loop runs over the map. A string key charges 1
+    /// more cycle per 16 bytes.
+    0xC2 MapSet() [3 0] 4;
+    /// Pops a map, pushes how many keys it holds.
+    0xC3 MapLen() [1 1] 1;
+    /// Pops a map and a key, pushes whether the key is present (string keys charged like `MapGet`).
+    0xC4 MapHas() [2 1] 3;
+    /// Pops a map and a key, pushes the key's value or `none` (string keys charged like `MapGet`).
+    0xC5 MapGetOpt() [2 1] 3;
+    /// Pops a map and a key, removes the key and pushes its value, or `none` when it was absent;
+    /// traps when the key is present while a loop runs over the map. Charges 1 more cycle per
+    /// 16 entries moved down and per 16 bytes of a string key.
+    0xC6 MapRemove() [2 1] 4;
+    /// Pops a map, pushes a new array of its keys in insertion order; charges `n / 4` more.
+    0xC7 MapKeys() [1 1] 8;
+    /// Pops a map, pushes a new array of its values in insertion order; charges `n / 4` more.
+    0xC8 MapValues() [1 1] 8;
+    /// Pops a map and removes every key (the unit value is pushed); traps while a loop runs
+    /// over a non-empty map. Charges `n / 16` more.
+    0xC9 MapClear() [1 1] 2;
+    /// Pops a map and a position, pushes the key at that position in insertion order.
+    0xCA MapKeyAt() [2 1] 1;
+    /// Pops a map and a position, pushes the value at that position in insertion order.
+    0xCB MapValueAt() [2 1] 1;
+    /// Notes that a `for … in` loop over the map in local `slot` starts: until `MapIterEnd`,
+    /// adding or removing its keys traps.
+    0xCC MapIterBegin(slot: u16) [0 0] 1;
+    /// Notes that the `for … in` loop over the map in local `slot` has ended.
+    0xCD MapIterEnd(slot: u16) [0 0] 1;
 }
 
 /// Whether control can continue to the next instruction after `instr`.

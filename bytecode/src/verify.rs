@@ -264,6 +264,8 @@ fn verify_function(
             | Instr::SetFieldL(s, _)
             | Instr::AddLocalImm(s, _)
             | Instr::ArrayLenL(s)
+            | Instr::MapIterBegin(s)
+            | Instr::MapIterEnd(s)
             | Instr::ReturnLocal(s) => range(pc, "local", s as u32, locals)?,
             Instr::FloatFn(func) => range(
                 pc,
@@ -345,7 +347,19 @@ fn verify_function(
             | Instr::Unwrap()
             | Instr::JumpIfSome(_)
             | Instr::EqOpt()
-            | Instr::NeOpt() => {}
+            | Instr::NeOpt()
+            | Instr::NewMap(_)
+            | Instr::MapGet()
+            | Instr::MapSet()
+            | Instr::MapLen()
+            | Instr::MapHas()
+            | Instr::MapGetOpt()
+            | Instr::MapRemove()
+            | Instr::MapKeys()
+            | Instr::MapValues()
+            | Instr::MapClear()
+            | Instr::MapKeyAt()
+            | Instr::MapValueAt() => {}
             Instr::PushUnit()
             | Instr::PushTrue()
             | Instr::PushFalse()
@@ -415,6 +429,7 @@ fn verify_function(
                 Instr::Call(func) => (program.functions[func as usize].params as u32, 1),
                 Instr::NewStruct(ty) => (program.structs[ty as usize].fields.len() as u32, 1),
                 Instr::NewArray(count) => (count, 1),
+                Instr::NewMap(count) => (count.saturating_mul(2), 1),
                 Instr::CallHost(h) => (program.hosts[h as usize].params.len() as u32, 1),
                 Instr::CallHostDrop(h) => (program.hosts[h as usize].params.len() as u32, 0),
                 _ => (0, 0),

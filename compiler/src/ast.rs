@@ -20,6 +20,8 @@ pub enum TypeExpr {
     Array(Box<TypeExpr>, Span),
     /// An optional type `T?`; the span covers the `?` too.
     Optional(Box<TypeExpr>, Span),
+    /// A map type `{K: V}`.
+    Map(Box<TypeExpr>, Box<TypeExpr>, Span),
 }
 
 impl TypeExpr {
@@ -27,7 +29,7 @@ impl TypeExpr {
     pub fn span(&self) -> Span {
         match self {
             TypeExpr::Named(i) => i.span,
-            TypeExpr::Array(_, s) | TypeExpr::Optional(_, s) => *s,
+            TypeExpr::Array(_, s) | TypeExpr::Optional(_, s) | TypeExpr::Map(_, _, s) => *s,
         }
     }
 }
@@ -160,6 +162,8 @@ pub enum ExprKind {
     Array(Vec<Expr>),
     /// A repeated array literal `[v; n]`.
     ArrayRepeat(Box<Expr>, Box<Expr>),
+    /// A map literal `{k: v, ...}` (`{}` is the empty map).
+    Map(Vec<(Expr, Expr)>),
     /// `new S(args)`.
     New(Box<Ident>, Vec<Expr>),
     /// A part the parser could not read (an error was already reported).

@@ -79,6 +79,35 @@ pub enum TExprKind {
     },
     /// The variant index of an enum value, as an int (`e as int`, and both sides of `==`).
     EnumTag(Box<TExpr>),
+    /// A map operation on its operands (the map first); see [`MapOp`].
+    Map(MapOp, Vec<TExpr>),
+}
+
+/// The map operations of [`TExprKind::Map`], each one instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapOp {
+    /// A literal: the operands are keys and values, alternating.
+    New,
+    /// `m[k]`, trapping when `k` is absent.
+    Get,
+    /// `m.get(k)`: the value or `none`.
+    GetOpt,
+    /// `m.has(k)`.
+    Has,
+    /// `m.remove(k)`: the value removed or `none`.
+    Remove,
+    /// `m.len()`.
+    Len,
+    /// `m.keys()`.
+    Keys,
+    /// `m.values()`.
+    Values,
+    /// `m.clear()`.
+    Clear,
+    /// The key at a position in insertion order (a `for … in` step).
+    KeyAt,
+    /// The value at a position in insertion order (a `for … in` step).
+    ValueAt,
 }
 
 /// Where an assignment stores.
@@ -92,6 +121,8 @@ pub enum Place {
     Field(Box<TExpr>, u16),
     /// An array element.
     Index(Box<TExpr>, Box<TExpr>),
+    /// A map entry `m[k]` (a store adds the key when it is absent).
+    MapEntry(Box<TExpr>, Box<TExpr>),
 }
 
 /// A typed statement.
@@ -163,6 +194,14 @@ pub enum TStmtKind {
     },
     /// `switch`.
     Switch(Box<TSwitch>),
+    /// A `for … in` loop over the map in local `slot`: while `body` runs, adding or removing
+    /// the map's keys traps.
+    MapLoop {
+        /// The local holding the map.
+        slot: u16,
+        /// The lowered loop.
+        body: Box<TStmt>,
+    },
 }
 
 /// A checked `switch`: a statement, whose bodies are statements (`B` is `Vec<TStmt>`), or a

@@ -34,6 +34,9 @@ pub enum Type {
     Optional(Box<Type>),
     /// An enum type, by (internal) name.
     Enum(String),
+    /// `{K: V}`: a map from keys of type `K` to values of type `V`, a heap object with
+    /// reference semantics that keeps its keys in insertion order.
+    Map(Box<Type>, Box<Type>),
 }
 
 impl Type {
@@ -69,7 +72,8 @@ impl Type {
                 ty = inner;
             }
             match ty {
-                Type::Array(elem) => {
+                // A map's values are one level down, like an array's elements.
+                Type::Array(elem) | Type::Map(_, elem) => {
                     ty = elem;
                     depth += 1;
                 }
@@ -81,7 +85,10 @@ impl Type {
 
     /// Whether values of the type live on the heap and compare by identity.
     pub fn is_reference(&self) -> bool {
-        matches!(self, Type::Array(_) | Type::Struct(_) | Type::TileMap)
+        matches!(
+            self,
+            Type::Array(_) | Type::Struct(_) | Type::TileMap | Type::Map(..)
+        )
     }
 
     /// Whether values of the type are numbers.
@@ -118,6 +125,7 @@ impl fmt::Display for Type {
         f.write_str(match self {
             Type::Array(inner) => return write!(f, "[{inner}]"),
             Type::Optional(inner) => return write!(f, "{inner}?"),
+            Type::Map(key, value) => return write!(f, "{{{key}: {value}}}"),
             Type::Struct(name) | Type::Enum(name) => name,
             Type::Int => "int",
             Type::Float => "float",

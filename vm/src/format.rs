@@ -142,6 +142,11 @@ enum Task {
     Items(ObjRef, usize, u64),
     /// Write the `)` that closes a `some(`.
     CloseSome,
+    /// Continue a map at slot `next`, with the optional shape of its values; whether an
+    /// entry was already written (so the next needs a separator).
+    Entries(ObjRef, usize, u64, bool),
+    /// Write the `: ` between a map key and its value.
+    Colon,
 }
 
 fn write_value(
@@ -188,6 +193,31 @@ fn write_value(
         }
         match task {
             Task::CloseSome => out.push(')'),
+            Task::Colon => out.push_str(": "),
+            Task::Entries(r, next, values, written) => match heap.get(r) {
+                Some(Object::Map(map)) => match map.slots()[next.min(map.slots().len())..]
+                    .iter()
+                    .position(|e| e.key != Value::None)
+                    .map(|skip| (next + skip, &map.slots()[next + skip]))
+                {
+                    Some((at, entry)) => {
+                        if written {
+                            out.push_str(", ");
+                        }
+                        work.push(Task::Entries(r, at + 1, values, true));
+                        work.push(Task::Value(entry.value, true, values));
+                        work.push(Task::Colon);
+                        work.push(Task::Value(entry.key, true, 0));
+                    }
+                    None => {
+                        out.push('}');
+                        on_path.remove(&r);
+                    }
+                },
+                _ => {
+                    on_path.remove(&r);
+                }
+            },
             Task::Value(value, quoted, shape) => write_scalar_or_open(
                 heap,
                 types,
@@ -311,6 +341,14 @@ fn write_scalar_or_open(
                     out.push('[');
                 }
                 work.push(Task::Items(r, 0, shape >> 1));
+            }
+            Some(Object::Map(_)) => {
+                if !on_path.insert(r) {
+                    out.push_str("...");
+                    return;
+                }
+                out.push('{');
+                work.push(Task::Entries(r, 0, shape >> 1, false));
             }
             Some(Object::TileMap(map)) => {
                 let _ = write!(

@@ -4,6 +4,7 @@
 //! Collection only happens at safepoints chosen by the VM (between instructions), where
 //! every live value is on the value stack, in a global or in the constant table.
 
+use crate::map::MapData;
 use crate::{ObjRef, TrapKind, Value};
 
 /// A heap object.
@@ -36,6 +37,8 @@ pub enum Object {
     },
     /// A tile map: layers of tile indices (`-1` for an empty cell).
     TileMap(TileMapData),
+    /// A map `{K: V}`: entries in insertion order with a hash index (see `map.rs`).
+    Map(Box<MapData>),
 }
 
 /// The cells of a `TileMap` object.
@@ -110,6 +113,7 @@ impl Object {
                 Object::Array(items) => block(items.capacity() as u64 * SLOT_BYTES),
                 Object::Struct { fields, .. } => block(fields.len() as u64 * SLOT_BYTES),
                 Object::TileMap(map) => block(std::mem::size_of_val(map.cells.as_slice()) as u64),
+                Object::Map(map) => block(map.storage_bytes()),
             }
     }
 }
@@ -156,6 +160,8 @@ pub struct Heap {
     max_string: usize,
     /// The most elements an array may hold.
     max_array: usize,
+    /// The run counter map iteration locks are kept against (see `map.rs`).
+    map_epoch: u32,
 }
 
 /// The least allocation volume between two collections.
@@ -179,6 +185,7 @@ impl Heap {
             limit,
             max_string: max_string.min(crate::Limits::MAX_STRING),
             max_array: max_array.min(crate::Limits::MAX_ARRAY),
+            map_epoch: 0,
         }
     }
 
@@ -568,6 +575,71 @@ impl Heap {
         Err(TrapKind::InvalidProgram("expected a struct"))
     }
 
+    /// The contents of a map value.
+    pub fn map(&self, value: Value) -> Result<&MapData, TrapKind> {
+        if let Value::Obj(r) = value {
+            if let Some(Object::Map(map)) = self.get(r) {
+                return Ok(map);
+            }
+        }
+        Err(TrapKind::InvalidProgram("expected a map"))
+    }
+
+    /// The contents of a map value, mutably, with a closure that may add up to `additional`
+    /// entries. The length limit (the array limit, since `keys()` must fit in an array) is
+    /// checked and the room is reserved within the heap limit before the closure runs, so a
+    /// trap leaves the map unchanged; the accounting follows the storage's capacity.
+    pub fn with_map<T>(
+        &mut self,
+        value: Value,
+        additional: usize,
+        f: impl FnOnce(&mut MapData) -> Result<T, TrapKind>,
+    ) -> Result<T, TrapKind> {
+        let (limit, max_array, live) = (self.limit, self.max_array, self.stats.live_bytes);
+        let Some(Object::Map(map)) = (match value {
+            Value::Obj(r) => self
+                .slots
+                .get_mut(r.0 as usize)
+                .and_then(|s| s.object.as_mut()),
+            _ => None,
+        }) else {
+            return Err(TrapKind::InvalidProgram("expected a map"));
+        };
+        let before = block(map.storage_bytes());
+        if additional > 0 {
+            let wanted = map.len().saturating_add(additional);
+            if wanted > max_array {
+                return Err(TrapKind::ArrayTooLong {
+                    len: wanted,
+                    limit: max_array,
+                });
+            }
+            let grown = map.growth_bytes(additional).saturating_add(BLOCK_BYTES);
+            if live.saturating_add(grown) > limit as u64 || !map.try_reserve(additional) {
+                return Err(TrapKind::HeapExhausted(limit));
+            }
+        }
+        let result = f(map);
+        let after = block(map.storage_bytes());
+        if after > before {
+            self.account(after - before);
+        } else {
+            self.stats.live_bytes -= before - after;
+        }
+        result
+    }
+
+    /// The run counter that map iteration locks are kept against.
+    pub(crate) fn map_epoch(&self) -> u32 {
+        self.map_epoch
+    }
+
+    /// Starts a new run for map iteration locks: loops left running by an abandoned run no
+    /// longer lock their maps.
+    pub(crate) fn next_map_epoch(&mut self) {
+        self.map_epoch = self.map_epoch.wrapping_add(1);
+    }
+
     /// The object behind a handle, if the handle is live.
     pub fn get(&self, r: ObjRef) -> Option<&Object> {
         self.slots.get(r.0 as usize).and_then(|s| s.object.as_ref())
@@ -613,6 +685,11 @@ impl Heap {
                 Some(Object::Array(items)) => work.extend(children(items)),
                 Some(Object::Struct { fields, .. }) => work.extend(children(fields)),
                 Some(Object::Str { buffer, .. }) => work.push(*buffer),
+                Some(Object::Map(map)) => {
+                    for e in map.slots() {
+                        work.extend(children(&[e.key, e.value]));
+                    }
+                }
                 Some(Object::Buffer { .. }) | Some(Object::TileMap(_)) | None => {}
             }
         }

@@ -22,6 +22,7 @@ mod globals;
 mod heap;
 mod host;
 mod machine;
+mod map;
 mod stack;
 mod trap;
 mod value;
@@ -32,6 +33,7 @@ pub use heap::{
 };
 pub use host::{HostCtx, HostEntry, HostFn, Hosts, Output, MAX_HOST_ARGS};
 pub use machine::{Exit, LimitError, Limits, Vm, VmStats};
+pub use map::{hash_key, Entry as MapEntry, KeyRef, MapData};
 pub use stack::STACK_CAPACITY;
 pub use trap::{trace_note, Trap, TrapKind};
 pub use value::{ObjRef, Value};

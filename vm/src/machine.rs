@@ -304,6 +304,7 @@ impl Vm {
             pc: 0,
             base: 0,
         });
+        self.heap.next_map_epoch();
         Ok(())
     }
 

@@ -400,5 +400,8 @@ fn ty_text(ty: &crate::ast::TypeExpr) -> String {
         crate::ast::TypeExpr::Named(name) => name.name.clone(),
         crate::ast::TypeExpr::Array(inner, _) => format!("[{}]", ty_text(inner)),
         crate::ast::TypeExpr::Optional(inner, _) => format!("{}?", ty_text(inner)),
+        crate::ast::TypeExpr::Map(key, value, _) => {
+            format!("{{{}: {}}}", ty_text(key), ty_text(value))
+        }
     }
 }

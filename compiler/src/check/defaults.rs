@@ -1,13 +1,14 @@
 //! The defaults of struct fields (§15.8): `declare struct Enemy(x: float, hp: int = 3,
 //! trail: [float] = [])`. A default is a constant expression of the field's type, or `[]` for
-//! an array field, which gives each instance a new empty array; `none` for an optional field.
+//! an array field, which gives each instance a new empty array (`{}` a new empty map for a
+//! map field); `none` for an optional field.
 
 use super::consts::ConstValue;
 use super::expr::error_expr;
 use super::stmt::FnCx;
 use super::{CheckError, Checker};
 use crate::ast::{Expr, ExprKind, Ident};
-use crate::hir::{TExpr, TExprKind};
+use crate::hir::{MapOp, TExpr, TExprKind};
 use crate::types::Type;
 
 impl Checker<'_> {
@@ -36,6 +37,15 @@ impl Checker<'_> {
                 };
             }
         }
+        if let (ExprKind::Map(entries), Type::Map(..)) = (&default.kind, ty) {
+            if entries.is_empty() {
+                return TExpr {
+                    kind: TExprKind::Map(MapOp::New, Vec::new()),
+                    ty: ty.clone(),
+                    span: default.span,
+                };
+            }
+        }
         let mut cx = FnCx::constant();
         let t = self.expect(default, &mut cx, ty, "the field is declared with this type");
         if t.ty.is_error() || is_constant(&t) {
@@ -50,6 +60,7 @@ impl Checker<'_> {
             )
             .with_help(match ty {
                 Type::Array(_) => "an array field's default can only be `[]`; fill the array after `new`".to_string(),
+                Type::Map(..) => "a map field's default can only be `{}`; fill the map after `new`".to_string(),
                 _ => format!("use a literal or a `declare const`, or pass the value to `new` by name (`{}: …`)", field.name),
             }),
         );
@@ -80,6 +91,7 @@ pub(crate) fn default_text(default: &TExpr) -> String {
         Some(ConstValue::Bool(v)) => v.to_string(),
         Some(ConstValue::Str(v)) => format!("\"{}\"", v.escape_debug()),
         None if matches!(default.kind, TExprKind::Array(_)) => "[]".to_string(),
+        None if matches!(default.kind, TExprKind::Map(..)) => "{}".to_string(),
         None => "…".to_string(),
     }
 }

@@ -288,6 +288,9 @@ impl Checker<'_> {
             }
             ExprKind::Index(base, index) => {
                 let arr = self.value(base, cx);
+                if matches!(arr.ty, Type::Map(..)) {
+                    return self.map_index(arr, index, span, cx);
+                }
                 let idx = self.expect(index, cx, &Type::Int, "array indices are ints");
                 match arr.ty.clone() {
                     Type::Array(elem) => {
@@ -306,6 +309,7 @@ impl Checker<'_> {
                 }
             }
             ExprKind::Array(items) => self.array_literal(items, span, cx, hint),
+            ExprKind::Map(entries) => self.map_literal(entries, span, cx, hint),
             ExprKind::ArrayRepeat(value, count) => {
                 let elem_hint = match hint {
                     Some(Type::Array(elem)) => Some((**elem).clone()),

@@ -9,7 +9,7 @@
 use super::stmt::{FnCx, LocalKind};
 use super::{CheckError, Checker};
 use crate::ast::{BinOp, Block, Expr, Ident};
-use crate::hir::{Place, TExpr, TExprKind, TStmt, TStmtKind};
+use crate::hir::{MapOp, Place, TExpr, TExprKind, TStmt, TStmtKind};
 use crate::types::Type;
 use prometeu_lexer::Span;
 
@@ -19,6 +19,13 @@ enum Over {
     Array(Type),
     /// The characters of a string.
     Chars,
+}
+
+/// `for k in m` / `for k, v in m` over a map (see `map_for_in`).
+struct MapOver<'a> {
+    key: Type,
+    value: Type,
+    index: Option<&'a Ident>,
 }
 
 impl Checker<'_> {
@@ -33,6 +40,14 @@ impl Checker<'_> {
         cx: &mut FnCx,
     ) -> TStmtKind {
         let collection = self.value(over, cx);
+        if let Type::Map(key, value) = &collection.ty {
+            let map = MapOver {
+                key: (**key).clone(),
+                value: (**value).clone(),
+                index,
+            };
+            return self.map_for_in(map, var, collection, body, span, cx);
+        }
         let kind = match &collection.ty {
             Type::Array(elem) => Some(Over::Array((**elem).clone())),
             Type::Str => Some(Over::Chars),
@@ -47,7 +62,7 @@ impl Checker<'_> {
                     )
                     .with_help(match other {
                         Type::Int => "`for … in` runs over an array's elements or a string's characters; to count, write `for i from 0 until n { }`",
-                        _ => "`for … in` runs over an array's elements or a string's characters",
+                        _ => "`for … in` runs over an array's elements, a string's characters or a map's keys (`for k, v in m`)",
                     }),
                 );
                 None
@@ -126,6 +141,88 @@ impl Checker<'_> {
             store(position, at(TExprKind::Int(0), Type::Int)),
             TStmt {
                 kind: lowered,
+                span,
+            },
+        ])
+    }
+
+    /// Checks `for k in m { }` / `for k, v in m { }` and lowers it: the map, the position, the
+    /// key and the value take four slots; each step reads the key and value at the position
+    /// in insertion order, and the loop is a [`TStmtKind::MapLoop`], so adding or removing
+    /// keys while it runs traps.
+    fn map_for_in(
+        &mut self,
+        over: MapOver<'_>,
+        var: &Ident,
+        collection: TExpr,
+        body: &Block,
+        span: Span,
+        cx: &mut FnCx,
+    ) -> TStmtKind {
+        cx.push_scope();
+        let saved = cx.save_slots();
+        let hidden = self.declare_hidden(cx, 2, var.span);
+        let (map_slot, position) = (hidden, hidden + 1);
+        let (key_name, value_name) = match over.index {
+            Some(key) => (key, Some(var)),
+            None => (var, None),
+        };
+        let key_slot = self.declare_local(cx, key_name, over.key.clone(), LocalKind::EachVar, 1);
+        let value_slot = match value_name {
+            Some(name) => self.declare_local(cx, name, over.value.clone(), LocalKind::EachVar, 1),
+            None => self.declare_hidden(cx, 1, var.span),
+        };
+        cx.loops += 1;
+        let body = self.block_stmts(body, cx);
+        cx.loops -= 1;
+        cx.pop_scope();
+        cx.restore_slots(saved);
+        let at = |kind: TExprKind, ty: Type| TExpr { kind, ty, span };
+        let store = |slot: u16, value: TExpr| TStmt {
+            kind: TStmtKind::Store(Place::Local(slot), value),
+            span,
+        };
+        let map = at(TExprKind::Local(map_slot), collection.ty.clone());
+        let pos = at(TExprKind::Local(position), Type::Int);
+        let read = |op: MapOp, ty: &Type| {
+            at(
+                TExprKind::Map(op, vec![map.clone(), pos.clone()]),
+                ty.clone(),
+            )
+        };
+        let mut head = vec![store(key_slot, read(MapOp::KeyAt, &over.key))];
+        if value_name.is_some() {
+            head.push(store(value_slot, read(MapOp::ValueAt, &over.value)));
+        }
+        let len = at(TExprKind::Map(MapOp::Len, vec![map.clone()]), Type::Int);
+        let cond = at(
+            TExprKind::Binary(BinOp::Lt, Box::new(pos), Box::new(len)),
+            Type::Bool,
+        );
+        let lowered = TStmtKind::Loop {
+            cond: Box::new(cond),
+            head,
+            body,
+            next: vec![TStmt {
+                kind: TStmtKind::Update(
+                    Place::Local(position),
+                    BinOp::Add,
+                    at(TExprKind::Int(1), Type::Int),
+                ),
+                span,
+            }],
+        };
+        TStmtKind::Block(vec![
+            store(map_slot, collection),
+            store(position, at(TExprKind::Int(0), Type::Int)),
+            TStmt {
+                kind: TStmtKind::MapLoop {
+                    slot: map_slot,
+                    body: Box::new(TStmt {
+                        kind: lowered,
+                        span,
+                    }),
+                },
                 span,
             },
         ])

@@ -13,6 +13,7 @@ mod error;
 mod expr;
 mod foreach;
 mod init_order;
+mod map;
 mod optional;
 mod scope;
 mod session;
@@ -251,6 +252,7 @@ impl<'a> Checker<'a> {
                 }
             },
             TypeExpr::Optional(inner, span) => self.resolve_optional(inner, *span),
+            TypeExpr::Map(key, value, _) => self.resolve_map(key, value),
             TypeExpr::Array(inner, span) => match self.resolve_type(inner) {
                 Type::Error => Type::Error,
                 Type::Void => {

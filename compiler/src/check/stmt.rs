@@ -638,6 +638,9 @@ impl Checker<'_> {
             }
             ExprKind::Index(base, index) => {
                 let arr = self.value(base, cx);
+                if matches!(arr.ty, Type::Map(..)) {
+                    return self.map_place(arr, index, cx);
+                }
                 let idx = self.expect(index, cx, &Type::Int, "array indices are ints");
                 return match &arr.ty {
                     Type::Error => None,

@@ -11,6 +11,7 @@
 mod emit;
 mod limits;
 mod loops;
+mod map;
 mod optional;
 mod peephole;
 mod switch;
@@ -51,6 +52,8 @@ struct Gen<'a> {
 struct FnGen {
     e: Emitter,
     loops: Vec<LoopLabels>,
+    /// The map slots of the enclosing `for … in` loops over maps, outermost first.
+    map_loops: Vec<u16>,
 }
 
 impl Gen<'_> {
@@ -252,6 +255,7 @@ impl Gen<'_> {
                 f.e.emit(Instr::NewArrayRepeat(), span);
             }
             TExprKind::Error => f.e.emit(Instr::PushUnit(), span),
+            TExprKind::Map(op, operands) => self.map_expr(f, *op, operands, span),
             _ => {
                 self.optional_expr(f, e);
             }
@@ -384,7 +388,7 @@ impl Gen<'_> {
             None => match place {
                 Place::Local(_) | Place::Global(_) => {}
                 Place::Field(obj, _) => self.expr(f, obj),
-                Place::Index(arr, index) => {
+                Place::Index(arr, index) | Place::MapEntry(arr, index) => {
                     self.expr(f, arr);
                     self.expr(f, index);
                 }
@@ -412,6 +416,10 @@ impl Gen<'_> {
                 f.e.emit(Instr::Dup2(), span);
                 f.e.emit(Instr::IndexGet(), span);
             }
+            Place::MapEntry(_, _) => {
+                f.e.emit(Instr::Dup2(), span);
+                f.e.emit(Instr::MapGet(), span);
+            }
         }
     }
 
@@ -429,6 +437,7 @@ impl Gen<'_> {
             }
             Place::Field(_, index) => f.e.emit(Instr::SetField(*index), span),
             Place::Index(_, _) => f.e.emit(Instr::IndexSet(), span),
+            Place::MapEntry(_, _) => f.e.emit(Instr::MapSet(), span),
         }
     }
 
@@ -532,12 +541,16 @@ impl Gen<'_> {
                 }
             }
             TStmtKind::Return(value) => match value.as_ref().and_then(local) {
-                Some(slot) => f.e.emit(Instr::ReturnLocal(slot), span),
+                Some(slot) => {
+                    self.end_map_loops(f, span);
+                    f.e.emit(Instr::ReturnLocal(slot), span)
+                }
                 None => {
                     match value {
                         Some(v) => self.expr(f, v),
                         None => f.e.emit(Instr::PushUnit(), span),
                     }
+                    self.end_map_loops(f, span);
                     f.e.emit(Instr::Return(), span);
                 }
             },
@@ -549,6 +562,7 @@ impl Gen<'_> {
                 body,
                 next,
             } => self.step_loop(f, cond, head, body, next, span),
+            TStmtKind::MapLoop { slot, body } => self.map_loop(f, *slot, body, span),
         }
     }
 
@@ -565,6 +579,7 @@ impl Gen<'_> {
         let mut f = FnGen {
             e: Emitter::new(),
             loops: Vec::new(),
+            map_loops: Vec::new(),
         };
         self.block(&mut f, body);
         f.e.emit(Instr::PushUnit(), end);
@@ -699,7 +714,7 @@ fn held_in_locals(place: &Place) -> Option<LocalPlace> {
             }),
             _ => None,
         },
-        Place::Local(_) | Place::Global(_) => None,
+        Place::Local(_) | Place::Global(_) | Place::MapEntry(_, _) => None,
     }
 }
 
@@ -776,14 +791,14 @@ fn binary(op: BinOp, ty: &Type) -> Instr {
         (Eq, Type::Float) => Instr::EqFloat(),
         (Eq, Type::Bool) => Instr::EqBool(),
         (Eq, Type::Str) => Instr::EqStr(),
-        (Eq, Type::Array(_) | Type::Struct(_) | Type::TileMap) => Instr::EqRef(),
+        (Eq, Type::Array(_) | Type::Struct(_) | Type::TileMap | Type::Map(..)) => Instr::EqRef(),
         (Eq, Type::Optional(_)) => Instr::EqOpt(),
         (Ne, Type::Optional(_)) => Instr::NeOpt(),
         (Eq, _) => Instr::EqInt(),
         (Ne, Type::Float) => Instr::NeFloat(),
         (Ne, Type::Bool) => Instr::NeBool(),
         (Ne, Type::Str) => Instr::NeStr(),
-        (Ne, Type::Array(_) | Type::Struct(_) | Type::TileMap) => Instr::NeRef(),
+        (Ne, Type::Array(_) | Type::Struct(_) | Type::TileMap | Type::Map(..)) => Instr::NeRef(),
         (Ne, _) => Instr::NeInt(),
         (Lt, Type::Float) => Instr::LtFloat(),
         (Lt, Type::Str) => Instr::LtStr(),
@@ -893,6 +908,7 @@ pub fn generate_files(
             | Type::Array(_)
             | Type::Struct(_)
             | Type::Enum(_)
+            | Type::Map(..)
             | Type::Bank
             | Type::Sound
             | Type::TileMap => continue,

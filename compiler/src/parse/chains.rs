@@ -186,6 +186,12 @@ fn expr_inner(e: &Expr, errors: &mut Vec<ParseError>) {
                 expr(&a.value, errors);
             }
         }
+        ExprKind::Map(entries) => {
+            for (k, v) in entries {
+                expr(k, errors);
+                expr(v, errors);
+            }
+        }
         ExprKind::If(branches, otherwise) => {
             for (cond, value) in branches {
                 expr(cond, errors);

@@ -148,6 +148,14 @@ where
                 .clone()
                 .delimited_by(just(Token::LBracket), just(Token::RBracket))
                 .map_with(move |inner, e| TypeExpr::Array(Box::new(inner), span(source, e.span()))))
+            .or(ty
+                .clone()
+                .then_ignore(just(Token::Colon))
+                .then(ty.clone())
+                .delimited_by(just(Token::LBrace), just(Token::RBrace))
+                .map_with(move |(k, v), e| {
+                    TypeExpr::Map(Box::new(k), Box::new(v), span(source, e.span()))
+                }))
             .or(ty.delimited_by(just(Token::LParen), just(Token::RParen)));
         // Each `?` is looked for by hand, so a type that ends adds nothing to the expected
         // tokens ("expected `=`", not "expected `=` or `?`").
@@ -282,6 +290,17 @@ where
                     ExprKind::Array(items)
                 }
             });
+        // `{k: v, ...}` and `{}` (§15.6); a statement that starts with `{` is a block, so
+        // this is only reached where an expression is expected.
+        let map_literal = no_assign(source, expr.clone())
+            .then_ignore(just(Token::Colon))
+            .then(no_assign(source, expr.clone()))
+            .separated_by(just(Token::Comma))
+            .allow_trailing()
+            .collect::<Vec<(Expr, Expr)>>()
+            .map(tight)
+            .delimited_by(just(Token::LBrace), just(Token::RBrace))
+            .map(ExprKind::Map);
         // `new S(a, b, field: c)`: a named argument is a member name, then `:`.
         let new_arg = member(source)
             .then_ignore(just(Token::Colon))
@@ -335,6 +354,7 @@ where
             .or(new)
             .or(paren)
             .or(array)
+            .or(map_literal)
             .or(if_value)
             .or(switch_value)
             .map_with(move |kind, e| mk(kind, e.span()))

@@ -9,6 +9,7 @@
 mod macros;
 mod arith;
 mod cold;
+mod map;
 mod optional;
 
 use crate::globals::SiteCache;
@@ -745,6 +746,32 @@ impl Vm {
                     sp -= 1;
                     let result = eq == matches!(*instr, Instr::EqOpt());
                     set!(stack, sp - 1, Value::Bool(result));
+                }
+                Instr::NewMap(_)
+                | Instr::MapGet()
+                | Instr::MapSet()
+                | Instr::MapLen()
+                | Instr::MapHas()
+                | Instr::MapGetOpt()
+                | Instr::MapRemove()
+                | Instr::MapKeys()
+                | Instr::MapValues()
+                | Instr::MapClear()
+                | Instr::MapKeyAt()
+                | Instr::MapValueAt()
+                | Instr::MapIterBegin(_)
+                | Instr::MapIterEnd(_) => {
+                    let done = allocating!(map::step(
+                        *instr,
+                        heap,
+                        &mut stack,
+                        sp,
+                        base,
+                        program.program()
+                    ));
+                    sp = done.sp;
+                    remaining -= done.extra;
+                    safepoint!();
                 }
                 Instr::ArrayLenL(slot) => {
                     let len = attempt!(heap.array_len(get!(stack, base + slot as usize)));

@@ -41,6 +41,7 @@ impl Checker<'_> {
             }
             Type::Str => self.builtin_method("String", &Type::Str, receiver, name, args, span, cx),
             Type::TileMap => self.tilemap_method(receiver, name, args, span, cx),
+            Type::Map(..) => self.map_method(receiver, name, args, span, cx),
             Type::Optional(payload) => {
                 let on = receiver.ty.to_string();
                 if let Some(t) = self.optional_method(receiver, &payload, name, args, span) {

@@ -1,0 +1,370 @@
+//! The table behind a PBS map `{K: V}`: entries in insertion order, and a hash index over
+//! them.
+//!
+//! The entries are a vector in the order their keys were first inserted; assigning to an
+//! existing key replaces its value in place, and removing a key leaves a tombstone (an entry
+//! whose key is `Value::None`, which no key can be), so iteration and formatting always
+//! follow insertion order. When tombstones make up more than half of the vector it is
+//! compacted, and a `for … in` loop compacts the map when it starts, so positions in a loop
+//! are ordinals. The index is a
+//! `hashbrown` table of entry positions. Hashes come from fixed functions of the key (no
+//! random seed), so the table's layout, its growth and every cycle count are the same on
+//! every run and machine. Keys are ints, bools, payload-free enum values or strings; a
+//! string key is hashed and compared by its bytes, which the caller reads from the heap.
+
+use crate::Value;
+use hashbrown::HashTable;
+
+/// The bytes one entry (hash, key and value) is accounted as.
+pub const ENTRY_BYTES: u64 = 40;
+
+/// The bytes one slot of the hash index is accounted as (a position and its control byte,
+/// rounded up).
+pub const INDEX_BYTES: u64 = 8;
+
+/// One key and its value, with the key's hash.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Entry {
+    /// The key's hash ([`hash_key`]).
+    pub hash: u64,
+    /// The key.
+    pub key: Value,
+    /// The value.
+    pub value: Value,
+}
+
+/// A map's contents.
+#[derive(Clone, Debug, Default)]
+pub struct MapData {
+    entries: Vec<Entry>,
+    /// How many entries are not tombstones.
+    live: usize,
+    index: HashTable<u32>,
+    /// How many `for … in` loops over the map are running (counted in epoch `epoch`).
+    locks: u32,
+    /// The run in which `locks` was counted; a lock from an earlier run (one that trapped
+    /// inside a loop) no longer counts.
+    epoch: u32,
+}
+
+impl PartialEq for MapData {
+    fn eq(&self, other: &MapData) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+/// A key as the table hashes and compares it: its scalar, or a string key's bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyRef<'a> {
+    /// An int key.
+    Int(i64),
+    /// A bool key.
+    Bool(bool),
+    /// A payload-free enum key (type and variant).
+    Enum(u16, u16),
+    /// A string key's bytes.
+    Str(&'a [u8]),
+}
+
+/// Mixes a 64-bit word into a well-spread hash (the SplitMix64 finalizer).
+fn mix(mut x: u64) -> u64 {
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// The hash of a key: a fixed function, the same on every run and machine.
+pub fn hash_key(key: KeyRef<'_>) -> u64 {
+    match key {
+        KeyRef::Int(i) => mix(i as u64),
+        KeyRef::Bool(b) => mix(u64::from(b) + 0x51),
+        KeyRef::Enum(ty, variant) => mix((u64::from(ty) << 16 | u64::from(variant)) + 0x7E00_0000),
+        KeyRef::Str(bytes) => {
+            let mut h = (bytes.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let mut chunks = bytes.chunks_exact(8);
+            for chunk in &mut chunks {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(chunk);
+                h = (h.rotate_left(5) ^ u64::from_le_bytes(word))
+                    .wrapping_mul(0x51_7CC1_B727_220A_95);
+            }
+            let mut last = [0u8; 8];
+            last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(0x51_7CC1_B727_220A_95);
+            mix(h)
+        }
+    }
+}
+
+impl MapData {
+    /// An empty map with room for `n` entries.
+    pub fn with_capacity(n: usize) -> MapData {
+        MapData {
+            entries: Vec::with_capacity(n),
+            live: 0,
+            index: HashTable::with_capacity(n),
+            locks: 0,
+            epoch: 0,
+        }
+    }
+
+    /// How many keys the map holds.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    /// Whether the map is empty.
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// The entries in insertion order, tombstones (key `Value::None`) included; positions
+    /// are indices into this slice.
+    pub fn slots(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entries in insertion order, without tombstones.
+    pub fn iter(&self) -> impl Iterator<Item = &Entry> + '_ {
+        self.entries.iter().filter(|e| e.key != Value::None)
+    }
+
+    /// The bytes the map's own storage is accounted as (its capacity, not just its length).
+    pub fn storage_bytes(&self) -> u64 {
+        self.entries.capacity() as u64 * ENTRY_BYTES + self.index.capacity() as u64 * INDEX_BYTES
+    }
+
+    /// The bytes the storage would grow by to hold `additional` more entries (an estimate
+    /// from above: the vector doubles and the index grows to at least the same capacity).
+    pub fn growth_bytes(&self, additional: usize) -> u64 {
+        let wanted = self.entries.len().saturating_add(additional);
+        let mut bytes = 0u64;
+        if wanted > self.entries.capacity() {
+            let cap = wanted.max(self.entries.capacity().saturating_mul(2)).max(4);
+            bytes += (cap - self.entries.capacity()) as u64 * ENTRY_BYTES;
+        }
+        if wanted > self.index.capacity() {
+            let cap = wanted.saturating_mul(2).max(8);
+            bytes += cap.saturating_sub(self.index.capacity()) as u64 * INDEX_BYTES;
+        }
+        bytes
+    }
+
+    /// Reserves room for `additional` more entries; `false` when the memory is not available.
+    pub fn try_reserve(&mut self, additional: usize) -> bool {
+        let wanted = self.entries.len().saturating_add(additional);
+        if wanted > self.entries.capacity() {
+            let cap = wanted.max(self.entries.capacity().saturating_mul(2)).max(4);
+            if self
+                .entries
+                .try_reserve_exact(cap - self.entries.len())
+                .is_err()
+            {
+                return false;
+            }
+        }
+        let entries = &self.entries;
+        self.index
+            .try_reserve(additional, |&i| entries[i as usize].hash)
+            .is_ok()
+    }
+
+    /// The position of the entry whose key has `hash` and satisfies `same` (which compares a
+    /// stored key with the probed one).
+    pub fn find(&self, hash: u64, mut same: impl FnMut(Value) -> bool) -> Option<usize> {
+        let entries = &self.entries;
+        self.index
+            .find(hash, |&i| {
+                let e = &entries[i as usize];
+                e.hash == hash && same(e.key)
+            })
+            .map(|&i| i as usize)
+    }
+
+    /// Replaces the value of the entry at `position`; the key keeps its place.
+    pub fn set_value(&mut self, position: usize, value: Value) {
+        if let Some(e) = self.entries.get_mut(position) {
+            e.value = value;
+        }
+    }
+
+    /// Appends an entry for a key that is not in the map; the room must have been reserved
+    /// (otherwise the vector or the index grows on its own).
+    pub fn push(&mut self, hash: u64, key: Value, value: Value) {
+        let position = self.entries.len() as u32;
+        self.entries.push(Entry { hash, key, value });
+        let entries = &self.entries;
+        self.index
+            .insert_unique(hash, position, |&i| entries[i as usize].hash);
+        self.live += 1;
+    }
+
+    /// Removes the entry at `position`, leaving a tombstone, and returns its value and how
+    /// many entries a compaction moved (0 when none ran): the others keep their order.
+    pub fn remove_at(&mut self, position: usize) -> Option<(Value, usize)> {
+        let entry = *self.entries.get(position)?;
+        if entry.key == Value::None {
+            return None;
+        }
+        let at = position as u32;
+        if let Ok(found) = self.index.find_entry(entry.hash, |&i| i == at) {
+            found.remove();
+        }
+        self.entries[position] = Entry {
+            hash: 0,
+            key: Value::None,
+            value: Value::Unit,
+        };
+        self.live -= 1;
+        while self.entries.last().is_some_and(|e| e.key == Value::None) {
+            self.entries.pop();
+        }
+        let dead = self.entries.len() - self.live;
+        let moved = if dead > 8 && dead * 2 > self.entries.len() {
+            self.compact()
+        } else {
+            0
+        };
+        Some((entry.value, moved))
+    }
+
+    /// Drops the tombstones and renumbers the index; returns how many entries it kept (the
+    /// work done), 0 when there was no tombstone.
+    pub fn compact(&mut self) -> usize {
+        if self.live == self.entries.len() {
+            return 0;
+        }
+        self.entries.retain(|e| e.key != Value::None);
+        // The index keeps its capacity and gets fewer positions, so it never grows here.
+        self.index.clear();
+        for (position, e) in self.entries.iter().enumerate() {
+            let entries = &self.entries;
+            self.index
+                .insert_unique(e.hash, position as u32, |&i| entries[i as usize].hash);
+        }
+        self.entries.len()
+    }
+
+    /// Removes every entry and releases the storage.
+    pub fn clear(&mut self) {
+        self.entries = Vec::new();
+        self.live = 0;
+        self.index = HashTable::new();
+    }
+
+    /// Whether a `for … in` loop of run `epoch` is iterating over the map.
+    pub fn is_locked(&self, epoch: u32) -> bool {
+        self.epoch == epoch && self.locks > 0
+    }
+
+    /// Notes that a loop of run `epoch` starts iterating over the map.
+    pub fn lock(&mut self, epoch: u32) {
+        if self.epoch != epoch {
+            self.epoch = epoch;
+            self.locks = 0;
+        }
+        self.locks = self.locks.saturating_add(1);
+    }
+
+    /// Notes that a loop of run `epoch` over the map has ended.
+    pub fn unlock(&mut self, epoch: u32) {
+        if self.epoch == epoch {
+            self.locks = self.locks.saturating_sub(1);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn int_map(keys: &[i64]) -> MapData {
+        let mut m = MapData::default();
+        for &k in keys {
+            let h = hash_key(KeyRef::Int(k));
+            assert!(m.try_reserve(1));
+            m.push(h, Value::Int(k), Value::Int(k * 10));
+        }
+        m
+    }
+
+    fn find_int(m: &MapData, k: i64) -> Option<usize> {
+        m.find(hash_key(KeyRef::Int(k)), |v| v == Value::Int(k))
+    }
+
+    #[test]
+    fn removal_keeps_the_order_of_the_others_and_the_index_follows() {
+        let mut m = int_map(&[5, 1, 9, 3, 7]);
+        assert_eq!(m.remove_at(1), Some((Value::Int(10), 0)));
+        assert_eq!(m.remove_at(1), None);
+        let keys: Vec<Value> = m.iter().map(|e| e.key).collect();
+        assert_eq!(
+            keys,
+            vec![Value::Int(5), Value::Int(9), Value::Int(3), Value::Int(7)]
+        );
+        assert_eq!(find_int(&m, 1), None);
+        assert_eq!(find_int(&m, 7), Some(4));
+        assert_eq!(find_int(&m, 5), Some(0));
+        assert_eq!(m.len(), 4);
+        assert_eq!(m.compact(), 4);
+        assert_eq!(find_int(&m, 7), Some(3));
+        assert_eq!(m.compact(), 0);
+    }
+
+    #[test]
+    fn removing_most_keys_compacts_and_keeps_order() {
+        let keys: Vec<i64> = (0..100).collect();
+        let mut m = int_map(&keys);
+        let mut moved = 0;
+        for k in (0..100).filter(|k| k % 10 != 0) {
+            let at = find_int(&m, k).expect("present");
+            moved += m.remove_at(at).expect("removed").1;
+        }
+        assert!(moved > 0, "a compaction ran");
+        assert!(m.slots().len() < 100);
+        let left: Vec<Value> = m.iter().map(|e| e.key).collect();
+        let want: Vec<Value> = (0..10).map(|k| Value::Int(k * 10)).collect();
+        assert_eq!(left, want);
+        for k in 0..10 {
+            assert!(find_int(&m, k * 10).is_some());
+        }
+    }
+
+    #[test]
+    fn many_keys_are_all_found_after_growth() {
+        let keys: Vec<i64> = (0..1000).map(|i| i * 7919 - 500).collect();
+        let m = int_map(&keys);
+        for (pos, &k) in keys.iter().enumerate() {
+            assert_eq!(find_int(&m, k), Some(pos));
+        }
+        assert_eq!(find_int(&m, 1), None);
+    }
+
+    #[test]
+    fn hashes_are_fixed_values() {
+        // Pinned so that a change of the hash function (and so of table layouts) is noticed.
+        assert_eq!(hash_key(KeyRef::Int(0)), 0);
+        assert_ne!(hash_key(KeyRef::Str(b"a")), hash_key(KeyRef::Str(b"b")));
+        assert_eq!(
+            hash_key(KeyRef::Str(b"hello, world")),
+            hash_key(KeyRef::Str(b"hello, world"))
+        );
+        assert_ne!(
+            hash_key(KeyRef::Str(b"abcdefgh")),
+            hash_key(KeyRef::Str(b"abcdefgh\0"))
+        );
+    }
+
+    #[test]
+    fn locks_from_an_earlier_run_do_not_count() {
+        let mut m = int_map(&[1]);
+        m.lock(1);
+        assert!(m.is_locked(1));
+        assert!(!m.is_locked(2));
+        m.lock(2);
+        m.unlock(2);
+        assert!(!m.is_locked(2));
+    }
+}
