@@ -36,6 +36,11 @@ pub enum Object {
     },
     /// A tile map: layers of tile indices (`-1` for an empty cell).
     TileMap(TileMapData),
+    /// A function value (a plain function or a lambda with its captured boxes).
+    Closure(crate::closure::Closure),
+    /// A box holding a captured local, shared by the function that declares it and the
+    /// lambdas that capture it.
+    Cell(Value),
 }
 
 /// The cells of a `TileMap` object.
@@ -110,6 +115,8 @@ impl Object {
                 Object::Array(items) => block(items.capacity() as u64 * SLOT_BYTES),
                 Object::Struct { fields, .. } => block(fields.len() as u64 * SLOT_BYTES),
                 Object::TileMap(map) => block(std::mem::size_of_val(map.cells.as_slice()) as u64),
+                Object::Closure(c) => block(c.captures.len() as u64 * SLOT_BYTES),
+                Object::Cell(_) => 0,
             }
     }
 }
@@ -568,6 +575,11 @@ impl Heap {
         Err(TrapKind::InvalidProgram("expected a struct"))
     }
 
+    /// The object behind a handle, mutably, if the handle is live.
+    pub(crate) fn get_mut(&mut self, r: ObjRef) -> Option<&mut Object> {
+        self.slots.get_mut(r.0 as usize).and_then(|s| s.object.as_mut())
+    }
+
     /// The object behind a handle, if the handle is live.
     pub fn get(&self, r: ObjRef) -> Option<&Object> {
         self.slots.get(r.0 as usize).and_then(|s| s.object.as_ref())
@@ -593,6 +605,11 @@ impl Heap {
         self.since_collection > 0 && self.stats.live_bytes >= self.next_collection
     }
 
+    /// Every live object, for passes over the whole heap (rebinding function values).
+    pub(crate) fn objects_mut(&mut self) -> impl Iterator<Item = &mut Object> {
+        self.slots.iter_mut().filter_map(|s| s.object.as_mut())
+    }
+
     /// Marks everything reachable from `roots` and frees the rest.
     pub fn collect(&mut self, roots: impl IntoIterator<Item = Value>) {
         let mut work: Vec<ObjRef> = Vec::new();
@@ -613,6 +630,9 @@ impl Heap {
                 Some(Object::Array(items)) => work.extend(children(items)),
                 Some(Object::Struct { fields, .. }) => work.extend(children(fields)),
                 Some(Object::Str { buffer, .. }) => work.push(*buffer),
+                Some(Object::Closure(c)) => work.extend(children(&c.captures)),
+                Some(Object::Cell(Value::Obj(r))) => work.push(*r),
+                Some(Object::Cell(_)) => {}
                 Some(Object::Buffer { .. }) | Some(Object::TileMap(_)) | None => {}
             }
         }

@@ -16,6 +16,7 @@
 //! handlers grouped by family).
 #![forbid(unsafe_code)]
 
+mod closure;
 mod exec;
 mod format;
 mod globals;
@@ -34,6 +35,7 @@ pub use host::{HostCtx, HostEntry, HostFn, Hosts, Output, MAX_HOST_ARGS};
 pub use machine::{Exit, LimitError, Limits, Vm, VmStats};
 pub use stack::STACK_CAPACITY;
 pub use trap::{trace_note, Trap, TrapKind};
+pub use closure::Closure;
 pub use value::{ObjRef, Value};
 
 pub use prometeu_bytecode::VerifiedProgram;
