@@ -298,9 +298,16 @@ fn verify_function(
             Instr::MakeClosure(func, _) => {
                 range(pc, "function", func, nfuncs)?;
                 // A lambda's local 0 is the function value it runs as.
-                range(pc, "lambda parameter", 0, program.functions[func as usize].params as u32)?
+                range(
+                    pc,
+                    "lambda parameter",
+                    0,
+                    program.functions[func as usize].params as u32,
+                )?
             }
-            Instr::LoadBox(slot) | Instr::StoreBox(slot) => range(pc, "local", slot as u32, locals)?,
+            Instr::LoadBox(slot) | Instr::StoreBox(slot) => {
+                range(pc, "local", slot as u32, locals)?
+            }
             // A lambda reads its captures through local 0; which captures exist is known only
             // from the function value, so the VM checks the index when it runs.
             Instr::LoadCapture(_) | Instr::StoreCapture(_) | Instr::CaptureBox(_) => {

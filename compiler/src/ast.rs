@@ -20,6 +20,8 @@ pub enum TypeExpr {
     Array(Box<TypeExpr>, Span),
     /// An optional type `T?`; the span covers the `?` too.
     Optional(Box<TypeExpr>, Span),
+    /// A function type `fn(int, int): bool`, with its result (`None` for `void`).
+    Func(Vec<TypeExpr>, Option<Box<TypeExpr>>, Span),
 }
 
 impl TypeExpr {
@@ -27,7 +29,7 @@ impl TypeExpr {
     pub fn span(&self) -> Span {
         match self {
             TypeExpr::Named(i) => i.span,
-            TypeExpr::Array(_, s) | TypeExpr::Optional(_, s) => *s,
+            TypeExpr::Array(_, s) | TypeExpr::Optional(_, s) | TypeExpr::Func(_, _, s) => *s,
         }
     }
 }
@@ -175,6 +177,21 @@ pub enum ExprKind {
     /// `if c { a } else if d { b } else { e }` used as a value: each branch's condition and
     /// value, then the `else` value (missing when the source has none, which is an error).
     If(Vec<(Expr, Expr)>, Option<Box<Expr>>),
+    /// A lambda `fn(a: int): int { ... }`.
+    Lambda(Box<Lambda>),
+}
+
+/// A lambda expression: a function written where a value is expected.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lambda {
+    /// The parameters.
+    pub params: Vec<Param>,
+    /// The declared result type; `None` means `void`.
+    pub ret: Option<TypeExpr>,
+    /// The body.
+    pub body: Block,
+    /// The header `fn(...): T`, for labels.
+    pub header: Span,
 }
 
 /// An argument of `new`, positional or naming its field (`hp: 5`).

@@ -77,6 +77,33 @@ pub enum TExprKind {
     },
     /// The variant index of an enum value, as an int (`e as int`, and both sides of `==`).
     EnumTag(Box<TExpr>),
+    /// A lambda: lambda number `index` (its function follows the program's other checked
+    /// functions) with the boxes it captures, in its capture order.
+    Lambda {
+        /// The lambda's number in the program, from 0.
+        index: u32,
+        /// Where each captured box is found in the enclosing function.
+        captures: Vec<BoxAt>,
+    },
+    /// A program function (top-level function or method) as a value.
+    FuncRef(u32),
+    /// A call of a function value with its arguments.
+    CallValue(Box<TExpr>, Vec<TExpr>),
+    /// A new box holding the value (the declaration of a captured local).
+    NewBox(Box<TExpr>),
+    /// The value in the box of a local slot (a captured local of this function).
+    LoadBox(u16),
+    /// The value in capture `index` of the running lambda.
+    LoadCapture(u16),
+}
+
+/// Where a function finds a box it passes to a lambda it makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoxAt {
+    /// In a local slot of its own (a captured local it declares).
+    Slot(u16),
+    /// Among its own captures (it is a lambda capturing through).
+    Capture(u16),
 }
 
 /// Where an assignment stores.
@@ -90,6 +117,10 @@ pub enum Place {
     Field(Box<TExpr>, u16),
     /// An array element.
     Index(Box<TExpr>, Box<TExpr>),
+    /// The box in a local slot (a captured local).
+    Boxed(u16),
+    /// Capture `index` of the running lambda.
+    Capture(u16),
 }
 
 /// A typed statement.

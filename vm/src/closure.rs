@@ -53,7 +53,13 @@ pub(crate) fn rebind(heap: &mut Heap, old: &VerifiedProgram, new: &VerifiedProgr
             c.function = u32::MAX;
             return;
         };
-        c.function = match targets.get(before.name.as_str()) {
+        // A lambda written at the REPL prompt has its code only in its input's program.
+        let found = if before.name.starts_with("<input>") {
+            None
+        } else {
+            targets.get(before.name.as_str())
+        };
+        c.function = match found {
             Some(&(index, params, captures)) => {
                 let fits = params == before.params
                     && if c.lambda {

@@ -577,7 +577,9 @@ impl Heap {
 
     /// The object behind a handle, mutably, if the handle is live.
     pub(crate) fn get_mut(&mut self, r: ObjRef) -> Option<&mut Object> {
-        self.slots.get_mut(r.0 as usize).and_then(|s| s.object.as_mut())
+        self.slots
+            .get_mut(r.0 as usize)
+            .and_then(|s| s.object.as_mut())
     }
 
     /// The object behind a handle, if the handle is live.

@@ -27,6 +27,7 @@ mod stack;
 mod trap;
 mod value;
 
+pub use closure::Closure;
 pub use format::{format_bounded, format_shaped, format_value, FormatBounds, FormatStyle};
 pub use heap::{
     array_bytes, string_bytes, Heap, HeapStats, Object, TileMapData, BLOCK_BYTES, OBJECT_BYTES,
@@ -35,7 +36,6 @@ pub use host::{HostCtx, HostEntry, HostFn, Hosts, Output, MAX_HOST_ARGS};
 pub use machine::{Exit, LimitError, Limits, Vm, VmStats};
 pub use stack::STACK_CAPACITY;
 pub use trap::{trace_note, Trap, TrapKind};
-pub use closure::Closure;
 pub use value::{ObjRef, Value};
 
 pub use prometeu_bytecode::VerifiedProgram;

@@ -400,5 +400,12 @@ fn ty_text(ty: &crate::ast::TypeExpr) -> String {
         crate::ast::TypeExpr::Named(name) => name.name.clone(),
         crate::ast::TypeExpr::Array(inner, _) => format!("[{}]", ty_text(inner)),
         crate::ast::TypeExpr::Optional(inner, _) => format!("{}?", ty_text(inner)),
+        crate::ast::TypeExpr::Func(params, ret, _) => {
+            let params: Vec<String> = params.iter().map(ty_text).collect();
+            match ret {
+                Some(ret) => format!("fn({}): {}", params.join(", "), ty_text(ret)),
+                None => format!("fn({})", params.join(", ")),
+            }
+        }
     }
 }

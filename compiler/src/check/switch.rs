@@ -238,7 +238,8 @@ impl Checker<'_> {
             let slot = self.declare_local(cx, name, ty.clone(), LocalKind::Let, 1);
             slots.push((slot, *field));
         }
-        let body = self.block_stmts(&arm.body, cx);
+        let mut body = Self::box_scope(cx, arm.span);
+        body.extend(self.block_stmts(&arm.body, cx));
         cx.scopes.pop();
         cx.next_slot = saved;
         (slots, body)

@@ -148,7 +148,22 @@ where
                 .clone()
                 .delimited_by(just(Token::LBracket), just(Token::RBracket))
                 .map_with(move |inner, e| TypeExpr::Array(Box::new(inner), span(source, e.span()))))
-            .or(ty.delimited_by(just(Token::LParen), just(Token::RParen)));
+            .or(ty
+                .clone()
+                .delimited_by(just(Token::LParen), just(Token::RParen)))
+            .or(just(Token::Fn)
+                .ignore_then(
+                    ty.clone()
+                        .separated_by(just(Token::Comma))
+                        .allow_trailing()
+                        .collect::<Vec<TypeExpr>>()
+                        .map(tight)
+                        .delimited_by(just(Token::LParen), just(Token::RParen)),
+                )
+                .then(just(Token::Colon).ignore_then(ty).or_not())
+                .map_with(move |(params, ret), e| {
+                    TypeExpr::Func(params, ret.map(Box::new), span(source, e.span()))
+                }));
         // Each `?` is looked for by hand, so a type that ends adds nothing to the expected
         // tokens ("expected `=`", not "expected `=` or `?`").
         let questions = custom(|inp| {
@@ -325,8 +340,49 @@ where
                 branches.extend(rest);
                 ExprKind::If(branches, otherwise.map(Box::new))
             });
+        // `fn(a: int): int { ... }`: the body's statements are parsed by a statement
+        // grammar made when a lambda is met, since statements contain expressions.
+        let lambda_param = ident(source)
+            .then_ignore(just(Token::Colon))
+            .then(type_expr(source))
+            .map(|(name, ty)| Param { name, ty });
+        let lambda_body = custom(move |inp| {
+            let block = stmt(source)
+                .repeated()
+                .collect::<Vec<Stmt>>()
+                .map(tight)
+                .delimited_by(just(Token::LBrace), just(Token::RBrace))
+                .map_with(move |stmts, e| Block {
+                    stmts,
+                    span: span(source, e.span()),
+                })
+                .recover_with(via_parser(block_recovery(source)))
+                .labelled(Label::Block);
+            inp.parse(&block)
+        });
+        let lambda = just(Token::Fn)
+            .ignore_then(
+                lambda_param
+                    .separated_by(just(Token::Comma))
+                    .allow_trailing()
+                    .collect::<Vec<Param>>()
+                    .map(tight)
+                    .delimited_by(just(Token::LParen), just(Token::RParen)),
+            )
+            .then(just(Token::Colon).ignore_then(type_expr(source)).or_not())
+            .map_with(move |header, e| (header, span(source, e.span())))
+            .then(lambda_body)
+            .map(|(((params, ret), header), body)| {
+                ExprKind::Lambda(Box::new(Lambda {
+                    params,
+                    ret,
+                    body,
+                    header,
+                }))
+            });
         let atom = literal
             .or(name)
+            .or(lambda)
             .or(some)
             .or(new)
             .or(paren)

@@ -33,17 +33,27 @@ pub(super) fn callee(
     args: u16,
 ) -> Result<(u32, bool), TrapKind> {
     let Value::Obj(r) = callee else {
-        return Err(TrapKind::InvalidProgram("a call of a value that is not a function"));
+        return Err(TrapKind::InvalidProgram(
+            "a call of a value that is not a function",
+        ));
     };
     let Some(Object::Closure(c)) = heap.get(r) else {
-        return Err(TrapKind::InvalidProgram("a call of a value that is not a function"));
+        return Err(TrapKind::InvalidProgram(
+            "a call of a value that is not a function",
+        ));
     };
     let Some(f) = functions.get(c.function as usize) else {
         return Err(TrapKind::StaleFunction(c.name.to_string()));
     };
-    let expected = if c.lambda { args as u32 + 1 } else { args as u32 };
+    let expected = if c.lambda {
+        args as u32 + 1
+    } else {
+        args as u32
+    };
     if f.params as u32 != expected {
-        return Err(TrapKind::InvalidProgram("a function value called with the wrong arity"));
+        return Err(TrapKind::InvalidProgram(
+            "a function value called with the wrong arity",
+        ));
     }
     Ok((c.function, !c.lambda))
 }
@@ -57,7 +67,9 @@ pub(super) fn capture(heap: &Heap, this: Value, index: u16) -> Result<Value, Tra
             }
         }
     }
-    Err(TrapKind::InvalidProgram("a capture the function value does not have"))
+    Err(TrapKind::InvalidProgram(
+        "a capture the function value does not have",
+    ))
 }
 
 /// The value held by the box `cell`.

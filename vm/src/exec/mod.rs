@@ -760,7 +760,13 @@ impl Vm {
                         for (k, b) in boxes.iter_mut().enumerate().take(count) {
                             *b = get!(stack, sp - count + k);
                         }
-                        allocating!(closure::make(heap, functions, function, true, &boxes[..count]))
+                        allocating!(closure::make(
+                            heap,
+                            functions,
+                            function,
+                            true,
+                            &boxes[..count]
+                        ))
                     } else {
                         let many: Vec<Value> = (sp - count..sp).map(|i| stack.get(i)).collect();
                         allocating!(closure::make(heap, functions, function, true, &many))
