@@ -95,6 +95,9 @@ pub enum TExprKind {
     LoadBox(u16),
     /// The value in capture `index` of the running lambda.
     LoadCapture(u16),
+    /// A call of a function the checker generated (an array method that takes a function),
+    /// numbered like the lambdas.
+    CallGenerated(u32, Vec<TExpr>),
 }
 
 /// Where a function finds a box it passes to a lambda it makes.

@@ -16,8 +16,11 @@ pub(crate) struct Lambdas {
     pub(crate) owner: String,
     /// How many lambdas that function has so far.
     pub(crate) count: u32,
-    /// The checked lambdas; lambda `n` is function `lambda_base + n`.
+    /// The checked lambdas and generated functions; number `n` is function
+    /// `lambda_base + n`.
     pub(crate) done: Vec<TFunction>,
+    /// The generated array methods, by method and types.
+    pub(crate) generated: std::collections::HashMap<String, u32>,
 }
 
 impl Checker<'_> {

@@ -160,7 +160,13 @@ impl Checker<'_> {
     }
 
     /// A call of the built-in `name` (one the registry always has) with typed arguments.
-    fn host_call(&mut self, name: &str, args: Vec<TExpr>, ty: Type, span: Span) -> TExpr {
+    pub(crate) fn host_call(
+        &mut self,
+        name: &str,
+        args: Vec<TExpr>,
+        ty: Type,
+        span: Span,
+    ) -> TExpr {
         match self.builtins.hosts.iter().position(|h| h.name == name) {
             Some(host) => TExpr {
                 kind: TExprKind::CallHost(host, args),

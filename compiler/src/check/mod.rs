@@ -6,6 +6,7 @@
 //! order, then checks each function body. An expression that failed gets the error type,
 //! which is accepted everywhere, so one mistake is reported once.
 
+mod array_fns;
 mod captures;
 mod closures;
 mod consts;

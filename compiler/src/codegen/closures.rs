@@ -39,6 +39,13 @@ impl Gen<'_> {
             }
             TExprKind::LoadBox(slot) => f.e.emit(Instr::LoadBox(*slot), span),
             TExprKind::LoadCapture(k) => f.e.emit(Instr::LoadCapture(*k), span),
+            TExprKind::CallGenerated(index, args) => {
+                for a in args {
+                    self.expr(f, a);
+                }
+                let count = args.len() as u32;
+                f.e.emit_call(Instr::Call(self.lambda_base + index), span, count);
+            }
             _ => return false,
         }
         true

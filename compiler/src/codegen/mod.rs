@@ -118,7 +118,8 @@ impl Gen<'_> {
             | TExprKind::CallValue(..)
             | TExprKind::NewBox(_)
             | TExprKind::LoadBox(_)
-            | TExprKind::LoadCapture(_) => {
+            | TExprKind::LoadCapture(_)
+            | TExprKind::CallGenerated(..) => {
                 self.closure_expr(f, e);
             }
             TExprKind::Variant { ty, variant } => f.e.emit(Instr::PushEnum(*ty, *variant), span),
