@@ -157,7 +157,13 @@ impl Checker<'_> {
                     .params
                     .iter()
                     .enumerate()
-                    .map(|(i, p)| format!("{}: {}", (b'a' + (i % 26) as u8) as char, p.name()))
+                    .map(|(i, p)| {
+                        let ty = match p.name() {
+                            "any" => "int",
+                            other => other,
+                        };
+                        format!("{}: {ty}", (b'a' + (i % 26) as u8) as char)
+                    })
                     .collect();
                 let args: Vec<String> = (0..h.params.len())
                     .map(|i| ((b'a' + (i % 26) as u8) as char).to_string())
@@ -181,7 +187,9 @@ impl Checker<'_> {
                 span,
                 "a built-in function",
             )
-            .with_help(format!("wrap it in a lambda: `{example}`")),
+            .with_help(format!(
+                "wrap it in a lambda with the types you need, such as `{example}`"
+            )),
         );
         error_expr(span)
     }
@@ -364,10 +372,14 @@ impl Checker<'_> {
     }
 
     /// `==`/`!=` on function values: an error (functions have no equality).
-    pub(crate) fn function_equality(&mut self, l: &Type, r: &Type, span: Span) -> bool {
+    /// A comparison of an optional function with `none` is allowed.
+    pub(crate) fn function_equality(&mut self, l: &TExpr, r: &TExpr, span: Span) -> bool {
         let is_fn =
             |t: &Type| matches!(t, Type::Func(..)) || matches!(t.payload(), Some(Type::Func(..)));
-        if !(is_fn(l) || is_fn(r)) {
+        if !(is_fn(&l.ty) || is_fn(&r.ty)) {
+            return false;
+        }
+        if matches!(l.kind, TExprKind::None) || matches!(r.kind, TExprKind::None) {
             return false;
         }
         self.report(

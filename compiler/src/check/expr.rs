@@ -635,7 +635,7 @@ impl Checker<'_> {
         if l.ty.is_error() || r.ty.is_error() {
             return error_expr(span);
         }
-        if op.is_equality() && self.function_equality(&l.ty, &r.ty, span) {
+        if op.is_equality() && self.function_equality(&l, &r, span) {
             return error_expr(span);
         }
         // `7 == o`: the plain operand is wrapped like the right one of `o == 7`.

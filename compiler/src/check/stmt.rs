@@ -317,6 +317,13 @@ impl Checker<'_> {
         self.begin_body(&owner);
         self.captures.scan_expr(value);
         let annotated = ty.map(|t| self.resolve_type(t));
+        // A function global's lambda may call the global itself (recursion): its type is
+        // known from the annotation before the initializer is checked.
+        if let Some(t @ Type::Func(..)) = &annotated {
+            if self.globals[index].ty.is_none() {
+                self.globals[index].ty = Some(t.clone());
+            }
+        }
         let t = match &annotated {
             Some(Type::Void) => {
                 let name = self.globals[index].name.clone();
