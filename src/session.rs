@@ -621,7 +621,15 @@ impl Output for Forward {
 fn with_semicolon(input: &str) -> String {
     let trimmed = input.trim_end();
     let (tokens, _) = prometeu_lexer::lex(trimmed, SourceId(0));
+    // A lambda written as the whole input (`fn(x: int): int { ... }`) ends with `}` but is
+    // an expression statement.
+    let lambda = matches!(
+        (tokens.first(), tokens.get(1)),
+        (Some((Token::Fn, _)), Some((Token::LParen, _)))
+    );
     match tokens.last() {
+        Some((Token::RBrace, _)) if lambda => format!("{trimmed}
+;"),
         None | Some((Token::Semi | Token::RBrace, _)) => trimmed.to_string(),
         Some(_) => format!("{trimmed}\n;"),
     }

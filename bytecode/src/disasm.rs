@@ -16,7 +16,9 @@ fn annotate(program: &Program, instr: &Instr) -> Option<String> {
             .global_sites
             .get(site as usize)
             .map(|&n| program.string(n).to_string()),
-        Instr::Call(f) => program.functions.get(f as usize).map(|f| f.name.clone()),
+        Instr::Call(f) | Instr::FuncRef(f) | Instr::MakeClosure(f, _) => {
+            program.functions.get(f as usize).map(|f| f.name.clone())
+        }
         Instr::CallHost(h) | Instr::CallHostDrop(h) => {
             program.hosts.get(h as usize).map(|h| h.to_string())
         }

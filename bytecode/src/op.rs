@@ -10,9 +10,10 @@
 //! - Jump operands (`Jump`, `JumpIfFalse`, `JumpIfTrue`, `JumpIfSome`, `ForPrep`, `ForLoop`) are absolute
 //!   byte offsets inside the function in a [`crate::Program`]; the verifier rewrites them into
 //!   instruction indices in a [`crate::VerifiedProgram`].
-//! - `Call`, `CallHost`, `CallHostDrop`, `NewStruct` and `NewArray` have a dynamic stack
-//!   effect: they pop their callee's parameter count, the struct's field count or `count`
-//!   values, and push one value (the unit value for a `void` call), except `CallHostDrop`,
+//! - `Call`, `CallHost`, `CallHostDrop`, `NewStruct`, `NewArray`, `MakeClosure` and
+//!   `CallValue` have a dynamic stack effect: they pop their callee's parameter count, the
+//!   struct's field count, `count` or `captures` values, or `args` values and the function
+//!   value, and push one value (the unit value for a `void` call), except `CallHostDrop`,
 //!   which pushes nothing.
 //! - The array methods `len`, `push` and `pop` are the instructions `ArrayLen`, `ArrayLenL`,
 //!   `ArrayPush` and `ArrayPop`, not host calls; the other array methods are host functions.
@@ -581,6 +582,26 @@ opcodes! {
     0xCC MapIterBegin(slot: u16) [0 0] 1;
     /// Notes that the `for … in` loop over the map in local `slot` has ended.
     0xCD MapIterEnd(slot: u16) [0 0] 1;
+    /// Pops `captures` boxes and pushes a new function value for lambda `function`, whose
+    /// local 0 is that value when it runs (the boxes are read through it).
+    0xB0 MakeClosure(function: u32, captures: u16) [dyn] 8;
+    /// Pushes a function value for the plain function `function` (a top-level function or
+    /// a method).
+    0xB1 FuncRef(function: u32) [0 1] 8;
+    /// Calls the function value below its `args` arguments; pops both, pushes the result.
+    0xB2 CallValue(args: u16) [dyn] 6;
+    /// Pops a value and pushes a new box holding it (a captured local).
+    0xB3 NewBox() [1 1] 4;
+    /// Pushes the value held by the box in local `slot`.
+    0xB4 LoadBox(slot: u16) [0 1] 1;
+    /// Pops a value into the box in local `slot`.
+    0xB5 StoreBox(slot: u16) [1 0] 1;
+    /// Pushes the value held by capture `index` of the running lambda.
+    0xB6 LoadCapture(index: u16) [0 1] 2;
+    /// Pops a value into capture `index` of the running lambda.
+    0xB7 StoreCapture(index: u16) [1 0] 2;
+    /// Pushes the box of capture `index` of the running lambda (to capture it again).
+    0xB8 CaptureBox(index: u16) [0 1] 1;
 }
 
 /// Whether control can continue to the next instruction after `instr`.
@@ -613,7 +634,7 @@ pub fn ends_run(instr: &Instr) -> bool {
     jump_target(instr).is_some()
         || matches!(
             instr,
-            Instr::Call(_) | Instr::Return() | Instr::ReturnLocal(_)
+            Instr::Call(_) | Instr::CallValue(_) | Instr::Return() | Instr::ReturnLocal(_)
         )
 }
 

@@ -15,7 +15,7 @@ use crate::{
 pub const MAGIC: [u8; 4] = *b"PBC\x1a";
 
 /// The format version this crate writes and reads.
-pub const FORMAT_VERSION: u16 = 3;
+pub const FORMAT_VERSION: u16 = 4;
 
 /// Header flag: the file carries the source text.
 pub const FLAG_SOURCE_TEXT: u16 = 1;

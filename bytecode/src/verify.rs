@@ -296,7 +296,26 @@ fn verify_function(
             Instr::GetGlobal(site) | Instr::SetGlobal(site) => {
                 range(pc, "global site", site, program.global_sites.len() as u32)?
             }
-            Instr::Call(func) => range(pc, "function", func, nfuncs)?,
+            Instr::Call(func) | Instr::FuncRef(func) => range(pc, "function", func, nfuncs)?,
+            Instr::MakeClosure(func, _) => {
+                range(pc, "function", func, nfuncs)?;
+                // A lambda's local 0 is the function value it runs as.
+                range(
+                    pc,
+                    "lambda parameter",
+                    0,
+                    program.functions[func as usize].params as u32,
+                )?
+            }
+            Instr::LoadBox(slot) | Instr::StoreBox(slot) => {
+                range(pc, "local", slot as u32, locals)?
+            }
+            // A lambda reads its captures through local 0; which captures exist is known only
+            // from the function value, so the VM checks the index when it runs.
+            Instr::LoadCapture(_) | Instr::StoreCapture(_) | Instr::CaptureBox(_) => {
+                range(pc, "local", 0, locals)?
+            }
+            Instr::CallValue(_) | Instr::NewBox() => {}
             Instr::CallHost(h) | Instr::CallHostDrop(h) => {
                 range(pc, "host function", h, program.hosts.len() as u32)?
             }
@@ -432,6 +451,8 @@ fn verify_function(
                 Instr::NewMap(count) => (count.saturating_mul(2), 1),
                 Instr::CallHost(h) => (program.hosts[h as usize].params.len() as u32, 1),
                 Instr::CallHostDrop(h) => (program.hosts[h as usize].params.len() as u32, 0),
+                Instr::MakeClosure(_, captures) => (captures as u32, 1),
+                Instr::CallValue(args) => (args as u32 + 1, 1),
                 _ => (0, 0),
             },
         };

@@ -22,6 +22,8 @@ pub enum TypeExpr {
     Optional(Box<TypeExpr>, Span),
     /// A map type `{K: V}`.
     Map(Box<TypeExpr>, Box<TypeExpr>, Span),
+    /// A function type `fn(int, int): bool`, with its result (`None` for `void`).
+    Func(Vec<TypeExpr>, Option<Box<TypeExpr>>, Span),
 }
 
 impl TypeExpr {
@@ -29,7 +31,10 @@ impl TypeExpr {
     pub fn span(&self) -> Span {
         match self {
             TypeExpr::Named(i) => i.span,
-            TypeExpr::Array(_, s) | TypeExpr::Optional(_, s) | TypeExpr::Map(_, _, s) => *s,
+            TypeExpr::Array(_, s)
+            | TypeExpr::Optional(_, s)
+            | TypeExpr::Map(_, _, s)
+            | TypeExpr::Func(_, _, s) => *s,
         }
     }
 }
@@ -181,6 +186,21 @@ pub enum ExprKind {
     If(Vec<(Expr, Expr)>, Option<Box<Expr>>),
     /// A `switch` used as a value: each arm's block holds one expression.
     Switch(Box<Switch<Expr>>),
+    /// A lambda `fn(a: int): int { ... }`.
+    Lambda(Box<Lambda>),
+}
+
+/// A lambda expression: a function written where a value is expected.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lambda {
+    /// The parameters.
+    pub params: Vec<Param>,
+    /// The declared result type; `None` means `void`.
+    pub ret: Option<TypeExpr>,
+    /// The body.
+    pub body: Block,
+    /// The header `fn(...): T`, for labels.
+    pub header: Span,
 }
 
 /// An argument of `new`, positional or naming its field (`hp: 5`).

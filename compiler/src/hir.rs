@@ -81,6 +81,27 @@ pub enum TExprKind {
     EnumTag(Box<TExpr>),
     /// A map operation on its operands (the map first); see [`MapOp`].
     Map(MapOp, Vec<TExpr>),
+    /// A lambda: lambda number `index` (its function follows the program's other checked
+    /// functions) with the boxes it captures, in its capture order.
+    Lambda {
+        /// The lambda's number in the program, from 0.
+        index: u32,
+        /// Where each captured box is found in the enclosing function.
+        captures: Vec<BoxAt>,
+    },
+    /// A program function (top-level function or method) as a value.
+    FuncRef(u32),
+    /// A call of a function value with its arguments.
+    CallValue(Box<TExpr>, Vec<TExpr>),
+    /// A new box holding the value (the declaration of a captured local).
+    NewBox(Box<TExpr>),
+    /// The value in the box of a local slot (a captured local of this function).
+    LoadBox(u16),
+    /// The value in capture `index` of the running lambda.
+    LoadCapture(u16),
+    /// A call of a function the checker generated (an array method that takes a function),
+    /// numbered like the lambdas.
+    CallGenerated(u32, Vec<TExpr>),
 }
 
 /// The map operations of [`TExprKind::Map`], each one instruction.
@@ -110,6 +131,15 @@ pub enum MapOp {
     ValueAt,
 }
 
+/// Where a function finds a box it passes to a lambda it makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoxAt {
+    /// In a local slot of its own (a captured local it declares).
+    Slot(u16),
+    /// Among its own captures (it is a lambda capturing through).
+    Capture(u16),
+}
+
 /// Where an assignment stores.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Place {
@@ -123,6 +153,10 @@ pub enum Place {
     Index(Box<TExpr>, Box<TExpr>),
     /// A map entry `m[k]` (a store adds the key when it is absent).
     MapEntry(Box<TExpr>, Box<TExpr>),
+    /// The box in a local slot (a captured local).
+    Boxed(u16),
+    /// Capture `index` of the running lambda.
+    Capture(u16),
 }
 
 /// A typed statement.
@@ -244,6 +278,8 @@ pub struct TArm<B = Vec<TStmt>> {
     pub keys: Vec<Key>,
     /// The payload bindings of a variant pattern: the local slot and the payload field index.
     pub bindings: Vec<(u16, u16)>,
+    /// The boxing of the bindings that lambdas in the arm capture, run before the body.
+    pub boxes: Vec<TStmt>,
     /// The body.
     pub body: B,
     /// The span of the arm's patterns.

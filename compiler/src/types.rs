@@ -37,6 +37,9 @@ pub enum Type {
     /// `{K: V}`: a map from keys of type `K` to values of type `V`, a heap object with
     /// reference semantics that keeps its keys in insertion order.
     Map(Box<Type>, Box<Type>),
+    /// `fn(int, int): bool`: a function value with these parameter and result types
+    /// (`Void` for none).
+    Func(Vec<Type>, Box<Type>),
 }
 
 impl Type {
@@ -124,8 +127,25 @@ impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Type::Array(inner) => return write!(f, "[{inner}]"),
+            Type::Optional(inner) if matches!(**inner, Type::Func(..)) => {
+                return write!(f, "({inner})?")
+            }
             Type::Optional(inner) => return write!(f, "{inner}?"),
             Type::Map(key, value) => return write!(f, "{{{key}: {value}}}"),
+            Type::Func(params, ret) => {
+                f.write_str("fn(")?;
+                for (i, p) in params.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{p}")?;
+                }
+                f.write_str(")")?;
+                return match &**ret {
+                    Type::Void => Ok(()),
+                    ret => write!(f, ": {ret}"),
+                };
+            }
             Type::Struct(name) | Type::Enum(name) => name,
             Type::Int => "int",
             Type::Float => "float",

@@ -357,7 +357,11 @@ fn write_scalar_or_open(
                     map.width, map.height, map.layers
                 );
             }
-            Some(Object::Buffer { .. }) => {}
+            Some(Object::Closure(c)) => {
+                out.push_str("fn ");
+                out.push_str(&c.name);
+            }
+            Some(Object::Buffer { .. }) | Some(Object::Cell(_)) => {}
             None => out.push_str("<freed>"),
         },
     }

@@ -39,6 +39,11 @@ pub enum Object {
     TileMap(TileMapData),
     /// A map `{K: V}`: entries in insertion order with a hash index (see `map.rs`).
     Map(Box<MapData>),
+    /// A function value (a plain function or a lambda with its captured boxes).
+    Closure(crate::closure::Closure),
+    /// A box holding a captured local, shared by the function that declares it and the
+    /// lambdas that capture it.
+    Cell(Value),
 }
 
 /// The cells of a `TileMap` object.
@@ -114,6 +119,8 @@ impl Object {
                 Object::Struct { fields, .. } => block(fields.len() as u64 * SLOT_BYTES),
                 Object::TileMap(map) => block(std::mem::size_of_val(map.cells.as_slice()) as u64),
                 Object::Map(map) => block(map.storage_bytes()),
+                Object::Closure(c) => block(c.captures.len() as u64 * SLOT_BYTES),
+                Object::Cell(_) => 0,
             }
     }
 }
@@ -640,6 +647,13 @@ impl Heap {
         self.map_epoch = self.map_epoch.wrapping_add(1);
     }
 
+    /// The object behind a handle, mutably, if the handle is live.
+    pub(crate) fn get_mut(&mut self, r: ObjRef) -> Option<&mut Object> {
+        self.slots
+            .get_mut(r.0 as usize)
+            .and_then(|s| s.object.as_mut())
+    }
+
     /// The object behind a handle, if the handle is live.
     pub fn get(&self, r: ObjRef) -> Option<&Object> {
         self.slots.get(r.0 as usize).and_then(|s| s.object.as_ref())
@@ -663,6 +677,11 @@ impl Heap {
     /// safepoint.
     pub fn wants_collection(&self) -> bool {
         self.since_collection > 0 && self.stats.live_bytes >= self.next_collection
+    }
+
+    /// Every live object, for passes over the whole heap (rebinding function values).
+    pub(crate) fn objects_mut(&mut self) -> impl Iterator<Item = &mut Object> {
+        self.slots.iter_mut().filter_map(|s| s.object.as_mut())
     }
 
     /// Marks everything reachable from `roots` and frees the rest.
@@ -690,6 +709,9 @@ impl Heap {
                         work.extend(children(&[e.key, e.value]));
                     }
                 }
+                Some(Object::Closure(c)) => work.extend(children(&c.captures)),
+                Some(Object::Cell(Value::Obj(r))) => work.push(*r),
+                Some(Object::Cell(_)) => {}
                 Some(Object::Buffer { .. }) | Some(Object::TileMap(_)) | None => {}
             }
         }

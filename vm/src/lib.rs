@@ -16,6 +16,7 @@
 //! handlers grouped by family).
 #![forbid(unsafe_code)]
 
+mod closure;
 mod exec;
 mod format;
 mod globals;
@@ -27,6 +28,7 @@ mod stack;
 mod trap;
 mod value;
 
+pub use closure::Closure;
 pub use format::{format_bounded, format_shaped, format_value, FormatBounds, FormatStyle};
 pub use heap::{
     array_bytes, string_bytes, Heap, HeapStats, Object, TileMapData, BLOCK_BYTES, OBJECT_BYTES,

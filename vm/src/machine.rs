@@ -214,6 +214,7 @@ impl Vm {
         self.sites = vec![SiteCache::EMPTY; program.program().global_sites.len()];
         self.constants = constants;
         self.hosts = resolved;
+        crate::closure::rebind(&mut self.heap, &self.program, &program);
         self.program = Rc::new(program);
         Ok(())
     }

@@ -72,6 +72,10 @@ pub enum TrapKind {
     /// `unwrap()` of an optional that is `none`.
     #[error("unwrap of none")]
     UnwrapNone,
+    /// A call of a function value whose function a REPL input removed or redefined with
+    /// another shape.
+    #[error("function value `{0}` refers to a function that no longer exists")]
+    StaleFunction(String),
 }
 
 /// How many innermost and outermost frames a long stack trace shows.

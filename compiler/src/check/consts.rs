@@ -403,5 +403,12 @@ fn ty_text(ty: &crate::ast::TypeExpr) -> String {
         crate::ast::TypeExpr::Map(key, value, _) => {
             format!("{{{}: {}}}", ty_text(key), ty_text(value))
         }
+        crate::ast::TypeExpr::Func(params, ret, _) => {
+            let params: Vec<String> = params.iter().map(ty_text).collect();
+            match ret {
+                Some(ret) => format!("fn({}): {}", params.join(", "), ty_text(ret)),
+                None => format!("fn({})", params.join(", ")),
+            }
+        }
     }
 }

@@ -131,8 +131,9 @@ impl Checker<'_> {
                 t
             }
             ExprKind::Name(name) => self.name(name, span, cx),
+            ExprKind::Lambda(lambda) => self.lambda(lambda, span, cx),
             ExprKind::This => match cx.lookup("this") {
-                Some(local) => make(TExprKind::Local(local.slot), local.ty.clone()),
+                Some(local) => Self::local_value(local, span),
                 None => {
                     self.report(CheckError::new(
                         "E0314",
@@ -195,8 +196,19 @@ impl Checker<'_> {
                         let shown = format!("{ns}.{}", field.name);
                         return self.top_level_value(found, &shown, span, cx);
                     }
+                    if !cx.shadows(ns) {
+                        if let Some(Some(&index)) = self
+                            .struct_named(ns)
+                            .map(|i| self.structs[i].methods.get(&field.name))
+                        {
+                            return self.function_value(index, span);
+                        }
+                    }
                     if !cx.shadows(ns) && !self.is_user_name(ns) {
                         let qualified = format!("{ns}.{}", field.name);
+                        if self.builtins.hosts.iter().any(|h| h.name == qualified) {
+                            return self.builtin_value(&qualified, span);
+                        }
                         let found = self
                             .builtins
                             .constants
@@ -238,7 +250,10 @@ impl Checker<'_> {
                                     field.span,
                                     "a method",
                                 )
-                                .with_help(format!("call it: `.{}(...)`", field.name)),
+                                .with_help(format!(
+                                    "call it: `.{}(...)`; as a function value, write `{name}.{}`",
+                                    field.name, field.name
+                                )),
                             );
                             return error_expr(span);
                         }
@@ -339,13 +354,12 @@ impl Checker<'_> {
     /// Resolves a name used as a value.
     fn name(&mut self, name: &str, span: Span, cx: &mut FnCx) -> TExpr {
         if let Some(local) = cx.lookup(name) {
-            return TExpr {
-                kind: TExprKind::Local(local.slot),
-                ty: local.ty.clone(),
-                span,
-            };
+            return Self::local_value(local, span);
         }
         let found = self.lookup(name);
+        if found.is_none() && self.builtins.hosts.iter().any(|h| h.name == name) {
+            return self.builtin_value(name, span);
+        }
         self.top_level_value(found, name, span, cx)
     }
 
@@ -454,17 +468,17 @@ impl Checker<'_> {
                 );
                 error_expr(span)
             }
-            Some(TopLevel::Fn(_)) => {
-                self.report(
-                    CheckError::new(
-                        "E0309",
-                        format!("`{name}` is a function, not a value"),
+            Some(TopLevel::Fn(index)) => {
+                if let Some(limit) = cx.const_context() {
+                    self.report(CheckError::new(
+                        "E0502",
+                        format!("`{name}` is not a constant expression"),
                         span,
-                        "a function",
-                    )
-                    .with_help(format!("call it: `{name}(...)`")),
-                );
-                error_expr(span)
+                        limit,
+                    ));
+                    return error_expr(span);
+                }
+                self.function_value(index, span)
             }
             None => {
                 let err = CheckError::new(
@@ -624,6 +638,9 @@ impl Checker<'_> {
         cx: &mut FnCx,
     ) -> TExpr {
         if l.ty.is_error() || r.ty.is_error() {
+            return error_expr(span);
+        }
+        if op.is_equality() && self.function_equality(&l, &r, span) {
             return error_expr(span);
         }
         // `7 == o`: the plain operand is wrapped like the right one of `o == 7`.

@@ -72,9 +72,19 @@ impl Checker<'_> {
         let saved = cx.save_slots();
         let hidden = self.declare_hidden(cx, 2, var.span);
         let (collection_slot, position) = (hidden, hidden + 1);
-        if let Some(index) = index {
-            self.declare_alias(cx, index, Type::Int, position);
-        }
+        // A captured loop variable gets a new box in each step, so lambdas made in
+        // different steps see different values.
+        let index_box = match index {
+            Some(index) if self.captures.boxed.contains(&index.span) => {
+                Some(self.declare_local(cx, index, Type::Int, LocalKind::EachVar, 1))
+            }
+            Some(index) => {
+                self.declare_alias(cx, index, Type::Int, position);
+                None
+            }
+            None => None,
+        };
+        let var_boxed = self.captures.boxed.contains(&var.span);
         let elem_ty = match &kind {
             Some(Over::Array(elem)) => elem.clone(),
             Some(Over::Chars) => Type::Str,
@@ -116,7 +126,11 @@ impl Checker<'_> {
                 ),
                 self.host_call(
                     "String.len",
-                    vec![local(var_slot, &Type::Str)],
+                    vec![if var_boxed {
+                        at(TExprKind::LoadBox(var_slot), Type::Str)
+                    } else {
+                        local(var_slot, &Type::Str)
+                    }],
                     Type::Int,
                     span,
                 ),
@@ -129,7 +143,21 @@ impl Checker<'_> {
         );
         let lowered = TStmtKind::Loop {
             cond: Box::new(cond),
-            head: vec![store(var_slot, element)],
+            head: {
+                let mut head = Vec::with_capacity(2);
+                if let Some(slot) = index_box {
+                    let boxed = TExprKind::NewBox(Box::new(local(position, &Type::Int)));
+                    head.push(store(slot, at(boxed, Type::Int)));
+                }
+                let element = if var_boxed {
+                    let ty = element.ty.clone();
+                    at(TExprKind::NewBox(Box::new(element)), ty)
+                } else {
+                    element
+                };
+                head.push(store(var_slot, element));
+                head
+            },
             body,
             next: vec![TStmt {
                 kind: TStmtKind::Update(Place::Local(position), BinOp::Add, step),
@@ -229,7 +257,13 @@ impl Checker<'_> {
     }
 
     /// A call of the built-in `name` (one the registry always has) with typed arguments.
-    fn host_call(&mut self, name: &str, args: Vec<TExpr>, ty: Type, span: Span) -> TExpr {
+    pub(crate) fn host_call(
+        &mut self,
+        name: &str,
+        args: Vec<TExpr>,
+        ty: Type,
+        span: Span,
+    ) -> TExpr {
         match self.builtins.hosts.iter().position(|h| h.name == name) {
             Some(host) => TExpr {
                 kind: TExprKind::CallHost(host, args),

@@ -6,6 +6,9 @@
 //! order, then checks each function body. An expression that failed gets the error type,
 //! which is accepted everywhere, so one mistake is reported once.
 
+mod array_fns;
+mod captures;
+mod closures;
 mod consts;
 mod defaults;
 mod enums;
@@ -148,6 +151,8 @@ pub struct Checked {
     pub assets: prometeu_bytecode::Assets,
     /// The enum types, in declaration order.
     pub enums: Vec<prometeu_bytecode::EnumDecl>,
+    /// The function index of lambda 0: the lambdas' functions follow all the others.
+    pub lambda_base: u32,
 }
 
 /// A global's initialization, in source order.
@@ -191,6 +196,10 @@ pub(crate) struct Checker<'a> {
     /// In a REPL input with imports, the globals earlier inputs defined at the prompt, which
     /// the prompt's scope (the entry file's) sees beside its own declarations.
     pub(crate) prompt_globals: Vec<String>,
+    /// The locals lambdas capture, found before each body is checked.
+    pub(crate) captures: captures::Captures,
+    /// The lambdas checked so far, and the name of the function being checked.
+    pub(crate) lambdas: closures::Lambdas,
 }
 
 impl<'a> Checker<'a> {
@@ -253,6 +262,7 @@ impl<'a> Checker<'a> {
             },
             TypeExpr::Optional(inner, span) => self.resolve_optional(inner, *span),
             TypeExpr::Map(key, value, _) => self.resolve_map(key, value),
+            TypeExpr::Func(params, ret, _) => self.resolve_func_type(params, ret.as_deref()),
             TypeExpr::Array(inner, span) => match self.resolve_type(inner) {
                 Type::Error => Type::Error,
                 Type::Void => {
@@ -580,6 +590,8 @@ pub fn check_files(
         resolved: Vec::new(),
         uses: init_order::Uses::default(),
         prompt_globals: Vec::new(),
+        captures: captures::Captures::default(),
+        lambdas: closures::Lambdas::default(),
     };
     if many {
         c.renames = scope::renames(modules, links);
@@ -720,6 +732,8 @@ pub fn check_files(
         out.main = Some(index);
         out.last_expr = last;
     }
+    out.lambda_base = out.functions.len() as u32;
+    out.functions.append(&mut c.lambdas.done);
     out.globals = c
         .globals
         .iter()

@@ -251,7 +251,9 @@ impl Checker<'_> {
         cx.scopes.push(HashMap::new());
         let saved = cx.next_slot;
         let slot = self.declare_local(cx, name, payload, LocalKind::Let, 1);
-        let then = self.block_stmts(then, cx);
+        let mut then_body = Self::box_scope(cx, name.span);
+        then_body.extend(self.block_stmts(then, cx));
+        let then = then_body;
         cx.scopes.pop();
         cx.next_slot = saved;
         let otherwise = otherwise.map(|b| self.block_stmts(b, cx));

@@ -20,6 +20,17 @@ pub(crate) enum LocalKind {
     EachVar,
 }
 
+/// How a local's value is reached (§21: only captured locals are boxed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// The value is in the slot.
+    Slot,
+    /// The slot holds a box with the value (a local some lambda captures).
+    Boxed,
+    /// The value is in capture `n` of the running lambda.
+    Capture(u16),
+}
+
 /// A local variable in scope.
 #[derive(Clone, Debug)]
 pub(crate) struct Local {
@@ -27,11 +38,12 @@ pub(crate) struct Local {
     pub(crate) ty: Type,
     pub(crate) kind: LocalKind,
     pub(crate) span: Span,
+    pub(crate) access: Access,
 }
 
 /// Where the code being checked lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Mode {
+pub(crate) enum Mode {
     Function,
     Global(usize),
     Const,
@@ -46,13 +58,13 @@ pub(crate) struct FnCx {
     /// Whether this body already reported using too many local slots.
     too_many_locals: bool,
     pub(crate) loops: u32,
-    ret: Type,
+    pub(crate) ret: Type,
     /// Inside the operand of `&&`/`||` that a constant left operand skips: not evaluated.
     pub(crate) skipped: u32,
 }
 
 impl FnCx {
-    fn new(mode: Mode, ret: Type) -> FnCx {
+    pub(crate) fn new(mode: Mode, ret: Type) -> FnCx {
         FnCx {
             mode,
             scopes: vec![HashMap::new()],
@@ -124,7 +136,7 @@ impl FnCx {
 
     /// How many local slots the body uses, as a function header records it. A body over
     /// the limit has been reported and is never compiled.
-    fn locals(&self) -> u16 {
+    pub(crate) fn locals(&self) -> u16 {
         u16::try_from(self.max_slot).unwrap_or(u16::MAX)
     }
 }
@@ -200,6 +212,11 @@ impl Checker<'_> {
                     ty,
                     kind,
                     span: name.span,
+                    access: if self.captures.boxed.contains(&name.span) {
+                        Access::Boxed
+                    } else {
+                        Access::Slot
+                    },
                 },
             );
         }
@@ -224,13 +241,14 @@ impl Checker<'_> {
                     ty,
                     kind: LocalKind::EachVar,
                     span: name.span,
+                    access: Access::Slot,
                 },
             );
         }
     }
 
     /// Reserves `slots` consecutive slots, reporting (once) a body over the limit.
-    fn reserve_slots(&mut self, cx: &mut FnCx, slots: u16, span: Span) -> u16 {
+    pub(crate) fn reserve_slots(&mut self, cx: &mut FnCx, slots: u16, span: Span) -> u16 {
         let slot = cx.alloc(slots as u32);
         if cx.next_slot > MAX_LOCALS && !cx.too_many_locals {
             cx.too_many_locals = true;
@@ -250,11 +268,16 @@ impl Checker<'_> {
     /// Checks a function body.
     pub(crate) fn check_function(&mut self, index: u32, f: &FnDecl, body: &Block) -> TFunction {
         let sig = self.fns[index as usize].clone();
+        self.begin_body(&sig.name.name);
+        let params: Vec<&Ident> = sig.params.iter().map(|(n, _)| n).collect();
+        self.captures.scan_body(&params, body);
         let mut cx = FnCx::new(Mode::Function, sig.ret.clone());
         for (name, ty) in &sig.params {
             self.declare_local(&mut cx, name, ty.clone(), LocalKind::Param, 1);
         }
-        let body = self.block_stmts(body, &mut cx);
+        let mut boxing = Self::box_scope(&cx, f.header);
+        boxing.extend(self.block_stmts(body, &mut cx));
+        let body = boxing;
         let panic = self.panic_host();
         if !matches!(sig.ret, Type::Void | Type::Error) && !always_returns(&body, panic) {
             let ret_span = f.ret.as_ref().map_or(f.header, TypeExpr::span);
@@ -290,7 +313,17 @@ impl Checker<'_> {
         value: &Expr,
     ) -> Option<TStmt> {
         let mut cx = FnCx::new(Mode::Global(index), Type::Void);
+        let owner = format!("<global {}>", self.globals[index].name.name);
+        self.begin_body(&owner);
+        self.captures.scan_expr(value);
         let annotated = ty.map(|t| self.resolve_type(t));
+        // A function global's lambda may call the global itself (recursion): its type is
+        // known from the annotation before the initializer is checked.
+        if let Some(t @ Type::Func(..)) = &annotated {
+            if self.globals[index].ty.is_none() {
+                self.globals[index].ty = Some(t.clone());
+            }
+        }
         let t = match &annotated {
             Some(Type::Void) => {
                 let name = self.globals[index].name.clone();
@@ -412,6 +445,17 @@ impl Checker<'_> {
                     .filter(|t| !t.is_error() && *t != Type::Void)
                     .unwrap_or_else(|| t.ty.clone());
                 let slot = self.declare_local(cx, name, local_ty, LocalKind::Let, 1);
+                let t = if self.captures.boxed.contains(&name.span) {
+                    let ty = t.ty.clone();
+                    let span = t.span;
+                    TExpr {
+                        kind: TExprKind::NewBox(Box::new(t)),
+                        ty,
+                        span,
+                    }
+                } else {
+                    t
+                };
                 TStmtKind::Store(Place::Local(slot), t)
             }
             StmtKind::Assign { target, op, value } => {
@@ -508,9 +552,39 @@ impl Checker<'_> {
                 };
                 cx.scopes.push(HashMap::new());
                 let saved = cx.next_slot;
+                let boxed = self.captures.boxed.contains(&var.span);
                 let slot = self.declare_local(cx, var, Type::Int, LocalKind::ForVar, 3);
+                // A captured counter is read through a new box made at the start of each
+                // step, so lambdas made in different steps see different values.
+                let mut prefix = Vec::new();
+                if boxed {
+                    let copy = self.declare_hidden(cx, 1, var.span);
+                    if let Some(local) = cx.scopes.last_mut().and_then(|s| s.get_mut(&var.name)) {
+                        local.slot = copy;
+                    }
+                    let counter = TExpr {
+                        kind: TExprKind::Local(slot),
+                        ty: Type::Int,
+                        span: var.span,
+                    };
+                    prefix.push(TStmt {
+                        kind: TStmtKind::Store(
+                            Place::Local(copy),
+                            TExpr {
+                                kind: TExprKind::NewBox(Box::new(counter)),
+                                ty: Type::Int,
+                                span: var.span,
+                            },
+                        ),
+                        span: var.span,
+                    });
+                }
                 cx.loops += 1;
-                let body = self.block_stmts(body, cx);
+                let mut body = self.block_stmts(body, cx);
+                if !prefix.is_empty() {
+                    prefix.append(&mut body);
+                    body = prefix;
+                }
                 cx.loops -= 1;
                 cx.scopes.pop();
                 cx.next_slot = saved;
@@ -690,7 +764,7 @@ impl Checker<'_> {
         if let Some(local) = cx.lookup(name) {
             let local = local.clone();
             return match local.kind {
-                LocalKind::Let => Some((Place::Local(local.slot), local.ty)),
+                LocalKind::Let => Some((Self::local_place(&local), local.ty)),
                 LocalKind::Param => {
                     self.report(
                         CheckError::new(
@@ -829,6 +903,8 @@ impl Checker<'_> {
         repl: &crate::ReplContext,
     ) -> (TFunction, Option<Type>) {
         let mut cx = FnCx::new(Mode::Function, Type::Void);
+        self.begin_body("<input>");
+        self.captures.scan_stmts(stmts);
         let echo = self.builtins.hosts.iter().position(|h| h.name == repl.echo);
         let mut body = Vec::new();
         let mut last = None;

@@ -5,7 +5,7 @@
 use super::stmt::{always_returns, FnCx, LocalKind};
 use super::{CheckError, Checker, ConstValue, TopLevel};
 use crate::ast::{Arm, Block, ExprKind, Ident, Pattern, PatternKind, Switch, UnOp};
-use crate::hir::{Key, SwitchKind, TArm, TStmtKind, TSwitch};
+use crate::hir::{Key, SwitchKind, TArm, TStmt, TStmtKind, TSwitch};
 use crate::types::Type;
 use prometeu_lexer::Span;
 use std::collections::HashMap;
@@ -142,11 +142,11 @@ impl Checker<'_> {
                 keys.push(resolved.key);
             }
             if is_default {
-                let body = self.arm_body(arm, &[], cx, check_body).1;
+                let body = self.arm_body(arm, &[], cx, check_body).2;
                 default = Some((body, arm.span));
                 continue;
             }
-            let (bindings, body) = match (binds, enum_index, payload) {
+            let (bindings, boxes, body) = match (binds, enum_index, payload) {
                 (_, _, Some(name)) => {
                     let inner = match &scrutinee.ty {
                         Type::Optional(inner) => (**inner).clone(),
@@ -170,6 +170,7 @@ impl Checker<'_> {
             arms.push(TArm {
                 keys,
                 bindings,
+                boxes,
                 body,
                 span: arm.span,
             });
@@ -245,7 +246,7 @@ impl Checker<'_> {
         bindings: &[(&Ident, u16, Type)],
         cx: &mut FnCx,
         check_body: &mut impl FnMut(&mut Self, &B, &mut FnCx) -> T,
-    ) -> (Vec<(u16, u16)>, T) {
+    ) -> (Vec<(u16, u16)>, Vec<TStmt>, T) {
         cx.scopes.push(HashMap::new());
         let saved = cx.next_slot;
         let mut slots = Vec::new();
@@ -253,10 +254,11 @@ impl Checker<'_> {
             let slot = self.declare_local(cx, name, ty.clone(), LocalKind::Let, 1);
             slots.push((slot, *field));
         }
+        let boxes = Self::box_scope(cx, arm.span);
         let body = check_body(self, &arm.body, cx);
         cx.scopes.pop();
         cx.next_slot = saved;
-        (slots, body)
+        (slots, boxes, body)
     }
 
     /// The cases no pattern matched, as PBS text (`State.Over`, `false`).

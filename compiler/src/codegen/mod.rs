@@ -8,6 +8,7 @@
 //! `ForPrep`/`ForLoop` pair, and every global access gets its own access site for the
 //! version-cached lookup.
 
+mod closures;
 mod emit;
 mod limits;
 mod loops;
@@ -41,6 +42,8 @@ struct LoopLabels {
 struct Gen<'a> {
     builtins: &'a Builtins,
     functions: &'a [TFunction],
+    /// The function index of lambda 0.
+    lambda_base: u32,
     pool: Pool,
     hosts: Vec<HostSig>,
     host_index: HashMap<usize, u32>,
@@ -113,6 +116,15 @@ impl Gen<'_> {
                 f.e.emit(Instr::Const(c), span);
             }
             TExprKind::Local(slot) => f.e.emit(load_local(*slot), span),
+            TExprKind::Lambda { .. }
+            | TExprKind::FuncRef(_)
+            | TExprKind::CallValue(..)
+            | TExprKind::NewBox(_)
+            | TExprKind::LoadBox(_)
+            | TExprKind::LoadCapture(_)
+            | TExprKind::CallGenerated(..) => {
+                self.closure_expr(f, e);
+            }
             TExprKind::Variant { ty, variant } => f.e.emit(Instr::PushEnum(*ty, *variant), span),
             TExprKind::EnumTag(value) => {
                 self.expr(f, value);
@@ -386,7 +398,7 @@ impl Gen<'_> {
         match held_in_locals(place) {
             Some(_) => {}
             None => match place {
-                Place::Local(_) | Place::Global(_) => {}
+                Place::Local(_) | Place::Global(_) | Place::Boxed(_) | Place::Capture(_) => {}
                 Place::Field(obj, _) => self.expr(f, obj),
                 Place::Index(arr, index) | Place::MapEntry(arr, index) => {
                     self.expr(f, arr);
@@ -404,6 +416,8 @@ impl Gen<'_> {
         }
         match place {
             Place::Local(slot) => f.e.emit(load_local(*slot), span),
+            Place::Boxed(slot) => f.e.emit(Instr::LoadBox(*slot), span),
+            Place::Capture(k) => f.e.emit(Instr::LoadCapture(*k), span),
             Place::Global(name) => {
                 let site = self.site(name);
                 f.e.emit(Instr::GetGlobal(site), span);
@@ -431,6 +445,8 @@ impl Gen<'_> {
         }
         match place {
             Place::Local(slot) => f.e.emit(Instr::StoreLocal(*slot), span),
+            Place::Boxed(slot) => f.e.emit(Instr::StoreBox(*slot), span),
+            Place::Capture(k) => f.e.emit(Instr::StoreCapture(*k), span),
             Place::Global(name) => {
                 let site = self.site(name);
                 f.e.emit(Instr::SetGlobal(site), span);
@@ -714,7 +730,11 @@ fn held_in_locals(place: &Place) -> Option<LocalPlace> {
             }),
             _ => None,
         },
-        Place::Local(_) | Place::Global(_) | Place::MapEntry(_, _) => None,
+        Place::Local(_)
+        | Place::Global(_)
+        | Place::MapEntry(_, _)
+        | Place::Boxed(_)
+        | Place::Capture(_) => None,
     }
 }
 
@@ -874,6 +894,7 @@ pub fn generate_files(
     let mut g = Gen {
         builtins,
         functions: &checked.functions,
+        lambda_base: checked.lambda_base,
         pool: Pool::default(),
         hosts: Vec::new(),
         host_index: HashMap::new(),
@@ -911,6 +932,7 @@ pub fn generate_files(
             | Type::Map(..)
             | Type::Bank
             | Type::Sound
+            | Type::Func(..)
             | Type::TileMap => continue,
         };
         init.push(TStmt {

@@ -130,6 +130,7 @@ impl Gen<'_> {
                 }
                 f.e.emit(Instr::StoreLocal(local), a.span);
             }
+            self.block(f, &a.boxes);
             body(self, f, &a.body);
             ends.push(f.e.emit_jump(Instr::Jump(0), span));
         }

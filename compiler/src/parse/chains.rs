@@ -192,6 +192,7 @@ fn expr_inner(e: &Expr, errors: &mut Vec<ParseError>) {
                 expr(v, errors);
             }
         }
+        ExprKind::Lambda(lambda) => block(&lambda.body, errors),
         ExprKind::If(branches, otherwise) => {
             for (cond, value) in branches {
                 expr(cond, errors);

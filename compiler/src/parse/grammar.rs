@@ -156,7 +156,22 @@ where
                 .map_with(move |(k, v), e| {
                     TypeExpr::Map(Box::new(k), Box::new(v), span(source, e.span()))
                 }))
-            .or(ty.delimited_by(just(Token::LParen), just(Token::RParen)));
+            .or(ty
+                .clone()
+                .delimited_by(just(Token::LParen), just(Token::RParen)))
+            .or(just(Token::Fn)
+                .ignore_then(
+                    ty.clone()
+                        .separated_by(just(Token::Comma))
+                        .allow_trailing()
+                        .collect::<Vec<TypeExpr>>()
+                        .map(tight)
+                        .delimited_by(just(Token::LParen), just(Token::RParen)),
+                )
+                .then(just(Token::Colon).ignore_then(ty).or_not())
+                .map_with(move |(params, ret), e| {
+                    TypeExpr::Func(params, ret.map(Box::new), span(source, e.span()))
+                }));
         // Each `?` is looked for by hand, so a type that ends adds nothing to the expected
         // tokens ("expected `=`", not "expected `=` or `?`").
         let questions = custom(|inp| {
@@ -348,8 +363,49 @@ where
         let switch_value =
             switch_stmt(source, no_assign(source, expr.clone()), value_block.clone())
                 .map(ExprKind::Switch);
+        // `fn(a: int): int { ... }`: the body's statements are parsed by a statement
+        // grammar made when a lambda is met, since statements contain expressions.
+        let lambda_param = ident(source)
+            .then_ignore(just(Token::Colon))
+            .then(type_expr(source))
+            .map(|(name, ty)| Param { name, ty });
+        let lambda_body = custom(move |inp| {
+            let block = stmt(source)
+                .repeated()
+                .collect::<Vec<Stmt>>()
+                .map(tight)
+                .delimited_by(just(Token::LBrace), just(Token::RBrace))
+                .map_with(move |stmts, e| Block {
+                    stmts,
+                    span: span(source, e.span()),
+                })
+                .recover_with(via_parser(block_recovery(source)))
+                .labelled(Label::Block);
+            inp.parse(&block)
+        });
+        let lambda = just(Token::Fn)
+            .ignore_then(
+                lambda_param
+                    .separated_by(just(Token::Comma))
+                    .allow_trailing()
+                    .collect::<Vec<Param>>()
+                    .map(tight)
+                    .delimited_by(just(Token::LParen), just(Token::RParen)),
+            )
+            .then(just(Token::Colon).ignore_then(type_expr(source)).or_not())
+            .map_with(move |header, e| (header, span(source, e.span())))
+            .then(lambda_body)
+            .map(|(((params, ret), header), body)| {
+                ExprKind::Lambda(Box::new(Lambda {
+                    params,
+                    ret,
+                    body,
+                    header,
+                }))
+            });
         let atom = literal
             .or(name)
+            .or(lambda)
             .or(some)
             .or(new)
             .or(paren)
@@ -879,8 +935,11 @@ where
     let attribute_start = just(Token::LBracket)
         .then(select! { Token::Ident(_) => () })
         .then(just(Token::RBracket));
+    // `fn(` starts a lambda, an expression (the REPL), not a declaration.
+    let lambda_start = just(Token::Fn).then(just(Token::LParen));
     let top_level_stmt = any()
         .and_is(one_of([Token::Fn, Token::Declare, Token::Import, Token::Pub]).not())
+        .or(lambda_start.rewind().to(Token::Fn))
         .and_is(attribute_start.not())
         .rewind()
         .ignore_then(stmt)

@@ -8,6 +8,7 @@
 #[macro_use]
 mod macros;
 mod arith;
+mod closure;
 mod cold;
 mod map;
 mod optional;
@@ -166,6 +167,40 @@ impl Vm {
                 remaining -= extra.min(i64::MAX as u64) as i64;
                 sp = args_start;
                 value
+            }};
+        }
+        // Enters program function `$function`, whose parameters are the values on top of the
+        // stack: pushes its frame and clears its other locals.
+        macro_rules! enter {
+            ($function:expr) => {{
+                let function = $function;
+                let callee = &functions[function as usize];
+                if frames.len() >= limits.call_depth {
+                    break Err(trapped(TrapKind::CallDepth(limits.call_depth)));
+                }
+                let new_base = sp - callee.params as usize;
+                let locals_end = new_base + callee.locals as usize;
+                let need = locals_end + callee.max_stack as usize;
+                if need > stack_limit {
+                    break Err(trapped(TrapKind::ValueStack(stack_limit)));
+                }
+                for slot in sp..locals_end {
+                    stack.set(slot, Value::Unit);
+                }
+                if let Some(top) = frames.last_mut() {
+                    top.pc = pc;
+                }
+                frames.push(Frame {
+                    function,
+                    pc: 0,
+                    base: new_base,
+                });
+                code = &callee.code;
+                run_cost = &callee.run_cost;
+                pc = 0;
+                base = new_base;
+                sp = locals_end;
+                check_budget!();
             }};
         }
         let result: Result<Exit, TrapKind> = loop {
@@ -445,35 +480,7 @@ impl Vm {
                     }
                     check_budget!();
                 }
-                Instr::Call(function) => {
-                    let callee = &functions[function as usize];
-                    if frames.len() >= limits.call_depth {
-                        break Err(trapped(TrapKind::CallDepth(limits.call_depth)));
-                    }
-                    let new_base = sp - callee.params as usize;
-                    let locals_end = new_base + callee.locals as usize;
-                    let need = locals_end + callee.max_stack as usize;
-                    if need > stack_limit {
-                        break Err(trapped(TrapKind::ValueStack(stack_limit)));
-                    }
-                    for slot in sp..locals_end {
-                        stack.set(slot, Value::Unit);
-                    }
-                    if let Some(top) = frames.last_mut() {
-                        top.pc = pc;
-                    }
-                    frames.push(Frame {
-                        function,
-                        pc: 0,
-                        base: new_base,
-                    });
-                    code = &callee.code;
-                    run_cost = &callee.run_cost;
-                    pc = 0;
-                    base = new_base;
-                    sp = locals_end;
-                    check_budget!();
-                }
+                Instr::Call(function) => enter!(function),
                 Instr::CallHost(host) => {
                     let value = call_host!(host);
                     set!(stack, sp, value);
@@ -772,6 +779,78 @@ impl Vm {
                     sp = done.sp;
                     remaining -= done.extra;
                     safepoint!();
+                }
+                Instr::MakeClosure(function, count) => {
+                    let count = count as usize;
+                    let mut boxes = [Value::Unit; 8];
+                    let value = if count <= boxes.len() {
+                        for (k, b) in boxes.iter_mut().enumerate().take(count) {
+                            *b = get!(stack, sp - count + k);
+                        }
+                        allocating!(closure::make(
+                            heap,
+                            functions,
+                            function,
+                            true,
+                            &boxes[..count]
+                        ))
+                    } else {
+                        let many: Vec<Value> = (sp - count..sp).map(|i| stack.get(i)).collect();
+                        allocating!(closure::make(heap, functions, function, true, &many))
+                    };
+                    sp -= count;
+                    set!(stack, sp, value);
+                    sp += 1;
+                    safepoint!();
+                }
+                Instr::FuncRef(function) => {
+                    let value = allocating!(closure::make(heap, functions, function, false, &[]));
+                    set!(stack, sp, value);
+                    sp += 1;
+                    safepoint!();
+                }
+                Instr::CallValue(args) => {
+                    let at = sp - args as usize - 1;
+                    let (function, shift) =
+                        attempt!(closure::callee(heap, functions, get!(stack, at), args));
+                    if shift {
+                        for k in at..sp - 1 {
+                            copy!(stack, k, k + 1);
+                        }
+                        sp -= 1;
+                    }
+                    enter!(function)
+                }
+                Instr::NewBox() => {
+                    let cell = allocating!(heap.alloc(Object::Cell(get!(stack, sp - 1))));
+                    set!(stack, sp - 1, Value::Obj(cell));
+                    safepoint!();
+                }
+                Instr::LoadBox(slot) => {
+                    let v = attempt!(closure::load(heap, get!(stack, base + slot as usize)));
+                    set!(stack, sp, v);
+                    sp += 1;
+                }
+                Instr::StoreBox(slot) => {
+                    sp -= 1;
+                    let cell = get!(stack, base + slot as usize);
+                    attempt!(closure::store(heap, cell, get!(stack, sp)));
+                }
+                Instr::LoadCapture(index) => {
+                    let cell = attempt!(closure::capture(heap, get!(stack, base), index));
+                    let v = attempt!(closure::load(heap, cell));
+                    set!(stack, sp, v);
+                    sp += 1;
+                }
+                Instr::StoreCapture(index) => {
+                    sp -= 1;
+                    let cell = attempt!(closure::capture(heap, get!(stack, base), index));
+                    attempt!(closure::store(heap, cell, get!(stack, sp)));
+                }
+                Instr::CaptureBox(index) => {
+                    let cell = attempt!(closure::capture(heap, get!(stack, base), index));
+                    set!(stack, sp, cell);
+                    sp += 1;
                 }
                 Instr::ArrayLenL(slot) => {
                     let len = attempt!(heap.array_len(get!(stack, base + slot as usize)));

@@ -24,6 +24,10 @@ impl Checker<'_> {
         let name = match &callee.kind {
             ExprKind::Name(name) => {
                 if let Some(local) = cx.lookup(name) {
+                    if matches!(local.ty, Type::Func(..)) {
+                        let f = Self::local_value(local, callee.span);
+                        return self.call_value(f, args, span, cx);
+                    }
                     let what = if local.kind == LocalKind::Param {
                         "parameter"
                     } else {
@@ -39,6 +43,12 @@ impl Checker<'_> {
                 }
                 match self.lookup(name) {
                     Some((TopLevel::Fn(index), _)) => return self.call_fn(index, args, span, cx),
+                    Some((TopLevel::Global(g), _))
+                        if matches!(self.globals[g].ty, Some(Type::Func(..))) =>
+                    {
+                        let f = self.value(callee, cx);
+                        return self.call_value(f, args, span, cx);
+                    }
                     Some((kind, decl)) => {
                         let mut err = CheckError::new(
                             "E0308",
@@ -96,20 +106,17 @@ impl Checker<'_> {
                 }
                 _ => {
                     let receiver = self.value(base, cx);
+                    // `s.f(x)` calls the method `f` when the struct has one, and otherwise
+                    // the function value in its field `f`.
+                    if let Some(field_value) = self.function_field(&receiver, field, callee.span) {
+                        return self.call_value(field_value, args, span, cx);
+                    }
                     return self.method_call(receiver, field, args, span, cx);
                 }
             },
             _ => {
                 let t = self.value(callee, cx);
-                if !t.ty.is_error() {
-                    self.report(CheckError::new(
-                        "E0308",
-                        format!("`{}` is not a function", t.ty),
-                        callee.span,
-                        "not callable",
-                    ));
-                }
-                return error_expr(span);
+                return self.call_value(t, args, span, cx);
             }
         };
         self.call_host(&name, callee.span, args, span, cx)

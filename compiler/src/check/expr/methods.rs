@@ -37,6 +37,9 @@ impl Checker<'_> {
                 }
             }
             Type::Array(elem) => {
+                if let Some(t) = self.function_method(&elem, &receiver, name, args, span, cx) {
+                    return t;
+                }
                 self.builtin_method("Array", &elem, receiver, name, args, span, cx)
             }
             Type::Str => self.builtin_method("String", &Type::Str, receiver, name, args, span, cx),
