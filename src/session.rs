@@ -708,6 +708,21 @@ fn input_decls(input: &str) -> InputDecls {
                 (name, *span, signature)
             }
             Item::Enum { name, span, .. } => (name, *span, "enum".to_string()),
+            Item::Contract {
+                name,
+                methods,
+                span,
+            } => {
+                let methods: Vec<String> = methods
+                    .iter()
+                    .map(|m| {
+                        let params: Vec<String> = m.params.iter().map(|p| ty(&p.ty)).collect();
+                        let ret = m.ret.as_ref().map_or("void".to_string(), ty);
+                        format!("{}({}): {ret}", m.name.name, params.join(", "))
+                    })
+                    .collect();
+                (name, *span, format!("contract({})", methods.join("; ")))
+            }
             Item::Bank { span, .. } => {
                 out.assets.push((*span, "bank"));
                 continue;
@@ -724,7 +739,12 @@ fn input_decls(input: &str) -> InputDecls {
         };
         let is_struct = matches!(item, Item::Struct { .. });
         let mut text = input.get(span.range()).unwrap_or("").to_string();
-        if is_struct || matches!(item, Item::Const { .. } | Item::Enum { .. }) {
+        if is_struct
+            || matches!(
+                item,
+                Item::Const { .. } | Item::Enum { .. } | Item::Contract { .. }
+            )
+        {
             text.insert_str(0, "declare ");
         }
         out.signatures.push((name.name.clone(), signature));

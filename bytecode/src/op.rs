@@ -10,8 +10,9 @@
 //! - Jump operands (`Jump`, `JumpIfFalse`, `JumpIfTrue`, `JumpIfSome`, `ForPrep`, `ForLoop`) are absolute
 //!   byte offsets inside the function in a [`crate::Program`]; the verifier rewrites them into
 //!   instruction indices in a [`crate::VerifiedProgram`].
-//! - `Call`, `CallHost`, `CallHostDrop`, `NewStruct` and `NewArray` have a dynamic stack
-//!   effect: they pop their callee's parameter count, the struct's field count or `count`
+//! - `Call`, `CallContract`, `CallHost`, `CallHostDrop`, `NewStruct` and `NewArray` have a
+//!   dynamic stack effect: they pop their callee's parameter count (for `CallContract`, the
+//!   receiver and the contract method's parameters), the struct's field count or `count`
 //!   values, and push one value (the unit value for a `void` call), except `CallHostDrop`,
 //!   which pushes nothing.
 //! - The array methods `len`, `push` and `pop` are the instructions `ArrayLen`, `ArrayLenL`,
@@ -544,6 +545,9 @@ opcodes! {
     0x95 EqOpt() [2 1] 2;
     /// Pops two optionals, pushes whether they differ (the negation of `EqOpt`).
     0x96 NeOpt() [2 1] 2;
+    /// Calls method `method` of contract `contract` on the receiver below its arguments: the
+    /// receiver's struct's method, found through the inline cache of call site `site`.
+    0xA0 CallContract(contract: u16, method: u16, site: u32) [dyn] 6;
 }
 
 /// Whether control can continue to the next instruction after `instr`.
@@ -576,7 +580,7 @@ pub fn ends_run(instr: &Instr) -> bool {
     jump_target(instr).is_some()
         || matches!(
             instr,
-            Instr::Call(_) | Instr::Return() | Instr::ReturnLocal(_)
+            Instr::Call(_) | Instr::CallContract(..) | Instr::Return() | Instr::ReturnLocal(_)
         )
 }
 

@@ -34,6 +34,9 @@ pub enum Type {
     Optional(Box<Type>),
     /// An enum type, by (internal) name.
     Enum(String),
+    /// A contract type, by (internal) name: at run time the instance of whichever struct
+    /// implementing it the value holds.
+    Contract(String),
 }
 
 impl Type {
@@ -81,7 +84,10 @@ impl Type {
 
     /// Whether values of the type live on the heap and compare by identity.
     pub fn is_reference(&self) -> bool {
-        matches!(self, Type::Array(_) | Type::Struct(_) | Type::TileMap)
+        matches!(
+            self,
+            Type::Array(_) | Type::Struct(_) | Type::Contract(_) | Type::TileMap
+        )
     }
 
     /// Whether values of the type are numbers.
@@ -118,7 +124,7 @@ impl fmt::Display for Type {
         f.write_str(match self {
             Type::Array(inner) => return write!(f, "[{inner}]"),
             Type::Optional(inner) => return write!(f, "{inner}?"),
-            Type::Struct(name) | Type::Enum(name) => name,
+            Type::Struct(name) | Type::Enum(name) | Type::Contract(name) => name,
             Type::Int => "int",
             Type::Float => "float",
             Type::Bool => "bool",

@@ -68,6 +68,10 @@ impl Checker<'_> {
             return error_expr(e.span);
         }
         if !want.accepts(&t.ty) {
+            if let Some(err) = self.not_implemented(&t.ty, want, e.span) {
+                self.report(err);
+                return error_expr(e.span);
+            }
             let mut err = CheckError::new(
                 "E0300",
                 format!("mismatched types: expected `{want}`, found `{}`", t.ty),
@@ -91,7 +95,9 @@ impl Checker<'_> {
     /// Checks an expression with an optional expected type.
     fn expr_hint(&mut self, e: &Expr, cx: &mut FnCx, hint: Option<&Type>) -> TExpr {
         stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
-            let t = self.expr_inner(e, cx, Self::inner_hint(e, hint));
+            let inner = Self::inner_hint(e, hint);
+            let t = self.expr_inner(e, cx, inner);
+            let t = self.to_contract(t, inner);
             Self::wrap_optional(t, hint)
         })
     }
@@ -428,6 +434,20 @@ impl Checker<'_> {
                         "a type",
                     )
                     .with_help(format!("create an instance with `new {name}(...)`")),
+                );
+                error_expr(span)
+            }
+            Some(TopLevel::Contract(_)) => {
+                self.report(
+                    CheckError::new(
+                        "E0309",
+                        format!("`{name}` is a contract type, not a value"),
+                        span,
+                        "a type",
+                    )
+                    .with_help(format!(
+                        "create an instance of a struct that implements `{name}`"
+                    )),
                 );
                 error_expr(span)
             }

@@ -36,6 +36,7 @@ impl Checker<'_> {
                     None => self.no_method(name, &s, args, span, cx),
                 }
             }
+            Type::Contract(c) => self.contract_call(receiver, &c, name, args, span, cx),
             Type::Array(elem) => {
                 self.builtin_method("Array", &elem, receiver, name, args, span, cx)
             }
