@@ -620,7 +620,8 @@ impl Checker<'_> {
         cx.skipped += skips as u32;
         let r_hint = both
             .or(Some(&l.ty).filter(|t| relational && **t == Type::Float))
-            .or(Some(&l.ty).filter(|t| op.is_equality() && t.payload().is_some()));
+            .or(Some(&l.ty).filter(|t| op.is_equality() && t.payload().is_some()))
+            .or(Some(&l.ty).filter(|t| op.is_equality() && matches!(t, Type::Contract(_))));
         let r = self.value_hint(rhs, cx, r_hint);
         cx.skipped -= skips as u32;
         self.binary_typed(op, lhs, rhs, l, r, span, cx)
@@ -643,6 +644,8 @@ impl Checker<'_> {
         }
         // `7 == o`: the plain operand is wrapped like the right one of `o == 7`.
         let l = if op.is_equality() {
+            // `shape == circle`: the struct converts to the contract on the other side.
+            let l = self.to_contract(l, Some(&r.ty));
             Self::wrap_optional(l, Some(&r.ty))
         } else {
             l

@@ -253,6 +253,12 @@ impl Checker<'_> {
                 }
                 self.report(error);
                 ok = false;
+            } else if let Some(error) = (!want.accepts(&t.ty))
+                .then(|| self.not_implemented(&t.ty, want, arg.span))
+                .flatten()
+            {
+                self.report(error);
+                ok = false;
             } else if !want.accepts(&t.ty) {
                 let mut error = CheckError::new(
                     "E0305",
