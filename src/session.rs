@@ -685,7 +685,11 @@ fn input_decls(input: &str) -> InputDecls {
                 (&f.name, f.header.to(f.body.span), signature)
             }
             Item::Struct {
-                name, fields, span, ..
+                name,
+                fields,
+                span,
+                implements,
+                ..
             } => {
                 let fields: Vec<String> = fields
                     .iter()
@@ -699,7 +703,19 @@ fn input_decls(input: &str) -> InputDecls {
                             .push((name.name.clone(), t.start as usize..span.end as usize));
                     }
                 }
-                (name, *span, format!("struct({})", fields.join(", ")))
+                // The contracts it implements are part of it: values of the session
+                // may be held as those contracts.
+                let contracts: Vec<&str> = implements.0.iter().map(|c| c.name.as_str()).collect();
+                let signature = if contracts.is_empty() {
+                    format!("struct({})", fields.join(", "))
+                } else {
+                    format!(
+                        "struct({}) implements {}",
+                        fields.join(", "),
+                        contracts.join(", ")
+                    )
+                };
+                (name, *span, signature)
             }
             Item::Const {
                 name, ty: t, span, ..
