@@ -40,6 +40,8 @@ fn run_programs(c: &mut Criterion) {
         "mandelbrot",
         "array",
         "method",
+        "contract_mono",
+        "contract_mega",
         "strcat",
         "strcat10",
         "binary_trees",
