@@ -42,6 +42,7 @@ fn run_programs(c: &mut Criterion) {
         "method",
         "contract_mono",
         "contract_mega",
+        "richards",
         "strcat",
         "strcat10",
         "binary_trees",
