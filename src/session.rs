@@ -693,7 +693,11 @@ fn input_decls(input: &str) -> InputDecls {
                 (&f.name, f.header.to(f.body.span), signature)
             }
             Item::Struct {
-                name, fields, span, ..
+                name,
+                fields,
+                span,
+                implements,
+                ..
             } => {
                 let fields: Vec<String> = fields
                     .iter()
@@ -707,7 +711,19 @@ fn input_decls(input: &str) -> InputDecls {
                             .push((name.name.clone(), t.start as usize..span.end as usize));
                     }
                 }
-                (name, *span, format!("struct({})", fields.join(", ")))
+                // The contracts it implements are part of it: values of the session
+                // may be held as those contracts.
+                let contracts: Vec<&str> = implements.0.iter().map(|c| c.name.as_str()).collect();
+                let signature = if contracts.is_empty() {
+                    format!("struct({})", fields.join(", "))
+                } else {
+                    format!(
+                        "struct({}) implements {}",
+                        fields.join(", "),
+                        contracts.join(", ")
+                    )
+                };
+                (name, *span, signature)
             }
             Item::Const {
                 name, ty: t, span, ..
@@ -716,6 +732,21 @@ fn input_decls(input: &str) -> InputDecls {
                 (name, *span, signature)
             }
             Item::Enum { name, span, .. } => (name, *span, "enum".to_string()),
+            Item::Contract {
+                name,
+                methods,
+                span,
+            } => {
+                let methods: Vec<String> = methods
+                    .iter()
+                    .map(|m| {
+                        let params: Vec<String> = m.params.iter().map(|p| ty(&p.ty)).collect();
+                        let ret = m.ret.as_ref().map_or("void".to_string(), ty);
+                        format!("{}({}): {ret}", m.name.name, params.join(", "))
+                    })
+                    .collect();
+                (name, *span, format!("contract({})", methods.join("; ")))
+            }
             Item::Bank { span, .. } => {
                 out.assets.push((*span, "bank"));
                 continue;
@@ -732,7 +763,12 @@ fn input_decls(input: &str) -> InputDecls {
         };
         let is_struct = matches!(item, Item::Struct { .. });
         let mut text = input.get(span.range()).unwrap_or("").to_string();
-        if is_struct || matches!(item, Item::Const { .. } | Item::Enum { .. }) {
+        if is_struct
+            || matches!(
+                item,
+                Item::Const { .. } | Item::Enum { .. } | Item::Contract { .. }
+            )
+        {
             text.insert_str(0, "declare ");
         }
         out.signatures.push((name.name.clone(), signature));

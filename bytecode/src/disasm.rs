@@ -28,6 +28,11 @@ fn annotate(program: &Program, instr: &Instr) -> Option<String> {
                 .get(variant as usize)
                 .map(|v| format!("{}.{}", e.name, v.name))
         }),
+        Instr::CallContract(c, m, _) => program.contracts.get(c as usize).and_then(|c| {
+            c.methods
+                .get(m as usize)
+                .map(|m| format!("{}.{}", c.name, m.name))
+        }),
         Instr::FloatFn(func) => crate::FLOAT_FUNCTIONS
             .get(func as usize)
             .map(|name| name.to_string()),
@@ -118,11 +123,44 @@ pub fn disassemble(program: &Program) -> String {
         .map(|i| disassemble_function(program, i))
         .collect::<Vec<_>>()
         .join("\n");
+    let functions = if program.contracts.is_empty() {
+        functions
+    } else {
+        format!("{}\n{functions}", contract_table(program))
+    };
     if program.assets.is_empty() {
         functions
     } else {
         format!("{}\n{functions}", asset_table(&program.assets))
     }
+}
+
+/// The contract table: one line per contract with its methods (name and parameter count
+/// besides the receiver), and one per implementing struct with its method functions.
+pub fn contract_table(program: &Program) -> String {
+    let mut out = String::new();
+    for (i, c) in program.contracts.iter().enumerate() {
+        let methods: Vec<String> = c
+            .methods
+            .iter()
+            .map(|m| format!("{}/{}", m.name, m.params))
+            .collect();
+        let _ = writeln!(out, "contract {i} {}: {}", c.name, methods.join(", "));
+        for imp in &c.implementors {
+            let name = program
+                .structs
+                .get(imp.ty as usize)
+                .map_or("?", |s| s.name.as_str());
+            let fns: Vec<String> = imp.functions.iter().map(u32::to_string).collect();
+            let _ = writeln!(
+                out,
+                "  implemented by {name} (struct {}): functions {}",
+                imp.ty,
+                fns.join(", ")
+            );
+        }
+    }
+    out
 }
 
 /// The asset table: one line per bank and per map with its name, kind, size and tile count,

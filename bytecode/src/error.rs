@@ -143,6 +143,10 @@ pub enum LoadErrorKind {
     /// enum or variant that does not fit it.
     #[error("bad enum: {0}")]
     BadEnum(String),
+    /// The contract table is inconsistent (implementing structs or functions that do not
+    /// exist or do not fit the contract's methods).
+    #[error("bad contract: {0}")]
+    BadContract(String),
 }
 
 /// A rejected program: what is wrong and the byte offset in the file where it was found.

@@ -8,11 +8,13 @@
 //!
 //! Modules: `assets` (images, banks and maps carried in a program), `op` (the opcode table),
 //! `program` (the program structures), `pbc` (the file format), `verify` (the verifier),
-//! `disasm` (the disassembler), `enums` (the enum table's encoding and checks), `error` (load errors), `limits` (the sizes a program must
+//! `disasm` (the disassembler), `enums` (the enum table's encoding and checks), `contracts` (the contract table and
+//! the dispatch tables of `CallContract`), `error` (load errors), `limits` (the sizes a program must
 //! respect to load).
 #![forbid(unsafe_code)]
 
 pub mod assets;
+pub mod contracts;
 mod disasm;
 mod enums;
 mod error;
@@ -24,6 +26,7 @@ pub mod template;
 mod verify;
 
 pub use assets::{Assets, BankDecl, Image, MapAsset, SoundAsset};
+pub use contracts::{ContractDecl, ContractMethodDecl, Dispatch, ImplDecl};
 pub use disasm::{asset_table, disassemble, disassemble_function};
 pub use error::{LoadError, LoadErrorKind};
 pub use op::{ends_run, DecodeError, Instr, Opcode, OperandKind, StackEffect, FLOAT_FUNCTIONS};

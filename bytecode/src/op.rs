@@ -10,10 +10,12 @@
 //! - Jump operands (`Jump`, `JumpIfFalse`, `JumpIfTrue`, `JumpIfSome`, `ForPrep`, `ForLoop`) are absolute
 //!   byte offsets inside the function in a [`crate::Program`]; the verifier rewrites them into
 //!   instruction indices in a [`crate::VerifiedProgram`].
-//! - `Call`, `CallHost`, `CallHostDrop`, `NewStruct`, `NewArray`, `MakeClosure` and
-//!   `CallValue` have a dynamic stack effect: they pop their callee's parameter count, the
-//!   struct's field count, `count` or `captures` values, or `args` values and the function
-//!   value, and push one value (the unit value for a `void` call), except `CallHostDrop`,
+//! - `Call`, `CallContract`, `CallHost`, `CallHostDrop`, `NewStruct`, `NewArray`, `NewMap`,
+//!   `MakeClosure` and `CallValue` have a dynamic stack effect: they pop their callee's
+//!   parameter count (for `CallContract`, the receiver and the contract method's parameters),
+//!   the struct's field count, `count` values (`2 × count` for `NewMap`), `captures` values,
+//!   or `args` values and the function value, and push one value (the unit value for a `void`
+//!   call), except `CallHostDrop`,
 //!   which pushes nothing.
 //! - The array methods `len`, `push` and `pop` are the instructions `ArrayLen`, `ArrayLenL`,
 //!   `ArrayPush` and `ArrayPop`, not host calls; the other array methods are host functions.
@@ -545,6 +547,9 @@ opcodes! {
     0x95 EqOpt() [2 1] 2;
     /// Pops two optionals, pushes whether they differ (the negation of `EqOpt`).
     0x96 NeOpt() [2 1] 2;
+    /// Calls method `method` of contract `contract` on the receiver below its arguments: the
+    /// receiver's struct's method, found through the inline cache of call site `site`.
+    0xA0 CallContract(contract: u16, method: u16, site: u32) [dyn] 6;
     /// Pops `count` key-value pairs (key, then value, in order) and pushes a new map holding
     /// them in that order (a repeated key keeps its first place and takes the later value);
     /// charges 4 more cycles per pair and 1 per 16 bytes of each string key.
@@ -634,7 +639,11 @@ pub fn ends_run(instr: &Instr) -> bool {
     jump_target(instr).is_some()
         || matches!(
             instr,
-            Instr::Call(_) | Instr::CallValue(_) | Instr::Return() | Instr::ReturnLocal(_)
+            Instr::Call(_)
+            | Instr::CallValue(_)
+            | Instr::CallContract(..)
+            | Instr::Return()
+            | Instr::ReturnLocal(_)
         )
 }
 

@@ -125,6 +125,7 @@ pub fn encode(program: &Program) -> Vec<u8> {
         }
     });
     w.section(|w| crate::enums::encode(w, &program.enums));
+    w.section(|w| crate::contracts::encode(w, &program.contracts));
     w.section(|w| {
         w.u32(program.globals.len() as u32);
         for &g in &program.globals {
@@ -529,6 +530,7 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
         Ok(out)
     })?;
     let enums = r.section("enums", crate::enums::decode)?;
+    let contracts = r.section("contracts", crate::contracts::decode)?;
     let (globals, global_sites) = r.section("globals", |r| {
         let n = r.count(4)?;
         let mut globals = Vec::new();
@@ -654,6 +656,7 @@ pub(crate) fn decode_with_offsets(bytes: &[u8]) -> Result<(Program, CodeOffsets)
             files,
             assets: std::sync::Arc::new(assets),
             enums,
+            contracts,
         },
         offsets,
     ))

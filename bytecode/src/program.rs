@@ -230,6 +230,9 @@ pub struct Program {
     /// The enum types; `PushEnum` operands index this list, and formatting names variants
     /// through it.
     pub enums: Vec<EnumDecl>,
+    /// The contract types with the structs that implement them; `CallContract` operands
+    /// index this list.
+    pub contracts: Vec<crate::ContractDecl>,
 }
 
 /// An enum type: its name and its variants, in declaration order (a variant's index is its

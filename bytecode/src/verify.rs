@@ -37,6 +37,7 @@ pub struct VerifiedProgram {
     functions: Vec<VerifiedFunction>,
     host_ids: Vec<u32>,
     struct_tags: Vec<Option<u16>>,
+    dispatch: crate::Dispatch,
 }
 
 impl VerifiedProgram {
@@ -60,6 +61,12 @@ impl VerifiedProgram {
     pub fn struct_tags(&self) -> &[Option<u16>] {
         &self.struct_tags
     }
+
+    /// The contract dispatch tables: method slots, their arities, each struct's methods
+    /// and the number of `CallContract` sites (numbered from 0 in program order).
+    pub fn dispatch(&self) -> &crate::Dispatch {
+        &self.dispatch
+    }
 }
 
 /// Decodes and verifies a `.pbc` file against the host functions a VM provides.
@@ -80,6 +87,7 @@ fn verify_with_offsets(
 ) -> Result<VerifiedProgram, LoadError> {
     program.assets.validate()?;
     let struct_tags = crate::enums::struct_tags(&program)?;
+    let mut dispatch = crate::contracts::dispatch(&program)?;
     let strings = program.strings.len() as u32;
     let check = |what: &'static str, index: u32, len: u32| {
         if index < len {
@@ -157,15 +165,18 @@ fn verify_with_offsets(
         }
     }
     let mut functions = Vec::new();
+    let mut sites = 0u32;
     for index in 0..program.functions.len() {
         let base = offsets.get(index).copied().unwrap_or(0);
-        functions.push(verify_function(&program, index, base, nfuncs)?);
+        functions.push(verify_function(&program, index, base, nfuncs, &mut sites)?);
     }
+    dispatch.set_sites(sites);
     Ok(VerifiedProgram {
         program,
         functions,
         host_ids,
         struct_tags,
+        dispatch,
     })
 }
 
@@ -175,6 +186,7 @@ fn verify_function(
     index: usize,
     base: usize,
     nfuncs: u32,
+    sites: &mut u32,
 ) -> Result<VerifiedFunction, LoadError> {
     let f = &program.functions[index];
     let name = || f.name.clone();
@@ -335,6 +347,21 @@ fn verify_function(
                 }
             }
             Instr::EnumTag() => {}
+            Instr::CallContract(contract, method, _) => {
+                let count = program.contracts.len() as u32;
+                range(pc, "contract", contract as u32, count)?;
+                let methods = program.contracts[contract as usize].methods.len() as u32;
+                range(pc, "contract method", method as u32, methods)?;
+                // Every site gets its own inline cache: the sites are numbered here, in
+                // program order, whatever the file says.
+                *instr = Instr::CallContract(contract, method, *sites);
+                *sites = sites.checked_add(1).ok_or_else(|| {
+                    LoadError::new(
+                        at(pc),
+                        LoadErrorKind::BadContract("too many call sites".into()),
+                    )
+                })?;
+            }
             Instr::Nop()
             | Instr::Dup()
             | Instr::Dup2()
@@ -446,6 +473,10 @@ fn verify_function(
             StackEffect::Fixed { pop, push } => (pop as u32, push as u32),
             StackEffect::Dynamic => match *instr {
                 Instr::Call(func) => (program.functions[func as usize].params as u32, 1),
+                Instr::CallContract(c, m, _) => {
+                    let method = &program.contracts[c as usize].methods[m as usize];
+                    (method.params as u32 + 1, 1)
+                }
                 Instr::NewStruct(ty) => (program.structs[ty as usize].fields.len() as u32, 1),
                 Instr::NewArray(count) => (count, 1),
                 Instr::NewMap(count) => (count.saturating_mul(2), 1),

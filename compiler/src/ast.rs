@@ -444,6 +444,9 @@ pub enum Item {
         defaults: Vec<Option<Expr>>,
         /// The methods.
         methods: Vec<FnDecl>,
+        /// The contracts named after `implements` (each `Name` or `m.Name`), with the span
+        /// of the whole clause; empty without one.
+        implements: (Vec<Ident>, Span),
         /// The whole declaration.
         span: Span,
     },
@@ -491,6 +494,28 @@ pub enum Item {
         /// The whole declaration.
         span: Span,
     },
+    /// `declare contract Name { fn method(params): T; ... }`
+    Contract {
+        /// The name.
+        name: Ident,
+        /// The methods the contract requires, in order.
+        methods: Vec<ContractMethod>,
+        /// The whole declaration.
+        span: Span,
+    },
+}
+
+/// One method a contract requires: a signature without a body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContractMethod {
+    /// The method's name.
+    pub name: Ident,
+    /// The parameters (the receiver is implicit).
+    pub params: Vec<Param>,
+    /// The declared result type; `None` means `void`.
+    pub ret: Option<TypeExpr>,
+    /// The signature `fn name(...): T`, for labels.
+    pub header: Span,
 }
 
 /// One variant of an enum declaration.

@@ -39,6 +39,9 @@ pub enum TExprKind {
     Cast(Box<TExpr>),
     /// A call of a program function, by index.
     Call(u32, Vec<TExpr>),
+    /// A call of method `m` of contract `c` through a contract value: the receiver, then
+    /// the arguments.
+    CallContract(u16, u16, Vec<TExpr>),
     /// A call of a host function, by index into the builtins' signatures.
     CallHost(usize, Vec<TExpr>),
     /// A field of a struct instance, by index.

@@ -40,6 +40,9 @@ pub enum Type {
     /// `fn(int, int): bool`: a function value with these parameter and result types
     /// (`Void` for none).
     Func(Vec<Type>, Box<Type>),
+    /// A contract type, by (internal) name: at run time the instance of whichever struct
+    /// implementing it the value holds.
+    Contract(String),
 }
 
 impl Type {
@@ -90,7 +93,7 @@ impl Type {
     pub fn is_reference(&self) -> bool {
         matches!(
             self,
-            Type::Array(_) | Type::Struct(_) | Type::TileMap | Type::Map(..)
+            Type::Array(_) | Type::Struct(_) | Type::Contract(_) | Type::TileMap | Type::Map(..)
         )
     }
 
@@ -146,7 +149,7 @@ impl fmt::Display for Type {
                     ret => write!(f, ": {ret}"),
                 };
             }
-            Type::Struct(name) | Type::Enum(name) => name,
+            Type::Struct(name) | Type::Enum(name) | Type::Contract(name) => name,
             Type::Int => "int",
             Type::Float => "float",
             Type::Bool => "bool",

@@ -231,8 +231,9 @@ fn word(text: &str) -> Token<'_> {
         "as" => Token::As,
         "some" => Token::Some,
         "none" => Token::None,
-        "enum" | "switch" | "default" | "service" | "contract" | "host" | "error" | "optional"
-        | "result" | "ok" | "err" | "handle" | "spawn" | "yield" | "sleep" => Token::Reserved(text),
+        "enum" | "switch" | "default" | "service" | "contract" | "implements" | "host"
+        | "error" | "optional" | "result" | "ok" | "err" | "handle" | "spawn" | "yield"
+        | "sleep" => Token::Reserved(text),
         _ => Token::Ident(text),
     }
 }

@@ -135,6 +135,8 @@ pub struct Vm {
     pub(crate) heap: Heap,
     pub(crate) globals: Globals,
     pub(crate) sites: Vec<SiteCache>,
+    /// One inline cache per `CallContract` site of the program.
+    pub(crate) contract_sites: Vec<crate::exec::InlineCache>,
     pub(crate) constants: Vec<Value>,
     pub(crate) out: Box<dyn Output>,
     pub(crate) state: Box<dyn Any>,
@@ -166,6 +168,7 @@ impl Vm {
             heap: Heap::new(limits.heap_bytes, limits.max_string, limits.max_array),
             globals: Globals::default(),
             sites: Vec::new(),
+            contract_sites: Vec::new(),
             constants: Vec::new(),
             out,
             state: Box::new(()),
@@ -212,6 +215,8 @@ impl Vm {
         }
         self.globals.version = self.globals.version.wrapping_add(1);
         self.sites = vec![SiteCache::EMPTY; program.program().global_sites.len()];
+        self.contract_sites =
+            vec![crate::exec::InlineCache::EMPTY; program.dispatch().sites() as usize];
         self.constants = constants;
         self.hosts = resolved;
         crate::closure::rebind(&mut self.heap, &self.program, &program);

@@ -4,7 +4,7 @@
 //! The pass follows the checker's scoping: a `let` is visible after its initializer, loop
 //! variables and `if let` / `switch` bindings in their blocks, parameters in the body.
 
-use crate::ast::{Block, Expr, ExprKind, Ident, PatternKind, Stmt, StmtKind};
+use crate::ast::{Arm, Block, Expr, ExprKind, Ident, PatternKind, Stmt, StmtKind};
 use prometeu_lexer::Span;
 use std::collections::{HashMap, HashSet};
 
@@ -103,6 +103,16 @@ impl<'c> Scan<'c> {
         self.scopes.pop();
     }
 
+    /// Walks the value of a `switch` value's arm with its bindings in scope.
+    fn scoped_expr(&mut self, names: &[&Ident], e: &Expr) {
+        self.scopes.push(HashMap::new());
+        for n in names {
+            self.declare(n);
+        }
+        self.expr(e);
+        self.scopes.pop();
+    }
+
     fn stmt(&mut self, s: &Stmt) {
         match &s.kind {
             StmtKind::Let { name, init, .. } => {
@@ -170,16 +180,7 @@ impl<'c> Scan<'c> {
             StmtKind::Switch(sw) => {
                 self.expr(&sw.scrutinee);
                 for arm in &sw.arms {
-                    let mut names: Vec<&Ident> = Vec::new();
-                    for p in &arm.patterns {
-                        match &p.kind {
-                            PatternKind::Path {
-                                bindings: Some(b), ..
-                            } => names.extend(b.iter()),
-                            PatternKind::Some(n) => names.push(n),
-                            _ => {}
-                        }
-                    }
+                    let names = arm_bindings(arm);
                     self.scoped_block(&names, &arm.body);
                 }
             }
@@ -238,6 +239,19 @@ impl<'c> Scan<'c> {
                     self.expr(&a.value);
                 }
             }
+            ExprKind::Map(entries) => {
+                for (k, v) in entries {
+                    self.expr(k);
+                    self.expr(v);
+                }
+            }
+            ExprKind::Switch(sw) => {
+                self.expr(&sw.scrutinee);
+                for arm in &sw.arms {
+                    let names = arm_bindings(arm);
+                    self.scoped_expr(&names, &arm.body);
+                }
+            }
             ExprKind::If(branches, otherwise) => {
                 for (c, v) in branches {
                     self.expr(c);
@@ -255,4 +269,19 @@ impl<'c> Scan<'c> {
             | ExprKind::Error => {}
         }
     }
+}
+
+/// The names a `switch` arm's patterns bind.
+fn arm_bindings<B>(arm: &Arm<B>) -> Vec<&Ident> {
+    let mut names: Vec<&Ident> = Vec::new();
+    for p in &arm.patterns {
+        match &p.kind {
+            PatternKind::Path {
+                bindings: Some(b), ..
+            } => names.extend(b.iter()),
+            PatternKind::Some(n) => names.push(n),
+            _ => {}
+        }
+    }
+    names
 }

@@ -68,6 +68,10 @@ impl Checker<'_> {
             return error_expr(e.span);
         }
         if !want.accepts(&t.ty) {
+            if let Some(err) = self.not_implemented(&t.ty, want, e.span) {
+                self.report(err);
+                return error_expr(e.span);
+            }
             let mut err = CheckError::new(
                 "E0300",
                 format!("mismatched types: expected `{want}`, found `{}`", t.ty),
@@ -91,7 +95,9 @@ impl Checker<'_> {
     /// Checks an expression with an optional expected type.
     fn expr_hint(&mut self, e: &Expr, cx: &mut FnCx, hint: Option<&Type>) -> TExpr {
         stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
-            let t = self.expr_inner(e, cx, Self::inner_hint(e, hint));
+            let inner = Self::inner_hint(e, hint);
+            let t = self.expr_inner(e, cx, inner);
+            let t = self.to_contract(t, inner);
             Self::wrap_optional(t, hint)
         })
     }
@@ -450,6 +456,20 @@ impl Checker<'_> {
                 );
                 error_expr(span)
             }
+            Some(TopLevel::Contract(_)) => {
+                self.report(
+                    CheckError::new(
+                        "E0309",
+                        format!("`{name}` is a contract type, not a value"),
+                        span,
+                        "a type",
+                    )
+                    .with_help(format!(
+                        "create an instance of a struct that implements `{name}`"
+                    )),
+                );
+                error_expr(span)
+            }
             Some(TopLevel::Enum(index)) => {
                 let first = self.enums[index]
                     .variants
@@ -619,7 +639,8 @@ impl Checker<'_> {
         cx.skipped += skips as u32;
         let r_hint = both
             .or(Some(&l.ty).filter(|t| relational && **t == Type::Float))
-            .or(Some(&l.ty).filter(|t| op.is_equality() && t.payload().is_some()));
+            .or(Some(&l.ty).filter(|t| op.is_equality() && t.payload().is_some()))
+            .or(Some(&l.ty).filter(|t| op.is_equality() && matches!(t, Type::Contract(_))));
         let r = self.value_hint(rhs, cx, r_hint);
         cx.skipped -= skips as u32;
         self.binary_typed(op, lhs, rhs, l, r, span, cx)
@@ -645,6 +666,8 @@ impl Checker<'_> {
         }
         // `7 == o`: the plain operand is wrapped like the right one of `o == 7`.
         let l = if op.is_equality() {
+            // `shape == circle`: the struct converts to the contract on the other side.
+            let l = self.to_contract(l, Some(&r.ty));
             Self::wrap_optional(l, Some(&r.ty))
         } else {
             l

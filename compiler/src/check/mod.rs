@@ -10,6 +10,7 @@ mod array_fns;
 mod captures;
 mod closures;
 mod consts;
+mod contracts;
 mod defaults;
 mod enums;
 mod error;
@@ -119,6 +120,8 @@ pub(crate) enum TopLevel {
     Sound(u32),
     /// A `declare enum`, by index.
     Enum(usize),
+    /// A `declare contract`, by index.
+    Contract(usize),
 }
 
 /// The result of checking a module.
@@ -153,6 +156,8 @@ pub struct Checked {
     pub enums: Vec<prometeu_bytecode::EnumDecl>,
     /// The function index of lambda 0: the lambdas' functions follow all the others.
     pub lambda_base: u32,
+    /// The contract types with their implementing structs, in declaration order.
+    pub contracts: Vec<prometeu_bytecode::ContractDecl>,
 }
 
 /// A global's initialization, in source order.
@@ -173,6 +178,7 @@ pub(crate) struct Checker<'a> {
     pub(crate) globals: Vec<GlobalInfo>,
     pub(crate) structs: Vec<StructInfo>,
     pub(crate) enums: Vec<enums::EnumInfo>,
+    pub(crate) contracts: Vec<contracts::ContractInfo>,
     pub(crate) errors: Vec<CheckError>,
     /// The constants being evaluated, outermost first.
     pub(crate) const_stack: Vec<usize>,
@@ -246,6 +252,10 @@ impl<'a> Checker<'a> {
                 other if self.struct_named(other).is_some() => {
                     let index = self.struct_named(other).unwrap_or(0);
                     Type::Struct(self.structs[index].name.name.clone())
+                }
+                other if self.contract_named(other).is_some() => {
+                    let index = self.contract_named(other).unwrap_or(0);
+                    Type::Contract(self.contracts[index].name.name.clone())
                 }
                 other => {
                     self.report(
@@ -427,6 +437,7 @@ impl<'a> Checker<'a> {
                 format!("enum({})", variants.join(", ")),
             ));
         }
+        out.extend(self.contract_signatures());
         for i in 0..self.consts.len() {
             let file = self.consts[i].file;
             let written = &self.consts[i].name.name;
@@ -579,6 +590,7 @@ pub fn check_files(
         globals: Vec::new(),
         structs: Vec::new(),
         enums: Vec::new(),
+        contracts: Vec::new(),
         errors: Vec::new(),
         const_stack: Vec::new(),
         const_refs: Vec::new(),
@@ -636,11 +648,15 @@ pub fn check_files(
             if let Item::Enum { name, .. } = item {
                 c.declare_enum(name);
             }
+            if let Item::Contract { name, .. } = item {
+                c.declare_contract(name);
+            }
         }
     }
     // Structs of earlier REPL inputs keep their indices.
     let slots = c.keep_struct_order(repl.map_or(&[][..], |r| &r.struct_order[..]));
     c.enum_bodies(modules);
+    c.contract_bodies(modules);
     // Pass 1: declarations.
     let mut fn_decls: Vec<(&ast::FnDecl, usize)> = Vec::new();
     let mut struct_index = 0;
@@ -747,6 +763,7 @@ pub fn check_files(
         .collect();
     out.signatures = c.signatures();
     out.enums = c.enum_decls();
+    out.contracts = c.contract_decls();
     out.structs = c
         .structs
         .iter()
@@ -846,7 +863,10 @@ impl<'a> Checker<'a> {
                 fn_decls.push((f, file));
             }
             Item::Struct {
-                fields, methods, ..
+                fields,
+                methods,
+                implements,
+                ..
             } => {
                 let (slots, next) = struct_index;
                 let index = slots.get(**next).copied().unwrap_or(**next);
@@ -874,6 +894,7 @@ impl<'a> Checker<'a> {
                     c.structs[index].methods.insert(m.name.name.clone(), f);
                     fn_decls.push((m, file));
                 }
+                c.struct_implements(index, implements);
             }
             Item::Const {
                 name, ty, value, ..
@@ -970,7 +991,7 @@ impl<'a> Checker<'a> {
                     "put the program in a file and compile that file, or `:load` it in the REPL",
                 ),
             ),
-            Item::Import(_) | Item::Error | Item::Enum { .. } => {}
+            Item::Import(_) | Item::Error | Item::Enum { .. } | Item::Contract { .. } => {}
         }
     }
 }

@@ -55,7 +55,8 @@ pub fn item_name(item: &Item) -> Option<&Ident> {
         | Item::Bank { name, .. }
         | Item::Map { name, .. }
         | Item::Sound { name, .. }
-        | Item::Enum { name, .. } => Some(name),
+        | Item::Enum { name, .. }
+        | Item::Contract { name, .. } => Some(name),
         Item::Import(_) | Item::Stmt(_) | Item::Error => None,
     }
 }

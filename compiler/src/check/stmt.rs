@@ -862,7 +862,10 @@ impl Checker<'_> {
                 );
                 None
             }
-            Some((TopLevel::Fn(_) | TopLevel::Struct(_) | TopLevel::Enum(_), decl)) => {
+            Some((
+                TopLevel::Fn(_) | TopLevel::Struct(_) | TopLevel::Enum(_) | TopLevel::Contract(_),
+                decl,
+            )) => {
                 self.report(
                     CheckError::new(
                         "E0403",

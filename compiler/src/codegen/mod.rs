@@ -48,6 +48,8 @@ struct Gen<'a> {
     hosts: Vec<HostSig>,
     host_index: HashMap<usize, u32>,
     global_sites: Vec<u32>,
+    /// How many `CallContract` sites have been emitted (each names its own site).
+    contract_sites: u32,
     errors: Vec<LimitError>,
 }
 
@@ -223,6 +225,15 @@ impl Gen<'_> {
                     .get(*index as usize)
                     .map_or(0, |f| f.params as u32);
                 f.e.emit_call(Instr::Call(*index), span, params);
+            }
+            TExprKind::CallContract(contract, method, args) => {
+                for a in args {
+                    self.expr(f, a);
+                }
+                let site = self.contract_sites;
+                self.contract_sites = self.contract_sites.wrapping_add(1);
+                let instr = Instr::CallContract(*contract, *method, site);
+                f.e.emit_call(instr, span, args.len() as u32);
             }
             TExprKind::CallHost(builtin, args) => {
                 if !self.host_call(f, *builtin, args, span, false) {
@@ -811,14 +822,20 @@ fn binary(op: BinOp, ty: &Type) -> Instr {
         (Eq, Type::Float) => Instr::EqFloat(),
         (Eq, Type::Bool) => Instr::EqBool(),
         (Eq, Type::Str) => Instr::EqStr(),
-        (Eq, Type::Array(_) | Type::Struct(_) | Type::TileMap | Type::Map(..)) => Instr::EqRef(),
+        (
+            Eq,
+            Type::Array(_) | Type::Struct(_) | Type::Contract(_) | Type::TileMap | Type::Map(..),
+        ) => Instr::EqRef(),
         (Eq, Type::Optional(_)) => Instr::EqOpt(),
         (Ne, Type::Optional(_)) => Instr::NeOpt(),
         (Eq, _) => Instr::EqInt(),
         (Ne, Type::Float) => Instr::NeFloat(),
         (Ne, Type::Bool) => Instr::NeBool(),
         (Ne, Type::Str) => Instr::NeStr(),
-        (Ne, Type::Array(_) | Type::Struct(_) | Type::TileMap | Type::Map(..)) => Instr::NeRef(),
+        (
+            Ne,
+            Type::Array(_) | Type::Struct(_) | Type::Contract(_) | Type::TileMap | Type::Map(..),
+        ) => Instr::NeRef(),
         (Ne, _) => Instr::NeInt(),
         (Lt, Type::Float) => Instr::LtFloat(),
         (Lt, Type::Str) => Instr::LtStr(),
@@ -899,6 +916,7 @@ pub fn generate_files(
         hosts: Vec::new(),
         host_index: HashMap::new(),
         global_sites: Vec::new(),
+        contract_sites: 0,
         errors: Vec::new(),
     };
     let globals: Vec<u32> = checked
@@ -928,6 +946,7 @@ pub fn generate_files(
             | Type::Error
             | Type::Array(_)
             | Type::Struct(_)
+            | Type::Contract(_)
             | Type::Enum(_)
             | Type::Map(..)
             | Type::Bank
@@ -1018,5 +1037,6 @@ pub fn generate_files(
             .collect(),
         assets: std::sync::Arc::new(checked.assets.clone()),
         enums: checked.enums.clone(),
+        contracts: checked.contracts.clone(),
     })
 }

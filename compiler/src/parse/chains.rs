@@ -27,6 +27,7 @@ pub(super) fn chained_comparisons(module: &Module) -> Vec<ParseError> {
             | Item::Sound { .. }
             | Item::Import(_)
             | Item::Enum { .. }
+            | Item::Contract { .. }
             | Item::Error => {}
         }
     }

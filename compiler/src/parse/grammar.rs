@@ -8,6 +8,7 @@ use chumsky::input::ValueInput;
 use chumsky::prelude::*;
 use prometeu_lexer::{SourceId, Span, Token};
 
+mod contract;
 mod operators;
 mod switch;
 
@@ -800,6 +801,7 @@ where
         .map(tight)
         .delimited_by(just(Token::LParen), just(Token::RParen));
     let function = fn_decl(source, ident(source), params.clone(), block.clone()).map(Item::Fn);
+    let contract = contract::contract_decl(source, params.clone());
     let method = fn_decl(source, member(source), params, block);
     // A struct's fields: `name: Type`, each with an optional default `= value`.
     let struct_fields = member(source)
@@ -814,6 +816,7 @@ where
     let structure = just(Token::Struct)
         .ignore_then(ident(source))
         .then(struct_fields)
+        .then(contract::implements_clause(source))
         .then(
             method
                 .repeated()
@@ -822,13 +825,14 @@ where
                 .delimited_by(just(Token::LBrace), just(Token::RBrace))
                 .or(just(Token::Semi).to(Vec::new())),
         )
-        .map_with(move |((name, fields), methods), e| {
+        .map_with(move |(((name, fields), implements), methods), e| {
             let (fields, defaults) = fields.into_iter().unzip();
             Item::Struct {
                 name,
                 fields,
                 defaults,
                 methods,
+                implements,
                 span: span(source, e.span()),
             }
         });
@@ -908,6 +912,7 @@ where
                 .or(sound)
                 .or(structure)
                 .or(enumeration)
+                .or(contract)
                 .or(just(Token::Const)
                     .ignore_then(binding.clone())
                     .map_with(move |((name, ty), value), e| Item::Const {

@@ -96,8 +96,31 @@ pub(super) fn refine(errors: &mut [ParseError], tokens: &[(Token<'_>, GSpan)]) {
                 error.label = "add `;` here".into();
                 error.help = Some("end each statement with `;`".into());
             }
+            if in_contract_body(&tokens[..at]) {
+                error.help = Some(if error.message.ends_with("found `{`") {
+                    "a contract's method has no body: end its signature with `;` and define the method in each struct that implements the contract".into()
+                } else {
+                    "end each method signature of a contract with `;`".into()
+                });
+            }
         }
     }
+}
+
+/// Whether the tokens end inside the braces of a `declare contract` body.
+fn in_contract_body(tokens: &[(Token<'_>, GSpan)]) -> bool {
+    let mut depth = 0i32;
+    for (token, _) in tokens.iter().rev() {
+        match token {
+            Token::RBrace => depth += 1,
+            Token::LBrace if depth == 0 => depth = -1,
+            Token::LBrace => depth -= 1,
+            Token::Reserved("contract") => return depth == -1,
+            Token::Declare if depth == -1 => return false,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Drops the operators from "expected A, B or C, found X" when something that ends an

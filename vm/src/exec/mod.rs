@@ -11,7 +11,10 @@ mod arith;
 mod closure;
 mod cold;
 mod map;
+mod contract;
 mod optional;
+
+pub(crate) use contract::InlineCache;
 
 use crate::globals::SiteCache;
 use crate::host::HostCtx;
@@ -42,6 +45,7 @@ impl Vm {
             heap,
             globals,
             sites,
+            contract_sites,
             constants,
             out,
             state,
@@ -118,6 +122,39 @@ impl Vm {
                 check_budget!();
             }};
         }
+        // Enters function `$function` with its arguments on top of the stack.
+        macro_rules! enter {
+            ($function:expr) => {{
+                let function: u32 = $function;
+                let callee = &functions[function as usize];
+                if frames.len() >= limits.call_depth {
+                    break Err(trapped(TrapKind::CallDepth(limits.call_depth)));
+                }
+                let new_base = sp - callee.params as usize;
+                let locals_end = new_base + callee.locals as usize;
+                let need = locals_end + callee.max_stack as usize;
+                if need > stack_limit {
+                    break Err(trapped(TrapKind::ValueStack(stack_limit)));
+                }
+                for slot in sp..locals_end {
+                    stack.set(slot, Value::Unit);
+                }
+                if let Some(top) = frames.last_mut() {
+                    top.pc = pc;
+                }
+                frames.push(Frame {
+                    function,
+                    pc: 0,
+                    base: new_base,
+                });
+                code = &callee.code;
+                run_cost = &callee.run_cost;
+                pc = 0;
+                base = new_base;
+                sp = locals_end;
+                check_budget!();
+            }};
+        }
         macro_rules! safepoint {
             () => {
                 safepoint_impl!(heap, stack, sp, globals, constants)
@@ -171,38 +208,6 @@ impl Vm {
         }
         // Enters program function `$function`, whose parameters are the values on top of the
         // stack: pushes its frame and clears its other locals.
-        macro_rules! enter {
-            ($function:expr) => {{
-                let function = $function;
-                let callee = &functions[function as usize];
-                if frames.len() >= limits.call_depth {
-                    break Err(trapped(TrapKind::CallDepth(limits.call_depth)));
-                }
-                let new_base = sp - callee.params as usize;
-                let locals_end = new_base + callee.locals as usize;
-                let need = locals_end + callee.max_stack as usize;
-                if need > stack_limit {
-                    break Err(trapped(TrapKind::ValueStack(stack_limit)));
-                }
-                for slot in sp..locals_end {
-                    stack.set(slot, Value::Unit);
-                }
-                if let Some(top) = frames.last_mut() {
-                    top.pc = pc;
-                }
-                frames.push(Frame {
-                    function,
-                    pc: 0,
-                    base: new_base,
-                });
-                code = &callee.code;
-                run_cost = &callee.run_cost;
-                pc = 0;
-                base = new_base;
-                sp = locals_end;
-                check_budget!();
-            }};
-        }
         let result: Result<Exit, TrapKind> = loop {
             let Some(instr) = code.get(pc) else {
                 break Err(trapped(TrapKind::InvalidProgram("pc out of range")));
@@ -481,6 +486,15 @@ impl Vm {
                     check_budget!();
                 }
                 Instr::Call(function) => enter!(function),
+                Instr::CallContract(contract, method, site) => {
+                    let dispatch = program.dispatch();
+                    let slot = dispatch.slot(contract, method);
+                    let receiver = get!(stack, sp - 1 - dispatch.arity(slot) as usize);
+                    let cache = &mut contract_sites[site as usize];
+                    let function =
+                        attempt!(contract::resolve(cache, dispatch, heap, receiver, slot));
+                    enter!(function)
+                }
                 Instr::CallHost(host) => {
                     let value = call_host!(host);
                     set!(stack, sp, value);

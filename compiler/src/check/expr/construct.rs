@@ -75,6 +75,10 @@ impl Checker<'_> {
                 );
                 return error_expr(span);
             }
+            if let Some(error) = self.new_contract(name) {
+                self.report(error);
+                return error_expr(span);
+            }
             self.report(CheckError::new(
                 "E0203",
                 format!("unknown type `{}`", name.name),

@@ -36,6 +36,7 @@ impl Checker<'_> {
                     None => self.no_method(name, &s, args, span, cx),
                 }
             }
+            Type::Contract(c) => self.contract_call(receiver, &c, name, args, span, cx),
             Type::Array(elem) => {
                 if let Some(t) = self.function_method(&elem, &receiver, name, args, span, cx) {
                     return t;
@@ -254,6 +255,12 @@ impl Checker<'_> {
                 if let Some((span, text)) = label {
                     error = error.with_label(*span, text.clone());
                 }
+                self.report(error);
+                ok = false;
+            } else if let Some(error) = (!want.accepts(&t.ty))
+                .then(|| self.not_implemented(&t.ty, want, arg.span))
+                .flatten()
+            {
                 self.report(error);
                 ok = false;
             } else if !want.accepts(&t.ty) {
