@@ -16,6 +16,7 @@
 //! handlers grouped by family).
 #![forbid(unsafe_code)]
 
+mod code;
 mod exec;
 mod format;
 mod globals;

@@ -8,17 +8,20 @@
 #[macro_use]
 mod macros;
 mod arith;
+mod call;
 mod cold;
 mod optional;
 
 use crate::globals::SiteCache;
 use crate::host::HostCtx;
-use crate::machine::{Exit, Frame, Vm};
+use crate::machine::{Exit, Vm};
 use crate::{Object, TrapKind, Value};
 use arith::{
     add_float, add_int, div, div_float, float_fn, float_to_int, mul_float, mul_int, rem, shift,
     str, sub_float, sub_int,
 };
+pub(crate) use call::INITIAL_FRAMES;
+use call::{enter, leave};
 use cold::{paused, trapped};
 use prometeu_bytecode::Instr;
 use std::rc::Rc;
@@ -28,15 +31,16 @@ impl Vm {
     /// is spent. Returns the outcome and the cycles used.
     pub(crate) fn execute(&mut self, budget: u64) -> (Result<Exit, TrapKind>, u64) {
         let program = Rc::clone(&self.program);
-        let functions = program.functions();
         let site_names = &program.program().global_sites;
-        let Some(&frame) = self.frames.last() else {
+        let Some(&frame) = self.frames.get(self.depth.wrapping_sub(1)) else {
             return (Err(TrapKind::InvalidProgram("no frame")), 0);
         };
         let Vm {
             stack: stack_vec,
             sp: saved_sp,
             frames,
+            depth: saved_depth,
+            linked,
             heap,
             globals,
             sites,
@@ -48,15 +52,17 @@ impl Vm {
             interrupt,
             ..
         } = self;
-        let mut code: &[Instr] = &functions[frame.function as usize].code;
-        let mut run_cost: &[u32] = &functions[frame.function as usize].run_cost;
-        let mut pc = frame.pc;
-        let mut base = frame.base;
+        // One code array for all functions: a call or return changes only `pc` and `base`.
+        let code: &[Instr] = &linked.code;
+        let run_cost: &[u32] = &linked.run_cost;
+        let callees = &linked.callees[..];
+        let mut depth = *saved_depth;
+        let mut pc = frame.pc as usize;
+        let mut base = frame.base as usize;
         let mut sp = *saved_sp;
         // The stack as one fixed-size borrow: every index is masked into range, so no access
         // is bounds-checked, and the stack never moves during a run.
         let mut stack = stack_vec.slots();
-        let stack_limit = limits.stack_slots;
         // Cycles left. A straight-line run (up to and including the next jump, loop step, call
         // or return) is charged when it is entered; after each control transfer the budget is
         // checked and the next run charged. A run pauses at the boundary after the transfer
@@ -80,8 +86,7 @@ impl Vm {
         macro_rules! return_from {
             ($result:expr) => {{
                 let result = $result;
-                frames.pop();
-                match frames.last() {
+                match leave(frames, &mut depth) {
                     None => {
                         let value = get!(stack, result);
                         sp = base;
@@ -90,11 +95,8 @@ impl Vm {
                     Some(caller) => {
                         copy!(stack, base, result);
                         sp = base + 1;
-                        let caller_fn = &functions[caller.function as usize];
-                        code = &caller_fn.code;
-                        run_cost = &caller_fn.run_cost;
-                        pc = caller.pc;
-                        base = caller.base;
+                        pc = caller.pc as usize;
+                        base = caller.base as usize;
                         check_budget!();
                     }
                 }
@@ -445,33 +447,20 @@ impl Vm {
                     check_budget!();
                 }
                 Instr::Call(function) => {
-                    let callee = &functions[function as usize];
-                    if frames.len() >= limits.call_depth {
-                        break Err(trapped(TrapKind::CallDepth(limits.call_depth)));
+                    let Some(callee) = callees.get(function as usize) else {
+                        break Err(trapped(TrapKind::InvalidProgram("no such function")));
+                    };
+                    let entered = attempt!(enter(
+                        frames, &mut depth, &mut stack, limits, function, callee, sp, pc
+                    ));
+                    base = entered.base;
+                    sp = entered.sp;
+                    pc = callee.entry as usize;
+                    // The callee's first run is charged from the call table, like any run.
+                    if remaining < 0 {
+                        break Ok(paused());
                     }
-                    let new_base = sp - callee.params as usize;
-                    let locals_end = new_base + callee.locals as usize;
-                    let need = locals_end + callee.max_stack as usize;
-                    if need > stack_limit {
-                        break Err(trapped(TrapKind::ValueStack(stack_limit)));
-                    }
-                    for slot in sp..locals_end {
-                        stack.set(slot, Value::Unit);
-                    }
-                    if let Some(top) = frames.last_mut() {
-                        top.pc = pc;
-                    }
-                    frames.push(Frame {
-                        function,
-                        pc: 0,
-                        base: new_base,
-                    });
-                    code = &callee.code;
-                    run_cost = &callee.run_cost;
-                    pc = 0;
-                    base = new_base;
-                    sp = locals_end;
-                    check_budget!();
+                    remaining -= callee.entry_cost as i64;
                 }
                 Instr::CallHost(host) => {
                     let value = call_host!(host);
@@ -840,8 +829,9 @@ impl Vm {
             }
         }
         *saved_sp = sp;
-        if let Some(top) = frames.last_mut() {
-            top.pc = pc;
+        *saved_depth = depth;
+        if let Some(top) = frames.get_mut(depth.wrapping_sub(1)) {
+            top.pc = pc as u32;
         }
         if let Ok(Exit::Returned(_)) = result {
             *saved_sp = 0;
