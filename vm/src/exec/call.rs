@@ -51,10 +51,11 @@ pub(crate) fn enter(
         return Err(TrapKind::ValueStack(limits.stack_slots));
     }
     let base = sp - callee.params as usize;
-    if let Some(caller) = frames.get_mut(d.wrapping_sub(1)) {
+    // The caller's frame and the new one, borrowed together: one bounds check, and the
+    // array's address and length are read once (`d` is at least 1 during a run, and below
+    // the length after the check above).
+    if let Some([caller, frame]) = frames.get_mut(d.wrapping_sub(1)..=d) {
         caller.pc = pc as u32;
-    }
-    if let Some(frame) = frames.get_mut(d) {
         *frame = Frame {
             function,
             pc: callee.entry,
