@@ -205,6 +205,7 @@ impl Vm {
                     "host registry differs from the verified one",
                 ))
             })?;
+        let linked = Linked::new(&program)?;
         let mut constants = Vec::with_capacity(program.program().constants.len());
         for c in &program.program().constants {
             constants.push(match *c {
@@ -221,7 +222,6 @@ impl Vm {
             self.globals.define(program.program().string(name));
         }
         self.globals.version = self.globals.version.wrapping_add(1);
-        let linked = Linked::new(&program)?;
         self.sites = vec![SiteCache::EMPTY; program.program().global_sites.len()];
         self.linked = linked;
         self.constants = constants;
@@ -311,12 +311,15 @@ impl Vm {
         for slot in 0..locals {
             slots.set(slot, Value::Unit);
         }
-        self.sp = locals;
-        self.frames[0] = Frame {
+        let Some(first) = self.frames.first_mut() else {
+            return Err(Trap::new(TrapKind::InvalidProgram("no frame array")));
+        };
+        *first = Frame {
             function,
             pc: callee.entry,
             base: 0,
         };
+        self.sp = locals;
         self.depth = 1;
         Ok(())
     }

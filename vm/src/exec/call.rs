@@ -92,7 +92,9 @@ fn grow(frames: &mut Vec<Frame>, depth: usize, call_depth: usize) -> Result<(), 
     if depth >= call_depth {
         return Err(TrapKind::CallDepth(call_depth));
     }
-    let len = (depth.max(INITIAL_FRAMES / 2) * 2)
+    let len = depth
+        .max(INITIAL_FRAMES / 2)
+        .saturating_mul(2)
         .min(call_depth)
         .max(depth + 1);
     frames.resize(len, Frame::default());
