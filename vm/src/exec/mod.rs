@@ -1,7 +1,8 @@
 //! The dispatch loop: fetch, charge cycles, and run each instruction.
 //!
-//! Frame state (code, pc, base, sp) lives in locals and is written back only at calls,
-//! returns, pauses and traps. The verifier has proven operand ranges, jump targets and
+//! Frame state (pc, base, sp, depth) lives in locals; a call writes the caller's pc and the
+//! new frame into the frame array (`call.rs`), and the rest is written back when the run
+//! stops (return, pause or trap). All functions' code is one linked array (`crate::code`). The verifier has proven operand ranges, jump targets and
 //! stack depths, so handlers do not re-check them; values are still matched by kind, so a
 //! program that lies about types traps instead of misbehaving.
 
