@@ -12,11 +12,13 @@
 //! Modules: `value` (the value representation), `heap` (objects and the mark-sweep
 //! collector), `globals` (the global table with its version-cached lookup), `host` (host
 //! function registry and context), `trap` (runtime errors), `format` (value formatting),
-//! `machine` (the VM state and entry points) and `exec` (the dispatch loop and instruction
+//! `machine` (the VM state and entry points), `code` (the program's code linked for
+//! execution, with the call table) and `exec` (the dispatch loop and instruction
 //! handlers grouped by family).
 #![forbid(unsafe_code)]
 
 mod closure;
+mod code;
 mod exec;
 mod format;
 mod globals;

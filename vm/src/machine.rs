@@ -1,5 +1,7 @@
 //! The VM state and its entry points.
 
+use crate::code::Linked;
+use crate::exec::INITIAL_FRAMES;
 use crate::globals::{Globals, SiteCache};
 use crate::host::{HostEntry, Hosts, Output};
 use crate::trap::TraceFrame;
@@ -114,13 +116,13 @@ pub struct VmStats {
 }
 
 /// One call frame: which function, where it is, and where its locals start on the stack.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Frame {
     pub(crate) function: u32,
-    /// The index of the next instruction to run.
-    pub(crate) pc: usize,
+    /// The index in the linked code ([`Linked::code`]) of the next instruction to run.
+    pub(crate) pc: u32,
     /// The stack index of local 0.
-    pub(crate) base: usize,
+    pub(crate) base: u32,
 }
 
 /// The PBS virtual machine.
@@ -131,7 +133,13 @@ pub struct Vm {
     pub(crate) limits: Limits,
     pub(crate) stack: crate::stack::ValueStack,
     pub(crate) sp: usize,
+    /// The frame array: entries `..depth` are the frames of the run, innermost last; the
+    /// rest is room for deeper calls.
     pub(crate) frames: Vec<Frame>,
+    /// How many frames the run has (0 when no run is in progress).
+    pub(crate) depth: usize,
+    /// The program's code linked for the dispatch loop, with its call table.
+    pub(crate) linked: Linked,
     pub(crate) heap: Heap,
     pub(crate) globals: Globals,
     pub(crate) sites: Vec<SiteCache>,
@@ -164,7 +172,9 @@ impl Vm {
             limits,
             stack: crate::stack::ValueStack::default(),
             sp: 0,
-            frames: Vec::new(),
+            frames: vec![Frame::default(); limits.call_depth.clamp(1, INITIAL_FRAMES)],
+            depth: 0,
+            linked: Linked::default(),
             heap: Heap::new(limits.heap_bytes, limits.max_string, limits.max_array),
             globals: Globals::default(),
             sites: Vec::new(),
@@ -198,6 +208,7 @@ impl Vm {
                     "host registry differs from the verified one",
                 ))
             })?;
+        let linked = Linked::new(&program)?;
         let mut constants = Vec::with_capacity(program.program().constants.len());
         for c in &program.program().constants {
             constants.push(match *c {
@@ -217,6 +228,7 @@ impl Vm {
         self.sites = vec![SiteCache::EMPTY; program.program().global_sites.len()];
         self.contract_sites =
             vec![crate::exec::InlineCache::EMPTY; program.dispatch().sites() as usize];
+        self.linked = linked;
         self.constants = constants;
         self.hosts = resolved;
         crate::closure::rebind(&mut self.heap, &self.program, &program);
@@ -281,7 +293,7 @@ impl Vm {
 
     /// Whether a run is paused (started and not yet returned).
     pub fn is_running(&self) -> bool {
-        !self.frames.is_empty()
+        self.depth > 0
     }
 
     /// Starts a call of a parameterless function; [`Vm::resume`] runs it.
@@ -291,25 +303,30 @@ impl Vm {
                 "a run is already in progress",
             )));
         }
-        let f = self
-            .program
-            .functions()
+        let callee = self
+            .linked
+            .callees
             .get(function as usize)
+            .copied()
             .ok_or(Trap::new(TrapKind::InvalidProgram("no such function")))?;
-        let need = f.locals as usize + f.max_stack as usize;
-        if need > self.limits.stack_slots {
+        let locals = (callee.params + callee.fresh) as usize;
+        if callee.params as usize + callee.reserve as usize > self.limits.stack_slots {
             return Err(Trap::new(TrapKind::ValueStack(self.limits.stack_slots)));
         }
         let mut slots = self.stack.slots();
-        for slot in 0..f.locals as usize {
+        for slot in 0..locals {
             slots.set(slot, Value::Unit);
         }
-        self.sp = f.locals as usize;
-        self.frames.push(Frame {
+        let Some(first) = self.frames.first_mut() else {
+            return Err(Trap::new(TrapKind::InvalidProgram("no frame array")));
+        };
+        *first = Frame {
             function,
-            pc: 0,
+            pc: callee.entry,
             base: 0,
-        });
+        };
+        self.sp = locals;
+        self.depth = 1;
         self.heap.next_map_epoch();
         Ok(())
     }
@@ -333,27 +350,30 @@ impl Vm {
     /// Builds a trap with the current stack trace and clears the run.
     pub(crate) fn abandon(&mut self, kind: TrapKind, executing: bool) -> Trap {
         let functions = self.program.functions();
-        let trace = self
-            .frames
+        let callees = &self.linked.callees;
+        let trace = self.frames[..self.depth.min(self.frames.len())]
             .iter()
             .rev()
             .enumerate()
             .map(|(depth, frame)| {
                 // Caller frames (and a trapping innermost frame) have already stepped past the
                 // instruction that was running; a paused innermost frame has not.
+                let function = frame.function as usize;
+                let entry = callees.get(function).map_or(0, |c| c.entry);
+                let local = frame.pc.saturating_sub(entry) as usize;
                 let index = if depth == 0 && !executing {
-                    frame.pc
+                    local
                 } else {
-                    frame.pc.saturating_sub(1)
+                    local.saturating_sub(1)
                 };
-                let pcs = &functions[frame.function as usize].pcs;
+                let pcs = functions.get(function).map_or(&[][..], |f| &f.pcs[..]);
                 TraceFrame {
                     function: frame.function,
                     pc: pcs.get(index).copied().unwrap_or(0),
                 }
             })
             .collect();
-        self.frames.clear();
+        self.depth = 0;
         self.sp = 0;
         Trap { kind, trace }
     }

@@ -1,7 +1,8 @@
 //! The dispatch loop: fetch, charge cycles, and run each instruction.
 //!
-//! Frame state (code, pc, base, sp) lives in locals and is written back only at calls,
-//! returns, pauses and traps. The verifier has proven operand ranges, jump targets and
+//! Frame state (pc, base, sp, depth) lives in locals; a call writes the caller's pc and the
+//! new frame into the frame array (`call.rs`), and the rest is written back when the run
+//! stops (return, pause or trap). All functions' code is one linked array (`crate::code`). The verifier has proven operand ranges, jump targets and
 //! stack depths, so handlers do not re-check them; values are still matched by kind, so a
 //! program that lies about types traps instead of misbehaving.
 
@@ -9,6 +10,7 @@
 mod macros;
 mod arith;
 mod closure;
+mod call;
 mod cold;
 mod map;
 mod contract;
@@ -18,12 +20,14 @@ pub(crate) use contract::InlineCache;
 
 use crate::globals::SiteCache;
 use crate::host::HostCtx;
-use crate::machine::{Exit, Frame, Vm};
+use crate::machine::{Exit, Vm};
 use crate::{Object, TrapKind, Value};
 use arith::{
     add_float, add_int, div, div_float, float_fn, float_to_int, mul_float, mul_int, rem, shift,
     str, sub_float, sub_int,
 };
+pub(crate) use call::INITIAL_FRAMES;
+use call::{enter, leave};
 use cold::{paused, trapped};
 use prometeu_bytecode::Instr;
 use std::rc::Rc;
@@ -33,15 +37,16 @@ impl Vm {
     /// is spent. Returns the outcome and the cycles used.
     pub(crate) fn execute(&mut self, budget: u64) -> (Result<Exit, TrapKind>, u64) {
         let program = Rc::clone(&self.program);
-        let functions = program.functions();
         let site_names = &program.program().global_sites;
-        let Some(&frame) = self.frames.last() else {
+        let Some(&frame) = self.frames.get(self.depth.wrapping_sub(1)) else {
             return (Err(TrapKind::InvalidProgram("no frame")), 0);
         };
         let Vm {
             stack: stack_vec,
             sp: saved_sp,
             frames,
+            depth: saved_depth,
+            linked,
             heap,
             globals,
             sites,
@@ -54,15 +59,18 @@ impl Vm {
             interrupt,
             ..
         } = self;
-        let mut code: &[Instr] = &functions[frame.function as usize].code;
-        let mut run_cost: &[u32] = &functions[frame.function as usize].run_cost;
-        let mut pc = frame.pc;
-        let mut base = frame.base;
+        // One code array for all functions: a call or return changes only `pc` and `base`.
+        let code: &[Instr] = &linked.code;
+        let run_cost: &[u32] = &linked.run_cost;
+        let callees = &linked.callees[..];
+        let functions = program.functions();
+        let mut depth = *saved_depth;
+        let mut pc = frame.pc as usize;
+        let mut base = frame.base as usize;
         let mut sp = *saved_sp;
         // The stack as one fixed-size borrow: every index is masked into range, so no access
         // is bounds-checked, and the stack never moves during a run.
         let mut stack = stack_vec.slots();
-        let stack_limit = limits.stack_slots;
         // Cycles left. A straight-line run (up to and including the next jump, loop step, call
         // or return) is charged when it is entered; after each control transfer the budget is
         // checked and the next run charged. A run pauses at the boundary after the transfer
@@ -86,8 +94,7 @@ impl Vm {
         macro_rules! return_from {
             ($result:expr) => {{
                 let result = $result;
-                frames.pop();
-                match frames.last() {
+                match leave(frames, &mut depth) {
                     None => {
                         let value = get!(stack, result);
                         sp = base;
@@ -96,11 +103,8 @@ impl Vm {
                     Some(caller) => {
                         copy!(stack, base, result);
                         sp = base + 1;
-                        let caller_fn = &functions[caller.function as usize];
-                        code = &caller_fn.code;
-                        run_cost = &caller_fn.run_cost;
-                        pc = caller.pc;
-                        base = caller.base;
+                        pc = caller.pc as usize;
+                        base = caller.base as usize;
                         check_budget!();
                     }
                 }
@@ -122,37 +126,25 @@ impl Vm {
                 check_budget!();
             }};
         }
-        // Enters function `$function` with its arguments on top of the stack.
+        // Enters function `$function` with its arguments on top of the stack: through the
+        // call table, like `Call` (closures and contract calls use it too).
         macro_rules! enter {
             ($function:expr) => {{
                 let function: u32 = $function;
-                let callee = &functions[function as usize];
-                if frames.len() >= limits.call_depth {
-                    break Err(trapped(TrapKind::CallDepth(limits.call_depth)));
+                let Some(callee) = callees.get(function as usize) else {
+                    break Err(trapped(TrapKind::InvalidProgram("no such function")));
+                };
+                let entered = attempt!(enter(
+                    frames, &mut depth, &mut stack, limits, function, callee, sp, pc
+                ));
+                base = entered.base;
+                sp = entered.sp;
+                pc = callee.entry as usize;
+                // The callee's first run is charged from the call table, like any run.
+                if remaining < 0 {
+                    break Ok(paused());
                 }
-                let new_base = sp - callee.params as usize;
-                let locals_end = new_base + callee.locals as usize;
-                let need = locals_end + callee.max_stack as usize;
-                if need > stack_limit {
-                    break Err(trapped(TrapKind::ValueStack(stack_limit)));
-                }
-                for slot in sp..locals_end {
-                    stack.set(slot, Value::Unit);
-                }
-                if let Some(top) = frames.last_mut() {
-                    top.pc = pc;
-                }
-                frames.push(Frame {
-                    function,
-                    pc: 0,
-                    base: new_base,
-                });
-                code = &callee.code;
-                run_cost = &callee.run_cost;
-                pc = 0;
-                base = new_base;
-                sp = locals_end;
-                check_budget!();
+                remaining -= callee.entry_cost as i64;
             }};
         }
         macro_rules! safepoint {
@@ -960,8 +952,9 @@ impl Vm {
             }
         }
         *saved_sp = sp;
-        if let Some(top) = frames.last_mut() {
-            top.pc = pc;
+        *saved_depth = depth;
+        if let Some(top) = frames.get_mut(depth.wrapping_sub(1)) {
+            top.pc = pc as u32;
         }
         if let Ok(Exit::Returned(_)) = result {
             *saved_sp = 0;
