@@ -144,7 +144,9 @@ fn trim_expected(error: &mut ParseError) {
         .collect();
     // Only an expected token that ends an expression makes the operators noise; where an
     // expression may start, `-` and `(` are prefixes, not operators.
-    let ends = ["`;`", "`)`", "`]`", "`,`", "`}`", "block"];
+    let ends = [
+        "`;`", "`)`", "`]`", "`,`", "`}`", "block", "`{`", "`until`", "`step`", "`=>`",
+    ];
     if kept.len() == items.len()
         || items.contains(&"expression")
         || !kept.iter().any(|k| ends.contains(k))
