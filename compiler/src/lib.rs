@@ -178,23 +178,8 @@ pub fn compile_with_assets(
             .with_help("split the source into smaller files and import them")],
         };
     }
-    // A source that lexes cleanly is lexed and parsed in pieces (less memory); an error of
-    // the lexer, or a syntax error in a piece, means one lexing and one parse of the whole,
-    // for the same diagnostics. The tokens are consumed by the parser: nothing after
-    // parsing needs them.
-    let limits = &options.limits;
-    let (module, parse_errors, mut diagnostics) = match parse::parse_in_pieces(text, source, limits)
-    {
-        Some((module, errors)) => (module, errors, Vec::new()),
-        None => {
-            let (tokens, lex_errors) = prometeu_lexer::lex(text, source);
-            let diagnostics: Vec<Diagnostic> =
-                lex_errors.iter().map(|e| e.to_diagnostic()).collect();
-            let (module, errors) = parse::parse_owned(tokens, source, text.len(), limits);
-            (module, errors, diagnostics)
-        }
-    };
-    diagnostics.extend(parse_errors.iter().map(|e| e.to_diagnostic()));
+    // A source that lexes cleanly is lexed and parsed in pieces (less memory).
+    let (module, diagnostics) = parse::parse_source(text, source, &options.limits);
     compile_parsed(
         module,
         diagnostics,

@@ -80,13 +80,8 @@ impl Walk<'_> {
     /// Lexes and parses a registered source, collecting its errors.
     fn parse(&mut self, source: SourceId) -> Module {
         let text = self.sources.text(source);
-        let (tokens, lex_errors) = prometeu_lexer::lex(text, source);
-        self.diagnostics
-            .extend(lex_errors.iter().map(|e| e.to_diagnostic()));
-        let (module, parse_errors) =
-            parse::parse_owned(tokens, source, text.len(), &self.options.limits);
-        self.diagnostics
-            .extend(parse_errors.iter().map(|e| e.to_diagnostic()));
+        let (module, diagnostics) = parse::parse_source(text, source, &self.options.limits);
+        self.diagnostics.extend(diagnostics);
         module
     }
 

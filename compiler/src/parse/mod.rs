@@ -169,6 +169,25 @@ pub fn parse_owned(
     (module, errors)
 }
 
+/// Lexes and parses a whole source file: in pieces when it lexes and parses cleanly (less
+/// memory), otherwise with one lexing and one parse of the whole, for the same diagnostics.
+/// Returns the module and the lexing and parsing diagnostics, in that order.
+pub fn parse_source(text: &str, source: SourceId, limits: &Limits) -> (Module, Vec<Diagnostic>) {
+    let (module, parse_errors, mut diagnostics) = match parse_in_pieces(text, source, limits) {
+        Some((module, errors)) => (module, errors, Vec::new()),
+        None => {
+            // The tokens are consumed by the parser: nothing after parsing needs them.
+            let (tokens, lex_errors) = prometeu_lexer::lex(text, source);
+            let diagnostics: Vec<Diagnostic> =
+                lex_errors.iter().map(|e| e.to_diagnostic()).collect();
+            let (module, errors) = parse_owned(tokens, source, text.len(), limits);
+            (module, errors, diagnostics)
+        }
+    };
+    diagnostics.extend(parse_errors.iter().map(|e| e.to_diagnostic()));
+    (module, diagnostics)
+}
+
 /// Lexes and parses a source into a module like [`parse_owned`], holding less memory. The
 /// source is lexed once without keeping its tokens, to check its nesting and braces and to
 /// find where it can be cut into pieces at declaration boundaries; then each piece is lexed
