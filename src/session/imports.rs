@@ -510,7 +510,9 @@ fn public_names(text: &str) -> Vec<String> {
     for (i, item) in module.items.iter().enumerate() {
         let name = match item {
             Item::Fn(f) => &f.name,
-            Item::Const { name, .. } | Item::Struct { name, .. } => name,
+            Item::Const { name, .. } | Item::Struct { name, .. } | Item::Contract { name, .. } => {
+                name
+            }
             _ => continue,
         };
         if module.pub_span(i).is_some() {

@@ -298,12 +298,18 @@ impl Checker<'_> {
                         .with_help(super::optional::TAKE_PAYLOAD),
                     );
                 } else if !t.ty.is_error() {
-                    self.report(CheckError::new(
+                    let mut error = CheckError::new(
                         "E0312",
                         format!("`{}` has no field `{}`", t.ty, field.name),
                         field.span,
                         "no such field",
-                    ));
+                    );
+                    if let Type::Contract(c) = &t.ty {
+                        error = error.with_help(format!(
+                            "a `{c}` value gives access to the methods of `{c}` only; declare a method that returns the field"
+                        ));
+                    }
+                    self.report(error);
                 }
                 error_expr(span)
             }

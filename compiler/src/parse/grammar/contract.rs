@@ -12,7 +12,7 @@ use prometeu_lexer::{SourceId, Span, Token};
 /// parse is skipped to its closing brace, so the declarations after it are still read.
 pub(super) fn contract_decl<'t, 's: 't, I>(
     source: SourceId,
-    params: impl Parser<'t, I, Vec<Param>, Error<'t, 's>> + Clone,
+    params: impl Parser<'t, I, Vec<Param>, Error<'t, 's>> + Clone + 't,
 ) -> impl Parser<'t, I, Item, Error<'t, 's>> + Clone
 where
     I: ValueInput<'t, Token = Token<'s>, Span = GSpan>,
@@ -50,6 +50,8 @@ where
             methods,
             span: span(source, e.span()),
         })
+        // Boxed, so the grammar that holds it stays small on the stack while it is built.
+        .boxed()
 }
 
 /// A struct's `implements A, m.B` clause, with the span of the whole clause; no clause is
@@ -75,4 +77,5 @@ where
                 (Vec::new(), span(source, at))
             })
         })
+        .boxed()
 }
