@@ -88,11 +88,11 @@ pub fn hash_key(key: KeyRef<'_>) -> u64 {
                 let mut word = [0u8; 8];
                 word.copy_from_slice(chunk);
                 h = (h.rotate_left(5) ^ u64::from_le_bytes(word))
-                    .wrapping_mul(0x51_7CC1_B727_220A_95);
+                    .wrapping_mul(0x517C_C1B7_2722_0A95);
             }
             let mut last = [0u8; 8];
             last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(0x51_7CC1_B727_220A_95);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(0x517C_C1B7_2722_0A95);
             mix(h)
         }
     }
