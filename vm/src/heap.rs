@@ -631,11 +631,17 @@ impl Heap {
                 });
             }
             let grown = map.growth_bytes(additional).saturating_add(BLOCK_BYTES);
-            if live.saturating_add(grown) > limit as u64 || !map.try_reserve(additional) {
+            if live.saturating_add(grown) > limit as u64 {
                 return Err(TrapKind::HeapExhausted(limit));
             }
         }
-        let result = f(map);
+        // A reservation that fails half way (the entries grew, the index could not) still
+        // counts what it took.
+        let result = if additional == 0 || map.try_reserve(additional) {
+            f(map)
+        } else {
+            Err(TrapKind::HeapExhausted(limit))
+        };
         let after = block(map.storage_bytes());
         if after > before {
             self.account(after - before);
