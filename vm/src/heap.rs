@@ -592,6 +592,22 @@ impl Heap {
         Err(TrapKind::InvalidProgram("expected a map"))
     }
 
+    /// The contents of a map value, mutably, for changes that keep its storage as it is (the
+    /// accounting follows the storage, so anything that may grow or shrink it goes through
+    /// [`Heap::with_map`]).
+    pub(crate) fn map_mut(&mut self, value: Value) -> Result<&mut MapData, TrapKind> {
+        if let Value::Obj(r) = value {
+            if let Some(Object::Map(map)) = self
+                .slots
+                .get_mut(r.0 as usize)
+                .and_then(|s| s.object.as_mut())
+            {
+                return Ok(map);
+            }
+        }
+        Err(TrapKind::InvalidProgram("expected a map"))
+    }
+
     /// The contents of a map value, mutably, with a closure that may add up to `additional`
     /// entries. The length limit (the array limit, since `keys()` must fit in an array) is
     /// checked and the room is reserved within the heap limit before the closure runs, so a
@@ -622,11 +638,17 @@ impl Heap {
                 });
             }
             let grown = map.growth_bytes(additional).saturating_add(BLOCK_BYTES);
-            if live.saturating_add(grown) > limit as u64 || !map.try_reserve(additional) {
+            if live.saturating_add(grown) > limit as u64 {
                 return Err(TrapKind::HeapExhausted(limit));
             }
         }
-        let result = f(map);
+        // A reservation that fails half way (the entries grew, the index could not) still
+        // counts what it took.
+        let result = if additional == 0 || map.try_reserve(additional) {
+            f(map)
+        } else {
+            Err(TrapKind::HeapExhausted(limit))
+        };
         let after = block(map.storage_bytes());
         if after > before {
             self.account(after - before);

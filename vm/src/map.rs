@@ -14,6 +14,7 @@
 
 use crate::Value;
 use hashbrown::HashTable;
+use std::cell::Cell;
 
 /// The bytes one entry (hash, key and value) is accounted as.
 pub const ENTRY_BYTES: u64 = 40;
@@ -45,6 +46,10 @@ pub struct MapData {
     /// The run in which `locks` was counted; a lock from an earlier run (one that trapped
     /// inside a loop) no longer counts.
     epoch: u32,
+    /// The position the last successful lookup found. A lookup of the very same key value
+    /// (the same int, or the same string object) checks this slot first, so `m[k] += v`
+    /// hashes `k` once; it only saves time, the cycles charged are the same.
+    last: Cell<u32>,
 }
 
 impl PartialEq for MapData {
@@ -88,11 +93,11 @@ pub fn hash_key(key: KeyRef<'_>) -> u64 {
                 let mut word = [0u8; 8];
                 word.copy_from_slice(chunk);
                 h = (h.rotate_left(5) ^ u64::from_le_bytes(word))
-                    .wrapping_mul(0x51_7CC1_B727_220A_95);
+                    .wrapping_mul(0x517C_C1B7_2722_0A95);
             }
             let mut last = [0u8; 8];
             last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(0x51_7CC1_B727_220A_95);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(0x517C_C1B7_2722_0A95);
             mix(h)
         }
     }
@@ -107,6 +112,7 @@ impl MapData {
             index: HashTable::with_capacity(n),
             locks: 0,
             epoch: 0,
+            last: Cell::new(0),
         }
     }
 
@@ -175,12 +181,24 @@ impl MapData {
     /// stored key with the probed one).
     pub fn find(&self, hash: u64, mut same: impl FnMut(Value) -> bool) -> Option<usize> {
         let entries = &self.entries;
-        self.index
+        let found = self
+            .index
             .find(hash, |&i| {
                 let e = &entries[i as usize];
                 e.hash == hash && same(e.key)
             })
-            .map(|&i| i as usize)
+            .map(|&i| i as usize);
+        if let Some(position) = found {
+            self.last.set(position as u32);
+        }
+        found
+    }
+
+    /// The position of `key` when it is the very value (the same int, bool or variant, or the
+    /// same string object) that the last successful lookup found; `None` says nothing.
+    pub fn find_again(&self, key: Value) -> Option<usize> {
+        let position = self.last.get() as usize;
+        (self.entries.get(position)?.key == key).then_some(position)
     }
 
     /// Replaces the value of the entry at `position`; the key keeps its place.
