@@ -628,8 +628,10 @@ fn with_semicolon(input: &str) -> String {
         (Some((Token::Fn, _)), Some((Token::LParen, _)))
     );
     match tokens.last() {
-        Some((Token::RBrace, _)) if lambda => format!("{trimmed}
-;"),
+        Some((Token::RBrace, _)) if lambda => format!(
+            "{trimmed}
+;"
+        ),
         None | Some((Token::Semi | Token::RBrace, _)) => trimmed.to_string(),
         Some(_) => format!("{trimmed}\n;"),
     }

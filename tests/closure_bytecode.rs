@@ -52,7 +52,9 @@ fn script(main: &[Instr], extra: Vec<Function>) -> Program {
 fn run(program: Program) -> Result<Value, TrapKind> {
     let verified = prometeu::verify(program).expect("verifies");
     let mut vm = prometeu::new_vm(verified, Limits::default(), Box::new(Discard)).unwrap();
-    vm.run_script(None).map_err(|t| t.kind).map(|()| Value::Unit)
+    vm.run_script(None)
+        .map_err(|t| t.kind)
+        .map(|()| Value::Unit)
 }
 
 /// A lambda (parameter 0 is its function value) that adds its argument to capture 0 and
@@ -109,7 +111,12 @@ fn a_plain_function_value_is_called_without_the_value_slot() {
         "add",
         2,
         2,
-        &[Instr::LoadLocal(0), Instr::LoadLocal(1), Instr::AddInt(), Instr::Return()],
+        &[
+            Instr::LoadLocal(0),
+            Instr::LoadLocal(1),
+            Instr::AddInt(),
+            Instr::Return(),
+        ],
         2,
     );
     let main = [
@@ -148,7 +155,10 @@ fn out_of_range_operands_and_underflows_are_rejected() {
         prometeu::verify(under).map_err(|e| e.kind),
         Err(LoadErrorKind::StackUnderflow { .. })
     ));
-    let under = script(&[Instr::PushInt(1), Instr::CallValue(1), Instr::Return()], Vec::new());
+    let under = script(
+        &[Instr::PushInt(1), Instr::CallValue(1), Instr::Return()],
+        Vec::new(),
+    );
     assert!(matches!(
         prometeu::verify(under).map_err(|e| e.kind),
         Err(LoadErrorKind::StackUnderflow { .. })
@@ -160,8 +170,16 @@ fn out_of_range_operands_and_underflows_are_rejected() {
 #[test]
 fn misused_function_values_trap() {
     // Calling an int.
-    let main = [Instr::PushInt(3), Instr::PushInt(1), Instr::CallValue(1), Instr::Return()];
-    assert!(matches!(run(script(&main, Vec::new())), Err(TrapKind::InvalidProgram(_))));
+    let main = [
+        Instr::PushInt(3),
+        Instr::PushInt(1),
+        Instr::CallValue(1),
+        Instr::Return(),
+    ];
+    assert!(matches!(
+        run(script(&main, Vec::new())),
+        Err(TrapKind::InvalidProgram(_))
+    ));
     // Calling a lambda with the wrong number of arguments.
     let main = [
         Instr::PushInt(0),
@@ -170,11 +188,30 @@ fn misused_function_values_trap() {
         Instr::CallValue(0),
         Instr::Return(),
     ];
-    assert!(matches!(run(script(&main, vec![adder()])), Err(TrapKind::InvalidProgram(_))));
+    assert!(matches!(
+        run(script(&main, vec![adder()])),
+        Err(TrapKind::InvalidProgram(_))
+    ));
     // A capture the value does not have.
-    let main = [Instr::MakeClosure(2, 0), Instr::PushInt(1), Instr::CallValue(1), Instr::Return()];
-    assert!(matches!(run(script(&main, vec![adder()])), Err(TrapKind::InvalidProgram(_))));
+    let main = [
+        Instr::MakeClosure(2, 0),
+        Instr::PushInt(1),
+        Instr::CallValue(1),
+        Instr::Return(),
+    ];
+    assert!(matches!(
+        run(script(&main, vec![adder()])),
+        Err(TrapKind::InvalidProgram(_))
+    ));
     // A lambda entered by a plain `Call`: local 0 is not a function value.
-    let main = [Instr::PushInt(5), Instr::PushInt(1), Instr::Call(2), Instr::Return()];
-    assert!(matches!(run(script(&main, vec![adder()])), Err(TrapKind::InvalidProgram(_))));
+    let main = [
+        Instr::PushInt(5),
+        Instr::PushInt(1),
+        Instr::Call(2),
+        Instr::Return(),
+    ];
+    assert!(matches!(
+        run(script(&main, vec![adder()])),
+        Err(TrapKind::InvalidProgram(_))
+    ));
 }
