@@ -358,7 +358,7 @@ where
                 })
                 .recover_with(via_parser(block_recovery(source)))
                 .labelled(Label::Block);
-            inp.parse(&block)
+            stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || inp.parse(&block))
         });
         let lambda = just(Token::Fn)
             .ignore_then(
