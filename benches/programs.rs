@@ -36,6 +36,7 @@ fn run_programs(c: &mut Criterion) {
         "loop",
         "globals",
         "calls",
+        "closure_calls",
         "floats",
         "mandelbrot",
         "array",

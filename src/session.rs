@@ -456,12 +456,29 @@ impl Session {
                 combined.push('\n');
             }
         }
+        // An input that is a lambda (`fn(x: int): int { ... }`, perhaps called) is put in
+        // parentheses, so it reads as an expression and not as a declaration missing its
+        // name; the `(` comes before the input's first byte, the `)` before its last `;`.
+        let rest = blanked.trim_start();
+        let lambda = rest.starts_with("fn") && rest[2..].trim_start().starts_with('(');
+        let close = blanked.trim_end().strip_suffix(';').map(str::len);
+        let wrap = if lambda { close } else { None };
+        if wrap.is_some() {
+            combined.push('(');
+        }
         let map = SpanMap {
             offset: combined.len(),
             input: input_id,
             moved,
         };
-        combined.push_str(&blanked);
+        match wrap {
+            Some(at) => {
+                combined.push_str(&blanked[..at]);
+                combined.push(')');
+                combined.push_str(&blanked[at..]);
+            }
+            None => combined.push_str(&blanked),
+        }
         (combined, map)
     }
 
@@ -628,8 +645,10 @@ fn with_semicolon(input: &str) -> String {
         (Some((Token::Fn, _)), Some((Token::LParen, _)))
     );
     match tokens.last() {
-        Some((Token::RBrace, _)) if lambda => format!("{trimmed}
-;"),
+        Some((Token::RBrace, _)) if lambda => format!(
+            "{trimmed}
+;"
+        ),
         None | Some((Token::Semi | Token::RBrace, _)) => trimmed.to_string(),
         Some(_) => format!("{trimmed}\n;"),
     }

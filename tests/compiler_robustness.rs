@@ -426,3 +426,18 @@ fn compile_memory_is_a_small_multiple_of_the_source() {
         .expect("run sh");
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
 }
+
+#[test]
+fn deeply_nested_lambdas_compile_and_run() {
+    // Each lambda's body is parsed by a statement grammar of its own: nesting as deep as the
+    // bracket limit allows must neither overflow the stack nor slow to a crawl.
+    let n = 120;
+    let text = format!(
+        "fn main() {{ let f = {}fn(): int {{ return 1; }}{}; print(f()); }}",
+        "fn(): int { let g = ".repeat(n),
+        "; return g(); }".repeat(n)
+    );
+    exercise(&text);
+    let out = run_bounded("nested_lambdas.pbs", &text, &["run"], 60);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n");
+}

@@ -85,3 +85,27 @@ fn a_loop_counts_every_iteration_and_pauses_resume_exactly() {
     assert!(pauses > 100, "only {pauses} pauses");
     assert_eq!(sliced.stats().cycles, expected);
 }
+
+#[test]
+fn a_budget_pause_inside_a_callback_of_an_array_method_resumes_exactly() {
+    // `sort_by` and `map` call lambdas from generated loops inside the VM: a run sliced into
+    // small budgets pauses inside the callbacks and ends with the same result and cycles.
+    let src = "fn main(): void {\n    let xs: [int] = [];\n    for i from 0 until 300 {\n        xs.push((i * 7919) % 300);\n    }\n    let k = 3;\n    xs.sort_by(fn(a: int, b: int): bool { return a % k < b % k; });\n    let ys = xs.map(fn(x: int): int { return x * k; });\n    assert(ys[0] == 0 && ys[299] % 3 == 0 && xs[299] % 3 == 2, \"sorted by x % 3\");\n}\n";
+    let program = build(src);
+    let mut whole = vm(program.clone());
+    let main = whole.program().program().entry.main.expect("main exists");
+    whole.call(main, None).expect("runs");
+    let expected = whole.stats().cycles;
+
+    let mut sliced = vm(program);
+    sliced.start(main).expect("starts");
+    let mut pauses = 0;
+    loop {
+        match sliced.resume(5).expect("no trap") {
+            Exit::Returned(_) => break,
+            Exit::OutOfCycles => pauses += 1,
+        }
+    }
+    assert!(pauses > 1000, "only {pauses} pauses");
+    assert_eq!(sliced.stats().cycles, expected);
+}

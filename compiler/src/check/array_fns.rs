@@ -119,7 +119,7 @@ impl Checker<'_> {
             (Type::Func(p, r), Type::Func(wp, _)) if method == "map" => {
                 (p == wp && **r != Type::Void).then(|| (**r).clone())
             }
-            (t, w) => (t == w).then(|| Type::Void),
+            (t, w) => (t == w).then_some(Type::Void),
         };
         let Some(result) = result else {
             let shown = match method {

@@ -416,4 +416,42 @@ impl Checker<'_> {
             span,
         })
     }
+
+    /// A captured `for` counter is read through a new box made at the start of each step,
+    /// so lambdas made in different steps see different values: the statement that makes
+    /// it (none when the counter is not captured), with the name pointed at the box's slot.
+    pub(crate) fn fresh_counter(
+        &mut self,
+        cx: &mut FnCx,
+        var: &ast::Ident,
+        slot: u16,
+    ) -> Vec<TStmt> {
+        let boxed = self.captures.boxed.contains(&var.span);
+        // A captured counter is read through a new box made at the start of each
+        // step, so lambdas made in different steps see different values.
+        let mut prefix = Vec::new();
+        if boxed {
+            let copy = self.declare_hidden(cx, 1, var.span);
+            if let Some(local) = cx.scopes.last_mut().and_then(|s| s.get_mut(&var.name)) {
+                local.slot = copy;
+            }
+            let counter = TExpr {
+                kind: TExprKind::Local(slot),
+                ty: Type::Int,
+                span: var.span,
+            };
+            prefix.push(TStmt {
+                kind: TStmtKind::Store(
+                    Place::Local(copy),
+                    TExpr {
+                        kind: TExprKind::NewBox(Box::new(counter)),
+                        ty: Type::Int,
+                        span: var.span,
+                    },
+                ),
+                span: var.span,
+            });
+        }
+        prefix
+    }
 }

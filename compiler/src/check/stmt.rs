@@ -552,33 +552,8 @@ impl Checker<'_> {
                 };
                 cx.scopes.push(HashMap::new());
                 let saved = cx.next_slot;
-                let boxed = self.captures.boxed.contains(&var.span);
                 let slot = self.declare_local(cx, var, Type::Int, LocalKind::ForVar, 3);
-                // A captured counter is read through a new box made at the start of each
-                // step, so lambdas made in different steps see different values.
-                let mut prefix = Vec::new();
-                if boxed {
-                    let copy = self.declare_hidden(cx, 1, var.span);
-                    if let Some(local) = cx.scopes.last_mut().and_then(|s| s.get_mut(&var.name)) {
-                        local.slot = copy;
-                    }
-                    let counter = TExpr {
-                        kind: TExprKind::Local(slot),
-                        ty: Type::Int,
-                        span: var.span,
-                    };
-                    prefix.push(TStmt {
-                        kind: TStmtKind::Store(
-                            Place::Local(copy),
-                            TExpr {
-                                kind: TExprKind::NewBox(Box::new(counter)),
-                                ty: Type::Int,
-                                span: var.span,
-                            },
-                        ),
-                        span: var.span,
-                    });
-                }
+                let mut prefix = self.fresh_counter(cx, var, slot);
                 cx.loops += 1;
                 let mut body = self.block_stmts(body, cx);
                 if !prefix.is_empty() {

@@ -382,7 +382,7 @@ where
                 })
                 .recover_with(via_parser(block_recovery(source)))
                 .labelled(Label::Block);
-            inp.parse(&block)
+            stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || inp.parse(&block))
         });
         let lambda = just(Token::Fn)
             .ignore_then(
@@ -940,11 +940,8 @@ where
     let attribute_start = just(Token::LBracket)
         .then(select! { Token::Ident(_) => () })
         .then(just(Token::RBracket));
-    // `fn(` starts a lambda, an expression (the REPL), not a declaration.
-    let lambda_start = just(Token::Fn).then(just(Token::LParen));
     let top_level_stmt = any()
         .and_is(one_of([Token::Fn, Token::Declare, Token::Import, Token::Pub]).not())
-        .or(lambda_start.rewind().to(Token::Fn))
         .and_is(attribute_start.not())
         .rewind()
         .ignore_then(stmt)
