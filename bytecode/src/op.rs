@@ -550,6 +550,26 @@ opcodes! {
     /// Calls method `method` of contract `contract` on the receiver below its arguments: the
     /// receiver's struct's method, found through the inline cache of call site `site`.
     0xA0 CallContract(contract: u16, method: u16, site: u32) [dyn] 6;
+    /// Pops `captures` boxes and pushes a new function value for lambda `function`, whose
+    /// local 0 is that value when it runs (the boxes are read through it).
+    0xB0 MakeClosure(function: u32, captures: u16) [dyn] 8;
+    /// Pushes a function value for the plain function `function` (a top-level function or
+    /// a method).
+    0xB1 FuncRef(function: u32) [0 1] 8;
+    /// Calls the function value below its `args` arguments; pops both, pushes the result.
+    0xB2 CallValue(args: u16) [dyn] 6;
+    /// Pops a value and pushes a new box holding it (a captured local).
+    0xB3 NewBox() [1 1] 4;
+    /// Pushes the value held by the box in local `slot`.
+    0xB4 LoadBox(slot: u16) [0 1] 1;
+    /// Pops a value into the box in local `slot`.
+    0xB5 StoreBox(slot: u16) [1 0] 1;
+    /// Pushes the value held by capture `index` of the running lambda.
+    0xB6 LoadCapture(index: u16) [0 1] 2;
+    /// Pops a value into capture `index` of the running lambda.
+    0xB7 StoreCapture(index: u16) [1 0] 2;
+    /// Pushes the box of capture `index` of the running lambda (to capture it again).
+    0xB8 CaptureBox(index: u16) [0 1] 1;
     /// Pops `count` key-value pairs (key, then value, in order) and pushes a new map holding
     /// them in that order (a repeated key keeps its first place and takes the later value);
     /// charges 4 more cycles per pair and 1 per 16 bytes of each string key.
@@ -587,26 +607,6 @@ opcodes! {
     0xCC MapIterBegin(slot: u16) [0 0] 1;
     /// Notes that the `for … in` loop over the map in local `slot` has ended.
     0xCD MapIterEnd(slot: u16) [0 0] 1;
-    /// Pops `captures` boxes and pushes a new function value for lambda `function`, whose
-    /// local 0 is that value when it runs (the boxes are read through it).
-    0xB0 MakeClosure(function: u32, captures: u16) [dyn] 8;
-    /// Pushes a function value for the plain function `function` (a top-level function or
-    /// a method).
-    0xB1 FuncRef(function: u32) [0 1] 8;
-    /// Calls the function value below its `args` arguments; pops both, pushes the result.
-    0xB2 CallValue(args: u16) [dyn] 6;
-    /// Pops a value and pushes a new box holding it (a captured local).
-    0xB3 NewBox() [1 1] 4;
-    /// Pushes the value held by the box in local `slot`.
-    0xB4 LoadBox(slot: u16) [0 1] 1;
-    /// Pops a value into the box in local `slot`.
-    0xB5 StoreBox(slot: u16) [1 0] 1;
-    /// Pushes the value held by capture `index` of the running lambda.
-    0xB6 LoadCapture(index: u16) [0 1] 2;
-    /// Pops a value into capture `index` of the running lambda.
-    0xB7 StoreCapture(index: u16) [1 0] 2;
-    /// Pushes the box of capture `index` of the running lambda (to capture it again).
-    0xB8 CaptureBox(index: u16) [0 1] 1;
 }
 
 /// Whether control can continue to the next instruction after `instr`.
