@@ -65,8 +65,7 @@ fn formatting_a_deep_chain_is_linear_and_needs_no_host_stack() {
         .stack_size(256 << 10)
         .spawn(move || {
             let verified = prometeu::verify(program).unwrap();
-            let mut vm =
-                prometeu::new_vm(verified, Limits::default(), Box::new(Discard)).unwrap();
+            let mut vm = prometeu::new_vm(verified, Limits::default(), Box::new(Discard)).unwrap();
             let _ = done.send(vm.run_script(None).map(|()| vm.stats().cycles));
         })
         .unwrap();

@@ -640,10 +640,10 @@ pub fn ends_run(instr: &Instr) -> bool {
         || matches!(
             instr,
             Instr::Call(_)
-            | Instr::CallValue(_)
-            | Instr::CallContract(..)
-            | Instr::Return()
-            | Instr::ReturnLocal(_)
+                | Instr::CallValue(_)
+                | Instr::CallContract(..)
+                | Instr::Return()
+                | Instr::ReturnLocal(_)
         )
 }
 

@@ -9,11 +9,11 @@
 #[macro_use]
 mod macros;
 mod arith;
-mod closure;
 mod call;
+mod closure;
 mod cold;
-mod map;
 mod contract;
+mod map;
 mod optional;
 
 pub(crate) use contract::InlineCache;
