@@ -5,17 +5,9 @@
 
 mod common;
 
-use common::Discard;
+use common::{encode, Discard};
 use prometeu::bytecode::{Entry, Function, Instr, LoadErrorKind, Program};
 use prometeu::vm::{Limits, TrapKind, Value};
-
-fn encode(code: &[Instr]) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    for i in code {
-        i.encode(&mut bytes);
-    }
-    bytes
-}
 
 fn function(name: &str, params: u16, locals: u16, code: &[Instr], max_stack: u16) -> Function {
     Function {

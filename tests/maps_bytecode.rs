@@ -4,17 +4,9 @@
 
 mod common;
 
-use common::Discard;
+use common::{encode, rejection, Discard};
 use prometeu::bytecode::{Entry, Function, Instr, LoadErrorKind, Program};
 use prometeu::vm::{Limits, TrapKind};
-
-fn encode(code: &[Instr]) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    for i in code {
-        i.encode(&mut bytes);
-    }
-    bytes
-}
 
 /// A script whose `main` has `locals` locals and the code `main`.
 fn script(main: &[Instr], locals: u16) -> Program {
@@ -44,13 +36,6 @@ fn script(main: &[Instr], locals: u16) -> Program {
         },
         source_name: "t.pbs".into(),
         ..Program::default()
-    }
-}
-
-fn rejection(program: Program) -> LoadErrorKind {
-    match prometeu::verify(program) {
-        Ok(_) => panic!("the program was accepted"),
-        Err(e) => e.kind,
     }
 }
 

@@ -5,18 +5,9 @@
 
 mod common;
 
-use common::Discard;
+use common::{encode, rejection, Discard};
 use prometeu::bytecode::{Entry, Function, Instr, LoadErrorKind, Program, StructDecl};
 use prometeu::vm::{Limits, TrapKind};
-
-/// The encoded bytes of `code`.
-fn encode(code: &[Instr]) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    for i in code {
-        i.encode(&mut bytes);
-    }
-    bytes
-}
 
 /// The byte offset of instruction `index` of `code`.
 fn offset(code: &[Instr], index: usize) -> u32 {
@@ -49,14 +40,6 @@ fn script(main: Vec<u8>) -> Program {
         },
         source_name: "t.pbs".into(),
         ..Program::default()
-    }
-}
-
-/// Why verifying `program` failed.
-fn rejection(program: Program) -> LoadErrorKind {
-    match prometeu::verify(program) {
-        Ok(_) => panic!("the program was accepted"),
-        Err(e) => e.kind,
     }
 }
 

@@ -86,3 +86,20 @@ pub fn output_within(mut cmd: Command, seconds: u64) -> Output {
     }
     child.wait_with_output().expect("output")
 }
+
+/// Encodes instructions into a function's code bytes, for hand-made programs.
+pub fn encode(code: &[prometeu::bytecode::Instr]) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for i in code {
+        i.encode(&mut bytes);
+    }
+    bytes
+}
+
+/// Why the verifier rejects a hand-made program (it must reject it).
+pub fn rejection(program: prometeu::bytecode::Program) -> prometeu::bytecode::LoadErrorKind {
+    match prometeu::verify(program) {
+        Ok(_) => panic!("the program was accepted"),
+        Err(e) => e.kind,
+    }
+}

@@ -229,17 +229,8 @@ impl Checker<'_> {
         let mut params = Vec::with_capacity(lambda.params.len());
         let mut failed = false;
         for p in &lambda.params {
-            let t = self.resolve_type(&p.ty);
-            if t == Type::Void {
-                self.report(CheckError::new(
-                    "E0310",
-                    format!("parameter `{}` cannot have type void", p.name.name),
-                    p.ty.span(),
-                    "void has no values",
-                ));
-                failed = true;
-            }
-            failed |= t.is_error();
+            let t = self.param_type(p);
+            failed |= t == Type::Void || t.is_error();
             params.push((p.name.clone(), t));
         }
         let ret = match &lambda.ret {

@@ -130,15 +130,7 @@ impl Checker<'_> {
             seen.insert(m.name.name.clone(), m.name.span);
             let mut params = Vec::new();
             for p in &m.params {
-                let ty = self.resolve_type(&p.ty);
-                if ty == Type::Void {
-                    self.report(CheckError::new(
-                        "E0310",
-                        format!("parameter `{}` cannot have type void", p.name.name),
-                        p.ty.span(),
-                        "void has no values",
-                    ));
-                }
+                let ty = self.param_type(p);
                 params.push((p.name.clone(), ty));
             }
             let ret = m.ret.as_ref().map_or(Type::Void, |t| self.resolve_type(t));

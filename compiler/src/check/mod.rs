@@ -228,6 +228,21 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Resolves a parameter's type (of a function, method, contract method or lambda);
+    /// `void` is E0310.
+    pub(crate) fn param_type(&mut self, p: &ast::Param) -> Type {
+        let ty = self.resolve_type(&p.ty);
+        if ty == Type::Void {
+            self.report(CheckError::new(
+                "E0310",
+                format!("parameter `{}` cannot have type void", p.name.name),
+                p.ty.span(),
+                "void has no values",
+            ));
+        }
+        ty
+    }
+
     /// Resolves a written type.
     pub(crate) fn resolve_type(&mut self, ty: &TypeExpr) -> Type {
         match ty {
@@ -299,15 +314,7 @@ impl<'a> Checker<'a> {
         }
         for p in &f.params {
             self.builtin_type_name(&p.name, "a parameter");
-            let ty = self.resolve_type(&p.ty);
-            if ty == Type::Void {
-                self.report(CheckError::new(
-                    "E0310",
-                    format!("parameter `{}` cannot have type void", p.name.name),
-                    p.ty.span(),
-                    "void has no values",
-                ));
-            }
+            let ty = self.param_type(p);
             params.push((p.name.clone(), ty));
         }
         let ret = f.ret.as_ref().map_or(Type::Void, |t| self.resolve_type(t));
