@@ -43,7 +43,7 @@ fn len(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
 fn push(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let v = args[1];
     ctx.heap.with_array(args[0], 1, |items| {
-        items.push(v);
+        items.push(v.into());
         Ok(Value::Unit)
     })
 }
@@ -52,6 +52,7 @@ fn pop(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     ctx.heap.with_array(args[0], 0, |items| {
         items
             .pop()
+            .map(Value::from)
             .ok_or_else(|| TrapKind::Host("pop from an empty array".into()))
     })
 }
@@ -70,7 +71,7 @@ fn insert(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let v = args[2];
     ctx.heap.with_array(args[0], 1, |items| {
         let i = check_index(index, items.len(), true)?;
-        items.insert(i, v);
+        items.insert(i, v.into());
         Ok(Value::Unit)
     })?;
     let n = ctx.heap.array(args[0])?.len() as u64;
@@ -85,7 +86,7 @@ fn remove(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
             return Err(TrapKind::Host("pop from an empty array".into()));
         }
         let i = check_index(index, items.len(), false)?;
-        Ok(items.remove(i))
+        Ok(items.remove(i).get())
     })?;
     let n = ctx.heap.array(args[0])?.len() as u64;
     ctx.charge(n / 8);
@@ -106,7 +107,8 @@ fn position(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Option<usize>, Trap
     let items = ctx.heap.array(args[0])?;
     let needle = ctx.heap.str(args[1]);
     let mut compared = 0u64;
-    let found = items.iter().position(|&item| {
+    let found = items.iter().position(|item| {
+        let item = item.get();
         if let (Some(x), Some(y)) = (needle, ctx.heap.str(item)) {
             compared += x.len().min(y.len()) as u64;
         }
@@ -153,7 +155,7 @@ fn reverse(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
 /// `n × (⌊log2 n⌋ + 1) / 4`, and for strings also their total bytes × (⌊log2 n⌋ + 1) / 16,
 /// since each element takes part in about that many comparisons.
 fn sort(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
-    let mut items = ctx.heap.array(args[0])?.to_vec();
+    let mut items: Vec<Value> = ctx.heap.array(args[0])?.iter().map(|p| p.get()).collect();
     let n = items.len() as u64;
     let rounds = 64 - n.leading_zeros() as u64;
     let heap = &*ctx.heap;
@@ -181,6 +183,8 @@ fn sort(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
             "sort needs ints, floats or strings",
         ));
     }
-    ctx.heap.array_mut(args[0])?.copy_from_slice(&items);
+    for (slot, v) in ctx.heap.array_mut(args[0])?.iter_mut().zip(items) {
+        *slot = v.into();
+    }
     Ok(Value::Unit)
 }

@@ -15,7 +15,7 @@ pub(crate) fn register(hosts: &mut Hosts) {
 }
 
 fn format(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
-    let values = ctx.heap.array(args[1])?.to_vec();
+    let values: Vec<Value> = ctx.heap.array(args[1])?.iter().map(|p| p.get()).collect();
     let template = text(ctx, args[0])?.to_string();
     let pieces = template::parse(&template)
         .map_err(|e| TrapKind::Host(format!("format: {} (at byte {})", e.message, e.at)))?;

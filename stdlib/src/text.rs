@@ -156,8 +156,8 @@ fn join(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
     let items = ctx.heap.array(args[0])?;
     let sep = text(ctx, args[1])?;
     let mut len = sep.len() as u128 * items.len().saturating_sub(1) as u128;
-    for &item in items {
-        len += text(ctx, item)?.len() as u128;
+    for item in items {
+        len += text(ctx, item.get())?.len() as u128;
     }
     let count = items.len() as u64;
     let len = check_len(ctx, len)?;
@@ -167,7 +167,7 @@ fn join(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
         if i > 0 {
             out.push_str(sep);
         }
-        out.push_str(text(ctx, item)?);
+        out.push_str(text(ctx, item.get())?);
     }
     ctx.charge(count / 4 + out.len() as u64 / 16);
     ctx.string(out)

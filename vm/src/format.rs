@@ -236,7 +236,7 @@ fn write_value(
                             out.push_str(", ");
                         }
                         work.push(Task::Items(r, next + 1, elems));
-                        work.push(Task::Value(item, true, elems));
+                        work.push(Task::Value(item.get(), true, elems));
                     }
                     None => {
                         out.push(']');
@@ -259,7 +259,7 @@ fn write_value(
                         out.push_str(name);
                         out.push_str(": ");
                         work.push(Task::Items(r, next + 1, 0));
-                        work.push(Task::Value(field, true, shape));
+                        work.push(Task::Value(field.get(), true, shape));
                     }
                     None => {
                         out.push(')');
@@ -398,7 +398,7 @@ mod tests {
         let mut heap = Heap::new(1 << 20, 1 << 20, 1 << 20);
         let a = heap.alloc_array(vec![Value::Int(1)]).unwrap();
         heap.with_array(Value::Obj(a), 1, |items| {
-            items.push(Value::Obj(a));
+            items.push(Value::Obj(a).into());
             Ok(())
         })
         .unwrap();

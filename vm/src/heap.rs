@@ -5,7 +5,7 @@
 //! every live value is on the value stack, in a global or in the constant table.
 
 use crate::map::MapData;
-use crate::{ObjRef, TrapKind, Value};
+use crate::{ObjRef, Packed, TrapKind, Value};
 
 /// A heap object.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,14 +26,15 @@ pub enum Object {
         /// Whether appending in place is forbidden.
         frozen: bool,
     },
-    /// A growable array.
-    Array(Vec<Value>),
+    /// A growable array. Its elements are stored as packed values, the layout of a stack
+    /// slot, so the element instructions copy two words each way.
+    Array(Vec<Packed>),
     /// A struct instance: its type (an index into the program's structs) and its fields.
     Struct {
         /// The struct type.
         ty: u32,
-        /// The field values, in declaration order.
-        fields: Box<[Value]>,
+        /// The field values, in declaration order, packed like array elements.
+        fields: Box<[Packed]>,
     },
     /// A tile map: layers of tile indices (`-1` for an empty cell).
     TileMap(TileMapData),
@@ -361,9 +362,12 @@ impl Heap {
         self.max_string
     }
 
-    /// Allocates an array, enforcing the array length limit.
-    pub fn alloc_array(&mut self, mut items: Vec<Value>) -> Result<ObjRef, TrapKind> {
+    /// Allocates an array of values or packed values, enforcing the array length limit.
+    /// Packing the elements reuses the vector's memory (a value and a packed value have
+    /// the same size).
+    pub fn alloc_array<T: Into<Packed>>(&mut self, items: Vec<T>) -> Result<ObjRef, TrapKind> {
         self.check_array_len(items.len())?;
+        let mut items: Vec<Packed> = items.into_iter().map(Into::into).collect();
         items.shrink_to_fit();
         self.alloc(Object::Array(items))
     }
@@ -377,7 +381,7 @@ impl Heap {
         items
             .try_reserve_exact(len)
             .map_err(|_| TrapKind::HeapExhausted(self.limit))?;
-        items.resize(len, value);
+        items.resize(len, Packed::new(value));
         self.alloc(Object::Array(items))
     }
 
@@ -400,7 +404,7 @@ impl Heap {
         &mut self,
         value: Value,
         additional: usize,
-        f: impl FnOnce(&mut Vec<Value>) -> Result<T, TrapKind>,
+        f: impl FnOnce(&mut Vec<Packed>) -> Result<T, TrapKind>,
     ) -> Result<T, TrapKind> {
         let Value::Obj(r) = value else {
             return Err(TrapKind::InvalidProgram("expected an array"));
@@ -464,7 +468,7 @@ impl Heap {
     /// room it touches only the array; otherwise it grows it as [`Heap::with_array`] does,
     /// within the length and heap limits.
     #[inline]
-    pub fn push(&mut self, array: Value, item: Value) -> Result<(), TrapKind> {
+    pub fn push(&mut self, array: Value, item: Packed) -> Result<(), TrapKind> {
         if let Value::Obj(r) = array {
             let max_array = self.max_array;
             if let Some(Slot {
@@ -487,7 +491,7 @@ impl Heap {
     /// Removes and returns the last element of an array value (the `ArrayPop` instruction);
     /// traps when the array is empty. The capacity, and so the accounting, does not change.
     #[inline]
-    pub fn pop(&mut self, array: Value) -> Result<Value, TrapKind> {
+    pub fn pop(&mut self, array: Value) -> Result<Packed, TrapKind> {
         if let Value::Obj(r) = array {
             if let Some(Slot {
                 object: Some(Object::Array(items)),
@@ -534,7 +538,7 @@ impl Heap {
     }
 
     /// The elements of an array value.
-    pub fn array(&self, value: Value) -> Result<&[Value], TrapKind> {
+    pub fn array(&self, value: Value) -> Result<&[Packed], TrapKind> {
         match value {
             Value::Obj(r) => match self.get(r) {
                 Some(Object::Array(items)) => Ok(items),
@@ -545,7 +549,7 @@ impl Heap {
     }
 
     /// The elements of an array value, mutably, without changing its length.
-    pub fn array_mut(&mut self, value: Value) -> Result<&mut [Value], TrapKind> {
+    pub fn array_mut(&mut self, value: Value) -> Result<&mut [Packed], TrapKind> {
         if let Value::Obj(r) = value {
             if let Some(Object::Array(items)) = self
                 .slots
@@ -559,7 +563,7 @@ impl Heap {
     }
 
     /// The fields of a struct value, mutably.
-    pub fn fields_mut(&mut self, value: Value) -> Result<&mut [Value], TrapKind> {
+    pub fn fields_mut(&mut self, value: Value) -> Result<&mut [Packed], TrapKind> {
         if let Value::Obj(r) = value {
             if let Some(Object::Struct { fields, .. }) = self
                 .slots
@@ -573,7 +577,7 @@ impl Heap {
     }
 
     /// The fields of a struct value.
-    pub fn fields(&self, value: Value) -> Result<&[Value], TrapKind> {
+    pub fn fields(&self, value: Value) -> Result<&[Packed], TrapKind> {
         if let Value::Obj(r) = value {
             if let Some(Object::Struct { fields, .. }) = self.get(r) {
                 return Ok(fields);
@@ -723,8 +727,10 @@ impl Heap {
             }
             slot.marked = true;
             match slot.object.as_ref() {
-                Some(Object::Array(items)) => work.extend(children(items)),
-                Some(Object::Struct { fields, .. }) => work.extend(children(fields)),
+                Some(Object::Array(items)) => work.extend(items.iter().filter_map(|p| p.obj())),
+                Some(Object::Struct { fields, .. }) => {
+                    work.extend(fields.iter().filter_map(|p| p.obj()))
+                }
                 Some(Object::Str { buffer, .. }) => work.push(*buffer),
                 Some(Object::Map(map)) => {
                     for e in map.slots() {

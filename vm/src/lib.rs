@@ -40,6 +40,6 @@ pub use machine::{Exit, LimitError, Limits, Vm, VmStats};
 pub use map::{hash_key, Entry as MapEntry, KeyRef, MapData};
 pub use stack::STACK_CAPACITY;
 pub use trap::{trace_note, Trap, TrapKind};
-pub use value::{ObjRef, Value};
+pub use value::{ObjRef, Packed, Value};
 
 pub use prometeu_bytecode::VerifiedProgram;

@@ -15,43 +15,8 @@
 //! indices below the capacity, so the mask never changes one. The allocation is zeroed,
 //! which the system provides lazily: only the pages a program touches take memory.
 
-use crate::{ObjRef, Value};
-
-const UNIT: u8 = 0;
-const BOOL: u8 = 1;
-const INT: u8 = 2;
-const FLOAT: u8 = 3;
-const OBJ: u8 = 4;
-const ENUM: u8 = 5;
-const NONE: u8 = 6;
-
-/// Splits a value into its tag and payload.
-#[inline(always)]
-fn encode(v: Value) -> (u8, u64) {
-    match v {
-        Value::Unit => (UNIT, 0),
-        Value::Bool(b) => (BOOL, b as u64),
-        Value::Int(i) => (INT, i as u64),
-        Value::Float(f) => (FLOAT, f.to_bits()),
-        Value::Obj(r) => (OBJ, r.0 as u64),
-        Value::Enum(ty, variant) => (ENUM, (u64::from(ty) << 16) | u64::from(variant)),
-        Value::None => (NONE, 0),
-    }
-}
-
-/// Rebuilds a value from its tag and payload.
-#[inline(always)]
-fn decode(tag: u8, bits: u64) -> Value {
-    match tag {
-        BOOL => Value::Bool(bits != 0),
-        INT => Value::Int(bits as i64),
-        FLOAT => Value::Float(f64::from_bits(bits)),
-        OBJ => Value::Obj(ObjRef(bits as u32)),
-        ENUM => Value::Enum((bits >> 16) as u16, bits as u16),
-        NONE => Value::None,
-        _ => Value::Unit,
-    }
-}
+use crate::value::{Packed, BOOL, FLOAT, INT};
+use crate::Value;
 
 /// How many slots the value stack has: the most that [`crate::Limits::stack_slots`] may
 /// allow.
@@ -126,8 +91,8 @@ pub(crate) struct Slots<'a> {
 impl Slots<'_> {
     /// The tag of slot `i`.
     #[inline(always)]
-    fn tag(&self, i: usize) -> u8 {
-        self.words[STACK_CAPACITY + slot(i)] as u8
+    fn tag(&self, i: usize) -> u64 {
+        self.words[STACK_CAPACITY + slot(i)]
     }
 
     /// The payload of slot `i`.
@@ -139,14 +104,26 @@ impl Slots<'_> {
     /// The value in slot `i`.
     #[inline(always)]
     pub(crate) fn get(&self, i: usize) -> Value {
-        decode(self.tag(i), self.bits(i))
+        self.packed(i).get()
     }
 
     /// Stores a value in slot `i`.
     #[inline(always)]
     pub(crate) fn set(&mut self, i: usize, v: Value) {
-        let (tag, bits) = encode(v);
-        self.words[STACK_CAPACITY + slot(i)] = tag as u64;
+        self.set_packed(i, Packed::new(v))
+    }
+
+    /// The value in slot `i` as its two words, without decoding it.
+    #[inline(always)]
+    pub(crate) fn packed(&self, i: usize) -> Packed {
+        Packed::from_words(self.tag(i), self.bits(i))
+    }
+
+    /// Stores a value given as its two words in slot `i`.
+    #[inline(always)]
+    pub(crate) fn set_packed(&mut self, i: usize, p: Packed) {
+        let (tag, bits) = p.words();
+        self.words[STACK_CAPACITY + slot(i)] = tag;
         self.words[slot(i)] = bits;
     }
 

@@ -70,6 +70,21 @@ macro_rules! set {
     }};
 }
 
+/// Reads a stack slot as a packed value, without decoding it.
+macro_rules! get_packed {
+    ($stack:ident, $i:expr) => {
+        $stack.packed($i)
+    };
+}
+
+/// Writes a packed value into a stack slot.
+macro_rules! set_packed {
+    ($stack:ident, $i:expr, $v:expr) => {{
+        let value: Packed = $v;
+        $stack.set_packed($i, value)
+    }};
+}
+
 /// Copies one stack slot into another, tag and payload, without decoding the value.
 macro_rules! copy {
     ($stack:ident, $dst:expr, $src:expr) => {{
@@ -130,39 +145,39 @@ macro_rules! update_from_local {
     }};
 }
 
-/// Reads element `index` of an array value, leaving the loop with a trap when it is out
-/// of bounds.
+/// Reads element `index` of an array value as a packed value, leaving the loop with a
+/// trap when it is out of bounds. One unsigned compare covers a negative index too.
 macro_rules! element {
     ($heap:ident, $array:expr, $index:expr) => {{
         let index: i64 = $index;
         let items = attempt!($heap.array($array));
-        match usize::try_from(index).ok().and_then(|i| items.get(i)) {
-            Some(&value) => value,
-            None => {
-                break Err(trapped(TrapKind::IndexOutOfBounds {
-                    index,
-                    len: items.len(),
-                }))
-            }
+        if (index as u64) < items.len() as u64 {
+            items[index as usize]
+        } else {
+            break Err(trapped(TrapKind::IndexOutOfBounds {
+                index,
+                len: items.len(),
+            }));
         }
     }};
 }
 
-/// Stores a value into element `index` of an array value, leaving the loop with a trap
-/// when it is out of bounds.
+/// Stores a packed value into element `index` of an array value, leaving the loop with a
+/// trap when it is out of bounds.
 macro_rules! set_element {
     ($heap:ident, $array:expr, $index:expr, $value:expr) => {{
-        let (index, value): (i64, Value) = ($index, $value);
+        let (index, value): (i64, Packed) = ($index, $value);
         let items = attempt!($heap.array_mut($array));
         let len = items.len();
-        match usize::try_from(index).ok().and_then(|i| items.get_mut(i)) {
-            Some(slot) => *slot = value,
-            None => break Err(trapped(TrapKind::IndexOutOfBounds { index, len })),
+        if (index as u64) < len as u64 {
+            items[index as usize] = value;
+        } else {
+            break Err(trapped(TrapKind::IndexOutOfBounds { index, len }));
         }
     }};
 }
 
-/// Reads field `index` of a struct value.
+/// Reads field `index` of a struct value as a packed value.
 macro_rules! field {
     ($heap:ident, $object:expr, $index:expr) => {{
         let fields = attempt!($heap.fields($object));
@@ -177,10 +192,10 @@ macro_rules! field {
     }};
 }
 
-/// Stores a value into field `index` of a struct value.
+/// Stores a packed value into field `index` of a struct value.
 macro_rules! set_field {
     ($heap:ident, $object:expr, $index:expr, $value:expr) => {{
-        let value: Value = $value;
+        let value: Packed = $value;
         let fields = attempt!($heap.fields_mut($object));
         match fields.get_mut($index as usize) {
             Some(field) => *field = value,

@@ -21,7 +21,7 @@ pub(crate) use contract::InlineCache;
 use crate::globals::SiteCache;
 use crate::host::HostCtx;
 use crate::machine::{Exit, Vm};
-use crate::{Object, TrapKind, Value};
+use crate::{Object, Packed, TrapKind, Value};
 use arith::{
     add_float, add_int, div, div_float, float_fn, float_to_int, mul_float, mul_int, rem, shift,
     str, sub_float, sub_int,
@@ -527,7 +527,7 @@ impl Vm {
                     let count = program.program().structs[ty as usize].fields.len();
                     let r = allocating!(heap.alloc(Object::Struct {
                         ty,
-                        fields: (sp - count..sp).map(|i| stack.get(i)).collect(),
+                        fields: (sp - count..sp).map(|i| stack.packed(i)).collect(),
                     }));
                     sp -= count;
                     set!(stack, sp, Value::Obj(r));
@@ -554,17 +554,17 @@ impl Vm {
                 }
                 Instr::GetField(index) => {
                     let value = field!(heap, get!(stack, sp - 1), index);
-                    set!(stack, sp - 1, value);
+                    set_packed!(stack, sp - 1, value);
                 }
                 Instr::SetField(index) => {
-                    set_field!(heap, get!(stack, sp - 2), index, get!(stack, sp - 1));
+                    set_field!(heap, get!(stack, sp - 2), index, get_packed!(stack, sp - 1));
                     sp -= 2;
                 }
                 Instr::NewArray(count) => {
                     let count = count as usize;
-                    let r = allocating!(
-                        heap.alloc_array((sp - count..sp).map(|i| stack.get(i)).collect())
-                    );
+                    let r = allocating!(heap.alloc_array::<Packed>(
+                        (sp - count..sp).map(|i| stack.packed(i)).collect()
+                    ));
                     sp -= count;
                     set!(stack, sp, Value::Obj(r));
                     sp += 1;
@@ -587,11 +587,11 @@ impl Vm {
                     let index = operand!(stack.int(sp - 1));
                     let value = element!(heap, get!(stack, sp - 2), index);
                     sp -= 1;
-                    set!(stack, sp - 1, value);
+                    set_packed!(stack, sp - 1, value);
                 }
                 Instr::IndexSet() => {
                     let index = operand!(stack.int(sp - 2));
-                    set_element!(heap, get!(stack, sp - 3), index, get!(stack, sp - 1));
+                    set_element!(heap, get!(stack, sp - 3), index, get_packed!(stack, sp - 1));
                     sp -= 3;
                 }
                 Instr::IncLocal(slot, delta) => {
@@ -707,7 +707,7 @@ impl Vm {
                 }
                 Instr::GetFieldL(slot, index) => {
                     let value = field!(heap, get!(stack, base + slot as usize), index);
-                    set!(stack, sp, value);
+                    set_packed!(stack, sp, value);
                     sp += 1;
                 }
                 Instr::SetFieldL(slot, index) => {
@@ -715,14 +715,14 @@ impl Vm {
                         heap,
                         get!(stack, base + slot as usize),
                         index,
-                        get!(stack, sp - 1)
+                        get_packed!(stack, sp - 1)
                     );
                     sp -= 1;
                 }
                 Instr::IndexGetLL(array, index) => {
                     let i = operand!(stack.int(base + index as usize));
                     let value = element!(heap, get!(stack, base + array as usize), i);
-                    set!(stack, sp, value);
+                    set_packed!(stack, sp, value);
                     sp += 1;
                 }
                 Instr::ArrayLen() => {
@@ -864,13 +864,13 @@ impl Vm {
                     sp += 1;
                 }
                 Instr::ArrayPush() => {
-                    attempt!(heap.push(get!(stack, sp - 2), get!(stack, sp - 1)));
+                    attempt!(heap.push(get!(stack, sp - 2), get_packed!(stack, sp - 1)));
                     sp -= 2;
                     safepoint!();
                 }
                 Instr::ArrayPop() => {
                     let value = attempt!(heap.pop(get!(stack, sp - 1)));
-                    set!(stack, sp - 1, value);
+                    set_packed!(stack, sp - 1, value);
                 }
                 Instr::IndexSetLL(array, index) => {
                     let i = operand!(stack.int(base + index as usize));
@@ -878,7 +878,7 @@ impl Vm {
                         heap,
                         get!(stack, base + array as usize),
                         i,
-                        get!(stack, sp - 1)
+                        get_packed!(stack, sp - 1)
                     );
                     sp -= 1;
                 }
