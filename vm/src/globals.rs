@@ -5,14 +5,15 @@
 //! runs reuse the slot while the version is unchanged. Defining a global bumps the version,
 //! so every site re-resolves once after a change (such as a REPL redefinition).
 
-use crate::Value;
+use crate::Packed;
 use std::collections::HashMap;
 
 /// The table of global variables.
 #[derive(Debug, Default)]
 pub struct Globals {
-    /// The values, by slot.
-    pub(crate) values: Vec<Value>,
+    /// The values, by slot, packed like stack slots so that reading and writing a global
+    /// copies two words.
+    pub(crate) values: Vec<Packed>,
     by_name: HashMap<String, u32>,
     /// Bumped whenever the name → slot mapping changes.
     pub(crate) version: u32,
@@ -25,7 +26,7 @@ impl Globals {
             return slot;
         }
         let slot = self.values.len() as u32;
-        self.values.push(Value::Unit);
+        self.values.push(Packed::UNIT);
         self.by_name.insert(name.to_string(), slot);
         self.version = self.version.wrapping_add(1);
         slot

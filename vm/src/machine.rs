@@ -5,7 +5,7 @@ use crate::exec::INITIAL_FRAMES;
 use crate::globals::{Globals, SiteCache};
 use crate::host::{HostEntry, Hosts, Output};
 use crate::trap::TraceFrame;
-use crate::{Heap, HeapStats, Trap, TrapKind, Value};
+use crate::{Heap, HeapStats, Packed, Trap, TrapKind, Value};
 use prometeu_bytecode::{Constant, VerifiedProgram};
 use std::any::Any;
 use std::rc::Rc;
@@ -145,7 +145,7 @@ pub struct Vm {
     pub(crate) sites: Vec<SiteCache>,
     /// One inline cache per `CallContract` site of the program.
     pub(crate) contract_sites: Vec<crate::exec::InlineCache>,
-    pub(crate) constants: Vec<Value>,
+    pub(crate) constants: Vec<Packed>,
     pub(crate) out: Box<dyn Output>,
     pub(crate) state: Box<dyn Any>,
     pub(crate) cycles: u64,
@@ -211,7 +211,7 @@ impl Vm {
         let linked = Linked::new(&program)?;
         let mut constants = Vec::with_capacity(program.program().constants.len());
         for c in &program.program().constants {
-            constants.push(match *c {
+            constants.push(Packed::new(match *c {
                 Constant::Int(v) => Value::Int(v),
                 Constant::Float(bits) => Value::Float(f64::from_bits(bits)),
                 Constant::Str(s) => Value::Obj(
@@ -219,7 +219,7 @@ impl Vm {
                         .alloc_constant_string(program.program().string(s))
                         .map_err(Trap::new)?,
                 ),
-            });
+            }));
         }
         for &name in &program.program().globals {
             self.globals.define(program.program().string(name));
@@ -288,7 +288,7 @@ impl Vm {
     pub fn global(&self, name: &str) -> Option<Value> {
         self.globals
             .slot(name)
-            .map(|s| self.globals.values[s as usize])
+            .map(|s| self.globals.values[s as usize].get())
     }
 
     /// Whether a run is paused (started and not yet returned).

@@ -225,8 +225,8 @@ macro_rules! collect_impl {
         $heap.collect(
             (0..$sp)
                 .map(|i| $stack.get(i))
-                .chain($globals.values.iter().copied())
-                .chain($constants.iter().copied()),
+                .chain($globals.values.iter().map(|p| p.get()))
+                .chain($constants.iter().map(|p| p.get())),
         )
     };
 }

@@ -224,7 +224,7 @@ impl Vm {
                     sp += 1;
                 }
                 Instr::Const(index) => {
-                    set!(stack, sp, constants[index as usize]);
+                    set_packed!(stack, sp, constants[index as usize]);
                     sp += 1;
                 }
                 Instr::Pop() => sp -= 1,
@@ -254,13 +254,13 @@ impl Vm {
                 }
                 Instr::GetGlobal(site) => {
                     let slot = attempt!(resolve(sites, globals, &program, site_names, site));
-                    set!(stack, sp, globals.values[slot]);
+                    set_packed!(stack, sp, globals.values[slot]);
                     sp += 1;
                 }
                 Instr::SetGlobal(site) => {
                     let slot = attempt!(resolve(sites, globals, &program, site_names, site));
                     sp -= 1;
-                    globals.values[slot] = get!(stack, sp);
+                    globals.values[slot] = get_packed!(stack, sp);
                 }
                 Instr::AddInt() => binary!(stack, sp, int, add_int, Value::Int),
                 Instr::SubInt() => binary!(stack, sp, int, sub_int, Value::Int),
