@@ -548,6 +548,9 @@ pub fn check_files(
         captures: captures::Captures::default(),
         lambdas: closures::Lambdas::default(),
     };
+    if let Some(repl) = repl.filter(|r| !r.input.is_empty()) {
+        c.lambdas.input = Some((entry, repl.input.clone()));
+    }
     if many {
         c.renames = scope::renames(modules, links);
         c.prompt_globals = repl.map_or_else(Vec::new, |r| session::prompt_globals(&r.globals));
@@ -685,8 +688,24 @@ pub fn check_files(
     c.init_order();
     // The statements of a REPL input run as one more function, after the globals.
     if let Some(repl) = repl {
+        // The statements of earlier inputs, carried for their lambdas, are functions that
+        // never run.
+        let carried_at = |s: &&ast::Stmt| {
+            let at = s.span.start as usize;
+            repl.carried.iter().position(|k| k.range.contains(&at))
+        };
+        for (k, carried) in repl.carried.iter().enumerate() {
+            let stmts: Vec<&ast::Stmt> = input_stmts
+                .iter()
+                .copied()
+                .filter(|s| carried_at(s) == Some(k))
+                .collect();
+            let (function, _) = c.check_input(&stmts, repl, &carried.name, &carried.name);
+            out.functions.push(function);
+        }
+        input_stmts.retain(|s| carried_at(s).is_none());
         let index = out.functions.len() as u32;
-        let (function, last) = c.check_input(&input_stmts, repl);
+        let (function, last) = c.check_input(&input_stmts, repl, "<input>", &repl.input);
         out.functions.push(function);
         out.main = Some(index);
         out.last_expr = last;

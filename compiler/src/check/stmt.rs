@@ -313,7 +313,10 @@ impl Checker<'_> {
         value: &Expr,
     ) -> Option<TStmt> {
         let mut cx = FnCx::new(Mode::Global(index), Type::Void);
-        let owner = format!("<global {}>", self.globals[index].name.name);
+        let owner = match &self.lambdas.input {
+            Some((file, input)) if *file == self.file => input.clone(),
+            _ => format!("<global {}>", self.globals[index].name.name),
+        };
         self.begin_body(&owner);
         self.captures.scan_expr(value);
         let annotated = ty.map(|t| self.resolve_type(t));
@@ -875,13 +878,18 @@ impl Checker<'_> {
     /// level defines (or, with the same type, re-assigns) a session global, and an expression
     /// statement with a value shows it through the REPL's echo function. Also returns the
     /// type of the last expression statement.
+    ///
+    /// The function is named `name`; its lambdas are named after `owner` (or after `name`
+    /// when `owner` is empty).
     pub(crate) fn check_input(
         &mut self,
         stmts: &[&Stmt],
         repl: &crate::ReplContext,
+        name: &str,
+        owner: &str,
     ) -> (TFunction, Option<Type>) {
         let mut cx = FnCx::new(Mode::Function, Type::Void);
-        self.begin_body("<input>");
+        self.begin_body(if owner.is_empty() { name } else { owner });
         self.captures.scan_stmts(stmts);
         let echo = self.builtins.hosts.iter().position(|h| h.name == repl.echo);
         let mut body = Vec::new();
@@ -926,7 +934,7 @@ impl Checker<'_> {
             }
         }
         let function = TFunction {
-            name: "<input>".to_string(),
+            name: name.to_string(),
             params: 0,
             locals: cx.locals(),
             returns_value: false,
