@@ -273,8 +273,11 @@ impl Checker<'_> {
         for (name, ty) in &params {
             self.declare_local(cx, name, ty.clone(), LocalKind::Param, 1);
         }
+        // The body runs when the lambda is called: what it reads is its own (§15.9).
+        let uses = self.uses.enter_lambda(index);
         let mut body = Self::box_scope(cx, lambda.header);
         body.extend(self.block_stmts(&lambda.body, cx));
+        self.uses.leave(uses);
         let panic = self.panic_host();
         if !matches!(ret, Type::Void | Type::Error) && !always_returns(&body, panic) {
             let ret_span = lambda.ret.as_ref().map_or(lambda.header, TypeExpr::span);
@@ -362,6 +365,10 @@ impl Checker<'_> {
         }
         if failed {
             return error_expr(span);
+        }
+        // A lambda called where it is written has a known target (§15.9).
+        if let TExprKind::Lambda { index, .. } = f.kind {
+            self.uses.call_lambda(index, span);
         }
         TExpr {
             kind: TExprKind::CallValue(Box::new(f), typed),

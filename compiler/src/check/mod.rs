@@ -659,6 +659,24 @@ pub fn check_files(
             }
         }
     }
+    // The lambdas follow the functions in the initialization-order graph.
+    c.uses.lambda_base = c.fns.len() as u32;
+    // A lambda in an initializer may read a global declared after it (its body runs
+    // later): the written types of globals are known before any initializer is checked.
+    // (Each annotation is resolved again, and its errors reported, with its global.)
+    for (file, decl) in &global_decls {
+        if let GlobalDecl::Expr(index, Some(ty), _) = decl {
+            if c.globals[*index].ty.is_none() {
+                c.file = *file;
+                let errors = c.errors.len();
+                let t = c.resolve_type(ty);
+                c.errors.truncate(errors);
+                if !t.is_error() && t != Type::Void {
+                    c.globals[*index].ty = Some(t);
+                }
+            }
+        }
+    }
     // Pass 3: globals, in initialization order.
     let mut out = Checked::default();
     for (file, decl) in global_decls {

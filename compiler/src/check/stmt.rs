@@ -798,7 +798,10 @@ impl Checker<'_> {
     ) -> Option<(Place, Type)> {
         match found {
             Some((TopLevel::Global(index), _)) => {
-                let ty = self.globals[index].ty.clone().unwrap_or(Type::Error);
+                let Some(ty) = self.globals[index].ty.clone() else {
+                    self.unknown_global_type(index, name, target.span);
+                    return None;
+                };
                 Some((Place::Global(self.globals[index].name.name.clone()), ty))
             }
             Some((TopLevel::Const(_), decl)) => {

@@ -254,7 +254,12 @@ impl Vm {
                 }
                 Instr::GetGlobal(site) => {
                     let slot = attempt!(resolve(sites, globals, &program, site_names, site));
-                    set!(stack, sp, globals.values[slot]);
+                    let value = globals.values[slot];
+                    // A global holds `Unit` only until its initializer has stored its value.
+                    if let Value::Unit = value {
+                        attempt!(Err(uninitialized(&program, site_names, site)));
+                    }
+                    set!(stack, sp, value);
                     sp += 1;
                 }
                 Instr::SetGlobal(site) => {
@@ -961,6 +966,18 @@ impl Vm {
         }
         (result, (start - remaining) as u64)
     }
+}
+
+/// The trap for a read of a global (at access site `site`) before its initializer ran.
+#[cold]
+#[inline(never)]
+fn uninitialized(
+    program: &prometeu_bytecode::VerifiedProgram,
+    names: &[u32],
+    site: u32,
+) -> TrapKind {
+    let name = program.program().string(names[site as usize]);
+    TrapKind::UninitializedGlobal(name.to_string())
 }
 
 /// Resolves a global access site through its version-checked cache.
