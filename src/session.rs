@@ -256,6 +256,13 @@ impl Session {
             .collect()
     }
 
+    /// A type or signature as shown by the session (`[shapes2.Shape]`), with the types of
+    /// imported files named as the prompt imported them (`[Shape]`, or `[sh.Shape]` through
+    /// a module alias); a type no import of the prompt reaches keeps its file's name.
+    pub fn as_written(&self, ty: &str) -> String {
+        self.imports.as_written(ty)
+    }
+
     /// Every function, struct and constant with its signature, sorted by name.
     pub fn declarations(&self) -> Vec<(String, String)> {
         let imported = |name: &str| {
