@@ -347,9 +347,8 @@ impl Session {
         let name = format!("<input {}>", self.inputs);
         let mut carried: Vec<&carry::Carried> = self.carried.iter().collect();
         loop {
-            let attempt = self.compile_with(
-                &input, &decls, prepared, assets, echo, &name, &carried,
-            )?;
+            let attempt =
+                self.compile_with(&input, &decls, prepared, assets, echo, &name, &carried)?;
             // Carried statements that no longer compile are left out (their lambdas with
             // them), and the input is compiled again.
             let (failing, attempt) = attempt;

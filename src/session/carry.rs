@@ -35,11 +35,7 @@ pub(super) fn carried_text(input: &str) -> Option<String> {
     for item in &module.items {
         match item {
             Item::Global { name, value, .. } => {
-                globals.push_str(&format!(
-                    "{} = {};\n",
-                    name.name,
-                    text(value.span.range())
-                ));
+                globals.push_str(&format!("{} = {};\n", name.name, text(value.span.range())));
             }
             Item::Stmt(s) => {
                 let end = s.span.end as usize;

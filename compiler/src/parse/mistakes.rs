@@ -87,8 +87,7 @@ pub(super) fn refine(errors: &mut [ParseError], tokens: &[(Token<'_>, GSpan)]) {
             continue;
         }
         // `{"a" 1}`: a map literal's key without the `:` before its value.
-        if expects_colon(&error.message) && innermost_open(&tokens[..at]) == Some(&Token::LBrace)
-        {
+        if expects_colon(&error.message) && innermost_open(&tokens[..at]) == Some(&Token::LBrace) {
             if let Some((_, key)) = before(1) {
                 // Where an operator could continue the key, it is a literal's entry;
                 // where only `:` fits, a map type's key type.
@@ -97,9 +96,15 @@ pub(super) fn refine(errors: &mut [ParseError], tokens: &[(Token<'_>, GSpan)]) {
                     .any(|c| error.message.contains(c));
                 let found = error.message.rsplit_once(", found ").map_or("", |(_, f)| f);
                 let (between, help) = if entry {
-                    ("the key and the value", "write each entry of a map as `key: value`, such as `{\"a\": 1}`")
+                    (
+                        "the key and the value",
+                        "write each entry of a map as `key: value`, such as `{\"a\": 1}`",
+                    )
                 } else {
-                    ("the key type and the value type", "write a map type as `{K: V}`, such as `{string: int}`")
+                    (
+                        "the key type and the value type",
+                        "write a map type as `{K: V}`, such as `{string: int}`",
+                    )
                 };
                 error.message = format!("expected `:` between {between}, found {found}");
                 error.span = spanned(GSpan::from(key.end..key.end));
