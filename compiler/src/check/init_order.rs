@@ -61,7 +61,7 @@ impl Uses {
     /// Starts recording for the body of lambda `n`; returns what to give [`Uses::leave`]
     /// once the body is checked.
     pub(crate) fn enter_lambda(&mut self, n: u32) -> Option<Owner> {
-        std::mem::replace(&mut self.owner, Some(Owner::Lambda(n)))
+        self.owner.replace(Owner::Lambda(n))
     }
 
     /// Goes back to recording for the code around a lambda.
