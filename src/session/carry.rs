@@ -75,7 +75,7 @@ mod tests {
         assert_eq!(carried_text("fn f(): int { return 1; }"), None);
         assert_eq!(
             carried_text("let x = 1;\nprint(x)\n;").as_deref(),
-            Some("let x = 1;\nprint(x);\n")
+            Some("let x = 1;\nprint(x)\n;\n")
         );
     }
 }
