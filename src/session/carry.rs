@@ -27,6 +27,12 @@ pub(super) struct Carried {
 /// statements nor global initializers.
 pub(super) fn carried_text(input: &str) -> Option<String> {
     let (tokens, _) = prometeu_lexer::lex(input, SourceId(0));
+    // A lambda as the whole input (perhaps called) is compiled in parentheses, as an
+    // expression; the lambdas its body makes when it is called are carried the same way.
+    if let (Some((Token::Fn, _)), Some((Token::LParen, _))) = (tokens.first(), tokens.get(1)) {
+        let body = input.trim_end().strip_suffix(';').unwrap_or(input);
+        return Some(format!("({body});\n"));
+    }
     let limits = prometeu_compiler::Limits::default();
     let (module, _) = prometeu_compiler::parse::parse(&tokens, SourceId(0), input.len(), &limits);
     let text = |range: std::ops::Range<usize>| input.get(range).unwrap_or("");
@@ -67,6 +73,14 @@ mod tests {
         assert_eq!(
             text,
             "g = fn(): int { return 2; };\nlet f = fn(): int { return 1; };\nf();\n"
+        );
+    }
+
+    #[test]
+    fn a_lambda_as_the_whole_input_is_carried_in_parentheses() {
+        assert_eq!(
+            carried_text("fn(): int { return 1; }();").as_deref(),
+            Some("(fn(): int { return 1; }());\n")
         );
     }
 
