@@ -162,6 +162,10 @@ enum GlobalDecl<'a> {
     Expr(usize, Option<&'a TypeExpr>, &'a ast::Expr),
     /// `declare map`: a fresh copy of map `file` of the program's assets.
     Map(usize, u32, Span),
+    /// In a REPL input, the `declare global` of an imported file that an earlier input ran:
+    /// not initialized again, but checked as a function that never runs, so the lambdas of
+    /// its initializer exist in this program too.
+    Kept(usize, Option<&'a TypeExpr>, &'a ast::Expr),
 }
 
 /// The checker's state for one module.
@@ -679,6 +683,7 @@ pub fn check_files(
     }
     // Pass 3: globals, in initialization order.
     let mut out = Checked::default();
+    let mut kept = Vec::new();
     for (file, decl) in global_decls {
         c.file = file;
         match decl {
@@ -690,6 +695,18 @@ pub fn check_files(
             }
             GlobalDecl::Map(index, file, span) => {
                 out.global_init.extend(c.map_global(index, file, span));
+            }
+            GlobalDecl::Kept(index, ty, value) => {
+                if let Some(stmt) = c.check_global(index, ty, value) {
+                    kept.push(TFunction {
+                        name: format!("<kept {}>", c.globals[index].name.name),
+                        params: 0,
+                        locals: 0,
+                        returns_value: false,
+                        end: stmt.span,
+                        body: vec![stmt],
+                    });
+                }
             }
         }
     }
@@ -722,6 +739,7 @@ pub fn check_files(
             out.functions.push(function);
         }
         input_stmts.retain(|s| carried_at(s).is_none());
+        out.functions.append(&mut kept);
         let index = out.functions.len() as u32;
         let (function, last) = c.check_input(&input_stmts, repl, "<input>", &repl.input);
         out.functions.push(function);
@@ -901,10 +919,12 @@ impl<'a> Checker<'a> {
                 // globals of an imported file that an earlier input ran keep their values.
                 if let Some((TopLevel::Global(existing), _)) = c.top.get(&internal.name).copied() {
                     if repl.is_some() && c.globals[existing].external {
-                        if in_entry {
-                            global_decls
-                                .push((file, GlobalDecl::Expr(existing, ty.as_ref(), value)));
-                        }
+                        let decl = if in_entry {
+                            GlobalDecl::Expr(existing, ty.as_ref(), value)
+                        } else {
+                            GlobalDecl::Kept(existing, ty.as_ref(), value)
+                        };
+                        global_decls.push((file, decl));
                         return;
                     }
                 }
