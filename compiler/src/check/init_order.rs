@@ -110,6 +110,28 @@ impl Uses {
 }
 
 impl Checker<'_> {
+    /// Gives each global of `annotated` (file, global, written type) that type before any
+    /// initializer is checked: a lambda in an initializer may read a global declared after
+    /// it (its body runs later). Each annotation is resolved again, and its errors reported,
+    /// with its global.
+    pub(crate) fn written_global_types<'t>(
+        &mut self,
+        annotated: impl Iterator<Item = (usize, usize, &'t crate::ast::TypeExpr)>,
+    ) {
+        for (file, index, ty) in annotated {
+            if self.globals[index].ty.is_some() {
+                continue;
+            }
+            self.file = file;
+            let errors = self.errors.len();
+            let t = self.resolve_type(ty);
+            self.errors.truncate(errors);
+            if !t.is_error() && t != crate::types::Type::Void {
+                self.globals[index].ty = Some(t);
+            }
+        }
+    }
+
     /// Reports every global that a function called from an initializer reads before the
     /// global is initialized.
     pub(crate) fn init_order(&mut self) {

@@ -665,22 +665,10 @@ pub fn check_files(
     }
     // The lambdas follow the functions in the initialization-order graph.
     c.uses.lambda_base = c.fns.len() as u32;
-    // A lambda in an initializer may read a global declared after it (its body runs
-    // later): the written types of globals are known before any initializer is checked.
-    // (Each annotation is resolved again, and its errors reported, with its global.)
-    for (file, decl) in &global_decls {
-        if let GlobalDecl::Expr(index, Some(ty), _) = decl {
-            if c.globals[*index].ty.is_none() {
-                c.file = *file;
-                let errors = c.errors.len();
-                let t = c.resolve_type(ty);
-                c.errors.truncate(errors);
-                if !t.is_error() && t != Type::Void {
-                    c.globals[*index].ty = Some(t);
-                }
-            }
-        }
-    }
+    c.written_global_types(global_decls.iter().filter_map(|(file, decl)| match decl {
+        GlobalDecl::Expr(index, Some(ty), _) => Some((*file, *index, *ty)),
+        _ => None,
+    }));
     // Pass 3: globals, in initialization order.
     let mut out = Checked::default();
     let mut kept = Vec::new();
@@ -723,22 +711,8 @@ pub fn check_files(
     c.init_order();
     // The statements of a REPL input run as one more function, after the globals.
     if let Some(repl) = repl {
-        // The statements of earlier inputs, carried for their lambdas, are functions that
-        // never run.
-        let carried_at = |s: &&ast::Stmt| {
-            let at = s.span.start as usize;
-            repl.carried.iter().position(|k| k.range.contains(&at))
-        };
-        for (k, carried) in repl.carried.iter().enumerate() {
-            let stmts: Vec<&ast::Stmt> = input_stmts
-                .iter()
-                .copied()
-                .filter(|s| carried_at(s) == Some(k))
-                .collect();
-            let (function, _) = c.check_input(&stmts, repl, &carried.name, &carried.name);
-            out.functions.push(function);
-        }
-        input_stmts.retain(|s| carried_at(s).is_none());
+        out.functions
+            .extend(c.check_carried(&mut input_stmts, repl));
         out.functions.append(&mut kept);
         let index = out.functions.len() as u32;
         let (function, last) = c.check_input(&input_stmts, repl, "<input>", &repl.input);

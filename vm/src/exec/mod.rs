@@ -28,7 +28,7 @@ use arith::{
 };
 pub(crate) use call::INITIAL_FRAMES;
 use call::{enter, leave};
-use cold::{paused, trapped};
+use cold::{paused, trapped, uninitialized};
 use prometeu_bytecode::Instr;
 use std::rc::Rc;
 
@@ -966,18 +966,6 @@ impl Vm {
         }
         (result, (start - remaining) as u64)
     }
-}
-
-/// The trap for a read of a global (at access site `site`) before its initializer ran.
-#[cold]
-#[inline(never)]
-fn uninitialized(
-    program: &prometeu_bytecode::VerifiedProgram,
-    names: &[u32],
-    site: u32,
-) -> TrapKind {
-    let name = program.program().string(names[site as usize]);
-    TrapKind::UninitializedGlobal(name.to_string())
 }
 
 /// Resolves a global access site through its version-checked cache.
