@@ -455,10 +455,10 @@ fn command(session: &mut Session, text: &str, color: bool) -> Step {
         },
         ":globals" => {
             for (name, ty) in session.globals() {
-                println!("{name}: {ty}");
+                println!("{name}: {}", session.as_written(&ty.to_string()));
             }
             for (name, signature) in session.declarations() {
-                println!("{name}: {signature}");
+                println!("{name}: {}", session.as_written(&signature));
             }
             Step::Done
         }

@@ -21,7 +21,7 @@ use prometeu_bytecode::{disassemble_function, HostSig, HostType, VerifiedProgram
 use prometeu_compiler::assets::AssetSource;
 use prometeu_compiler::ast::{Item, TypeExpr};
 use prometeu_compiler::types::Type;
-use prometeu_compiler::{Builtins, CompileOptions, ReplContext};
+use prometeu_compiler::{Builtins, CarriedInput, CompileOptions, ReplContext};
 use prometeu_lexer::{Diagnostic, Label, SourceId, Sources, Span, Token};
 use prometeu_vm::{Exit, FormatStyle, HostCtx, Hosts, Limits, Output, Trap, TrapKind, Value, Vm};
 use std::cell::RefCell;
@@ -30,6 +30,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+mod carry;
 mod imports;
 mod input;
 mod rules;
@@ -106,6 +107,11 @@ struct CompiledInput {
     /// The declarations as the session keeps them (see [`InputDecls::texts`]).
     texts: Vec<(String, String, bool)>,
     map: SpanMap,
+    /// The input's name (`<input N>`), which its lambdas are named after.
+    name: String,
+    /// The names of the carried inputs the program holds (one that no longer compiles is
+    /// left out, and its lambdas with it).
+    carried: Vec<String>,
 }
 
 /// A failed input: its diagnostics and the sources they point into.
@@ -150,6 +156,8 @@ pub struct Session {
     inputs: usize,
     /// The files the session imported and the names the prompt imported from them.
     imports: imports::Imports,
+    /// The statements of earlier inputs that made lambdas, compiled into every program.
+    carried: Vec<carry::Carried>,
 }
 
 impl Session {
@@ -208,6 +216,7 @@ impl Session {
             cycles_per_input,
             inputs: 0,
             imports: imports::Imports::default(),
+            carried: Vec::new(),
         }
     }
 
@@ -247,6 +256,13 @@ impl Session {
             .collect()
     }
 
+    /// A type or signature as shown by the session (`[shapes2.Shape]`), with the types of
+    /// imported files named as the prompt imported them (`[Shape]`, or `[sh.Shape]` through
+    /// a module alias); a type no import of the prompt reaches keeps its file's name.
+    pub fn as_written(&self, ty: &str) -> String {
+        self.imports.as_written(ty)
+    }
+
     /// Every function, struct and constant with its signature, sorted by name.
     pub fn declarations(&self) -> Vec<(String, String)> {
         let imported = |name: &str| {
@@ -280,12 +296,13 @@ impl Session {
         PendingInput::new(text).needs_more()
     }
 
-    /// The static type of an expression in the session, without running it.
+    /// The static type of an expression in the session, without running it, with the types
+    /// of imported files named as the prompt imported them.
     pub fn type_of(&mut self, expr: &str) -> Result<String, Failure> {
         let prepared = self.unprepared();
         let compiled = self.compile(expr, false, &prepared, None)?;
         match compiled.compiled.checked.and_then(|c| c.last_expr) {
-            Some(ty) => Ok(ty.to_string()),
+            Some(ty) => Ok(self.imports.as_written(&ty.to_string())),
             None => Err(Failure {
                 diagnostics: vec![Diagnostic::plain("`:type` needs an expression")],
                 sources: compiled.sources,
@@ -327,15 +344,47 @@ impl Session {
                 sources: Sources::new(),
             });
         }
+        let name = format!("<input {}>", self.inputs);
+        let mut carried: Vec<&carry::Carried> = self.carried.iter().collect();
+        loop {
+            let attempt =
+                self.compile_with(&input, &decls, prepared, assets, echo, &name, &carried)?;
+            // Carried statements that no longer compile are left out (their lambdas with
+            // them), and the input is compiled again.
+            let (failing, attempt) = attempt;
+            if failing.is_empty() {
+                let mut attempt = attempt;
+                attempt.declared = declared;
+                attempt.texts = decls.texts;
+                return Ok(attempt);
+            }
+            carried.retain(|c| !failing.contains(&c.name));
+        }
+    }
+
+    /// One compilation of an input (see [`Session::compile`]) with the carried inputs
+    /// `carried`; also returns the names of the carried inputs that failed to compile
+    /// (when there are any, the result is to be discarded).
+    #[allow(clippy::too_many_arguments)]
+    fn compile_with(
+        &self,
+        input: &str,
+        decls: &InputDecls,
+        prepared: &imports::Prepared,
+        assets: Option<&dyn AssetSource>,
+        echo: bool,
+        name: &str,
+        carried: &[&carry::Carried],
+    ) -> Result<(Vec<String>, CompiledInput), Failure> {
         let mut sources = Sources::new();
         let combined_id = SourceId(0);
         let input_id = SourceId(1);
         let preamble = prepared.imports.preamble(&prepared.bindings);
-        let (combined, map) = self.combine(&input, &decls, input_id, &preamble);
+        let (combined, map, ranges) = self.combine(input, decls, input_id, &preamble, carried);
         sources.add("<session>", combined.clone());
-        sources.add(format!("<input {}>", self.inputs), input.clone());
-        if let Some(failure) = rules::prompt_assets(&decls, input_id)
-            .or_else(|| rules::taken_names(&decls, prepared, input_id))
+        sources.add(name.to_string(), input.to_string());
+        if let Some(failure) = rules::prompt_assets(decls, input_id)
+            .or_else(|| rules::taken_names(decls, prepared, input_id))
         {
             return Err(Failure {
                 diagnostics: failure,
@@ -367,6 +416,8 @@ impl Session {
                 },
                 prefixes: prepared.imports.prefixes(),
                 struct_order: self.struct_order.clone(),
+                input: name.to_string(),
+                carried: ranges.clone(),
             }),
             assets: None,
         };
@@ -374,7 +425,7 @@ impl Session {
             prepared,
             reader: assets,
         };
-        let compiled = prometeu_compiler::compile_program_with_assets(
+        let mut compiled = prometeu_compiler::compile_program_with_assets(
             combined_id,
             "<session>",
             &prepared.entry_path(),
@@ -384,7 +435,24 @@ impl Session {
             &options,
             Some(&reader),
         );
-        if compiled.has_errors() {
+        // What the carried statements report is not news: warnings are dropped, and an
+        // error leaves that input out.
+        let carried_at = |span: Span| {
+            ranges.iter().position(|r| {
+                span.source == combined_id && r.range.contains(&(span.start as usize))
+            })
+        };
+        let in_carried = |d: &Diagnostic| d.primary.as_ref().and_then(|l| carried_at(l.span));
+        let failing: Vec<String> = compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .filter_map(in_carried)
+            .map(|k| ranges[k].name.clone())
+            .collect();
+        compiled.diagnostics.retain(|d| in_carried(d).is_none());
+        let kept = ranges.iter().map(|r| r.name.clone()).collect();
+        if compiled.has_errors() && failing.is_empty() {
             let diagnostics = compiled
                 .diagnostics
                 .iter()
@@ -398,6 +466,7 @@ impl Session {
         if let Some(problem) = compiled
             .checked
             .as_ref()
+            .filter(|_| failing.is_empty())
             .and_then(|checked| self.struct_changes(checked, &prepared.imports))
         {
             return Err(Failure {
@@ -405,26 +474,31 @@ impl Session {
                 sources,
             });
         }
-        Ok(CompiledInput {
+        let compiled = CompiledInput {
             compiled,
             sources,
-            declared,
-            texts: decls.texts,
+            declared: Vec::new(),
+            texts: Vec::new(),
             map,
-        })
+            name: name.to_string(),
+            carried: kept,
+        };
+        Ok((failing, compiled))
     }
 
     /// The combined text an input is compiled as: the session's structs in identity order
     /// (an input's redefinition of one in its place), the session's other declarations that
-    /// the input does not redeclare, then the input with its moved struct declarations
-    /// blanked out, so every byte of the input keeps its offset.
+    /// the input does not redeclare, the carried statements of earlier inputs (whose ranges
+    /// are returned too), then the input with its moved struct declarations blanked out, so
+    /// every byte of the input keeps its offset.
     fn combine(
         &self,
         input: &str,
         decls: &InputDecls,
         input_id: SourceId,
         preamble: &str,
-    ) -> (String, SpanMap) {
+        carried: &[&carry::Carried],
+    ) -> (String, SpanMap, Vec<CarriedInput>) {
         let declared = &decls.signatures;
         let redefined: Vec<&(String, std::ops::Range<usize>)> = decls
             .structs
@@ -456,6 +530,16 @@ impl Session {
                 combined.push('\n');
             }
         }
+        let mut ranges = Vec::with_capacity(carried.len());
+        for c in carried {
+            let start = combined.len();
+            combined.push_str(&c.text);
+            ranges.push(CarriedInput {
+                name: c.name.clone(),
+                range: start..combined.len(),
+            });
+            combined.push('\n');
+        }
         // An input that is a lambda (`fn(x: int): int { ... }`, perhaps called) is put in
         // parentheses, so it reads as an expression and not as a declaration missing its
         // name; the `(` comes before the input's first byte, the `)` before its last `;`.
@@ -479,7 +563,7 @@ impl Session {
             }
             None => combined.push_str(&blanked),
         }
-        (combined, map)
+        (combined, map, ranges)
     }
 
     /// Evaluates one input: declarations, statements and expressions. Program output goes to
@@ -505,6 +589,8 @@ impl Session {
             declared,
             texts,
             map,
+            name,
+            carried,
         } = self.compile(input, true, &prepared, assets)?;
         let program = compiled.program.ok_or_else(|| Failure {
             diagnostics: vec![Diagnostic::plain("internal error: no program")],
@@ -554,6 +640,17 @@ impl Session {
             });
         }
         self.written.extend(declared);
+        self.carried.retain(|c| carried.contains(&c.name));
+        let lambdas = format!("{name}.lambda");
+        if verified
+            .functions()
+            .iter()
+            .any(|f| f.name.starts_with(&lambdas))
+        {
+            if let Some(text) = carry::carried_text(&with_semicolon(input)) {
+                self.carried.push(carry::Carried { name, text });
+            }
+        }
         if let Some(checked) = compiled.checked {
             self.globals = checked.session_globals;
             self.signatures = checked.signatures.into_iter().collect();

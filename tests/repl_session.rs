@@ -452,3 +452,61 @@ fn enums_declared_at_the_prompt_stay_declared_and_echo_their_variants() {
         "State.Over\nShape.Rect(w: 2.0, h: 3.0)\n0\n"
     );
 }
+
+#[test]
+fn a_prompt_lambda_whose_code_no_longer_compiles_is_dropped_and_traps_when_called() {
+    let files = std::cell::RefCell::new(vec![(
+        "k.pbs",
+        "pub fn k(): int { return 1; }\n".to_string(),
+    )]);
+    let (mut session, out) = Session::captured();
+    let provider = folder(&files);
+    let import = "import { k } from \"./k.pbs\"";
+    session.eval_with_imports(import, &provider).unwrap();
+    eval_all(
+        &mut session,
+        &[
+            "let f = fn(): int { return k() + 1; };",
+            "let g = fn(): int { return 5; };",
+            "f()",
+        ],
+    );
+    // `k` now returns a string, so `f`'s body no longer checks: the input still compiles,
+    // without `f`'s code, and `g` (of another input) is untouched.
+    files.borrow_mut()[0].1 = "pub fn k(): string { return \"s\"; }\n".to_string();
+    session.eval_with_imports(import, &provider).unwrap();
+    eval_all(&mut session, &["g()", "k()"]);
+    let failure = session.eval("f()").unwrap_err();
+    assert!(
+        failure.diagnostics[0]
+            .message
+            .contains("refers to a function that no longer exists"),
+        "{:?}",
+        failure.diagnostics
+    );
+    eval_all(&mut session, &["g()"]);
+    assert_eq!(*out.0.borrow(), "2\n5\n\"s\"\n5\n");
+}
+
+#[test]
+fn lambdas_of_earlier_inputs_bind_late_and_reset_clears_them() {
+    let (mut session, out) = Session::captured();
+    eval_all(
+        &mut session,
+        &[
+            "declare const BASE: int = 1",
+            "fn scale(x: int): int { return x * 10; }",
+            "let f = fn(x: int): int { return scale(x) + BASE; };",
+            "declare global table: {string: fn(int): int} = {\"f\": f, \"g\": fn(x: int): int { return -x; }};",
+            "f(1)",
+            "fn scale(x: int): int { return x * 100; }",
+            "declare const BASE: int = 2",
+            "f(1)",
+            "table[\"f\"](2)",
+            "table[\"g\"](2)",
+        ],
+    );
+    session.reset();
+    assert!(session.eval("f(1)").is_err());
+    assert_eq!(*out.0.borrow(), "11\n102\n202\n-2\n");
+}

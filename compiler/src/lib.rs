@@ -64,6 +64,23 @@ pub struct ReplContext {
     /// The internal names of the structs earlier inputs declared, in the order of their
     /// indices: those structs keep their indices, and new ones come after them.
     pub struct_order: Vec<String>,
+    /// The name the input's lambdas are named after (`<input 3>` makes `<input 3>.lambda1`),
+    /// the same for its statements and its `declare global` initializers; empty for the
+    /// plain `<input>`.
+    pub input: String,
+    /// The statements of earlier inputs whose lambdas may still be values in the session:
+    /// each is checked again as a function of its own that never runs, named after its
+    /// input, so its lambdas keep their names from one program to the next.
+    pub carried: Vec<CarriedInput>,
+}
+
+/// The statements of an earlier REPL input, carried into a later program for their lambdas.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CarriedInput {
+    /// The input's name (`<input 3>`): the function's, and its lambdas' prefix.
+    pub name: String,
+    /// The byte range of the statements in the entry file's text.
+    pub range: std::ops::Range<usize>,
 }
 
 /// How to compile.

@@ -461,6 +461,61 @@ impl SourceProvider for NoFiles {
 }
 
 impl Imports {
+    /// How the prompt writes the declaration an imported file's internal name `internal`
+    /// (`prefix.Name`) stands for: the name a named import gave it (`Shape`, `S` for
+    /// `{ Shape as S }`), else through a module alias (`shapes.Shape`); `None` when no
+    /// import of the prompt reaches it.
+    fn written_name(&self, internal: &str) -> Option<String> {
+        let (prefix, member) = internal.split_once('.')?;
+        let module = self.modules.iter().find(|m| m.prefix == prefix)?;
+        let named = self.bindings.iter().find_map(|b| match b {
+            Binding::Name {
+                visible,
+                key,
+                member: m,
+            } if *key == module.key && m == member => Some(visible.clone()),
+            _ => None,
+        });
+        named.or_else(|| {
+            self.bindings.iter().find_map(|b| match b {
+                Binding::Module { alias, key }
+                    if *key == module.key
+                        && public_names(&module.text).iter().any(|n| n == member) =>
+                {
+                    Some(format!("{alias}.{member}"))
+                }
+                _ => None,
+            })
+        })
+    }
+
+    /// A written type (`[shapes2.Shape]`) with each imported file's type named as the prompt
+    /// writes it (`[Shape]`); a name no import of the prompt reaches stays qualified by its
+    /// file.
+    pub(super) fn as_written(&self, ty: &str) -> String {
+        let mut out = String::with_capacity(ty.len());
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut String| {
+            if !word.is_empty() {
+                match self.written_name(word) {
+                    Some(name) => out.push_str(&name),
+                    None => out.push_str(word),
+                }
+                word.clear();
+            }
+        };
+        for ch in ty.chars() {
+            if ch.is_alphanumeric() || ch == '_' || ch == '.' {
+                word.push(ch);
+            } else {
+                flush(&mut word, &mut out);
+                out.push(ch);
+            }
+        }
+        flush(&mut word, &mut out);
+        out
+    }
+
     /// The signatures of the names the prompt imported, under the names it sees them by
     /// (`m.name` for a module alias's `pub` declarations).
     pub(super) fn imported_signatures(

@@ -53,8 +53,9 @@ pub(crate) fn rebind(heap: &mut Heap, old: &VerifiedProgram, new: &VerifiedProgr
             c.function = u32::MAX;
             return;
         };
-        // A lambda written at the REPL prompt has its code only in its input's program.
-        let found = if before.name.starts_with("<input>") {
+        // The lambdas of a plain `<input>` (not named after its input's number) exist only
+        // in that input's program: another input's lambdas of the same name are others.
+        let found = if before.name.starts_with("<input>.") {
             None
         } else {
             targets.get(before.name.as_str())

@@ -63,6 +63,10 @@ pub enum TrapKind {
     /// A global that no input has defined (only possible when programs are combined).
     #[error("global `{0}` is not defined")]
     UndefinedGlobal(String),
+    /// A global read before its initializer has run: possible only through a function
+    /// value called while the globals are initialized (§15.9 rules out every other way).
+    #[error("global `{0}` is read before its initializer has run")]
+    UninitializedGlobal(String),
     /// A host function reported an error.
     #[error("{0}")]
     Host(String),

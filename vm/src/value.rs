@@ -47,6 +47,12 @@ impl Packed {
     /// The unit value, packed.
     pub const UNIT: Packed = Packed { tag: UNIT, bits: 0 };
 
+    /// Whether this is the unit value (a global holds it until its initializer has run).
+    #[inline(always)]
+    pub fn is_unit(self) -> bool {
+        self.tag == UNIT
+    }
+
     /// Packs a value.
     #[inline(always)]
     pub fn new(v: Value) -> Packed {

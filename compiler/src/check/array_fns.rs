@@ -150,6 +150,10 @@ impl Checker<'_> {
             _ => Type::Bool,
         };
         let index = self.generated(method, elem, &f.ty, &result, span);
+        // A lambda written as the argument runs here, once per element (§15.9).
+        if let TExprKind::Lambda { index: lambda, .. } = f.kind {
+            self.uses.call_lambda(lambda, span);
+        }
         Some(TExpr {
             kind: TExprKind::CallGenerated(index, vec![receiver.clone(), f]),
             ty,

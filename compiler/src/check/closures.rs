@@ -14,13 +14,17 @@ use prometeu_lexer::Span;
 pub(crate) struct Lambdas {
     /// The name of the function whose body is being checked (lambdas are named after it).
     pub(crate) owner: String,
-    /// How many lambdas that function has so far.
-    pub(crate) count: u32,
+    /// How many lambdas each owner has so far (a REPL input names the lambdas of its
+    /// statements and of its global initializers after itself, in one count).
+    pub(crate) counts: std::collections::HashMap<String, u32>,
     /// The checked lambdas and generated functions; number `n` is function
     /// `lambda_base + n`.
     pub(crate) done: Vec<TFunction>,
     /// The generated array methods, by method and types.
     pub(crate) generated: std::collections::HashMap<String, u32>,
+    /// In a REPL input, the prompt's file and the input's name, which the lambdas of the
+    /// prompt's global initializers are named after (as those of its statements are).
+    pub(crate) input: Option<(usize, String)>,
 }
 
 impl Checker<'_> {
@@ -60,11 +64,10 @@ impl Checker<'_> {
         Type::Func(types, Box::new(ret))
     }
 
-    /// Starts the body of a function named `owner`: its lambdas are named after it, and
-    /// the locals its lambdas capture are found.
+    /// Starts the body of a function named `owner`: its lambdas are named after it and
+    /// numbered on from the owner's earlier ones.
     pub(crate) fn begin_body(&mut self, owner: &str) {
         self.lambdas.owner = owner.to_string();
-        self.lambdas.count = 0;
     }
 
     /// The value of a local, read through its box or capture when it has one.
@@ -239,8 +242,13 @@ impl Checker<'_> {
         };
         failed |= ret.is_error();
         let index = self.lambdas.done.len() as u32;
-        self.lambdas.count += 1;
-        let name = format!("{}.lambda{}", self.lambdas.owner, self.lambdas.count);
+        let count = self
+            .lambdas
+            .counts
+            .entry(self.lambdas.owner.clone())
+            .or_insert(0);
+        *count += 1;
+        let name = format!("{}.lambda{count}", self.lambdas.owner);
         self.lambdas.done.push(TFunction {
             name: name.clone(),
             params: 0,
@@ -265,8 +273,11 @@ impl Checker<'_> {
         for (name, ty) in &params {
             self.declare_local(cx, name, ty.clone(), LocalKind::Param, 1);
         }
+        // The body runs when the lambda is called: what it reads is its own (§15.9).
+        let uses = self.uses.enter_lambda(index);
         let mut body = Self::box_scope(cx, lambda.header);
         body.extend(self.block_stmts(&lambda.body, cx));
+        self.uses.leave(uses);
         let panic = self.panic_host();
         if !matches!(ret, Type::Void | Type::Error) && !always_returns(&body, panic) {
             let ret_span = lambda.ret.as_ref().map_or(lambda.header, TypeExpr::span);
@@ -354,6 +365,10 @@ impl Checker<'_> {
         }
         if failed {
             return error_expr(span);
+        }
+        // A lambda called where it is written has a known target (§15.9).
+        if let TExprKind::Lambda { index, .. } = f.kind {
+            self.uses.call_lambda(index, span);
         }
         TExpr {
             kind: TExprKind::CallValue(Box::new(f), typed),

@@ -32,6 +32,25 @@ pub(crate) fn error_expr(span: Span) -> TExpr {
 }
 
 impl Checker<'_> {
+    /// E0207: global `index` is used (at `span`) before its declaration is checked, which
+    /// only a lambda in an earlier initializer can do; without a written type, its type is
+    /// not known there.
+    pub(crate) fn unknown_global_type(&mut self, index: usize, name: &str, span: Span) {
+        let decl = self.globals[index].name.span;
+        self.report(
+            CheckError::new(
+                "E0207",
+                format!("the type of global `{name}` is not known here"),
+                span,
+                "used in a lambda of an earlier initializer",
+            )
+            .with_label(decl, "declared here without a type")
+            .with_help(format!(
+                "write the type of `{name}` in its declaration (`declare global {name}: T = ...`), or declare it before this initializer"
+            )),
+        );
+    }
+
     /// Checks an expression used as a value (a `void` call is an error here).
     pub(crate) fn value(&mut self, e: &Expr, cx: &mut FnCx) -> TExpr {
         self.value_hint(e, cx, None)
@@ -426,7 +445,10 @@ impl Checker<'_> {
                         ty,
                         span,
                     },
-                    None => error_expr(span),
+                    None => {
+                        self.unknown_global_type(index, name, span);
+                        error_expr(span)
+                    }
                 }
             }
             Some(top @ (TopLevel::Bank(index) | TopLevel::Sound(index))) => {

@@ -162,6 +162,10 @@ enum GlobalDecl<'a> {
     Expr(usize, Option<&'a TypeExpr>, &'a ast::Expr),
     /// `declare map`: a fresh copy of map `file` of the program's assets.
     Map(usize, u32, Span),
+    /// In a REPL input, the `declare global` of an imported file that an earlier input ran:
+    /// not initialized again, but checked as a function that never runs, so the lambdas of
+    /// its initializer exist in this program too.
+    Kept(usize, Option<&'a TypeExpr>, &'a ast::Expr),
 }
 
 /// The checker's state for one module.
@@ -548,6 +552,9 @@ pub fn check_files(
         captures: captures::Captures::default(),
         lambdas: closures::Lambdas::default(),
     };
+    if let Some(repl) = repl.filter(|r| !r.input.is_empty()) {
+        c.lambdas.input = Some((entry, repl.input.clone()));
+    }
     if many {
         c.renames = scope::renames(modules, links);
         c.prompt_globals = repl.map_or_else(Vec::new, |r| session::prompt_globals(&r.globals));
@@ -656,8 +663,15 @@ pub fn check_files(
             }
         }
     }
+    // The lambdas follow the functions in the initialization-order graph.
+    c.uses.lambda_base = c.fns.len() as u32;
+    c.written_global_types(global_decls.iter().filter_map(|(file, decl)| match decl {
+        GlobalDecl::Expr(index, Some(ty), _) => Some((*file, *index, *ty)),
+        _ => None,
+    }));
     // Pass 3: globals, in initialization order.
     let mut out = Checked::default();
+    let mut kept = Vec::new();
     for (file, decl) in global_decls {
         c.file = file;
         match decl {
@@ -669,6 +683,18 @@ pub fn check_files(
             }
             GlobalDecl::Map(index, file, span) => {
                 out.global_init.extend(c.map_global(index, file, span));
+            }
+            GlobalDecl::Kept(index, ty, value) => {
+                if let Some(stmt) = c.check_global(index, ty, value) {
+                    kept.push(TFunction {
+                        name: format!("<kept {}>", c.globals[index].name.name),
+                        params: 0,
+                        locals: 0,
+                        returns_value: false,
+                        end: stmt.span,
+                        body: vec![stmt],
+                    });
+                }
             }
         }
     }
@@ -685,8 +711,11 @@ pub fn check_files(
     c.init_order();
     // The statements of a REPL input run as one more function, after the globals.
     if let Some(repl) = repl {
+        out.functions
+            .extend(c.check_carried(&mut input_stmts, repl));
+        out.functions.append(&mut kept);
         let index = out.functions.len() as u32;
-        let (function, last) = c.check_input(&input_stmts, repl);
+        let (function, last) = c.check_input(&input_stmts, repl, "<input>", &repl.input);
         out.functions.push(function);
         out.main = Some(index);
         out.last_expr = last;
@@ -864,10 +893,12 @@ impl<'a> Checker<'a> {
                 // globals of an imported file that an earlier input ran keep their values.
                 if let Some((TopLevel::Global(existing), _)) = c.top.get(&internal.name).copied() {
                     if repl.is_some() && c.globals[existing].external {
-                        if in_entry {
-                            global_decls
-                                .push((file, GlobalDecl::Expr(existing, ty.as_ref(), value)));
-                        }
+                        let decl = if in_entry {
+                            GlobalDecl::Expr(existing, ty.as_ref(), value)
+                        } else {
+                            GlobalDecl::Kept(existing, ty.as_ref(), value)
+                        };
+                        global_decls.push((file, decl));
                         return;
                     }
                 }

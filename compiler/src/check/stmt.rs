@@ -313,7 +313,10 @@ impl Checker<'_> {
         value: &Expr,
     ) -> Option<TStmt> {
         let mut cx = FnCx::new(Mode::Global(index), Type::Void);
-        let owner = format!("<global {}>", self.globals[index].name.name);
+        let owner = match &self.lambdas.input {
+            Some((file, input)) if *file == self.file => input.clone(),
+            _ => format!("<global {}>", self.globals[index].name.name),
+        };
         self.begin_body(&owner);
         self.captures.scan_expr(value);
         let annotated = ty.map(|t| self.resolve_type(t));
@@ -351,7 +354,9 @@ impl Checker<'_> {
             let existing = self.globals[index].ty.clone().unwrap_or(Type::Error);
             if existing != ty && !ty.is_error() {
                 let name = self.globals[index].name.clone();
-                self.report(session_retyped(&name.name, &existing, &ty, value.span));
+                self.report(super::session::session_retyped(
+                    &name.name, &existing, &ty, value.span,
+                ));
                 return None;
             }
         }
@@ -418,7 +423,7 @@ impl Checker<'_> {
     }
 
     /// Checks one statement.
-    fn stmt(&mut self, s: &Stmt, cx: &mut FnCx) -> Option<TStmt> {
+    pub(crate) fn stmt(&mut self, s: &Stmt, cx: &mut FnCx) -> Option<TStmt> {
         let span = s.span;
         let kind = match &s.kind {
             StmtKind::Let { name, ty, init } => {
@@ -795,7 +800,10 @@ impl Checker<'_> {
     ) -> Option<(Place, Type)> {
         match found {
             Some((TopLevel::Global(index), _)) => {
-                let ty = self.globals[index].ty.clone().unwrap_or(Type::Error);
+                let Some(ty) = self.globals[index].ty.clone() else {
+                    self.unknown_global_type(index, name, target.span);
+                    return None;
+                };
                 Some((Place::Global(self.globals[index].name.name.clone()), ty))
             }
             Some((TopLevel::Const(_), decl)) => {
@@ -868,133 +876,4 @@ impl Checker<'_> {
             }
         }
     }
-}
-
-impl Checker<'_> {
-    /// Checks the statements of a REPL input as the body of one function: a `let` at the top
-    /// level defines (or, with the same type, re-assigns) a session global, and an expression
-    /// statement with a value shows it through the REPL's echo function. Also returns the
-    /// type of the last expression statement.
-    pub(crate) fn check_input(
-        &mut self,
-        stmts: &[&Stmt],
-        repl: &crate::ReplContext,
-    ) -> (TFunction, Option<Type>) {
-        let mut cx = FnCx::new(Mode::Function, Type::Void);
-        self.begin_body("<input>");
-        self.captures.scan_stmts(stmts);
-        let echo = self.builtins.hosts.iter().position(|h| h.name == repl.echo);
-        let mut body = Vec::new();
-        let mut last = None;
-        let mut end = Span::default();
-        for s in stmts {
-            end = s.span.end_point();
-            match &s.kind {
-                StmtKind::Let { name, ty, init } => {
-                    if let Some(t) = self.session_let(name, ty.as_ref(), init, &mut cx) {
-                        body.push(TStmt {
-                            kind: TStmtKind::Store(Place::Global(name.name.clone()), t),
-                            span: s.span,
-                        });
-                    }
-                }
-                StmtKind::Expr(e) => {
-                    let t = self.expr(e, &mut cx);
-                    last = Some(t.ty.clone());
-                    // A value with optional layers is shown as its text, which `print`
-                    // writes as it is (the text is the same in both styles).
-                    let print = self.builtins.hosts.iter().position(|h| h.name == "print");
-                    let (echo, t) = match (echo, print) {
-                        (Some(_), Some(print)) if t.ty.optional_shape() != 0 => {
-                            (Some(print), self.optional_text(t))
-                        }
-                        _ => (echo, t),
-                    };
-                    let kind = match echo {
-                        Some(echo) if !matches!(t.ty, Type::Void | Type::Error) => {
-                            TStmtKind::Expr(TExpr {
-                                span: t.span,
-                                kind: TExprKind::CallHost(echo, vec![t]),
-                                ty: Type::Void,
-                            })
-                        }
-                        _ => TStmtKind::Expr(t),
-                    };
-                    body.push(TStmt { kind, span: s.span });
-                }
-                _ => body.extend(self.stmt(s, &mut cx)),
-            }
-        }
-        let function = TFunction {
-            name: "<input>".to_string(),
-            params: 0,
-            locals: cx.locals(),
-            returns_value: false,
-            body,
-            end,
-        };
-        (function, last)
-    }
-
-    /// A `let` at the REPL prompt: checks the initializer and defines the session global.
-    fn session_let(
-        &mut self,
-        name: &Ident,
-        ty: Option<&TypeExpr>,
-        init: &Expr,
-        cx: &mut FnCx,
-    ) -> Option<TExpr> {
-        let annotated = ty.map(|t| self.resolve_type(t)).filter(|t| !t.is_error());
-        let t = match &annotated {
-            Some(want) => self.expect(init, cx, want, "the variable is declared with this type"),
-            None => self.value(init, cx),
-        };
-        let ty = annotated.unwrap_or_else(|| t.ty.clone());
-        if ty.is_error() {
-            return None;
-        }
-        match self.top.get(&name.name).copied() {
-            Some((TopLevel::Global(index), _)) => {
-                let existing = self.globals[index].ty.clone().unwrap_or(Type::Error);
-                if existing != ty {
-                    self.report(session_retyped(&name.name, &existing, &ty, name.span));
-                    return None;
-                }
-            }
-            Some((_, earlier)) => {
-                self.report(
-                    CheckError::new(
-                        "E0201",
-                        format!("`{}` is declared more than once", name.name),
-                        name.span,
-                        "declared again here",
-                    )
-                    .with_label(earlier, "first declared here"),
-                );
-                return None;
-            }
-            None => {
-                let index = self.globals.len();
-                self.globals.push(super::GlobalInfo {
-                    name: name.clone(),
-                    ty: Some(ty),
-                    external: false,
-                });
-                self.top
-                    .insert(name.name.clone(), (TopLevel::Global(index), name.span));
-            }
-        }
-        Some(t)
-    }
-}
-
-/// E0507: a REPL input declares a session global again with another type.
-fn session_retyped(name: &str, existing: &Type, ty: &Type, span: Span) -> CheckError {
-    CheckError::new(
-        "E0507",
-        format!("`{name}` is already a session variable of type `{existing}`"),
-        span,
-        format!("this is `{ty}`"),
-    )
-    .with_help("pick another name, or `:reset` the session")
 }

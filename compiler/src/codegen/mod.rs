@@ -829,42 +829,11 @@ pub fn generate_files(
         functions.push(function);
         crate::drop_deep(body);
     }
-    // The globals initializer: every global starts at its type's zero value, so even a
-    // function that reads a later global during initialization sees a value of its type.
+    // The globals initializer. A global holds no value until its initializer has run: a
+    // read before that (possible only through a function value called while the globals
+    // are initialized, §15.9) traps instead of seeing a value of the wrong type or a zero.
     let mut init = Vec::new();
     let start = Span::default();
-    for (name, ty) in &checked.globals {
-        let zero = match ty {
-            Type::Int => TExprKind::Int(0),
-            Type::Float => TExprKind::Float(0.0),
-            Type::Bool => TExprKind::Bool(false),
-            Type::Str => TExprKind::Str("".into()),
-            Type::Optional(_) => TExprKind::None,
-            Type::Void
-            | Type::Error
-            | Type::Array(_)
-            | Type::Struct(_)
-            | Type::Contract(_)
-            | Type::Enum(_)
-            | Type::Map(..)
-            | Type::Bank
-            | Type::Sound
-            | Type::Func(..)
-            | Type::TileMap => continue,
-        };
-        init.push(TStmt {
-            kind: TStmtKind::Store(
-                Place::Global(name.clone()),
-                TExpr {
-                    kind: zero,
-                    ty: ty.clone(),
-                    span: start,
-                },
-            ),
-            span: start,
-        });
-    }
-    let zero_count = init.len();
     // The initializers of each imported file, in initialization order, get a function of
     // their own so their spans point into their file.
     let mut per_file: Vec<(u32, Vec<TStmt>)> = Vec::new();
@@ -896,9 +865,8 @@ pub fn generate_files(
             span: start,
         });
     }
-    // Zero values first, then the imported files' initializers, then the entry file's.
-    let entry_inits = init.split_off(zero_count);
-    init.extend(calls);
+    // The imported files' initializers, then the entry file's.
+    let entry_inits = std::mem::replace(&mut init, calls);
     init.extend(entry_inits);
     let init_index = functions.len() as u32;
     functions.push(g.function("<globals>", 0, 0, &init, start));

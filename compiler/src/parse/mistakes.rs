@@ -1,6 +1,7 @@
 //! Rewrites of syntax errors that come from common mistakes (§15.10), made once the grammar
 //! has run, from the error and the tokens around it: a missing `;` is reported at the end of
 //! the statement it ends, `elif` suggests `else if`, `x++` and `x--` suggest `x += 1`, and
+//! a map entry without its `:` asks for it between the key and the value, and
 //! an "expected" list drops the operators that could continue an expression whenever a
 //! token that ends one (`;`, `)`, ...) is expected too.
 
@@ -85,6 +86,33 @@ pub(super) fn refine(errors: &mut [ParseError], tokens: &[(Token<'_>, GSpan)]) {
             };
             continue;
         }
+        // `{"a" 1}`: a map literal's key without the `:` before its value.
+        if expects_colon(&error.message) && innermost_open(&tokens[..at]) == Some(&Token::LBrace) {
+            if let Some((_, key)) = before(1) {
+                // Where an operator could continue the key, it is a literal's entry;
+                // where only `:` fits, a map type's key type.
+                let entry = CONTINUATIONS[..CONTINUATIONS.len() - 1]
+                    .iter()
+                    .any(|c| error.message.contains(c));
+                let found = error.message.rsplit_once(", found ").map_or("", |(_, f)| f);
+                let (between, help) = if entry {
+                    (
+                        "the key and the value",
+                        "write each entry of a map as `key: value`, such as `{\"a\": 1}`",
+                    )
+                } else {
+                    (
+                        "the key type and the value type",
+                        "write a map type as `{K: V}`, such as `{string: int}`",
+                    )
+                };
+                error.message = format!("expected `:` between {between}, found {found}");
+                error.span = spanned(GSpan::from(key.end..key.end));
+                error.label = "add `:` here".into();
+                error.help = Some(help.into());
+                continue;
+            }
+        }
         trim_expected(error);
         // A missing `;` belongs at the end of the statement, not at the token after it.
         // (At the end of the input the REPL reads on instead, so that error stays put.)
@@ -105,6 +133,32 @@ pub(super) fn refine(errors: &mut [ParseError], tokens: &[(Token<'_>, GSpan)]) {
             }
         }
     }
+}
+
+/// Whether an "expected" message lists `:` among the tokens that fit.
+fn expects_colon(message: &str) -> bool {
+    message
+        .strip_prefix("expected ")
+        .and_then(|rest| rest.split_once(", found "))
+        .is_some_and(|(list, _)| {
+            list.split(", ")
+                .flat_map(|item| item.split(" or "))
+                .any(|item| item == "`:`")
+        })
+}
+
+/// The innermost bracket that the tokens leave open.
+fn innermost_open<'t, 'a>(tokens: &'t [(Token<'a>, GSpan)]) -> Option<&'t Token<'a>> {
+    let mut depth = 0usize;
+    for (token, _) in tokens.iter().rev() {
+        match token {
+            Token::RBrace | Token::RParen | Token::RBracket => depth += 1,
+            Token::LBrace | Token::LParen | Token::LBracket if depth == 0 => return Some(token),
+            Token::LBrace | Token::LParen | Token::LBracket => depth -= 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Whether the tokens end inside the braces of a `declare contract` body.

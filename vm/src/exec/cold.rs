@@ -23,3 +23,15 @@ pub(super) fn trapped(kind: TrapKind) -> TrapKind {
 pub(super) fn paused() -> Exit {
     Exit::OutOfCycles
 }
+
+/// The trap for a read of a global (at access site `site`) before its initializer ran.
+#[cold]
+#[inline(never)]
+pub(super) fn uninitialized(
+    program: &prometeu_bytecode::VerifiedProgram,
+    names: &[u32],
+    site: u32,
+) -> TrapKind {
+    let name = program.program().string(names[site as usize]);
+    TrapKind::UninitializedGlobal(name.to_string())
+}

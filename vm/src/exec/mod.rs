@@ -28,7 +28,7 @@ use arith::{
 };
 pub(crate) use call::INITIAL_FRAMES;
 use call::{enter, leave};
-use cold::{paused, trapped};
+use cold::{paused, trapped, uninitialized};
 use prometeu_bytecode::Instr;
 use std::rc::Rc;
 
@@ -254,7 +254,12 @@ impl Vm {
                 }
                 Instr::GetGlobal(site) => {
                     let slot = attempt!(resolve(sites, globals, &program, site_names, site));
-                    set_packed!(stack, sp, globals.values[slot]);
+                    let value = globals.values[slot];
+                    // A global holds `Unit` only until its initializer has stored its value.
+                    if value.is_unit() {
+                        attempt!(Err(uninitialized(&program, site_names, site)));
+                    }
+                    set_packed!(stack, sp, value);
                     sp += 1;
                 }
                 Instr::SetGlobal(site) => {
