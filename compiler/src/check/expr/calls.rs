@@ -81,6 +81,12 @@ impl Checker<'_> {
                     let file = self.module_alias(ns).unwrap_or(0);
                     return match self.member(ns, file, field) {
                         Some((TopLevel::Fn(index), _)) => self.call_fn(index, args, span, cx),
+                        Some((TopLevel::Global(g), _))
+                            if matches!(self.globals[g].ty, Some(Type::Func(..))) =>
+                        {
+                            let f = self.value(callee, cx);
+                            self.call_value(f, args, span, cx)
+                        }
                         Some((_, decl)) => {
                             self.report(
                                 CheckError::new(
