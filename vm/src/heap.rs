@@ -4,8 +4,9 @@
 //! Collection only happens at safepoints chosen by the VM (between instructions), where
 //! every live value is on the value stack, in a global or in the constant table.
 
-use crate::map::MapData;
+use crate::map::{hash_key, KeyRef, MapData};
 use crate::{ObjRef, TrapKind, Value};
+use std::cell::Cell;
 
 /// A heap object.
 #[derive(Clone, Debug, PartialEq)]
@@ -16,6 +17,10 @@ pub enum Object {
         buffer: ObjRef,
         /// The string's length in bytes.
         len: u32,
+        /// The string's hash as a map key ([`hash_key`]), computed the first time the
+        /// string is used as a key and kept, since the text never changes; 0 until then
+        /// (a string's hash is never 0).
+        hash: Cell<u64>,
     },
     /// A text buffer that strings view. Only the string as long as the whole buffer may
     /// extend it in place (`s + x` appends), so every string stays immutable and repeated
@@ -286,7 +291,11 @@ impl Heap {
         let len = text.len() as u32;
         self.ensure_room(string_bytes(text.capacity()))?;
         let buffer = self.alloc(Object::Buffer { text, frozen })?;
-        self.alloc(Object::Str { buffer, len })
+        self.alloc(Object::Str {
+            buffer,
+            len,
+            hash: Cell::new(0),
+        })
     }
 
     /// Allocates a string from the constant pool and counts it as a materialization; its
@@ -304,7 +313,7 @@ impl Heap {
         let Value::Obj(a_ref) = a else {
             return Err(not_string());
         };
-        let Some(&Object::Str { buffer, len }) = self.get(a_ref) else {
+        let Some(&Object::Str { buffer, len, .. }) = self.get(a_ref) else {
             return Err(not_string());
         };
         let tail_len = self.str(b).ok_or_else(not_string)?.len();
@@ -347,6 +356,7 @@ impl Heap {
             let r = self.alloc(Object::Str {
                 buffer,
                 len: total as u32,
+                hash: Cell::new(0),
             })?;
             return Ok((r, tail_len));
         }
@@ -685,7 +695,7 @@ impl Heap {
     pub fn str(&self, value: Value) -> Option<&str> {
         match value {
             Value::Obj(r) => match self.get(r)? {
-                Object::Str { buffer, len } => match self.get(*buffer)? {
+                Object::Str { buffer, len, .. } => match self.get(*buffer)? {
                     Object::Buffer { text, .. } => text.get(..*len as usize),
                     _ => None,
                 },
@@ -693,6 +703,29 @@ impl Heap {
             },
             _ => None,
         }
+    }
+
+    /// The hash of a string value as a map key and its length in bytes; `None` when the value
+    /// is not a live string. The hash is computed from the text once and kept with the
+    /// string, so later lookups with the same string read neither its buffer nor its bytes.
+    #[inline]
+    pub fn str_key(&self, value: Value) -> Option<(u64, usize)> {
+        let Value::Obj(r) = value else {
+            return None;
+        };
+        let Object::Str { buffer, len, hash } = self.get(r)? else {
+            return None;
+        };
+        let known = hash.get();
+        if known != 0 {
+            return Some((known, *len as usize));
+        }
+        let Object::Buffer { text, .. } = self.get(*buffer)? else {
+            return None;
+        };
+        let computed = hash_key(KeyRef::Str(text.as_bytes().get(..*len as usize)?));
+        hash.set(computed);
+        Some((computed, *len as usize))
     }
 
     /// Whether the heap has grown enough since the last collection to collect at the next

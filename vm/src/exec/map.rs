@@ -5,7 +5,7 @@
 //! fails changes nothing (room is reserved before anything is written), so an allocating
 //! handler can run again after a collection.
 
-use crate::map::{hash_key, KeyRef};
+use crate::map::{hash_key, KeyRef, MapData};
 use crate::stack::Slots;
 use crate::{format_value, FormatStyle, Heap, Object, TrapKind, Value};
 use prometeu_bytecode::{Instr, Program};
@@ -22,47 +22,81 @@ pub(super) struct Done {
 /// The most characters of a key shown in "key not found".
 const SHOWN_KEY: usize = 64;
 
-/// A key as the table sees it; a string key is its bytes.
-fn key_ref(heap: &Heap, key: Value) -> Result<KeyRef<'_>, TrapKind> {
+/// The hash of a map key and, for a string, its length in bytes (0 for other keys).
+#[inline(always)]
+fn key_hash(heap: &Heap, key: Value) -> Result<(u64, usize), TrapKind> {
     match key {
-        Value::Int(i) => Ok(KeyRef::Int(i)),
-        Value::Bool(b) => Ok(KeyRef::Bool(b)),
-        Value::Enum(ty, variant) => Ok(KeyRef::Enum(ty, variant)),
+        Value::Int(i) => Ok((hash_key(KeyRef::Int(i)), 0)),
+        Value::Bool(b) => Ok((hash_key(KeyRef::Bool(b)), 0)),
+        Value::Enum(ty, variant) => Ok((hash_key(KeyRef::Enum(ty, variant)), 0)),
         Value::Obj(_) => heap
-            .str(key)
-            .map(|s| KeyRef::Str(s.as_bytes()))
+            .str_key(key)
             .ok_or(TrapKind::InvalidProgram("a map key of the wrong kind")),
         _ => Err(TrapKind::InvalidProgram("a map key of the wrong kind")),
     }
 }
 
-/// Where `key` is in `map` (its entry's position), with the key's hash and the cycles the
-/// lookup costs: a string key 1 per 16 bytes hashed, and as much again when it is found.
-fn lookup(heap: &Heap, map: Value, key: Value) -> Result<(Option<usize>, u64, i64), TrapKind> {
-    let k = key_ref(heap, key)?;
-    let data = heap.map(map)?;
-    if let Some(position) = data.find_again(key) {
-        // Charged as a full lookup that finds the key; only the hash (unused when the key is
-        // found) is skipped.
-        let extra = match k {
-            KeyRef::Str(bytes) => (bytes.len() / 16 * 2) as i64,
-            _ => 0,
-        };
-        return Ok((Some(position), data.slots()[position].hash, extra));
+/// Whether the stored key `stored`, whose hash is the probed key's, has the text of the
+/// string `key` (two different string objects with the same text are the same key).
+fn same_text(heap: &Heap, stored: Value, key: Value) -> bool {
+    match (key, heap.str(stored)) {
+        (Value::Obj(_), Some(text)) => heap.str(key) == Some(text),
+        _ => false,
     }
-    let hash = hash_key(k);
-    let found = data.find(hash, |stored| match k {
-        // The same string object is the same key without reading its bytes.
-        KeyRef::Str(bytes) => {
-            stored == key || heap.str(stored).is_some_and(|s| s.as_bytes() == bytes)
-        }
-        _ => stored == key,
-    });
-    let extra = match k {
-        KeyRef::Str(bytes) => (bytes.len() / 16 * (1 + usize::from(found.is_some()))) as i64,
-        _ => 0,
+}
+
+/// Where `key` is in `map`: the map's contents, the key's entry position, the key's hash and
+/// its length in bytes (a string's; 0 for other keys).
+#[inline(always)]
+fn locate(
+    heap: &Heap,
+    map: Value,
+    key: Value,
+) -> Result<(&MapData, Option<usize>, u64, usize), TrapKind> {
+    let (hash, len) = key_hash(heap, key)?;
+    let data = heap.map(map)?;
+    let found = match data.find_recent(key) {
+        Some(position) => Some(position),
+        None => data.find(hash, key, |stored| same_text(heap, stored, key)),
     };
-    Ok((found, hash, extra))
+    Ok((data, found, hash, len))
+}
+
+/// The cycles a lookup costs beyond the instruction: for a string key 1 per 16 bytes hashed,
+/// and as much again when the key is found (its text compared).
+#[inline(always)]
+fn lookup_cycles(len: usize, found: bool) -> i64 {
+    (len / 16 * (1 + usize::from(found))) as i64
+}
+
+/// Where `key` is in `map` (its entry's position), with the key's hash and the cycles the
+/// lookup costs ([`lookup_cycles`]). However the key is found (by a recent lookup, by the
+/// same object, by comparing texts), the cycles are those of hashing and comparing.
+fn lookup(heap: &Heap, map: Value, key: Value) -> Result<(Option<usize>, u64, i64), TrapKind> {
+    let (_, found, hash, len) = locate(heap, map, key)?;
+    Ok((found, hash, lookup_cycles(len, found.is_some())))
+}
+
+/// `MapGet` when the key is in the map: the value and the extra cycles. `None` when it is
+/// not, or an operand is not what it should be; [`step`] then runs the instruction and
+/// makes its trap. Nothing changes either way.
+#[inline(always)]
+fn get_present(heap: &Heap, map: Value, key: Value) -> Option<(Value, i64)> {
+    let (data, found, _, len) = locate(heap, map, key).ok()?;
+    let value = data.slots().get(found?)?.value;
+    Some((value, lookup_cycles(len, true)))
+}
+
+/// `MapSet` when the key is already in the map: replaces its value and returns the extra
+/// cycles. `None` (with nothing changed) when the key is new or an operand is not what it
+/// should be; [`step`] then runs the instruction.
+#[inline(always)]
+fn set_present(heap: &mut Heap, map: Value, key: Value, value: Value) -> Option<i64> {
+    let (_, found, _, len) = locate(heap, map, key).ok()?;
+    let position = found?;
+    // Replacing a value never changes the storage, so it needs no accounting.
+    heap.map_mut(map).ok()?.set_value(position, value);
+    Some(lookup_cycles(len, true))
 }
 
 /// The "key not found" trap, the key shown as `str` shows it with strings quoted.
@@ -96,7 +130,6 @@ fn locked(heap: &Heap, map: Value) -> Result<bool, TrapKind> {
 fn insert(heap: &mut Heap, map: Value, key: Value, value: Value) -> Result<i64, TrapKind> {
     let (found, hash, extra) = lookup(heap, map, key)?;
     match found {
-        // Replacing a value never changes the storage, so it needs no accounting.
         Some(position) => heap.map_mut(map)?.set_value(position, value),
         None => {
             if locked(heap, map)? {
@@ -111,8 +144,40 @@ fn insert(heap: &mut Heap, map: Value, key: Value, value: Value) -> Result<i64, 
     Ok(extra)
 }
 
-/// Runs one map instruction at stack pointer `sp` in the frame at `base`.
+/// Runs one map instruction at stack pointer `sp` in the frame at `base`. A get or a set of
+/// a key that is present takes a short path; anything else (a new key, a missing one, an
+/// operand of the wrong kind, the other instructions) runs the general handler, which also
+/// makes the traps.
+#[inline(never)]
 pub(super) fn step(
+    instr: Instr,
+    heap: &mut Heap,
+    stack: &mut Slots<'_>,
+    sp: usize,
+    base: usize,
+    program: &Program,
+) -> Result<Done, TrapKind> {
+    match instr {
+        Instr::MapGet() => {
+            if let Some((value, extra)) = get_present(heap, stack.get(sp - 2), stack.get(sp - 1)) {
+                stack.set(sp - 2, value);
+                return Ok(Done { sp: sp - 1, extra });
+            }
+        }
+        Instr::MapSet() => {
+            let (map, key, value) = (stack.get(sp - 3), stack.get(sp - 2), stack.get(sp - 1));
+            if let Some(extra) = set_present(heap, map, key, value) {
+                return Ok(Done { sp: sp - 3, extra });
+            }
+        }
+        _ => {}
+    }
+    general(instr, heap, stack, sp, base, program)
+}
+
+/// Runs one map instruction without the short paths of [`step`].
+#[inline(never)]
+fn general(
     instr: Instr,
     heap: &mut Heap,
     stack: &mut Slots<'_>,
