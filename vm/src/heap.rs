@@ -21,6 +21,10 @@ pub enum Object {
         /// string is used as a key and kept, since the text never changes; 0 until then
         /// (a string's hash is never 0).
         hash: Cell<u64>,
+        /// Where the last lookup with this string as the key found it: the map's handle
+        /// and the entry's position. Only a hint: a lookup trusts it when that entry's key
+        /// is this very string (see `map.rs`).
+        hint: Cell<(u32, u32)>,
     },
     /// A text buffer that strings view. Only the string as long as the whole buffer may
     /// extend it in place (`s + x` appends), so every string stays immutable and repeated
@@ -49,6 +53,19 @@ pub enum Object {
     /// A box holding a captured local, shared by the function that declares it and the
     /// lambdas that capture it.
     Cell(Value),
+}
+
+/// The hint of a string never used as a map key.
+const NO_HINT: (u32, u32) = (u32::MAX, 0);
+
+/// A string as a map key ([`Heap::str_key`]).
+pub(crate) struct StrKey<'h> {
+    /// The string's hash.
+    pub(crate) hash: u64,
+    /// Its length in bytes.
+    pub(crate) len: usize,
+    /// Where the last lookup with it found it (a map's handle and an entry position).
+    pub(crate) hint: &'h Cell<(u32, u32)>,
 }
 
 /// The cells of a `TileMap` object.
@@ -295,6 +312,7 @@ impl Heap {
             buffer,
             len,
             hash: Cell::new(0),
+            hint: Cell::new(NO_HINT),
         })
     }
 
@@ -357,6 +375,7 @@ impl Heap {
                 buffer,
                 len: total as u32,
                 hash: Cell::new(0),
+                hint: Cell::new(NO_HINT),
             })?;
             return Ok((r, tail_len));
         }
@@ -705,27 +724,38 @@ impl Heap {
         }
     }
 
-    /// The hash of a string value as a map key and its length in bytes; `None` when the value
-    /// is not a live string. The hash is computed from the text once and kept with the
-    /// string, so later lookups with the same string read neither its buffer nor its bytes.
+    /// A string value as a map key: its hash, its length in bytes and its lookup hint;
+    /// `None` when the value is not a live string. The hash is computed from the text once
+    /// and kept with the string, so later lookups with the same string read neither its
+    /// buffer nor its bytes.
     #[inline]
-    pub fn str_key(&self, value: Value) -> Option<(u64, usize)> {
+    pub(crate) fn str_key(&self, value: Value) -> Option<StrKey<'_>> {
         let Value::Obj(r) = value else {
             return None;
         };
-        let Object::Str { buffer, len, hash } = self.get(r)? else {
+        let Object::Str {
+            buffer,
+            len,
+            hash,
+            hint,
+        } = self.get(r)?
+        else {
             return None;
         };
-        let known = hash.get();
-        if known != 0 {
-            return Some((known, *len as usize));
+        let len = *len as usize;
+        let mut known = hash.get();
+        if known == 0 {
+            let Object::Buffer { text, .. } = self.get(*buffer)? else {
+                return None;
+            };
+            known = hash_key(KeyRef::Str(text.as_bytes().get(..len)?));
+            hash.set(known);
         }
-        let Object::Buffer { text, .. } = self.get(*buffer)? else {
-            return None;
-        };
-        let computed = hash_key(KeyRef::Str(text.as_bytes().get(..*len as usize)?));
-        hash.set(computed);
-        Some((computed, *len as usize))
+        Some(StrKey {
+            hash: known,
+            len,
+            hint,
+        })
     }
 
     /// Whether the heap has grown enough since the last collection to collect at the next

@@ -232,6 +232,13 @@ impl MapData {
         found
     }
 
+    /// Whether the entry at `position` has the very value `key` as its key (the same int,
+    /// bool or variant, or the same string object).
+    #[inline(always)]
+    pub fn holds_at(&self, position: usize, key: Value) -> bool {
+        self.entries.get(position).is_some_and(|e| e.key == key)
+    }
+
     /// The position of `key` when a recent lookup found this very value there (the same int,
     /// bool or variant, or the same string object); `None` says nothing.
     #[inline(always)]

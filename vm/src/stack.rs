@@ -169,6 +169,12 @@ impl Slots<'_> {
         (self.tag(i) == BOOL).then_some(self.bits(i) != 0)
     }
 
+    /// The heap handle in slot `i`, if it holds one.
+    #[inline(always)]
+    pub(crate) fn obj(&self, i: usize) -> Option<ObjRef> {
+        (self.tag(i) == OBJ).then_some(ObjRef(self.bits(i) as u32))
+    }
+
     /// Copies slot `src` into slot `dst`.
     #[inline(always)]
     pub(crate) fn copy(&mut self, dst: usize, src: usize) {

@@ -22,20 +22,6 @@ pub(super) struct Done {
 /// The most characters of a key shown in "key not found".
 const SHOWN_KEY: usize = 64;
 
-/// The hash of a map key and, for a string, its length in bytes (0 for other keys).
-#[inline(always)]
-fn key_hash(heap: &Heap, key: Value) -> Result<(u64, usize), TrapKind> {
-    match key {
-        Value::Int(i) => Ok((hash_key(KeyRef::Int(i)), 0)),
-        Value::Bool(b) => Ok((hash_key(KeyRef::Bool(b)), 0)),
-        Value::Enum(ty, variant) => Ok((hash_key(KeyRef::Enum(ty, variant)), 0)),
-        Value::Obj(_) => heap
-            .str_key(key)
-            .ok_or(TrapKind::InvalidProgram("a map key of the wrong kind")),
-        _ => Err(TrapKind::InvalidProgram("a map key of the wrong kind")),
-    }
-}
-
 /// Whether the stored key `stored`, whose hash is the probed key's, has the text of the
 /// string `key` (two different string objects with the same text are the same key).
 fn same_text(heap: &Heap, stored: Value, key: Value) -> bool {
@@ -45,21 +31,49 @@ fn same_text(heap: &Heap, stored: Value, key: Value) -> bool {
     }
 }
 
+/// The trap for a key that is neither an int, a bool, an enum value nor a string.
+fn wrong_key() -> TrapKind {
+    TrapKind::InvalidProgram("a map key of the wrong kind")
+}
+
 /// Where `key` is in `map`: the map's contents, the key's entry position, the key's hash and
-/// its length in bytes (a string's; 0 for other keys).
+/// its length in bytes (a string's; 0 for other keys). A string key first tries the
+/// position its last lookup found, any other key the map's recent lookups; either is taken
+/// only when that entry's key is the very same value.
 #[inline(always)]
 fn locate(
     heap: &Heap,
     map: Value,
     key: Value,
 ) -> Result<(&MapData, Option<usize>, u64, usize), TrapKind> {
-    let (hash, len) = key_hash(heap, key)?;
+    let hash = match key {
+        Value::Obj(_) => {
+            let k = heap.str_key(key).ok_or_else(wrong_key)?;
+            let data = heap.map(map)?;
+            let Value::Obj(handle) = map else {
+                return Err(wrong_key());
+            };
+            let (hinted, position) = k.hint.get();
+            if hinted == handle.0 && data.holds_at(position as usize, key) {
+                return Ok((data, Some(position as usize), k.hash, k.len));
+            }
+            let found = data.find(k.hash, key, |stored| same_text(heap, stored, key));
+            if let Some(position) = found {
+                k.hint.set((handle.0, position as u32));
+            }
+            return Ok((data, found, k.hash, k.len));
+        }
+        Value::Int(i) => hash_key(KeyRef::Int(i)),
+        Value::Bool(b) => hash_key(KeyRef::Bool(b)),
+        Value::Enum(ty, variant) => hash_key(KeyRef::Enum(ty, variant)),
+        _ => return Err(wrong_key()),
+    };
     let data = heap.map(map)?;
     let found = match data.find_recent(key) {
         Some(position) => Some(position),
-        None => data.find(hash, key, |stored| same_text(heap, stored, key)),
+        None => data.find(hash, key, |_| false),
     };
-    Ok((data, found, hash, len))
+    Ok((data, found, hash, 0))
 }
 
 /// The cycles a lookup costs beyond the instruction: for a string key 1 per 16 bytes hashed,
@@ -72,6 +86,7 @@ fn lookup_cycles(len: usize, found: bool) -> i64 {
 /// Where `key` is in `map` (its entry's position), with the key's hash and the cycles the
 /// lookup costs ([`lookup_cycles`]). However the key is found (by a recent lookup, by the
 /// same object, by comparing texts), the cycles are those of hashing and comparing.
+#[inline(always)]
 fn lookup(heap: &Heap, map: Value, key: Value) -> Result<(Option<usize>, u64, i64), TrapKind> {
     let (_, found, hash, len) = locate(heap, map, key)?;
     Ok((found, hash, lookup_cycles(len, found.is_some())))
@@ -85,18 +100,6 @@ fn get_present(heap: &Heap, map: Value, key: Value) -> Option<(Value, i64)> {
     let (data, found, _, len) = locate(heap, map, key).ok()?;
     let value = data.slots().get(found?)?.value;
     Some((value, lookup_cycles(len, true)))
-}
-
-/// `MapSet` when the key is already in the map: replaces its value and returns the extra
-/// cycles. `None` (with nothing changed) when the key is new or an operand is not what it
-/// should be; [`step`] then runs the instruction.
-#[inline(always)]
-fn set_present(heap: &mut Heap, map: Value, key: Value, value: Value) -> Option<i64> {
-    let (_, found, _, len) = locate(heap, map, key).ok()?;
-    let position = found?;
-    // Replacing a value never changes the storage, so it needs no accounting.
-    heap.map_mut(map).ok()?.set_value(position, value);
-    Some(lookup_cycles(len, true))
 }
 
 /// The "key not found" trap, the key shown as `str` shows it with strings quoted.
@@ -127,6 +130,7 @@ fn locked(heap: &Heap, map: Value) -> Result<bool, TrapKind> {
 
 /// Stores `value` under `key`: in place when the key is present, else appended (reserving
 /// room first). Returns the extra cycles.
+#[inline(always)]
 fn insert(heap: &mut Heap, map: Value, key: Value, value: Value) -> Result<i64, TrapKind> {
     let (found, hash, extra) = lookup(heap, map, key)?;
     match found {
@@ -166,9 +170,8 @@ pub(super) fn step(
         }
         Instr::MapSet() => {
             let (map, key, value) = (stack.get(sp - 3), stack.get(sp - 2), stack.get(sp - 1));
-            if let Some(extra) = set_present(heap, map, key, value) {
-                return Ok(Done { sp: sp - 3, extra });
-            }
+            let extra = insert(heap, map, key, value)?;
+            return Ok(Done { sp: sp - 3, extra });
         }
         _ => {}
     }
@@ -212,10 +215,6 @@ fn general(
             let value = heap.map(map)?.slots()[position].value;
             stack.set(sp - 2, value);
             Ok(Done { sp: sp - 1, extra })
-        }
-        Instr::MapSet() => {
-            let extra = insert(heap, at(sp - 3), at(sp - 2), at(sp - 1))?;
-            Ok(Done { sp: sp - 3, extra })
         }
         Instr::MapLen() => {
             let len = heap.map(at(sp - 1))?.len();

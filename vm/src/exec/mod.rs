@@ -134,6 +134,13 @@ impl Vm {
                 let Some(callee) = callees.get(function as usize) else {
                     break Err(trapped(TrapKind::InvalidProgram("no such function")));
                 };
+                enter_callee!(function, callee)
+            }};
+        }
+        // Enters function `$function` whose call-table row `$callee` the caller has read.
+        macro_rules! enter_callee {
+            ($function:expr, $callee:expr) => {{
+                let (function, callee): (u32, &crate::code::Callee) = ($function, $callee);
                 let entered = attempt!(enter(
                     frames, &mut depth, &mut stack, limits, function, callee, sp, pc
                 ));
@@ -817,14 +824,19 @@ impl Vm {
                 }
                 Instr::CallValue(args) => {
                     let at = sp - args as usize - 1;
-                    let (function, shift) =
-                        attempt!(closure::callee(heap, functions, get!(stack, at), args));
+                    let Some((function, shift)) =
+                        closure::callee(heap, callees, stack.obj(at), args)
+                    else {
+                        let value = get!(stack, at);
+                        break Err(trapped(closure::callee_trap(heap, callees, value)));
+                    };
                     if shift {
                         for k in at..sp - 1 {
                             copy!(stack, k, k + 1);
                         }
                         sp -= 1;
                     }
+                    // `closure::callee` found the row, so this lookup cannot fail.
                     enter!(function)
                 }
                 Instr::NewBox() => {
@@ -843,8 +855,10 @@ impl Vm {
                     attempt!(closure::store(heap, cell, get!(stack, sp)));
                 }
                 Instr::LoadCapture(index) => {
-                    let cell = attempt!(closure::capture(heap, get!(stack, base), index));
-                    let v = attempt!(closure::load(heap, cell));
+                    let Some(v) = closure::load_capture(heap, stack.obj(base), index) else {
+                        let this = get!(stack, base);
+                        break Err(trapped(closure::capture_trap(heap, this, index)));
+                    };
                     set!(stack, sp, v);
                     sp += 1;
                 }
