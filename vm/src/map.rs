@@ -64,6 +64,19 @@ pub struct MapData {
     recent: [Cell<u32>; RECENT],
 }
 
+/// Whether two keys are the very same value: the same int, bool or variant, or the same
+/// string object (a comparison of handles, not of texts).
+#[inline(always)]
+pub fn same_value(a: Value, b: Value) -> bool {
+    match (a, b) {
+        (Value::Obj(x), Value::Obj(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Enum(t, v), Value::Enum(u, w)) => t == u && v == w,
+        _ => false,
+    }
+}
+
 /// How many recent lookups a map remembers.
 pub const RECENT: usize = 8;
 
@@ -223,7 +236,7 @@ impl MapData {
             .index
             .find(hash, |&i| {
                 let e = &entries[i as usize];
-                e.hash == hash && (e.key == key || same(e.key))
+                e.hash == hash && (same_value(e.key, key) || same(e.key))
             })
             .map(|&i| i as usize);
         if let Some(position) = found {
@@ -236,7 +249,9 @@ impl MapData {
     /// bool or variant, or the same string object).
     #[inline(always)]
     pub fn holds_at(&self, position: usize, key: Value) -> bool {
-        self.entries.get(position).is_some_and(|e| e.key == key)
+        self.entries
+            .get(position)
+            .is_some_and(|e| same_value(e.key, key))
     }
 
     /// The position of `key` when a recent lookup found this very value there (the same int,
@@ -244,7 +259,7 @@ impl MapData {
     #[inline(always)]
     pub fn find_recent(&self, key: Value) -> Option<usize> {
         let position = self.recent[recent_slot(key)].get() as usize;
-        (self.entries.get(position)?.key == key).then_some(position)
+        self.holds_at(position, key).then_some(position)
     }
 
     /// Replaces the value of the entry at `position`; the key keeps its place.

@@ -26,21 +26,21 @@ pub(super) fn make(
 }
 
 /// The function a call of the function value `callee` (a handle read from the stack) with
-/// `args` arguments enters, and whether the arguments must move down over the function
+/// `args` arguments enters, its call-table row, and whether the arguments must move down over the function
 /// value (a plain function has no slot for it); `None` when the call traps ([`callee_trap`]
 /// says how). The arity is checked against the call table, which the call reads next anyway.
 #[inline(always)]
-pub(super) fn callee(
+pub(super) fn callee<'c>(
     heap: &Heap,
-    callees: &[Callee],
+    callees: &'c [Callee],
     callee: Option<ObjRef>,
     args: u16,
-) -> Option<(u32, bool)> {
+) -> Option<(u32, &'c Callee, bool)> {
     let Some(Object::Closure(c)) = heap.get(callee?) else {
         return None;
     };
     let f = callees.get(c.function as usize)?;
-    (f.params == u32::from(args) + u32::from(c.lambda)).then_some((c.function, !c.lambda))
+    (f.params == u32::from(args) + u32::from(c.lambda)).then_some((c.function, f, !c.lambda))
 }
 
 /// The trap of a call of `callee` with `args` arguments that [`callee`] refused.

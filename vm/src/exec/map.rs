@@ -148,10 +148,10 @@ fn insert(heap: &mut Heap, map: Value, key: Value, value: Value) -> Result<i64, 
     Ok(extra)
 }
 
-/// Runs one map instruction at stack pointer `sp` in the frame at `base`. A get or a set of
-/// a key that is present takes a short path; anything else (a new key, a missing one, an
-/// operand of the wrong kind, the other instructions) runs the general handler, which also
-/// makes the traps.
+/// Runs one map instruction at stack pointer `sp` in the frame at `base`. A get of a key
+/// that is present takes a short path and a set goes straight to the insertion; anything
+/// else (a missing key, an operand of the wrong kind, the other instructions) runs the
+/// general handler, which also makes the traps.
 #[inline(never)]
 pub(super) fn step(
     instr: Instr,
@@ -162,14 +162,20 @@ pub(super) fn step(
     program: &Program,
 ) -> Result<Done, TrapKind> {
     match instr {
+        // The map operand is read as a handle (a tag test) rather than decoded as a value.
         Instr::MapGet() => {
-            if let Some((value, extra)) = get_present(heap, stack.get(sp - 2), stack.get(sp - 1)) {
-                stack.set(sp - 2, value);
-                return Ok(Done { sp: sp - 1, extra });
+            if let Some(map) = stack.obj(sp - 2) {
+                let key = stack.get(sp - 1);
+                if let Some((value, extra)) = get_present(heap, Value::Obj(map), key) {
+                    stack.set(sp - 2, value);
+                    return Ok(Done { sp: sp - 1, extra });
+                }
             }
         }
         Instr::MapSet() => {
-            let (map, key, value) = (stack.get(sp - 3), stack.get(sp - 2), stack.get(sp - 1));
+            // Anything but a handle is not a map, and fails as one.
+            let map = stack.obj(sp - 3).map_or(Value::Unit, Value::Obj);
+            let (key, value) = (stack.get(sp - 2), stack.get(sp - 1));
             let extra = insert(heap, map, key, value)?;
             return Ok(Done { sp: sp - 3, extra });
         }

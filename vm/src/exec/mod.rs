@@ -824,7 +824,7 @@ impl Vm {
                 }
                 Instr::CallValue(args) => {
                     let at = sp - args as usize - 1;
-                    let Some((function, shift)) =
+                    let Some((function, callee, shift)) =
                         closure::callee(heap, callees, stack.obj(at), args)
                     else {
                         let value = get!(stack, at);
@@ -836,8 +836,7 @@ impl Vm {
                         }
                         sp -= 1;
                     }
-                    // `closure::callee` found the row, so this lookup cannot fail.
-                    enter!(function)
+                    enter_callee!(function, callee)
                 }
                 Instr::NewBox() => {
                     let cell = allocating!(heap.alloc(Object::Cell(get!(stack, sp - 1))));
