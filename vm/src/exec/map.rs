@@ -49,9 +49,9 @@ fn locate(
     let hash = match key {
         Value::Obj(_) => {
             let k = heap.str_key(key).ok_or_else(wrong_key)?;
-            let data = heap.map(map)?;
-            let Value::Obj(handle) = map else {
-                return Err(wrong_key());
+            let (data, Value::Obj(handle)) = (heap.map(map)?, map) else {
+                // `Heap::map` succeeded, so `map` is a handle.
+                return Err(TrapKind::InvalidProgram("expected a map"));
             };
             let (hinted, position) = k.hint.get();
             if hinted == handle.0 && data.holds_at(position as usize, key) {
@@ -134,6 +134,7 @@ fn locked(heap: &Heap, map: Value) -> Result<bool, TrapKind> {
 fn insert(heap: &mut Heap, map: Value, key: Value, value: Value) -> Result<i64, TrapKind> {
     let (found, hash, extra) = lookup(heap, map, key)?;
     match found {
+        // Replacing a value never changes the storage, so it needs no accounting.
         Some(position) => heap.map_mut(map)?.set_value(position, value),
         None => {
             if locked(heap, map)? {
