@@ -18,7 +18,7 @@ mod optional;
 
 pub(crate) use contract::InlineCache;
 
-use crate::globals::SiteCache;
+use crate::globals::resolve;
 use crate::host::HostCtx;
 use crate::machine::{Exit, Vm};
 use crate::{Object, TrapKind, Value};
@@ -974,28 +974,4 @@ impl Vm {
         }
         (result, (start - remaining) as u64)
     }
-}
-
-/// Resolves a global access site through its version-checked cache.
-#[inline(always)]
-fn resolve(
-    sites: &mut [SiteCache],
-    globals: &crate::globals::Globals,
-    program: &prometeu_bytecode::VerifiedProgram,
-    names: &[u32],
-    site: u32,
-) -> Result<usize, TrapKind> {
-    let cache = sites[site as usize];
-    if cache.version == globals.version {
-        return Ok(cache.slot as usize);
-    }
-    let name = program.program().string(names[site as usize]);
-    let slot = globals
-        .slot(name)
-        .ok_or_else(|| TrapKind::UndefinedGlobal(name.to_string()))?;
-    sites[site as usize] = SiteCache {
-        version: globals.version,
-        slot,
-    };
-    Ok(slot as usize)
 }
