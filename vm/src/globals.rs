@@ -5,7 +5,8 @@
 //! runs reuse the slot while the version is unchanged. Defining a global bumps the version,
 //! so every site re-resolves once after a change (such as a REPL redefinition).
 
-use crate::Packed;
+use crate::{Packed, TrapKind};
+use prometeu_bytecode::VerifiedProgram;
 use std::collections::HashMap;
 
 /// The table of global variables.
@@ -51,4 +52,28 @@ impl SiteCache {
         version: u32::MAX,
         slot: 0,
     };
+}
+
+/// Resolves a global access site through its version-checked cache.
+#[inline(always)]
+pub(crate) fn resolve(
+    sites: &mut [SiteCache],
+    globals: &Globals,
+    program: &VerifiedProgram,
+    names: &[u32],
+    site: u32,
+) -> Result<usize, TrapKind> {
+    let cache = sites[site as usize];
+    if cache.version == globals.version {
+        return Ok(cache.slot as usize);
+    }
+    let name = program.program().string(names[site as usize]);
+    let slot = globals
+        .slot(name)
+        .ok_or_else(|| TrapKind::UndefinedGlobal(name.to_string()))?;
+    sites[site as usize] = SiteCache {
+        version: globals.version,
+        slot,
+    };
+    Ok(slot as usize)
 }

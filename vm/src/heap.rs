@@ -4,8 +4,9 @@
 //! Collection only happens at safepoints chosen by the VM (between instructions), where
 //! every live value is on the value stack, in a global or in the constant table.
 
-use crate::map::MapData;
+use crate::map::{hash_key, KeyRef, MapData};
 use crate::{ObjRef, Packed, TrapKind, Value};
+use std::cell::Cell;
 
 /// A heap object.
 #[derive(Clone, Debug, PartialEq)]
@@ -16,6 +17,14 @@ pub enum Object {
         buffer: ObjRef,
         /// The string's length in bytes.
         len: u32,
+        /// The string's hash as a map key ([`hash_key`]), computed the first time the
+        /// string is used as a key and kept, since the text never changes; 0 until then
+        /// (a string's hash is never 0).
+        hash: Cell<u64>,
+        /// Where the last lookup with this string as the key found it: the map's handle
+        /// and the entry's position. Only a hint: a lookup trusts it when that entry's key
+        /// is this very string (see `map.rs`).
+        hint: Cell<(u32, u32)>,
     },
     /// A text buffer that strings view. Only the string as long as the whole buffer may
     /// extend it in place (`s + x` appends), so every string stays immutable and repeated
@@ -45,6 +54,19 @@ pub enum Object {
     /// A box holding a captured local, shared by the function that declares it and the
     /// lambdas that capture it.
     Cell(Value),
+}
+
+/// The hint of a string never used as a map key.
+const NO_HINT: (u32, u32) = (u32::MAX, 0);
+
+/// A string as a map key ([`Heap::str_key`]).
+pub(crate) struct StrKey<'h> {
+    /// The string's hash.
+    pub(crate) hash: u64,
+    /// Its length in bytes.
+    pub(crate) len: usize,
+    /// Where the last lookup with it found it (a map's handle and an entry position).
+    pub(crate) hint: &'h Cell<(u32, u32)>,
 }
 
 /// The cells of a `TileMap` object.
@@ -287,7 +309,12 @@ impl Heap {
         let len = text.len() as u32;
         self.ensure_room(string_bytes(text.capacity()))?;
         let buffer = self.alloc(Object::Buffer { text, frozen })?;
-        self.alloc(Object::Str { buffer, len })
+        self.alloc(Object::Str {
+            buffer,
+            len,
+            hash: Cell::new(0),
+            hint: Cell::new(NO_HINT),
+        })
     }
 
     /// Allocates a string from the constant pool and counts it as a materialization; its
@@ -305,7 +332,7 @@ impl Heap {
         let Value::Obj(a_ref) = a else {
             return Err(not_string());
         };
-        let Some(&Object::Str { buffer, len }) = self.get(a_ref) else {
+        let Some(&Object::Str { buffer, len, .. }) = self.get(a_ref) else {
             return Err(not_string());
         };
         let tail_len = self.str(b).ok_or_else(not_string)?.len();
@@ -348,6 +375,8 @@ impl Heap {
             let r = self.alloc(Object::Str {
                 buffer,
                 len: total as u32,
+                hash: Cell::new(0),
+                hint: Cell::new(NO_HINT),
             })?;
             return Ok((r, tail_len));
         }
@@ -689,7 +718,7 @@ impl Heap {
     pub fn str(&self, value: Value) -> Option<&str> {
         match value {
             Value::Obj(r) => match self.get(r)? {
-                Object::Str { buffer, len } => match self.get(*buffer)? {
+                Object::Str { buffer, len, .. } => match self.get(*buffer)? {
                     Object::Buffer { text, .. } => text.get(..*len as usize),
                     _ => None,
                 },
@@ -697,6 +726,40 @@ impl Heap {
             },
             _ => None,
         }
+    }
+
+    /// A string value as a map key: its hash, its length in bytes and its lookup hint;
+    /// `None` when the value is not a live string. The hash is computed from the text once
+    /// and kept with the string, so later lookups with the same string read neither its
+    /// buffer nor its bytes.
+    #[inline]
+    pub(crate) fn str_key(&self, value: Value) -> Option<StrKey<'_>> {
+        let Value::Obj(r) = value else {
+            return None;
+        };
+        let Object::Str {
+            buffer,
+            len,
+            hash,
+            hint,
+        } = self.get(r)?
+        else {
+            return None;
+        };
+        let len = *len as usize;
+        let mut known = hash.get();
+        if known == 0 {
+            let Object::Buffer { text, .. } = self.get(*buffer)? else {
+                return None;
+            };
+            known = hash_key(KeyRef::Str(text.as_bytes().get(..len)?));
+            hash.set(known);
+        }
+        Some(StrKey {
+            hash: known,
+            len,
+            hint,
+        })
     }
 
     /// Whether the heap has grown enough since the last collection to collect at the next

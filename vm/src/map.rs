@@ -11,6 +11,16 @@
 //! random seed), so the table's layout, its growth and every cycle count are the same on
 //! every run and machine. Keys are ints, bools, payload-free enum values or strings; a
 //! string key is hashed and compared by its bytes, which the caller reads from the heap.
+//!
+//! The string hash reads every byte (eight at a time, multiplied and rotated, then the
+//! SplitMix64 finalizer), so strings that differ anywhere, however long, hash apart; it is
+//! not keyed, so a program could be written to make many keys collide, but only the
+//! program itself chooses its keys and each collision costs one probe step, as in any open
+//! hash table. A string keeps its hash once computed (see `Object::Str`), so a string used
+//! again as a key is not hashed again. On top of the index, each map remembers where a few
+//! recent lookups found their keys ([`RECENT`] slots chosen by the key's handle or value):
+//! a lookup with the very same key value (the same int, or the same string object) finds it
+//! there without hashing or probing.
 
 use crate::Value;
 use hashbrown::HashTable;
@@ -46,10 +56,43 @@ pub struct MapData {
     /// The run in which `locks` was counted; a lock from an earlier run (one that trapped
     /// inside a loop) no longer counts.
     epoch: u32,
-    /// The position the last successful lookup found. A lookup of the very same key value
-    /// (the same int, or the same string object) checks this slot first, so `m[k] += v`
-    /// hashes `k` once; it only saves time, the cycles charged are the same.
-    last: Cell<u32>,
+    /// Positions that recent successful lookups found, each in the slot of its key
+    /// ([`recent_slot`]). A lookup of the very same key value (the same int, or the same
+    /// string object, which is alive as long as the map holds it) checks its slot first; a
+    /// position that no longer holds that key (after a removal or a compaction) is a miss.
+    /// It only saves time: the cycles charged are the same.
+    recent: [Cell<u32>; RECENT],
+}
+
+/// Whether two keys are the very same value: the same int, bool or variant, or the same
+/// string object (a comparison of handles, not of texts).
+#[inline(always)]
+pub fn same_value(a: Value, b: Value) -> bool {
+    match (a, b) {
+        (Value::Obj(x), Value::Obj(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Enum(t, v), Value::Enum(u, w)) => t == u && v == w,
+        _ => false,
+    }
+}
+
+/// How many recent lookups a map remembers.
+pub const RECENT: usize = 8;
+
+/// The slot of [`MapData`]'s recent lookups that `key` uses: the top bits of its handle or
+/// value multiplied by an odd constant (handles of strings made together are often a fixed
+/// step apart, which low bits alone would crowd into few slots).
+#[inline(always)]
+fn recent_slot(key: Value) -> usize {
+    let bits = match key {
+        Value::Obj(r) => u64::from(r.0),
+        Value::Int(i) => i as u64,
+        Value::Bool(b) => u64::from(b),
+        Value::Enum(_, variant) => u64::from(variant),
+        _ => 0,
+    };
+    (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - RECENT.trailing_zeros())) as usize
 }
 
 impl PartialEq for MapData {
@@ -98,7 +141,8 @@ pub fn hash_key(key: KeyRef<'_>) -> u64 {
             let mut last = [0u8; 8];
             last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
             h = (h.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(0x517C_C1B7_2722_0A95);
-            mix(h)
+            // Never 0, which a string's cached hash uses for "not computed yet".
+            mix(h).max(1)
         }
     }
 }
@@ -112,7 +156,7 @@ impl MapData {
             index: HashTable::with_capacity(n),
             locks: 0,
             epoch: 0,
-            last: Cell::new(0),
+            recent: Default::default(),
         }
     }
 
@@ -177,28 +221,45 @@ impl MapData {
             .is_ok()
     }
 
-    /// The position of the entry whose key has `hash` and satisfies `same` (which compares a
-    /// stored key with the probed one).
-    pub fn find(&self, hash: u64, mut same: impl FnMut(Value) -> bool) -> Option<usize> {
+    /// The position of the entry for `key`, whose hash is `hash`: a stored key with the same
+    /// hash is the one when it is the same value or `same` says so (it compares a stored
+    /// key's text with `key`'s). A key found is remembered for [`MapData::find_recent`].
+    #[inline]
+    pub fn find(
+        &self,
+        hash: u64,
+        key: Value,
+        mut same: impl FnMut(Value) -> bool,
+    ) -> Option<usize> {
         let entries = &self.entries;
         let found = self
             .index
             .find(hash, |&i| {
                 let e = &entries[i as usize];
-                e.hash == hash && same(e.key)
+                e.hash == hash && (same_value(e.key, key) || same(e.key))
             })
             .map(|&i| i as usize);
         if let Some(position) = found {
-            self.last.set(position as u32);
+            self.recent[recent_slot(key)].set(position as u32);
         }
         found
     }
 
-    /// The position of `key` when it is the very value (the same int, bool or variant, or the
-    /// same string object) that the last successful lookup found; `None` says nothing.
-    pub fn find_again(&self, key: Value) -> Option<usize> {
-        let position = self.last.get() as usize;
-        (self.entries.get(position)?.key == key).then_some(position)
+    /// Whether the entry at `position` has the very value `key` as its key (the same int,
+    /// bool or variant, or the same string object).
+    #[inline(always)]
+    pub fn holds_at(&self, position: usize, key: Value) -> bool {
+        self.entries
+            .get(position)
+            .is_some_and(|e| same_value(e.key, key))
+    }
+
+    /// The position of `key` when a recent lookup found this very value there (the same int,
+    /// bool or variant, or the same string object); `None` says nothing.
+    #[inline(always)]
+    pub fn find_recent(&self, key: Value) -> Option<usize> {
+        let position = self.recent[recent_slot(key)].get() as usize;
+        self.holds_at(position, key).then_some(position)
     }
 
     /// Replaces the value of the entry at `position`; the key keeps its place.
@@ -213,6 +274,7 @@ impl MapData {
     pub fn push(&mut self, hash: u64, key: Value, value: Value) {
         let position = self.entries.len() as u32;
         self.entries.push(Entry { hash, key, value });
+        self.recent[recent_slot(key)].set(position);
         let entries = &self.entries;
         self.index
             .insert_unique(hash, position, |&i| entries[i as usize].hash);
@@ -309,7 +371,7 @@ mod tests {
     }
 
     fn find_int(m: &MapData, k: i64) -> Option<usize> {
-        m.find(hash_key(KeyRef::Int(k)), |v| v == Value::Int(k))
+        m.find(hash_key(KeyRef::Int(k)), Value::Int(k), |_| false)
     }
 
     #[test]

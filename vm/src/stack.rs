@@ -16,7 +16,7 @@
 //! which the system provides lazily: only the pages a program touches take memory.
 
 use crate::value::{Packed, BOOL, FLOAT, INT};
-use crate::Value;
+use crate::{ObjRef, Value};
 
 /// How many slots the value stack has: the most that [`crate::Limits::stack_slots`] may
 /// allow.
@@ -144,6 +144,12 @@ impl Slots<'_> {
     #[inline(always)]
     pub(crate) fn bool(&self, i: usize) -> Option<bool> {
         (self.tag(i) == BOOL).then_some(self.bits(i) != 0)
+    }
+
+    /// The heap handle in slot `i`, if it holds one.
+    #[inline(always)]
+    pub(crate) fn obj(&self, i: usize) -> Option<ObjRef> {
+        self.packed(i).obj()
     }
 
     /// Copies slot `src` into slot `dst`.

@@ -5,7 +5,7 @@
 //! fails changes nothing (room is reserved before anything is written), so an allocating
 //! handler can run again after a collection.
 
-use crate::map::{hash_key, KeyRef};
+use crate::map::{hash_key, KeyRef, MapData};
 use crate::stack::Slots;
 use crate::{format_value, FormatStyle, Heap, Object, TrapKind, Value};
 use prometeu_bytecode::{Instr, Program};
@@ -22,47 +22,84 @@ pub(super) struct Done {
 /// The most characters of a key shown in "key not found".
 const SHOWN_KEY: usize = 64;
 
-/// A key as the table sees it; a string key is its bytes.
-fn key_ref(heap: &Heap, key: Value) -> Result<KeyRef<'_>, TrapKind> {
-    match key {
-        Value::Int(i) => Ok(KeyRef::Int(i)),
-        Value::Bool(b) => Ok(KeyRef::Bool(b)),
-        Value::Enum(ty, variant) => Ok(KeyRef::Enum(ty, variant)),
-        Value::Obj(_) => heap
-            .str(key)
-            .map(|s| KeyRef::Str(s.as_bytes()))
-            .ok_or(TrapKind::InvalidProgram("a map key of the wrong kind")),
-        _ => Err(TrapKind::InvalidProgram("a map key of the wrong kind")),
+/// Whether the stored key `stored`, whose hash is the probed key's, has the text of the
+/// string `key` (two different string objects with the same text are the same key).
+fn same_text(heap: &Heap, stored: Value, key: Value) -> bool {
+    match (key, heap.str(stored)) {
+        (Value::Obj(_), Some(text)) => heap.str(key) == Some(text),
+        _ => false,
     }
 }
 
-/// Where `key` is in `map` (its entry's position), with the key's hash and the cycles the
-/// lookup costs: a string key 1 per 16 bytes hashed, and as much again when it is found.
-fn lookup(heap: &Heap, map: Value, key: Value) -> Result<(Option<usize>, u64, i64), TrapKind> {
-    let k = key_ref(heap, key)?;
-    let data = heap.map(map)?;
-    if let Some(position) = data.find_again(key) {
-        // Charged as a full lookup that finds the key; only the hash (unused when the key is
-        // found) is skipped.
-        let extra = match k {
-            KeyRef::Str(bytes) => (bytes.len() / 16 * 2) as i64,
-            _ => 0,
-        };
-        return Ok((Some(position), data.slots()[position].hash, extra));
-    }
-    let hash = hash_key(k);
-    let found = data.find(hash, |stored| match k {
-        // The same string object is the same key without reading its bytes.
-        KeyRef::Str(bytes) => {
-            stored == key || heap.str(stored).is_some_and(|s| s.as_bytes() == bytes)
+/// The trap for a key that is neither an int, a bool, an enum value nor a string.
+fn wrong_key() -> TrapKind {
+    TrapKind::InvalidProgram("a map key of the wrong kind")
+}
+
+/// Where `key` is in `map`: the map's contents, the key's entry position, the key's hash and
+/// its length in bytes (a string's; 0 for other keys). A string key first tries the
+/// position its last lookup found, any other key the map's recent lookups; either is taken
+/// only when that entry's key is the very same value.
+#[inline(always)]
+fn locate(
+    heap: &Heap,
+    map: Value,
+    key: Value,
+) -> Result<(&MapData, Option<usize>, u64, usize), TrapKind> {
+    let hash = match key {
+        Value::Obj(_) => {
+            let k = heap.str_key(key).ok_or_else(wrong_key)?;
+            let (data, Value::Obj(handle)) = (heap.map(map)?, map) else {
+                // `Heap::map` succeeded, so `map` is a handle.
+                return Err(TrapKind::InvalidProgram("expected a map"));
+            };
+            let (hinted, position) = k.hint.get();
+            if hinted == handle.0 && data.holds_at(position as usize, key) {
+                return Ok((data, Some(position as usize), k.hash, k.len));
+            }
+            let found = data.find(k.hash, key, |stored| same_text(heap, stored, key));
+            if let Some(position) = found {
+                k.hint.set((handle.0, position as u32));
+            }
+            return Ok((data, found, k.hash, k.len));
         }
-        _ => stored == key,
-    });
-    let extra = match k {
-        KeyRef::Str(bytes) => (bytes.len() / 16 * (1 + usize::from(found.is_some()))) as i64,
-        _ => 0,
+        Value::Int(i) => hash_key(KeyRef::Int(i)),
+        Value::Bool(b) => hash_key(KeyRef::Bool(b)),
+        Value::Enum(ty, variant) => hash_key(KeyRef::Enum(ty, variant)),
+        _ => return Err(wrong_key()),
     };
-    Ok((found, hash, extra))
+    let data = heap.map(map)?;
+    let found = match data.find_recent(key) {
+        Some(position) => Some(position),
+        None => data.find(hash, key, |_| false),
+    };
+    Ok((data, found, hash, 0))
+}
+
+/// The cycles a lookup costs beyond the instruction: for a string key 1 per 16 bytes hashed,
+/// and as much again when the key is found (its text compared).
+#[inline(always)]
+fn lookup_cycles(len: usize, found: bool) -> i64 {
+    (len / 16 * (1 + usize::from(found))) as i64
+}
+
+/// Where `key` is in `map` (its entry's position), with the key's hash and the cycles the
+/// lookup costs ([`lookup_cycles`]). However the key is found (by a recent lookup, by the
+/// same object, by comparing texts), the cycles are those of hashing and comparing.
+#[inline(always)]
+fn lookup(heap: &Heap, map: Value, key: Value) -> Result<(Option<usize>, u64, i64), TrapKind> {
+    let (_, found, hash, len) = locate(heap, map, key)?;
+    Ok((found, hash, lookup_cycles(len, found.is_some())))
+}
+
+/// `MapGet` when the key is in the map: the value and the extra cycles. `None` when it is
+/// not, or an operand is not what it should be; [`step`] then runs the instruction and
+/// makes its trap. Nothing changes either way.
+#[inline(always)]
+fn get_present(heap: &Heap, map: Value, key: Value) -> Option<(Value, i64)> {
+    let (data, found, _, len) = locate(heap, map, key).ok()?;
+    let value = data.slots().get(found?)?.value;
+    Some((value, lookup_cycles(len, true)))
 }
 
 /// The "key not found" trap, the key shown as `str` shows it with strings quoted.
@@ -93,6 +130,7 @@ fn locked(heap: &Heap, map: Value) -> Result<bool, TrapKind> {
 
 /// Stores `value` under `key`: in place when the key is present, else appended (reserving
 /// room first). Returns the extra cycles.
+#[inline(always)]
 fn insert(heap: &mut Heap, map: Value, key: Value, value: Value) -> Result<i64, TrapKind> {
     let (found, hash, extra) = lookup(heap, map, key)?;
     match found {
@@ -111,8 +149,45 @@ fn insert(heap: &mut Heap, map: Value, key: Value, value: Value) -> Result<i64, 
     Ok(extra)
 }
 
-/// Runs one map instruction at stack pointer `sp` in the frame at `base`.
+/// Runs one map instruction at stack pointer `sp` in the frame at `base`. A get of a key
+/// that is present takes a short path and a set goes straight to the insertion; anything
+/// else (a missing key, an operand of the wrong kind, the other instructions) runs the
+/// general handler, which also makes the traps.
+#[inline(never)]
 pub(super) fn step(
+    instr: Instr,
+    heap: &mut Heap,
+    stack: &mut Slots<'_>,
+    sp: usize,
+    base: usize,
+    program: &Program,
+) -> Result<Done, TrapKind> {
+    match instr {
+        // The map operand is read as a handle (a tag test) rather than decoded as a value.
+        Instr::MapGet() => {
+            if let Some(map) = stack.obj(sp - 2) {
+                let key = stack.get(sp - 1);
+                if let Some((value, extra)) = get_present(heap, Value::Obj(map), key) {
+                    stack.set(sp - 2, value);
+                    return Ok(Done { sp: sp - 1, extra });
+                }
+            }
+        }
+        Instr::MapSet() => {
+            // Anything but a handle is not a map, and fails as one.
+            let map = stack.obj(sp - 3).map_or(Value::Unit, Value::Obj);
+            let (key, value) = (stack.get(sp - 2), stack.get(sp - 1));
+            let extra = insert(heap, map, key, value)?;
+            return Ok(Done { sp: sp - 3, extra });
+        }
+        _ => {}
+    }
+    general(instr, heap, stack, sp, base, program)
+}
+
+/// Runs one map instruction without the short paths of [`step`].
+#[inline(never)]
+fn general(
     instr: Instr,
     heap: &mut Heap,
     stack: &mut Slots<'_>,
@@ -147,10 +222,6 @@ pub(super) fn step(
             let value = heap.map(map)?.slots()[position].value;
             stack.set(sp - 2, value);
             Ok(Done { sp: sp - 1, extra })
-        }
-        Instr::MapSet() => {
-            let extra = insert(heap, at(sp - 3), at(sp - 2), at(sp - 1))?;
-            Ok(Done { sp: sp - 3, extra })
         }
         Instr::MapLen() => {
             let len = heap.map(at(sp - 1))?.len();

@@ -18,7 +18,7 @@ mod optional;
 
 pub(crate) use contract::InlineCache;
 
-use crate::globals::SiteCache;
+use crate::globals::resolve;
 use crate::host::HostCtx;
 use crate::machine::{Exit, Vm};
 use crate::{Object, Packed, TrapKind, Value};
@@ -134,6 +134,13 @@ impl Vm {
                 let Some(callee) = callees.get(function as usize) else {
                     break Err(trapped(TrapKind::InvalidProgram("no such function")));
                 };
+                enter_callee!(function, callee)
+            }};
+        }
+        // Enters function `$function` whose call-table row `$callee` the caller has read.
+        macro_rules! enter_callee {
+            ($function:expr, $callee:expr) => {{
+                let (function, callee): (u32, &crate::code::Callee) = ($function, $callee);
                 let entered = attempt!(enter(
                     frames, &mut depth, &mut stack, limits, function, callee, sp, pc
                 ));
@@ -822,15 +829,19 @@ impl Vm {
                 }
                 Instr::CallValue(args) => {
                     let at = sp - args as usize - 1;
-                    let (function, shift) =
-                        attempt!(closure::callee(heap, functions, get!(stack, at), args));
+                    let Some((function, callee, shift)) =
+                        closure::callee(heap, callees, stack.obj(at), args)
+                    else {
+                        let value = get!(stack, at);
+                        break Err(trapped(closure::callee_trap(heap, callees, value)));
+                    };
                     if shift {
                         for k in at..sp - 1 {
                             copy!(stack, k, k + 1);
                         }
                         sp -= 1;
                     }
-                    enter!(function)
+                    enter_callee!(function, callee)
                 }
                 Instr::NewBox() => {
                     let cell = allocating!(heap.alloc(Object::Cell(get!(stack, sp - 1))));
@@ -848,8 +859,10 @@ impl Vm {
                     attempt!(closure::store(heap, cell, get!(stack, sp)));
                 }
                 Instr::LoadCapture(index) => {
-                    let cell = attempt!(closure::capture(heap, get!(stack, base), index));
-                    let v = attempt!(closure::load(heap, cell));
+                    let Some(v) = closure::load_capture(heap, stack.obj(base), index) else {
+                        let this = get!(stack, base);
+                        break Err(trapped(closure::capture_trap(heap, this, index)));
+                    };
                     set!(stack, sp, v);
                     sp += 1;
                 }
@@ -966,28 +979,4 @@ impl Vm {
         }
         (result, (start - remaining) as u64)
     }
-}
-
-/// Resolves a global access site through its version-checked cache.
-#[inline(always)]
-fn resolve(
-    sites: &mut [SiteCache],
-    globals: &crate::globals::Globals,
-    program: &prometeu_bytecode::VerifiedProgram,
-    names: &[u32],
-    site: u32,
-) -> Result<usize, TrapKind> {
-    let cache = sites[site as usize];
-    if cache.version == globals.version {
-        return Ok(cache.slot as usize);
-    }
-    let name = program.program().string(names[site as usize]);
-    let slot = globals
-        .slot(name)
-        .ok_or_else(|| TrapKind::UndefinedGlobal(name.to_string()))?;
-    sites[site as usize] = SiteCache {
-        version: globals.version,
-        slot,
-    };
-    Ok(slot as usize)
 }
