@@ -1,12 +1,13 @@
 //! The spanned syntax tree the parser builds. Every node carries the span of its source text.
 
+pub use crate::name::Name;
 use prometeu_lexer::Span;
 
 /// A name with its span.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ident {
-    /// The text of the name.
-    pub name: String,
+    /// The text of the name, shared with its other occurrences.
+    pub name: Name,
     /// Where it appears.
     pub span: Span,
 }
@@ -146,7 +147,7 @@ pub enum ExprKind {
     /// `true` or `false`.
     Bool(bool),
     /// A name.
-    Name(String),
+    Name(Name),
     /// `this`.
     This,
     /// A parenthesized expression (kept to tell `(a < b) < c` from `a < b < c`).

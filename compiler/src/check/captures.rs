@@ -64,7 +64,7 @@ impl<'c> Scan<'c> {
 
     fn declare(&mut self, name: &Ident) {
         if let Some(scope) = self.scopes.last_mut() {
-            scope.insert(name.name.clone(), (name.span, self.level));
+            scope.insert(name.name.to_string(), (name.span, self.level));
         }
     }
 

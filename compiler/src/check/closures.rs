@@ -397,7 +397,7 @@ impl Checker<'_> {
             return None;
         };
         let info = self.structs.iter().find(|s| s.name.name == *name)?;
-        if info.methods.contains_key(&field.name) {
+        if info.methods.contains_key(field.name.as_str()) {
             return None;
         }
         let (index, ty) = info.field(&field.name)?;
@@ -423,7 +423,11 @@ impl Checker<'_> {
         let mut prefix = Vec::new();
         if boxed {
             let copy = self.declare_hidden(cx, 1, var.span);
-            if let Some(local) = cx.scopes.last_mut().and_then(|s| s.get_mut(&var.name)) {
+            if let Some(local) = cx
+                .scopes
+                .last_mut()
+                .and_then(|s| s.get_mut(var.name.as_str()))
+            {
                 local.slot = copy;
             }
             let counter = TExpr {

@@ -205,7 +205,7 @@ impl Checker<'_> {
                     if !cx.shadows(ns) {
                         if let Some(Some(&index)) = self
                             .struct_named(ns)
-                            .map(|i| self.structs[i].methods.get(&field.name))
+                            .map(|i| self.structs[i].methods.get(field.name.as_str()))
                         {
                             return self.function_value(index, span);
                         }
@@ -245,7 +245,7 @@ impl Checker<'_> {
                         if let Some((index, ty)) = info.field(&field.name) {
                             return make(TExprKind::Field(Box::new(t), index), ty);
                         }
-                        if info.methods.contains_key(&field.name) {
+                        if info.methods.contains_key(field.name.as_str()) {
                             self.report(
                                 CheckError::new(
                                     "E0312",
@@ -422,7 +422,7 @@ impl Checker<'_> {
                 self.uses.read(index, span);
                 match self.globals[index].ty.clone() {
                     Some(ty) => TExpr {
-                        kind: TExprKind::Global(self.globals[index].name.name.clone()),
+                        kind: TExprKind::Global(self.globals[index].name.name.to_string()),
                         ty,
                         span,
                     },
@@ -480,7 +480,7 @@ impl Checker<'_> {
                 let first = self.enums[index]
                     .variants
                     .first()
-                    .map_or("Variant".to_string(), |v| v.name.name.clone());
+                    .map_or("Variant".to_string(), |v| v.name.name.to_string());
                 self.report(
                     CheckError::new(
                         "E0309",

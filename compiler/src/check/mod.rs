@@ -257,15 +257,15 @@ impl<'a> Checker<'a> {
                 "Sound" => Type::Sound,
                 other if self.enum_named(other).is_some() => {
                     let index = self.enum_named(other).unwrap_or(0);
-                    Type::Enum(self.enums[index].name.name.clone())
+                    Type::Enum(self.enums[index].name.name.to_string())
                 }
                 other if self.struct_named(other).is_some() => {
                     let index = self.struct_named(other).unwrap_or(0);
-                    Type::Struct(self.structs[index].name.name.clone())
+                    Type::Struct(self.structs[index].name.name.to_string())
                 }
                 other if self.contract_named(other).is_some() => {
                     let index = self.contract_named(other).unwrap_or(0);
-                    Type::Contract(self.contracts[index].name.name.clone())
+                    Type::Contract(self.contracts[index].name.name.to_string())
                 }
                 other => {
                     self.report(
@@ -320,7 +320,7 @@ impl<'a> Checker<'a> {
         let ret = f.ret.as_ref().map_or(Type::Void, |t| self.resolve_type(t));
         let name = match &this {
             Some(t) => Ident {
-                name: format!("{t}.{}", f.name.name),
+                name: format!("{t}.{}", f.name.name).into(),
                 span: f.name.span,
             },
             None => internal.clone(),
@@ -341,7 +341,7 @@ impl<'a> Checker<'a> {
         for f in &self.fns {
             let params: Vec<String> = f.params.iter().map(|(_, t)| t.to_string()).collect();
             out.push((
-                f.name.name.clone(),
+                f.name.name.to_string(),
                 format!("fn({}): {}", params.join(", "), f.ret),
             ));
         }
@@ -358,7 +358,7 @@ impl<'a> Checker<'a> {
                 )
                 .collect();
             out.push((
-                s.name.name.clone(),
+                s.name.name.to_string(),
                 format!("struct({})", fields.join(", ")),
             ));
         }
@@ -376,7 +376,7 @@ impl<'a> Checker<'a> {
                 })
                 .collect();
             out.push((
-                e.name.name.clone(),
+                e.name.name.to_string(),
                 format!("enum({})", variants.join(", ")),
             ));
         }
@@ -387,9 +387,9 @@ impl<'a> Checker<'a> {
             let name = self
                 .renames
                 .get(file)
-                .and_then(|map| map.get(written))
-                .unwrap_or(written)
-                .clone();
+                .and_then(|map| map.get(written.as_str()))
+                .cloned()
+                .unwrap_or_else(|| written.to_string());
             let ty = match &self.consts[i].state {
                 ConstState::Done(v) => v.to_expr(Span::default()).ty.to_string(),
                 _ => "?".to_string(),
@@ -401,7 +401,7 @@ impl<'a> Checker<'a> {
 
     /// Checks that a field or method name is unique within its struct.
     fn member_name(&mut self, seen: &mut HashMap<String, Span>, name: &Ident) {
-        if let Some(&earlier) = seen.get(&name.name) {
+        if let Some(&earlier) = seen.get(name.name.as_str()) {
             self.report(
                 CheckError::new(
                     "E0201",
@@ -412,13 +412,13 @@ impl<'a> Checker<'a> {
                 .with_label(earlier, "first declared here"),
             );
         } else {
-            seen.insert(name.name.clone(), name.span);
+            seen.insert(name.name.to_string(), name.span);
         }
     }
 
     /// Registers a top-level name, reporting a duplicate against the earlier declaration.
     fn declare(&mut self, name: &Ident, what: TopLevel) -> bool {
-        if let Some((_, earlier)) = self.top.get(&name.name) {
+        if let Some((_, earlier)) = self.top.get(name.name.as_str()) {
             // Struct names are collected first; the primary label goes to whichever
             // declaration comes later in the source.
             let (later, first) = if earlier.start > name.span.start {
@@ -438,7 +438,7 @@ impl<'a> Checker<'a> {
             );
             return false;
         }
-        self.top.insert(name.name.clone(), (what, name.span));
+        self.top.insert(name.name.to_string(), (what, name.span));
         true
     }
 }
@@ -464,7 +464,7 @@ impl Checker<'_> {
         let name = self.globals[index].name.name.clone();
         Some(TStmt {
             kind: crate::hir::TStmtKind::Store(
-                crate::hir::Place::Global(name),
+                crate::hir::Place::Global(String::from(name)),
                 crate::hir::TExpr {
                     kind: crate::hir::TExprKind::CallHost(
                         host,
@@ -558,7 +558,7 @@ pub fn check_files(
         for (name, ty) in &repl.globals {
             let index = c.globals.len();
             let ident = Ident {
-                name: name.clone(),
+                name: crate::name::Name::from(name.clone()),
                 span: Span::default(),
             };
             c.globals.push(GlobalInfo {
@@ -697,12 +697,12 @@ pub fn check_files(
         .globals
         .iter()
         .filter(|g| !g.external)
-        .map(|g| (g.name.name.clone(), g.ty.clone().unwrap_or(Type::Error)))
+        .map(|g| (g.name.name.to_string(), g.ty.clone().unwrap_or(Type::Error)))
         .collect();
     out.session_globals = c
         .globals
         .iter()
-        .map(|g| (g.name.name.clone(), g.ty.clone().unwrap_or(Type::Error)))
+        .map(|g| (g.name.name.to_string(), g.ty.clone().unwrap_or(Type::Error)))
         .collect();
     out.signatures = c.signatures();
     out.enums = c.enum_decls();
@@ -711,8 +711,8 @@ pub fn check_files(
         .structs
         .iter()
         .map(|s| prometeu_bytecode::StructDecl {
-            name: s.name.name.clone(),
-            fields: s.fields.iter().map(|(f, _)| f.name.clone()).collect(),
+            name: s.name.name.to_string(),
+            fields: s.fields.iter().map(|(f, _)| f.name.to_string()).collect(),
             optional_shapes: if s.fields.iter().any(|(_, t)| t.optional_shape() != 0) {
                 s.fields.iter().map(|(_, t)| t.optional_shape()).collect()
             } else {
@@ -814,7 +814,7 @@ impl<'a> Checker<'a> {
                 let (slots, next) = struct_index;
                 let index = slots.get(**next).copied().unwrap_or(**next);
                 **next += 1;
-                let this = Type::Struct(c.structs[index].name.name.clone());
+                let this = Type::Struct(c.structs[index].name.name.to_string());
                 let mut seen: HashMap<String, Span> = HashMap::new();
                 for field in fields {
                     c.builtin_type_name(&field.name, "a field");
@@ -834,7 +834,7 @@ impl<'a> Checker<'a> {
                     c.builtin_type_name(&m.name, "a method");
                     c.member_name(&mut seen, &m.name);
                     let f = c.signature(m, Some(this.clone()), &m.name);
-                    c.structs[index].methods.insert(m.name.name.clone(), f);
+                    c.structs[index].methods.insert(m.name.name.to_string(), f);
                     fn_decls.push((m, file));
                 }
                 c.struct_implements(index, implements);
@@ -862,7 +862,9 @@ impl<'a> Checker<'a> {
                 let internal = c.internal(name);
                 // In the REPL, declaring a session global again re-initializes it; the
                 // globals of an imported file that an earlier input ran keep their values.
-                if let Some((TopLevel::Global(existing), _)) = c.top.get(&internal.name).copied() {
+                if let Some((TopLevel::Global(existing), _)) =
+                    c.top.get(internal.name.as_str()).copied()
+                {
                     if repl.is_some() && c.globals[existing].external {
                         if in_entry {
                             global_decls
@@ -896,7 +898,9 @@ impl<'a> Checker<'a> {
                 let map_file = declared.map_files.get(*map_decls).copied().unwrap_or(0);
                 *map_decls += 1;
                 let internal = c.internal(name);
-                if let Some((TopLevel::Global(existing), _)) = c.top.get(&internal.name).copied() {
+                if let Some((TopLevel::Global(existing), _)) =
+                    c.top.get(internal.name.as_str()).copied()
+                {
                     // A map of an imported file that an earlier REPL input ran keeps its
                     // value, like the file's other globals.
                     if repl.is_some() && c.globals[existing].external && !in_entry {

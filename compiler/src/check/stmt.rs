@@ -190,7 +190,7 @@ impl Checker<'_> {
             // Parameters are reported with their function's signature.
             LocalKind::Param => {}
         }
-        if let Some(earlier) = cx.scopes.last().and_then(|s| s.get(&name.name)) {
+        if let Some(earlier) = cx.scopes.last().and_then(|s| s.get(name.name.as_str())) {
             let earlier = earlier.span;
             self.report(
                 CheckError::new(
@@ -206,7 +206,7 @@ impl Checker<'_> {
         let slot = self.reserve_slots(cx, slots, name.span);
         if let Some(scope) = cx.scopes.last_mut() {
             scope.insert(
-                name.name.clone(),
+                name.name.to_string(),
                 Local {
                     slot,
                     ty,
@@ -235,7 +235,7 @@ impl Checker<'_> {
         self.builtin_type_name(name, "a loop variable");
         if let Some(scope) = cx.scopes.last_mut() {
             scope.insert(
-                name.name.clone(),
+                name.name.to_string(),
                 Local {
                     slot,
                     ty,
@@ -296,7 +296,7 @@ impl Checker<'_> {
             );
         }
         TFunction {
-            name: sig.name.name.clone(),
+            name: sig.name.name.to_string(),
             params: sig.params.len() as u16,
             locals: cx.locals(),
             returns_value: sig.ret != Type::Void,
@@ -359,7 +359,7 @@ impl Checker<'_> {
         let name = self.globals[index].name.name.clone();
         let span = value.span;
         (!t.ty.is_error()).then_some(TStmt {
-            kind: TStmtKind::Store(Place::Global(name), t),
+            kind: TStmtKind::Store(Place::Global(String::from(name)), t),
             span,
         })
     }
@@ -659,7 +659,7 @@ impl Checker<'_> {
                         match info.field(&field.name) {
                             Some((index, ty)) => Some((Place::Field(Box::new(obj), index), ty)),
                             None => {
-                                let is_method = info.methods.contains_key(&field.name);
+                                let is_method = info.methods.contains_key(field.name.as_str());
                                 self.report(CheckError::new(
                                     if is_method { "E0403" } else { "E0312" },
                                     format!("`{name}` has no field `{}`", field.name),
@@ -796,7 +796,7 @@ impl Checker<'_> {
         match found {
             Some((TopLevel::Global(index), _)) => {
                 let ty = self.globals[index].ty.clone().unwrap_or(Type::Error);
-                Some((Place::Global(self.globals[index].name.name.clone()), ty))
+                Some((Place::Global(self.globals[index].name.name.to_string()), ty))
             }
             Some((TopLevel::Const(_), decl)) => {
                 self.report(
@@ -893,7 +893,7 @@ impl Checker<'_> {
                 StmtKind::Let { name, ty, init } => {
                     if let Some(t) = self.session_let(name, ty.as_ref(), init, &mut cx) {
                         body.push(TStmt {
-                            kind: TStmtKind::Store(Place::Global(name.name.clone()), t),
+                            kind: TStmtKind::Store(Place::Global(name.name.to_string()), t),
                             span: s.span,
                         });
                     }
@@ -953,7 +953,7 @@ impl Checker<'_> {
         if ty.is_error() {
             return None;
         }
-        match self.top.get(&name.name).copied() {
+        match self.top.get(name.name.as_str()).copied() {
             Some((TopLevel::Global(index), _)) => {
                 let existing = self.globals[index].ty.clone().unwrap_or(Type::Error);
                 if existing != ty {
@@ -981,7 +981,7 @@ impl Checker<'_> {
                     external: false,
                 });
                 self.top
-                    .insert(name.name.clone(), (TopLevel::Global(index), name.span));
+                    .insert(name.name.to_string(), (TopLevel::Global(index), name.span));
             }
         }
         Some(t)

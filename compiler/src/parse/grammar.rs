@@ -64,7 +64,7 @@ where
             ));
         }
         Ident {
-            name: name.to_string(),
+            name: Name::intern(name),
             span: span(source, e.span()),
         }
     })
@@ -96,7 +96,7 @@ where
                 },
             };
             Ok(Ident {
-                name: name.to_string(),
+                name: Name::intern(name),
                 span: span(source, s),
             })
         })
@@ -120,7 +120,7 @@ where
             if let Some(Token::Ident(name)) = inp.next() {
                 let at = inp.span_since(&at);
                 return Ok(Some(Ident {
-                    name: name.to_string(),
+                    name: Name::intern(name),
                     span: span(source, at),
                 }));
             }
@@ -132,7 +132,7 @@ where
         .then(suffix)
         .map(|(first, second)| match second {
             Some(second) => Ident {
-                name: format!("{}.{}", first.name, second.name),
+                name: Name::intern(&format!("{}.{}", first.name, second.name)),
                 span: first.span.to(second.span),
             },
             None => first,
@@ -188,7 +188,7 @@ where
             Token::This => ExprKind::This,
         };
         let name = select! {
-            Token::Ident(name) => ExprKind::Name(name.to_string()),
+            Token::Ident(name) => ExprKind::Name(Name::intern(name)),
             Token::None => ExprKind::None,
         };
         let some = just(Token::Some)

@@ -73,7 +73,7 @@ impl Checker<'_> {
                         self.report(err);
                         return error_expr(span);
                     }
-                    None => name.clone(),
+                    None => name.to_string(),
                 }
             }
             ExprKind::Field(base, field) => match &base.kind {
