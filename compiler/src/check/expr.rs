@@ -129,7 +129,7 @@ impl Checker<'_> {
                 self.report(super::consts::literal_too_long(span, s.len()));
                 error_expr(span)
             }
-            ExprKind::Str(s) => make(TExprKind::Str(s.as_str().into()), Type::Str),
+            ExprKind::Str(s) => make(TExprKind::Str((**s).into()), Type::Str),
             ExprKind::Bool(b) => make(TExprKind::Bool(*b), Type::Bool),
             ExprKind::Paren(inner) => {
                 let mut t = self.expr_hint(inner, cx, hint);
@@ -185,10 +185,13 @@ impl Checker<'_> {
                 );
                 error_expr(span)
             }
-            ExprKind::Call(callee, args) => match self.variant_call(callee, args, span, cx) {
-                Some(t) => t,
-                None => self.call(callee, args, span, cx),
-            },
+            ExprKind::Call(call) => {
+                let (callee, args) = &**call;
+                match self.variant_call(callee, args, span, cx) {
+                    Some(t) => t,
+                    None => self.call(callee, args, span, cx),
+                }
+            }
             ExprKind::Field(base, field) => {
                 if let Some(t) = self.variant_value(base, field, span, cx) {
                     return t;
@@ -350,15 +353,13 @@ impl Checker<'_> {
                 let ty = Type::Array(Box::new(v.ty.clone()));
                 make(TExprKind::ArrayRepeat(Box::new(v), Box::new(n)), ty)
             }
-            ExprKind::New(name, args) => self.new_struct(name, args, span, cx),
+            ExprKind::New(new) => self.new_struct(&new.0, &new.1, span, cx),
             ExprKind::Some(inner) => self.some_expr(inner, span, cx, hint),
             ExprKind::None => self.none_expr(span, hint),
             ExprKind::Else(opt, fallback) => self.else_expr(opt, fallback, span, cx, hint),
-            ExprKind::NewNamed(name, args) => self.new_named(name, args, span, cx),
+            ExprKind::NewNamed(new) => self.new_named(&new.0, &new.1, span, cx),
             ExprKind::Switch(sw) => self.switch_value(sw, span, cx, hint),
-            ExprKind::If(branches, otherwise) => {
-                self.if_value(branches, otherwise.as_deref(), span, cx, hint)
-            }
+            ExprKind::If(if_) => self.if_value(&if_.0, if_.1.as_ref(), span, cx, hint),
             ExprKind::Error => error_expr(span),
         }
     }

@@ -302,7 +302,8 @@ impl<'a> Checker<'a> {
     /// Records a function's signature (a method gets `this` as its first parameter) and
     /// returns its function index.
     fn signature(&mut self, f: &ast::FnDecl, this: Option<Type>, internal: &Ident) -> u32 {
-        let mut params = Vec::new();
+        // Sized exactly: a program holds one list per function.
+        let mut params = Vec::with_capacity(f.params.len() + usize::from(this.is_some()));
         if let Some(this) = this.clone() {
             params.push((
                 Ident {

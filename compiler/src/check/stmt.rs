@@ -428,7 +428,7 @@ impl Checker<'_> {
                         self.report(CheckError::new(
                             "E0310",
                             format!("variable `{}` cannot have type void", name.name),
-                            ty.as_ref().map_or(name.span, TypeExpr::span),
+                            ty.as_ref().map_or(name.span, |t| t.span()),
                             "void has no values",
                         ));
                         self.expr(init, cx);
@@ -516,7 +516,7 @@ impl Checker<'_> {
                 value,
                 then,
                 otherwise,
-            } => self.if_let(name, value, then, otherwise.as_ref(), cx)?,
+            } => self.if_let(name, value, then, otherwise.as_deref(), cx)?,
             StmtKind::While { cond, body } => {
                 let cond = self.condition(cond, cx);
                 cx.loops += 1;
@@ -576,7 +576,7 @@ impl Checker<'_> {
                 var,
                 over,
                 body,
-            } => self.for_in(index.as_ref(), var, over, body, span, cx),
+            } => self.for_in(index.as_deref(), var, over, body, span, cx),
             StmtKind::Break | StmtKind::Continue => {
                 let is_break = matches!(s.kind, StmtKind::Break);
                 if cx.loops == 0 {
@@ -891,7 +891,7 @@ impl Checker<'_> {
             end = s.span.end_point();
             match &s.kind {
                 StmtKind::Let { name, ty, init } => {
-                    if let Some(t) = self.session_let(name, ty.as_ref(), init, &mut cx) {
+                    if let Some(t) = self.session_let(name, ty.as_deref(), init, &mut cx) {
                         body.push(TStmt {
                             kind: TStmtKind::Store(Place::Global(name.name.to_string()), t),
                             span: s.span,

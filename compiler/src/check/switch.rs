@@ -376,7 +376,7 @@ impl Checker<'_> {
                         return None;
                     }
                 },
-                ExprKind::Str(s) => (Key::Str(s.as_str().into()), Type::Str),
+                ExprKind::Str(s) => (Key::Str((**s).into()), Type::Str),
                 ExprKind::Bool(b) => (Key::Bool(*b), Type::Bool),
                 _ => return None,
             },
