@@ -297,7 +297,7 @@ impl Checker<'_> {
         TExpr {
             kind: TExprKind::Lambda {
                 index,
-                captures: from,
+                captures: from.into(),
             },
             ty: Type::Func(params.into_iter().map(|(_, t)| t).collect(), Box::new(ret)),
             span,
@@ -356,7 +356,7 @@ impl Checker<'_> {
             return error_expr(span);
         }
         TExpr {
-            kind: TExprKind::CallValue(Box::new(f), typed),
+            kind: TExprKind::CallValue(Box::new((f, typed))),
             ty: ret,
             span,
         }

@@ -419,7 +419,7 @@ impl Checker<'_> {
             return error_expr(span);
         }
         TExpr {
-            kind: TExprKind::CallContract(index as u16, m as u16, typed),
+            kind: TExprKind::CallContract(index as u16, m as u16, typed.into()),
             ty: method.ret,
             span,
         }

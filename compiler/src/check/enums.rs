@@ -308,7 +308,7 @@ impl Checker<'_> {
             return Some(error_expr(span));
         }
         Some(TExpr {
-            kind: TExprKind::NewStruct(payload, typed),
+            kind: TExprKind::NewStruct(payload, typed.into()),
             ty: Type::Enum(info.name.name.to_string()),
             span,
         })

@@ -423,7 +423,7 @@ impl Checker<'_> {
                 self.uses.read(index, span);
                 match self.globals[index].ty.clone() {
                     Some(ty) => TExpr {
-                        kind: TExprKind::Global(self.globals[index].name.name.to_string()),
+                        kind: TExprKind::Global(self.globals[index].name.name.as_str().into()),
                         ty,
                         span,
                     },
@@ -749,7 +749,7 @@ impl Checker<'_> {
         match host {
             Some(host) => TExpr {
                 span: arg.span,
-                kind: TExprKind::CallHost(host, vec![arg]),
+                kind: TExprKind::call_host(host, vec![arg]),
                 ty: Type::Str,
             },
             None => arg,
@@ -771,7 +771,7 @@ impl Checker<'_> {
         if items.is_empty() {
             return match elem_hint {
                 Some(elem) => TExpr {
-                    kind: TExprKind::Array(Vec::new()),
+                    kind: TExprKind::Array(Box::default()),
                     ty: Type::Array(Box::new(elem)),
                     span,
                 },
@@ -821,7 +821,7 @@ impl Checker<'_> {
             return error_expr(span);
         }
         TExpr {
-            kind: TExprKind::Array(typed),
+            kind: TExprKind::Array(typed.into()),
             ty: Type::Array(Box::new(elem)),
             span,
         }

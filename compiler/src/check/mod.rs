@@ -465,9 +465,9 @@ impl Checker<'_> {
         let name = self.globals[index].name.name.clone();
         Some(TStmt {
             kind: crate::hir::TStmtKind::Store(
-                crate::hir::Place::Global(String::from(name)),
+                crate::hir::Place::Global(name.as_str().into()),
                 crate::hir::TExpr {
-                    kind: crate::hir::TExprKind::CallHost(
+                    kind: crate::hir::TExprKind::call_host(
                         host,
                         vec![crate::hir::TExpr {
                             kind: crate::hir::TExprKind::Int(i64::from(file)),

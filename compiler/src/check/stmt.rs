@@ -164,7 +164,7 @@ pub(crate) fn always_returns(stmts: &[TStmt], panic: Option<usize>) -> bool {
 
 /// Whether an expression is a call of `panic`, which never returns.
 fn is_panic(e: &TExpr, panic: Option<usize>) -> bool {
-    matches!(e.kind, TExprKind::CallHost(host, _) if Some(host) == panic)
+    matches!(e.kind, TExprKind::CallHost(host, _) if Some(host as usize) == panic)
 }
 
 impl Checker<'_> {
@@ -359,7 +359,7 @@ impl Checker<'_> {
         let name = self.globals[index].name.name.clone();
         let span = value.span;
         (!t.ty.is_error()).then_some(TStmt {
-            kind: TStmtKind::Store(Place::Global(String::from(name)), t),
+            kind: TStmtKind::Store(Place::Global(name.as_str().into()), t),
             span,
         })
     }
@@ -796,7 +796,10 @@ impl Checker<'_> {
         match found {
             Some((TopLevel::Global(index), _)) => {
                 let ty = self.globals[index].ty.clone().unwrap_or(Type::Error);
-                Some((Place::Global(self.globals[index].name.name.to_string()), ty))
+                Some((
+                    Place::Global(self.globals[index].name.name.as_str().into()),
+                    ty,
+                ))
             }
             Some((TopLevel::Const(_), decl)) => {
                 self.report(
@@ -893,7 +896,7 @@ impl Checker<'_> {
                 StmtKind::Let { name, ty, init } => {
                     if let Some(t) = self.session_let(name, ty.as_deref(), init, &mut cx) {
                         body.push(TStmt {
-                            kind: TStmtKind::Store(Place::Global(name.name.to_string()), t),
+                            kind: TStmtKind::Store(Place::Global(name.name.as_str().into()), t),
                             span: s.span,
                         });
                     }
@@ -914,7 +917,7 @@ impl Checker<'_> {
                         Some(echo) if !matches!(t.ty, Type::Void | Type::Error) => {
                             TStmtKind::Expr(TExpr {
                                 span: t.span,
-                                kind: TExprKind::CallHost(echo, vec![t]),
+                                kind: TExprKind::call_host(echo, vec![t]),
                                 ty: Type::Void,
                             })
                         }

@@ -165,7 +165,7 @@ impl Checker<'_> {
             return error_expr(span);
         }
         TExpr {
-            kind: TExprKind::Call(index, typed),
+            kind: TExprKind::Call(index, typed.into()),
             ty: sig.ret,
             span,
         }
@@ -230,7 +230,7 @@ impl Checker<'_> {
                 typed
             };
             return TExpr {
-                kind: TExprKind::CallHost(chosen, typed),
+                kind: TExprKind::call_host(chosen, typed),
                 ty,
                 span,
             };
