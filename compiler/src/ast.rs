@@ -185,12 +185,15 @@ pub enum ExprKind {
     NewNamed(Box<(Ident, Vec<NewArg>)>),
     /// `if c { a } else if d { b } else { e }` used as a value: each branch's condition and
     /// value, then the `else` value (missing when the source has none, which is an error).
-    If(Box<(Vec<(Expr, Expr)>, Option<Expr>)>),
+    If(Box<(ValueBranches, Option<Expr>)>),
     /// A `switch` used as a value: each arm's block holds one expression.
     Switch(Box<Switch<Expr>>),
     /// A lambda `fn(a: int): int { ... }`.
     Lambda(Box<Lambda>),
 }
+
+/// The branches of an `if` used as a value: each condition with its value, in order.
+pub type ValueBranches = Vec<(Expr, Expr)>;
 
 /// A lambda expression: a function written where a value is expected.
 #[derive(Clone, Debug, PartialEq)]
