@@ -66,6 +66,11 @@ impl Name {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A copy of the text of the name, owned.
+    pub fn boxed(&self) -> Box<str> {
+        Box::from(&*self.0)
+    }
 }
 
 impl Default for Name {

@@ -423,7 +423,7 @@ impl Checker<'_> {
                 self.uses.read(index, span);
                 match self.globals[index].ty.clone() {
                     Some(ty) => TExpr {
-                        kind: TExprKind::Global(self.globals[index].name.name.as_str().into()),
+                        kind: TExprKind::Global(self.globals[index].name.name.boxed()),
                         ty,
                         span,
                     },

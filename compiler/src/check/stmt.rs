@@ -359,7 +359,7 @@ impl Checker<'_> {
         let name = self.globals[index].name.name.clone();
         let span = value.span;
         (!t.ty.is_error()).then_some(TStmt {
-            kind: TStmtKind::Store(Place::Global(name.as_str().into()), t),
+            kind: TStmtKind::Store(Place::Global(name.boxed()), t),
             span,
         })
     }
@@ -796,10 +796,7 @@ impl Checker<'_> {
         match found {
             Some((TopLevel::Global(index), _)) => {
                 let ty = self.globals[index].ty.clone().unwrap_or(Type::Error);
-                Some((
-                    Place::Global(self.globals[index].name.name.as_str().into()),
-                    ty,
-                ))
+                Some((Place::Global(self.globals[index].name.name.boxed()), ty))
             }
             Some((TopLevel::Const(_), decl)) => {
                 self.report(
@@ -896,7 +893,7 @@ impl Checker<'_> {
                 StmtKind::Let { name, ty, init } => {
                     if let Some(t) = self.session_let(name, ty.as_deref(), init, &mut cx) {
                         body.push(TStmt {
-                            kind: TStmtKind::Store(Place::Global(name.name.as_str().into()), t),
+                            kind: TStmtKind::Store(Place::Global(name.name.boxed()), t),
                             span: s.span,
                         });
                     }
