@@ -78,10 +78,11 @@ pub fn compile_source_with_assets(
 /// Compiles the entry file `name` (its text `text`) of a program in many files: imports are
 /// read through `provider`, which answers for paths relative to the entry file's directory
 /// (`entry_path` is the entry's own path there, usually its file name, and `entry_key` the
-/// key the provider would give it). Asset files are read through `assets`.
+/// key the provider would give it). Asset files are read through `assets`. An owned `String`
+/// text is moved into the unit's `Sources` rather than copied.
 pub fn compile_program_source(
     name: &str,
-    text: &str,
+    text: impl Into<String>,
     entry_key: &str,
     entry_path: &str,
     provider: &dyn prometeu_compiler::SourceProvider,

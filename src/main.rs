@@ -304,14 +304,15 @@ fn compile(path: &Path, bytes: Vec<u8>, reporter: &Reporter) -> Result<Program, 
             e.utf8_error().valid_up_to()
         ))
     })?;
-    let (unit, _) = compile_text(path, &text);
+    let (unit, _) = compile_text(path, text);
     reporter.emit(&unit.compiled.diagnostics, &unit.sources);
     unit.compiled.program.ok_or(Failure(EXIT_COMPILE))
 }
 
-/// Compiles the source text of the file at `path` with the files it imports (read relative
-/// to it) and its assets; also returns the imported files read.
-pub(crate) fn compile_text(path: &Path, text: &str) -> (prometeu::SourceUnit, Vec<PathBuf>) {
+/// Compiles the source text of the file at `path` (moved into the unit's `Sources`, not
+/// copied) with the files it imports (read relative to it) and its assets; also returns the
+/// imported files read.
+pub(crate) fn compile_text(path: &Path, text: String) -> (prometeu::SourceUnit, Vec<PathBuf>) {
     let name = path.display().to_string();
     let options = CompileOptions {
         assets: Some(asset_reader(path)),

@@ -100,7 +100,7 @@ impl CartSession<'_> {
             .map_err(|_| format!("`{}` is not UTF-8 text", self.file.display()))?;
         // The file's imports are compiled in; they lie inside its folder (the compiler's
         // containment rule), which the watcher watches, so changing one reloads too.
-        let (unit, _) = crate::compile_text(&self.file, &text);
+        let (unit, _) = crate::compile_text(&self.file, text);
         self.reporter
             .emit(&unit.compiled.diagnostics, &unit.sources);
         let Some(program) = unit.compiled.program else {

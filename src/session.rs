@@ -799,7 +799,7 @@ fn input_decls(input: &str) -> InputDecls {
     let mut out = InputDecls::default();
     for item in &module.items {
         if let Some(name) = prometeu_compiler::check::item_name(item) {
-            out.names.push((name.name.clone(), name.span));
+            out.names.push((name.name.to_string(), name.span));
         }
         let (name, span, signature) = match item {
             Item::Fn(f) => {
@@ -824,7 +824,7 @@ fn input_decls(input: &str) -> InputDecls {
                 if let Some((Token::Declare, t)) = before.checked_sub(1).map(|i| &tokens[i]) {
                     if out.structs.iter().all(|(n, _)| *n != name.name) {
                         out.structs
-                            .push((name.name.clone(), t.start as usize..span.end as usize));
+                            .push((name.name.to_string(), t.start as usize..span.end as usize));
                     }
                 }
                 // The contracts it implements are part of it: values of the session
@@ -887,8 +887,8 @@ fn input_decls(input: &str) -> InputDecls {
         {
             text.insert_str(0, "declare ");
         }
-        out.signatures.push((name.name.clone(), signature));
-        out.texts.push((name.name.clone(), text, is_struct));
+        out.signatures.push((name.name.to_string(), signature));
+        out.texts.push((name.name.to_string(), text, is_struct));
     }
     out
 }

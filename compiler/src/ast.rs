@@ -1,12 +1,13 @@
 //! The spanned syntax tree the parser builds. Every node carries the span of its source text.
 
+pub use crate::name::Name;
 use prometeu_lexer::Span;
 
 /// A name with its span.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ident {
-    /// The text of the name.
-    pub name: String,
+    /// The text of the name, shared with its other occurrences.
+    pub name: Name,
     /// Where it appears.
     pub span: Span,
 }
@@ -142,11 +143,11 @@ pub enum ExprKind {
     /// A float literal.
     Float(f64),
     /// A string literal.
-    Str(String),
+    Str(Box<str>),
     /// `true` or `false`.
     Bool(bool),
     /// A name.
-    Name(String),
+    Name(Name),
     /// `this`.
     This,
     /// A parenthesized expression (kept to tell `(a < b) < c` from `a < b < c`).
@@ -157,20 +158,21 @@ pub enum ExprKind {
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `e as T`.
     Cast(Box<Expr>, Box<TypeExpr>),
-    /// A call `f(args)` (including `Math.sqrt(x)` and method calls `p.m(x)`).
-    Call(Box<Expr>, Vec<Expr>),
+    /// A call `f(args)` (including `Math.sqrt(x)` and method calls `p.m(x)`): the callee and
+    /// the arguments, in one box so that an expression node stays small.
+    Call(Box<(Expr, Vec<Expr>)>),
     /// A field access `e.name` (also the callee of qualified and method calls).
     Field(Box<Expr>, Box<Ident>),
     /// An index `e[i]`.
     Index(Box<Expr>, Box<Expr>),
     /// An array literal `[a, b, c]`.
-    Array(Vec<Expr>),
+    Array(Box<[Expr]>),
     /// A repeated array literal `[v; n]`.
     ArrayRepeat(Box<Expr>, Box<Expr>),
     /// A map literal `{k: v, ...}` (`{}` is the empty map).
-    Map(Vec<(Expr, Expr)>),
-    /// `new S(args)`.
-    New(Box<Ident>, Vec<Expr>),
+    Map(Box<[(Expr, Expr)]>),
+    /// `new S(args)`: the struct's name and the arguments.
+    New(Box<(Ident, Vec<Expr>)>),
     /// A part the parser could not read (an error was already reported).
     Error,
     /// `some(e)`.
@@ -180,15 +182,18 @@ pub enum ExprKind {
     /// `opt else fallback`.
     Else(Box<Expr>, Box<Expr>),
     /// `new S(args)` where some arguments name their field: `new Enemy(1.0, 2.0, hp: 5)`.
-    NewNamed(Box<Ident>, Vec<NewArg>),
+    NewNamed(Box<(Ident, Vec<NewArg>)>),
     /// `if c { a } else if d { b } else { e }` used as a value: each branch's condition and
     /// value, then the `else` value (missing when the source has none, which is an error).
-    If(Vec<(Expr, Expr)>, Option<Box<Expr>>),
+    If(Box<(ValueBranches, Option<Expr>)>),
     /// A `switch` used as a value: each arm's block holds one expression.
     Switch(Box<Switch<Expr>>),
     /// A lambda `fn(a: int): int { ... }`.
     Lambda(Box<Lambda>),
 }
+
+/// The branches of an `if` used as a value: each condition with its value, in order.
+pub type ValueBranches = Vec<(Expr, Expr)>;
 
 /// A lambda expression: a function written where a value is expected.
 #[derive(Clone, Debug, PartialEq)]
@@ -248,8 +253,8 @@ pub enum StmtKind {
     Let {
         /// The new local's name.
         name: Ident,
-        /// The annotated type, if any.
-        ty: Option<TypeExpr>,
+        /// The annotated type, if any (boxed: most `let`s have none).
+        ty: Option<Box<TypeExpr>>,
         /// The initializer.
         init: Box<Expr>,
     },
@@ -267,7 +272,7 @@ pub enum StmtKind {
         /// Each condition with its block, in order.
         branches: Vec<(Expr, Block)>,
         /// The final `else` block.
-        otherwise: Option<Block>,
+        otherwise: Option<Box<Block>>,
     },
     /// `while c { }`
     While {
@@ -279,7 +284,7 @@ pub enum StmtKind {
     /// `for v from a until b step s { }`
     For {
         /// The loop variable.
-        var: Ident,
+        var: Box<Ident>,
         /// The start.
         from: Box<Expr>,
         /// The bound (exclusive).
@@ -287,7 +292,7 @@ pub enum StmtKind {
         /// The step, if given.
         step: Option<Box<Expr>>,
         /// The body.
-        body: Block,
+        body: Box<Block>,
     },
     /// `break;`
     Break,
@@ -308,20 +313,20 @@ pub enum StmtKind {
         /// The optional tested.
         value: Box<Expr>,
         /// The block run when the value is `some`.
-        then: Block,
+        then: Box<Block>,
         /// The block run when it is `none` (an `else if` is a block holding that `if`).
-        otherwise: Option<Block>,
+        otherwise: Option<Box<Block>>,
     },
     /// `for x in xs { }`, or `for i, x in xs { }` with the index first.
     ForIn {
         /// The index variable, when two names are given.
-        index: Option<Ident>,
+        index: Option<Box<Ident>>,
         /// The element (or character) variable.
         var: Ident,
         /// The collection.
         over: Box<Expr>,
         /// The body.
-        body: Block,
+        body: Box<Block>,
     },
     /// `switch e { patterns => { ... } ... }`
     Switch(Box<Switch>),

@@ -30,7 +30,7 @@ pub enum TExprKind {
     /// A local slot.
     Local(u16),
     /// A global, by name.
-    Global(String),
+    Global(Box<str>),
     /// A unary operation on an operand of the expression's type.
     Unary(UnOp, Box<TExpr>),
     /// A binary operation; the operand type is the left operand's type.
@@ -38,25 +38,26 @@ pub enum TExprKind {
     /// A conversion between int and float.
     Cast(Box<TExpr>),
     /// A call of a program function, by index.
-    Call(u32, Vec<TExpr>),
+    Call(u32, Box<[TExpr]>),
     /// A call of method `m` of contract `c` through a contract value: the receiver, then
     /// the arguments.
-    CallContract(u16, u16, Vec<TExpr>),
+    CallContract(u16, u16, Box<[TExpr]>),
     /// A call of a host function, by index into the builtins' signatures.
-    CallHost(usize, Vec<TExpr>),
+    CallHost(u32, Box<[TExpr]>),
     /// A field of a struct instance, by index.
     Field(Box<TExpr>, u16),
     /// An array element.
     Index(Box<TExpr>, Box<TExpr>),
     /// A new struct instance of struct type `index`, with its fields in order.
-    NewStruct(u32, Vec<TExpr>),
+    NewStruct(u32, Box<[TExpr]>),
     /// An array literal.
-    Array(Vec<TExpr>),
+    Array(Box<[TExpr]>),
     /// `[value; count]`.
     ArrayRepeat(Box<TExpr>, Box<TExpr>),
     /// `if c { a } else if d { b } else { e }` as a value: the branches in order, then the
-    /// `else` value; every value has the expression's type.
-    If(Vec<(TExpr, TExpr)>, Box<TExpr>),
+    /// `else` value; every value has the expression's type (in one box, so that an
+    /// expression node stays small).
+    If(Box<(Vec<(TExpr, TExpr)>, TExpr)>),
     /// A `switch` used as a value.
     Switch(Box<TSwitch<TExpr>>),
     /// An expression that had an error (never reaches code generation).
@@ -83,19 +84,19 @@ pub enum TExprKind {
     /// The variant index of an enum value, as an int (`e as int`, and both sides of `==`).
     EnumTag(Box<TExpr>),
     /// A map operation on its operands (the map first); see [`MapOp`].
-    Map(MapOp, Vec<TExpr>),
+    Map(MapOp, Box<[TExpr]>),
     /// A lambda: lambda number `index` (its function follows the program's other checked
     /// functions) with the boxes it captures, in its capture order.
     Lambda {
         /// The lambda's number in the program, from 0.
         index: u32,
         /// Where each captured box is found in the enclosing function.
-        captures: Vec<BoxAt>,
+        captures: Box<[BoxAt]>,
     },
     /// A program function (top-level function or method) as a value.
     FuncRef(u32),
     /// A call of a function value with its arguments.
-    CallValue(Box<TExpr>, Vec<TExpr>),
+    CallValue(Box<(TExpr, Vec<TExpr>)>),
     /// A new box holding the value (the declaration of a captured local).
     NewBox(Box<TExpr>),
     /// The value in the box of a local slot (a captured local of this function).
@@ -104,7 +105,15 @@ pub enum TExprKind {
     LoadCapture(u16),
     /// A call of a function the checker generated (an array method that takes a function),
     /// numbered like the lambdas.
-    CallGenerated(u32, Vec<TExpr>),
+    CallGenerated(u32, Box<[TExpr]>),
+}
+
+impl TExprKind {
+    /// A call of host function `host` (an index into the builtins' signatures, a registry
+    /// far smaller than `u32::MAX`).
+    pub fn call_host(host: usize, args: Vec<TExpr>) -> TExprKind {
+        TExprKind::CallHost(host as u32, args.into_boxed_slice())
+    }
 }
 
 /// The map operations of [`TExprKind::Map`], each one instruction.
@@ -149,7 +158,7 @@ pub enum Place {
     /// A local slot.
     Local(u16),
     /// A global, by name.
-    Global(String),
+    Global(Box<str>),
     /// A field of a struct instance.
     Field(Box<TExpr>, u16),
     /// An array element.
@@ -210,8 +219,8 @@ pub enum TStmtKind {
     IfLet {
         /// The slot of the bound name.
         slot: u16,
-        /// The optional tested.
-        value: TExpr,
+        /// The optional tested (boxed, so that a statement node stays small).
+        value: Box<TExpr>,
         /// The statements run with the payload bound.
         then: Vec<TStmt>,
         /// The statements run when the value is `none`.

@@ -16,6 +16,7 @@ pub mod check;
 pub mod codegen;
 pub mod hir;
 mod intern;
+pub mod name;
 pub mod parse;
 pub mod program;
 pub mod types;

@@ -292,12 +292,11 @@ pub fn compile_program_with_assets(
         // A program of one file compiles exactly as before.
         let mut files = files;
         let module = std::mem::take(&mut files[0].module);
-        let text = sources.text(entry).to_string();
         let name = sources.name(entry).to_string();
         return crate::compile_parsed(
             module,
             diagnostics,
-            &text,
+            sources.text(entry),
             entry,
             &name,
             builtins,

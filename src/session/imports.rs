@@ -358,7 +358,7 @@ impl Session {
                 Some(alias) => {
                     prepared.binding_spans.push(alias.span);
                     prepared.bindings.push(Binding::Module {
-                        alias: alias.name.clone(),
+                        alias: alias.name.to_string(),
                         key,
                     });
                 }
@@ -368,9 +368,9 @@ impl Session {
                             .binding_spans
                             .push(alias.as_ref().unwrap_or(name).span);
                         prepared.bindings.push(Binding::Name {
-                            visible: alias.as_ref().unwrap_or(name).name.clone(),
+                            visible: alias.as_ref().unwrap_or(name).name.to_string(),
                             key: key.clone(),
-                            member: name.name.clone(),
+                            member: name.name.to_string(),
                         });
                     }
                 }
@@ -571,7 +571,7 @@ fn public_names(text: &str) -> Vec<String> {
             _ => continue,
         };
         if module.pub_span(i).is_some() {
-            names.push(name.name.clone());
+            names.push(name.name.to_string());
         }
     }
     names

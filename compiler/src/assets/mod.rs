@@ -209,7 +209,7 @@ pub fn convert(module: &Module, reader: Option<&dyn AssetSource>) -> (Declared, 
             continue;
         };
         let placeholder = BankDecl {
-            name: name.name.clone(),
+            name: name.name.to_string(),
             image: u32::MAX,
             tile: 0,
         };
@@ -247,7 +247,7 @@ pub fn convert(module: &Module, reader: Option<&dyn AssetSource>) -> (Declared, 
         }
         let bank = out.assets.banks.len() - 1;
         out.assets.banks[bank] = BankDecl {
-            name: name.name.clone(),
+            name: name.name.to_string(),
             image: index,
             tile: tile_size,
         };

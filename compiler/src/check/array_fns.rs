@@ -61,12 +61,12 @@ impl B {
         )
     }
     fn call(&self, f: TExpr, args: Vec<TExpr>, ty: Type) -> TExpr {
-        self.e(TExprKind::CallValue(Box::new(f), args), ty)
+        self.e(TExprKind::CallValue(Box::new((f, args))), ty)
     }
     /// `a < b ? a : b` for ints.
     fn min(&self, a: TExpr, b: TExpr) -> TExpr {
         let cond = self.bin(BinOp::Lt, a.clone(), b.clone());
-        self.e(TExprKind::If(vec![(cond, a)], Box::new(b)), Type::Int)
+        self.e(TExprKind::If(Box::new((vec![(cond, a)], b))), Type::Int)
     }
     fn ret(&self, value: TExpr) -> TStmt {
         self.s(TStmtKind::Return(Some(value)))
@@ -155,7 +155,7 @@ impl Checker<'_> {
             self.uses.call_lambda(lambda, span);
         }
         Some(TExpr {
-            kind: TExprKind::CallGenerated(index, vec![receiver.clone(), f]),
+            kind: TExprKind::CallGenerated(index, Box::new([receiver.clone(), f])),
             ty,
             span,
         })
@@ -208,7 +208,7 @@ impl Checker<'_> {
                 };
                 let body = vec![
                     b.set(2, b.int(0)),
-                    b.set(3, b.e(TExprKind::Array(Vec::new()), out_ty)),
+                    b.set(3, b.e(TExprKind::Array(Box::default()), out_ty)),
                     b.s(TStmtKind::While(more, each)),
                     b.ret(out),
                 ];

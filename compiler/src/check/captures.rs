@@ -64,7 +64,7 @@ impl<'c> Scan<'c> {
 
     fn declare(&mut self, name: &Ident) {
         if let Some(scope) = self.scopes.last_mut() {
-            scope.insert(name.name.clone(), (name.span, self.level));
+            scope.insert(name.name.to_string(), (name.span, self.level));
         }
     }
 
@@ -161,7 +161,7 @@ impl<'c> Scan<'c> {
             } => {
                 self.expr(over);
                 let mut names = Vec::new();
-                names.extend(index.iter());
+                names.extend(index.as_deref());
                 names.push(var);
                 self.scoped_block(&names, body);
             }
@@ -223,19 +223,25 @@ impl<'c> Scan<'c> {
                 self.expr(a);
                 self.expr(b);
             }
-            ExprKind::Call(callee, args) => {
+            ExprKind::Call(call) => {
+                let (callee, args) = &**call;
                 self.expr(callee);
                 for a in args {
                     self.expr(a);
                 }
             }
-            ExprKind::Array(items) | ExprKind::New(_, items) => {
+            ExprKind::Array(items) => {
                 for a in items {
                     self.expr(a);
                 }
             }
-            ExprKind::NewNamed(_, args) => {
-                for a in args {
+            ExprKind::New(new) => {
+                for a in &new.1 {
+                    self.expr(a);
+                }
+            }
+            ExprKind::NewNamed(new) => {
+                for a in &new.1 {
                     self.expr(&a.value);
                 }
             }
@@ -252,7 +258,8 @@ impl<'c> Scan<'c> {
                     self.scoped_expr(&names, &arm.body);
                 }
             }
-            ExprKind::If(branches, otherwise) => {
+            ExprKind::If(if_) => {
+                let (branches, otherwise) = &**if_;
                 for (c, v) in branches {
                     self.expr(c);
                     self.expr(v);

@@ -308,7 +308,7 @@ impl Checker<'_> {
         TExpr {
             kind: TExprKind::Lambda {
                 index,
-                captures: from,
+                captures: from.into(),
             },
             ty: Type::Func(params.into_iter().map(|(_, t)| t).collect(), Box::new(ret)),
             span,
@@ -371,7 +371,7 @@ impl Checker<'_> {
             self.uses.call_lambda(index, span);
         }
         TExpr {
-            kind: TExprKind::CallValue(Box::new(f), typed),
+            kind: TExprKind::CallValue(Box::new((f, typed))),
             ty: ret,
             span,
         }
@@ -412,7 +412,7 @@ impl Checker<'_> {
             return None;
         };
         let info = self.structs.iter().find(|s| s.name.name == *name)?;
-        if info.methods.contains_key(&field.name) {
+        if info.methods.contains_key(field.name.as_str()) {
             return None;
         }
         let (index, ty) = info.field(&field.name)?;
@@ -438,7 +438,11 @@ impl Checker<'_> {
         let mut prefix = Vec::new();
         if boxed {
             let copy = self.declare_hidden(cx, 1, var.span);
-            if let Some(local) = cx.scopes.last_mut().and_then(|s| s.get_mut(&var.name)) {
+            if let Some(local) = cx
+                .scopes
+                .last_mut()
+                .and_then(|s| s.get_mut(var.name.as_str()))
+            {
                 local.slot = copy;
             }
             let counter = TExpr {

@@ -225,7 +225,7 @@ impl Checker<'_> {
                 ConstState::Done(ConstValue::Str(v)) => Some(v.len()),
                 _ => None,
             };
-            chain.push((self.consts[index].name.name.clone(), len));
+            chain.push((self.consts[index].name.name.to_string(), len));
             at = self.const_refs[index]
                 .iter()
                 .filter_map(|&r| match &self.consts[r].state {
@@ -397,7 +397,7 @@ impl Checker<'_> {
 /// A type as written, for a help message.
 fn ty_text(ty: &crate::ast::TypeExpr) -> String {
     match ty {
-        crate::ast::TypeExpr::Named(name) => name.name.clone(),
+        crate::ast::TypeExpr::Named(name) => name.name.to_string(),
         crate::ast::TypeExpr::Array(inner, _) => format!("[{}]", ty_text(inner)),
         crate::ast::TypeExpr::Optional(inner, _) => format!("{}?", ty_text(inner)),
         crate::ast::TypeExpr::Map(key, value, _) => {

@@ -111,7 +111,7 @@ impl Checker<'_> {
         let mut seen: HashMap<String, Span> = HashMap::new();
         let mut out = Vec::new();
         for m in methods {
-            if let Some(&first) = seen.get(&m.name.name) {
+            if let Some(&first) = seen.get(m.name.name.as_str()) {
                 self.report(
                     CheckError::new(
                         "E0933",
@@ -127,7 +127,7 @@ impl Checker<'_> {
                 );
                 continue;
             }
-            seen.insert(m.name.name.clone(), m.name.span);
+            seen.insert(m.name.name.to_string(), m.name.span);
             let mut params = Vec::new();
             for p in &m.params {
                 let ty = self.param_type(p);
@@ -216,7 +216,7 @@ impl Checker<'_> {
         let methods = self.contracts[contract].methods.clone();
         let mut ok = true;
         for m in &methods {
-            let Some(&f) = self.structs[index].methods.get(&m.name.name) else {
+            let Some(&f) = self.structs[index].methods.get(m.name.name.as_str()) else {
                 ok = false;
                 self.report(
                     CheckError::new(
@@ -396,7 +396,7 @@ impl Checker<'_> {
         let callees: Vec<u32> = info
             .implementors
             .iter()
-            .filter_map(|&s| self.structs[s].methods.get(&name.name).copied())
+            .filter_map(|&s| self.structs[s].methods.get(name.name.as_str()).copied())
             .collect();
         for f in callees {
             self.uses.call(f, span);
@@ -419,7 +419,7 @@ impl Checker<'_> {
             return error_expr(span);
         }
         TExpr {
-            kind: TExprKind::CallContract(index as u16, m as u16, typed),
+            kind: TExprKind::CallContract(index as u16, m as u16, typed.into()),
             ty: method.ret,
             span,
         }
@@ -430,12 +430,12 @@ impl Checker<'_> {
         self.contracts
             .iter()
             .map(|c| prometeu_bytecode::ContractDecl {
-                name: c.name.name.clone(),
+                name: c.name.name.to_string(),
                 methods: c
                     .methods
                     .iter()
                     .map(|m| prometeu_bytecode::ContractMethodDecl {
-                        name: m.name.name.clone(),
+                        name: m.name.name.to_string(),
                         params: m.params.len() as u16,
                     })
                     .collect(),
@@ -450,7 +450,7 @@ impl Checker<'_> {
                             .map(|m| {
                                 self.structs[s]
                                     .methods
-                                    .get(&m.name.name)
+                                    .get(m.name.name.as_str())
                                     .copied()
                                     .unwrap_or(u32::MAX)
                             })
@@ -468,7 +468,7 @@ impl Checker<'_> {
             .map(|c| {
                 let methods: Vec<String> = c.methods.iter().map(MethodInfo::text).collect();
                 (
-                    c.name.name.clone(),
+                    c.name.name.to_string(),
                     format!("contract({})", methods.join("; ")),
                 )
             })

@@ -31,7 +31,7 @@ impl Checker<'_> {
         if let (ExprKind::Array(items), Type::Array(_)) = (&default.kind, ty) {
             if items.is_empty() {
                 return TExpr {
-                    kind: TExprKind::Array(Vec::new()),
+                    kind: TExprKind::Array(Box::default()),
                     ty: ty.clone(),
                     span: default.span,
                 };
@@ -40,7 +40,7 @@ impl Checker<'_> {
         if let (ExprKind::Map(entries), Type::Map(..)) = (&default.kind, ty) {
             if entries.is_empty() {
                 return TExpr {
-                    kind: TExprKind::Map(MapOp::New, Vec::new()),
+                    kind: TExprKind::Map(MapOp::New, Box::default()),
                     ty: ty.clone(),
                     span: default.span,
                 };

@@ -96,7 +96,7 @@ impl Checker<'_> {
                 let mut seen: HashMap<String, Span> = HashMap::new();
                 let mut out = Vec::new();
                 for v in variants {
-                    if let Some(&first) = seen.get(&v.name.name) {
+                    if let Some(&first) = seen.get(v.name.name.as_str()) {
                         self.report(
                             CheckError::new(
                                 "E0201",
@@ -111,7 +111,7 @@ impl Checker<'_> {
                         );
                         continue;
                     }
-                    seen.insert(v.name.name.clone(), v.name.span);
+                    seen.insert(v.name.name.to_string(), v.name.span);
                     let mut fields = Vec::new();
                     let mut field_names: HashMap<String, Span> = HashMap::new();
                     for f in &v.fields {
@@ -141,7 +141,7 @@ impl Checker<'_> {
                     v.payload = Some(self.structs.len() as u32);
                     self.structs.push(StructInfo {
                         name: Ident {
-                            name: format!("{enum_name}.{}", v.name.name),
+                            name: format!("{enum_name}.{}", v.name.name).into(),
                             span: v.name.span,
                         },
                         fields: v.fields.clone(),
@@ -248,7 +248,7 @@ impl Checker<'_> {
                 ty: index as u16,
                 variant: v as u16,
             },
-            ty: Type::Enum(info.name.name.clone()),
+            ty: Type::Enum(info.name.name.to_string()),
             span,
         })
     }
@@ -308,8 +308,8 @@ impl Checker<'_> {
             return Some(error_expr(span));
         }
         Some(TExpr {
-            kind: TExprKind::NewStruct(payload, typed),
-            ty: Type::Enum(info.name.name.clone()),
+            kind: TExprKind::NewStruct(payload, typed.into()),
+            ty: Type::Enum(info.name.name.to_string()),
             span,
         })
     }
@@ -391,12 +391,12 @@ impl Checker<'_> {
         self.enums
             .iter()
             .map(|e| prometeu_bytecode::EnumDecl {
-                name: e.name.name.clone(),
+                name: e.name.name.to_string(),
                 variants: e
                     .variants
                     .iter()
                     .map(|v| prometeu_bytecode::VariantDecl {
-                        name: v.name.name.clone(),
+                        name: v.name.name.to_string(),
                         payload: v.payload,
                     })
                     .collect(),

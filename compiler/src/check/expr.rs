@@ -148,7 +148,7 @@ impl Checker<'_> {
                 self.report(super::consts::literal_too_long(span, s.len()));
                 error_expr(span)
             }
-            ExprKind::Str(s) => make(TExprKind::Str(s.as_str().into()), Type::Str),
+            ExprKind::Str(s) => make(TExprKind::Str((**s).into()), Type::Str),
             ExprKind::Bool(b) => make(TExprKind::Bool(*b), Type::Bool),
             ExprKind::Paren(inner) => {
                 let mut t = self.expr_hint(inner, cx, hint);
@@ -204,10 +204,13 @@ impl Checker<'_> {
                 );
                 error_expr(span)
             }
-            ExprKind::Call(callee, args) => match self.variant_call(callee, args, span, cx) {
-                Some(t) => t,
-                None => self.call(callee, args, span, cx),
-            },
+            ExprKind::Call(call) => {
+                let (callee, args) = &**call;
+                match self.variant_call(callee, args, span, cx) {
+                    Some(t) => t,
+                    None => self.call(callee, args, span, cx),
+                }
+            }
             ExprKind::Field(base, field) => {
                 if let Some(t) = self.variant_value(base, field, span, cx) {
                     return t;
@@ -224,7 +227,7 @@ impl Checker<'_> {
                     if !cx.shadows(ns) {
                         if let Some(Some(&index)) = self
                             .struct_named(ns)
-                            .map(|i| self.structs[i].methods.get(&field.name))
+                            .map(|i| self.structs[i].methods.get(field.name.as_str()))
                         {
                             return self.function_value(index, span);
                         }
@@ -264,7 +267,7 @@ impl Checker<'_> {
                         if let Some((index, ty)) = info.field(&field.name) {
                             return make(TExprKind::Field(Box::new(t), index), ty);
                         }
-                        if info.methods.contains_key(&field.name) {
+                        if info.methods.contains_key(field.name.as_str()) {
                             self.report(
                                 CheckError::new(
                                     "E0312",
@@ -369,15 +372,13 @@ impl Checker<'_> {
                 let ty = Type::Array(Box::new(v.ty.clone()));
                 make(TExprKind::ArrayRepeat(Box::new(v), Box::new(n)), ty)
             }
-            ExprKind::New(name, args) => self.new_struct(name, args, span, cx),
+            ExprKind::New(new) => self.new_struct(&new.0, &new.1, span, cx),
             ExprKind::Some(inner) => self.some_expr(inner, span, cx, hint),
             ExprKind::None => self.none_expr(span, hint),
             ExprKind::Else(opt, fallback) => self.else_expr(opt, fallback, span, cx, hint),
-            ExprKind::NewNamed(name, args) => self.new_named(name, args, span, cx),
+            ExprKind::NewNamed(new) => self.new_named(&new.0, &new.1, span, cx),
             ExprKind::Switch(sw) => self.switch_value(sw, span, cx, hint),
-            ExprKind::If(branches, otherwise) => {
-                self.if_value(branches, otherwise.as_deref(), span, cx, hint)
-            }
+            ExprKind::If(if_) => self.if_value(&if_.0, if_.1.as_ref(), span, cx, hint),
             ExprKind::Error => error_expr(span),
         }
     }
@@ -441,7 +442,7 @@ impl Checker<'_> {
                 self.uses.read(index, span);
                 match self.globals[index].ty.clone() {
                     Some(ty) => TExpr {
-                        kind: TExprKind::Global(self.globals[index].name.name.clone()),
+                        kind: TExprKind::Global(self.globals[index].name.name.boxed()),
                         ty,
                         span,
                     },
@@ -502,7 +503,7 @@ impl Checker<'_> {
                 let first = self.enums[index]
                     .variants
                     .first()
-                    .map_or("Variant".to_string(), |v| v.name.name.clone());
+                    .map_or("Variant".to_string(), |v| v.name.name.to_string());
                 self.report(
                     CheckError::new(
                         "E0309",
@@ -770,7 +771,7 @@ impl Checker<'_> {
         match host {
             Some(host) => TExpr {
                 span: arg.span,
-                kind: TExprKind::CallHost(host, vec![arg]),
+                kind: TExprKind::call_host(host, vec![arg]),
                 ty: Type::Str,
             },
             None => arg,
@@ -792,7 +793,7 @@ impl Checker<'_> {
         if items.is_empty() {
             return match elem_hint {
                 Some(elem) => TExpr {
-                    kind: TExprKind::Array(Vec::new()),
+                    kind: TExprKind::Array(Box::default()),
                     ty: Type::Array(Box::new(elem)),
                     span,
                 },
@@ -842,7 +843,7 @@ impl Checker<'_> {
             return error_expr(span);
         }
         TExpr {
-            kind: TExprKind::Array(typed),
+            kind: TExprKind::Array(typed.into()),
             ty: Type::Array(Box::new(elem)),
             span,
         }

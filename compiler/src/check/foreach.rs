@@ -214,7 +214,7 @@ impl Checker<'_> {
         let pos = at(TExprKind::Local(position), Type::Int);
         let read = |op: MapOp, ty: &Type| {
             at(
-                TExprKind::Map(op, vec![map.clone(), pos.clone()]),
+                TExprKind::Map(op, Box::new([map.clone(), pos.clone()])),
                 ty.clone(),
             )
         };
@@ -222,7 +222,10 @@ impl Checker<'_> {
         if value_name.is_some() {
             head.push(store(value_slot, read(MapOp::ValueAt, &over.value)));
         }
-        let len = at(TExprKind::Map(MapOp::Len, vec![map.clone()]), Type::Int);
+        let len = at(
+            TExprKind::Map(MapOp::Len, Box::new([map.clone()])),
+            Type::Int,
+        );
         let cond = at(
             TExprKind::Binary(BinOp::Lt, Box::new(pos), Box::new(len)),
             Type::Bool,
@@ -266,7 +269,7 @@ impl Checker<'_> {
     ) -> TExpr {
         match self.builtins.hosts.iter().position(|h| h.name == name) {
             Some(host) => TExpr {
-                kind: TExprKind::CallHost(host, args),
+                kind: TExprKind::call_host(host, args),
                 ty,
                 span,
             },

@@ -113,7 +113,7 @@ impl Checker<'_> {
         let Some((first_key, first_value)) = entries.first() else {
             return match hinted {
                 Some((k, v)) => TExpr {
-                    kind: TExprKind::Map(MapOp::New, Vec::new()),
+                    kind: TExprKind::Map(MapOp::New, Box::default()),
                     ty: Type::Map(Box::new(k), Box::new(v)),
                     span,
                 },
@@ -244,7 +244,7 @@ impl Checker<'_> {
             }
         }
         TExpr {
-            kind: TExprKind::Map(MapOp::New, typed),
+            kind: TExprKind::Map(MapOp::New, typed.into()),
             ty: Type::Map(Box::new(key_ty), Box::new(value_ty)),
             span,
         }
@@ -255,7 +255,7 @@ impl Checker<'_> {
     pub(crate) fn map_index(&mut self, map: TExpr, key: &Expr, span: Span, cx: &mut FnCx) -> TExpr {
         match self.map_key(map, key, cx) {
             Some((map, key, value_ty)) => TExpr {
-                kind: TExprKind::Map(MapOp::Get, vec![map, key]),
+                kind: TExprKind::Map(MapOp::Get, Box::new([map, key])),
                 ty: value_ty,
                 span,
             },
@@ -341,7 +341,7 @@ impl Checker<'_> {
             operands.push(key);
         }
         TExpr {
-            kind: TExprKind::Map(op, operands),
+            kind: TExprKind::Map(op, operands.into()),
             ty: result,
             span,
         }

@@ -261,15 +261,15 @@ impl<'a> Checker<'a> {
                 "Sound" => Type::Sound,
                 other if self.enum_named(other).is_some() => {
                     let index = self.enum_named(other).unwrap_or(0);
-                    Type::Enum(self.enums[index].name.name.clone())
+                    Type::Enum(self.enums[index].name.name.to_string())
                 }
                 other if self.struct_named(other).is_some() => {
                     let index = self.struct_named(other).unwrap_or(0);
-                    Type::Struct(self.structs[index].name.name.clone())
+                    Type::Struct(self.structs[index].name.name.to_string())
                 }
                 other if self.contract_named(other).is_some() => {
                     let index = self.contract_named(other).unwrap_or(0);
-                    Type::Contract(self.contracts[index].name.name.clone())
+                    Type::Contract(self.contracts[index].name.name.to_string())
                 }
                 other => {
                     self.report(
@@ -306,7 +306,8 @@ impl<'a> Checker<'a> {
     /// Records a function's signature (a method gets `this` as its first parameter) and
     /// returns its function index.
     fn signature(&mut self, f: &ast::FnDecl, this: Option<Type>, internal: &Ident) -> u32 {
-        let mut params = Vec::new();
+        // Sized exactly: a program holds one list per function.
+        let mut params = Vec::with_capacity(f.params.len() + usize::from(this.is_some()));
         if let Some(this) = this.clone() {
             params.push((
                 Ident {
@@ -324,7 +325,7 @@ impl<'a> Checker<'a> {
         let ret = f.ret.as_ref().map_or(Type::Void, |t| self.resolve_type(t));
         let name = match &this {
             Some(t) => Ident {
-                name: format!("{t}.{}", f.name.name),
+                name: format!("{t}.{}", f.name.name).into(),
                 span: f.name.span,
             },
             None => internal.clone(),
@@ -345,7 +346,7 @@ impl<'a> Checker<'a> {
         for f in &self.fns {
             let params: Vec<String> = f.params.iter().map(|(_, t)| t.to_string()).collect();
             out.push((
-                f.name.name.clone(),
+                f.name.name.to_string(),
                 format!("fn({}): {}", params.join(", "), f.ret),
             ));
         }
@@ -362,7 +363,7 @@ impl<'a> Checker<'a> {
                 )
                 .collect();
             out.push((
-                s.name.name.clone(),
+                s.name.name.to_string(),
                 format!("struct({})", fields.join(", ")),
             ));
         }
@@ -380,7 +381,7 @@ impl<'a> Checker<'a> {
                 })
                 .collect();
             out.push((
-                e.name.name.clone(),
+                e.name.name.to_string(),
                 format!("enum({})", variants.join(", ")),
             ));
         }
@@ -391,9 +392,9 @@ impl<'a> Checker<'a> {
             let name = self
                 .renames
                 .get(file)
-                .and_then(|map| map.get(written))
-                .unwrap_or(written)
-                .clone();
+                .and_then(|map| map.get(written.as_str()))
+                .cloned()
+                .unwrap_or_else(|| written.to_string());
             let ty = match &self.consts[i].state {
                 ConstState::Done(v) => v.to_expr(Span::default()).ty.to_string(),
                 _ => "?".to_string(),
@@ -405,7 +406,7 @@ impl<'a> Checker<'a> {
 
     /// Checks that a field or method name is unique within its struct.
     fn member_name(&mut self, seen: &mut HashMap<String, Span>, name: &Ident) {
-        if let Some(&earlier) = seen.get(&name.name) {
+        if let Some(&earlier) = seen.get(name.name.as_str()) {
             self.report(
                 CheckError::new(
                     "E0201",
@@ -416,13 +417,13 @@ impl<'a> Checker<'a> {
                 .with_label(earlier, "first declared here"),
             );
         } else {
-            seen.insert(name.name.clone(), name.span);
+            seen.insert(name.name.to_string(), name.span);
         }
     }
 
     /// Registers a top-level name, reporting a duplicate against the earlier declaration.
     fn declare(&mut self, name: &Ident, what: TopLevel) -> bool {
-        if let Some((_, earlier)) = self.top.get(&name.name) {
+        if let Some((_, earlier)) = self.top.get(name.name.as_str()) {
             // Struct names are collected first; the primary label goes to whichever
             // declaration comes later in the source.
             let (later, first) = if earlier.start > name.span.start {
@@ -442,7 +443,7 @@ impl<'a> Checker<'a> {
             );
             return false;
         }
-        self.top.insert(name.name.clone(), (what, name.span));
+        self.top.insert(name.name.to_string(), (what, name.span));
         true
     }
 }
@@ -468,9 +469,9 @@ impl Checker<'_> {
         let name = self.globals[index].name.name.clone();
         Some(TStmt {
             kind: crate::hir::TStmtKind::Store(
-                crate::hir::Place::Global(name),
+                crate::hir::Place::Global(name.as_str().into()),
                 crate::hir::TExpr {
-                    kind: crate::hir::TExprKind::CallHost(
+                    kind: crate::hir::TExprKind::call_host(
                         host,
                         vec![crate::hir::TExpr {
                             kind: crate::hir::TExprKind::Int(i64::from(file)),
@@ -565,7 +566,7 @@ pub fn check_files(
         for (name, ty) in &repl.globals {
             let index = c.globals.len();
             let ident = Ident {
-                name: name.clone(),
+                name: crate::name::Name::from(name.clone()),
                 span: Span::default(),
             };
             c.globals.push(GlobalInfo {
@@ -726,12 +727,12 @@ pub fn check_files(
         .globals
         .iter()
         .filter(|g| !g.external)
-        .map(|g| (g.name.name.clone(), g.ty.clone().unwrap_or(Type::Error)))
+        .map(|g| (g.name.name.to_string(), g.ty.clone().unwrap_or(Type::Error)))
         .collect();
     out.session_globals = c
         .globals
         .iter()
-        .map(|g| (g.name.name.clone(), g.ty.clone().unwrap_or(Type::Error)))
+        .map(|g| (g.name.name.to_string(), g.ty.clone().unwrap_or(Type::Error)))
         .collect();
     out.signatures = c.signatures();
     out.enums = c.enum_decls();
@@ -740,8 +741,8 @@ pub fn check_files(
         .structs
         .iter()
         .map(|s| prometeu_bytecode::StructDecl {
-            name: s.name.name.clone(),
-            fields: s.fields.iter().map(|(f, _)| f.name.clone()).collect(),
+            name: s.name.name.to_string(),
+            fields: s.fields.iter().map(|(f, _)| f.name.to_string()).collect(),
             optional_shapes: if s.fields.iter().any(|(_, t)| t.optional_shape() != 0) {
                 s.fields.iter().map(|(_, t)| t.optional_shape()).collect()
             } else {
@@ -843,7 +844,7 @@ impl<'a> Checker<'a> {
                 let (slots, next) = struct_index;
                 let index = slots.get(**next).copied().unwrap_or(**next);
                 **next += 1;
-                let this = Type::Struct(c.structs[index].name.name.clone());
+                let this = Type::Struct(c.structs[index].name.name.to_string());
                 let mut seen: HashMap<String, Span> = HashMap::new();
                 for field in fields {
                     c.builtin_type_name(&field.name, "a field");
@@ -863,7 +864,7 @@ impl<'a> Checker<'a> {
                     c.builtin_type_name(&m.name, "a method");
                     c.member_name(&mut seen, &m.name);
                     let f = c.signature(m, Some(this.clone()), &m.name);
-                    c.structs[index].methods.insert(m.name.name.clone(), f);
+                    c.structs[index].methods.insert(m.name.name.to_string(), f);
                     fn_decls.push((m, file));
                 }
                 c.struct_implements(index, implements);
@@ -891,7 +892,9 @@ impl<'a> Checker<'a> {
                 let internal = c.internal(name);
                 // In the REPL, declaring a session global again re-initializes it; the
                 // globals of an imported file that an earlier input ran keep their values.
-                if let Some((TopLevel::Global(existing), _)) = c.top.get(&internal.name).copied() {
+                if let Some((TopLevel::Global(existing), _)) =
+                    c.top.get(internal.name.as_str()).copied()
+                {
                     if repl.is_some() && c.globals[existing].external {
                         let decl = if in_entry {
                             GlobalDecl::Expr(existing, ty.as_ref(), value)
@@ -927,7 +930,9 @@ impl<'a> Checker<'a> {
                 let map_file = declared.map_files.get(*map_decls).copied().unwrap_or(0);
                 *map_decls += 1;
                 let internal = c.internal(name);
-                if let Some((TopLevel::Global(existing), _)) = c.top.get(&internal.name).copied() {
+                if let Some((TopLevel::Global(existing), _)) =
+                    c.top.get(internal.name.as_str()).copied()
+                {
                     // A map of an imported file that an earlier REPL input ran keeps its
                     // value, like the file's other globals.
                     if repl.is_some() && c.globals[existing].external && !in_entry {

@@ -259,7 +259,7 @@ impl Checker<'_> {
         let otherwise = otherwise.map(|b| self.block_stmts(b, cx));
         (!v.ty.is_error()).then_some(TStmtKind::IfLet {
             slot,
-            value: v,
+            value: Box::new(v),
             then,
             otherwise,
         })
@@ -327,7 +327,7 @@ impl Checker<'_> {
         };
         TExpr {
             span,
-            kind: TExprKind::CallHost(host, vec![arg, shape]),
+            kind: TExprKind::call_host(host, vec![arg, shape]),
             ty: Type::Str,
         }
     }

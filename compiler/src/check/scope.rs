@@ -94,7 +94,7 @@ pub(crate) fn renames(modules: &[Module], links: &[FileLinks]) -> Vec<HashMap<St
             }
             if let Some(prefix) = links.get(f).and_then(|l| l.prefix.as_ref()) {
                 for name in module.items.iter().filter_map(item_name) {
-                    map.insert(name.name.clone(), format!("{prefix}.{}", name.name));
+                    map.insert(name.name.to_string(), format!("{prefix}.{}", name.name));
                 }
                 return map;
             }
@@ -106,7 +106,7 @@ pub(crate) fn renames(modules: &[Module], links: &[FileLinks]) -> Vec<HashMap<St
                     > 1
                 {
                     let stem = stems.get(f).map_or("", String::as_str);
-                    map.insert(name.name.clone(), format!("{stem}.{}", name.name));
+                    map.insert(name.name.to_string(), format!("{stem}.{}", name.name));
                 }
             }
             map
@@ -144,10 +144,10 @@ impl Checker<'_> {
         match self
             .renames
             .get(self.file)
-            .and_then(|map| map.get(&name.name))
+            .and_then(|map| map.get(name.name.as_str()))
         {
             Some(internal) => Ident {
-                name: internal.clone(),
+                name: crate::name::Name::from(internal.clone()),
                 span: name.span,
             },
             None => name.clone(),
@@ -191,7 +191,7 @@ impl Checker<'_> {
         let export = self
             .exports
             .get(file)
-            .and_then(|e| e.get(&name.name))
+            .and_then(|e| e.get(name.name.as_str()))
             .cloned();
         let file_name = self.file_names.get(file).cloned().unwrap_or_default();
         match export {
@@ -247,10 +247,10 @@ impl Checker<'_> {
                         let internal = self
                             .renames
                             .get(f)
-                            .and_then(|m| m.get(&name.name))
+                            .and_then(|m| m.get(name.name.as_str()))
                             .cloned()
-                            .unwrap_or_else(|| name.name.clone());
-                        exports.entry(name.name.clone()).or_insert(Export {
+                            .unwrap_or_else(|| name.name.to_string());
+                        exports.entry(name.name.to_string()).or_insert(Export {
                             internal,
                             public: module.pub_span(i).is_some(),
                             span: name.span,
@@ -289,12 +289,12 @@ impl Checker<'_> {
                     if self.clash(&origin, alias) {
                         continue;
                     }
-                    origin.insert(alias.name.clone(), (alias.span, "imported here"));
-                    scope.modules.insert(alias.name.clone(), target);
+                    origin.insert(alias.name.to_string(), (alias.span, "imported here"));
+                    scope.modules.insert(alias.name.to_string(), target);
                     continue;
                 }
                 for (name, alias) in &import.names {
-                    let export = self.exports[target].get(&name.name).cloned();
+                    let export = self.exports[target].get(name.name.as_str()).cloned();
                     let Some(export) = export else {
                         self.report(
                             CheckError::new(
@@ -318,8 +318,10 @@ impl Checker<'_> {
                     if self.clash(&origin, visible) {
                         continue;
                     }
-                    origin.insert(visible.name.clone(), (visible.span, "imported here"));
-                    scope.names.insert(visible.name.clone(), export.internal);
+                    origin.insert(visible.name.to_string(), (visible.span, "imported here"));
+                    scope
+                        .names
+                        .insert(visible.name.to_string(), export.internal);
                 }
             }
             scopes.push(scope);
@@ -329,7 +331,7 @@ impl Checker<'_> {
 
     /// Reports a visible name that is already taken in the file; true if it is.
     fn clash(&mut self, origin: &HashMap<String, (Span, &'static str)>, name: &Ident) -> bool {
-        let Some(&(earlier, what)) = origin.get(&name.name) else {
+        let Some(&(earlier, what)) = origin.get(name.name.as_str()) else {
             return false;
         };
         let mut error = CheckError::new(

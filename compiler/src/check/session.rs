@@ -103,9 +103,9 @@ impl Checker<'_> {
             end = s.span.end_point();
             match &s.kind {
                 StmtKind::Let { name, ty, init } => {
-                    if let Some(t) = self.session_let(name, ty.as_ref(), init, &mut cx) {
+                    if let Some(t) = self.session_let(name, ty.as_deref(), init, &mut cx) {
                         body.push(TStmt {
-                            kind: TStmtKind::Store(Place::Global(name.name.clone()), t),
+                            kind: TStmtKind::Store(Place::Global(name.name.boxed()), t),
                             span: s.span,
                         });
                     }
@@ -126,7 +126,7 @@ impl Checker<'_> {
                         Some(echo) if !matches!(t.ty, Type::Void | Type::Error) => {
                             TStmtKind::Expr(TExpr {
                                 span: t.span,
-                                kind: TExprKind::CallHost(echo, vec![t]),
+                                kind: TExprKind::call_host(echo, vec![t]),
                                 ty: Type::Void,
                             })
                         }
@@ -165,7 +165,7 @@ impl Checker<'_> {
         if ty.is_error() {
             return None;
         }
-        match self.top.get(&name.name).copied() {
+        match self.top.get(name.name.as_str()).copied() {
             Some((TopLevel::Global(index), _)) => {
                 let existing = self.globals[index].ty.clone().unwrap_or(Type::Error);
                 if existing != ty {
@@ -193,7 +193,7 @@ impl Checker<'_> {
                     external: false,
                 });
                 self.top
-                    .insert(name.name.clone(), (TopLevel::Global(index), name.span));
+                    .insert(name.name.to_string(), (TopLevel::Global(index), name.span));
             }
         }
         Some(t)

@@ -164,7 +164,7 @@ pub(crate) fn always_returns(stmts: &[TStmt], panic: Option<usize>) -> bool {
 
 /// Whether an expression is a call of `panic`, which never returns.
 fn is_panic(e: &TExpr, panic: Option<usize>) -> bool {
-    matches!(e.kind, TExprKind::CallHost(host, _) if Some(host) == panic)
+    matches!(e.kind, TExprKind::CallHost(host, _) if Some(host as usize) == panic)
 }
 
 impl Checker<'_> {
@@ -190,7 +190,7 @@ impl Checker<'_> {
             // Parameters are reported with their function's signature.
             LocalKind::Param => {}
         }
-        if let Some(earlier) = cx.scopes.last().and_then(|s| s.get(&name.name)) {
+        if let Some(earlier) = cx.scopes.last().and_then(|s| s.get(name.name.as_str())) {
             let earlier = earlier.span;
             self.report(
                 CheckError::new(
@@ -206,7 +206,7 @@ impl Checker<'_> {
         let slot = self.reserve_slots(cx, slots, name.span);
         if let Some(scope) = cx.scopes.last_mut() {
             scope.insert(
-                name.name.clone(),
+                name.name.to_string(),
                 Local {
                     slot,
                     ty,
@@ -235,7 +235,7 @@ impl Checker<'_> {
         self.builtin_type_name(name, "a loop variable");
         if let Some(scope) = cx.scopes.last_mut() {
             scope.insert(
-                name.name.clone(),
+                name.name.to_string(),
                 Local {
                     slot,
                     ty,
@@ -296,7 +296,7 @@ impl Checker<'_> {
             );
         }
         TFunction {
-            name: sig.name.name.clone(),
+            name: sig.name.name.to_string(),
             params: sig.params.len() as u16,
             locals: cx.locals(),
             returns_value: sig.ret != Type::Void,
@@ -364,7 +364,7 @@ impl Checker<'_> {
         let name = self.globals[index].name.name.clone();
         let span = value.span;
         (!t.ty.is_error()).then_some(TStmt {
-            kind: TStmtKind::Store(Place::Global(name), t),
+            kind: TStmtKind::Store(Place::Global(name.boxed()), t),
             span,
         })
     }
@@ -433,7 +433,7 @@ impl Checker<'_> {
                         self.report(CheckError::new(
                             "E0310",
                             format!("variable `{}` cannot have type void", name.name),
-                            ty.as_ref().map_or(name.span, TypeExpr::span),
+                            ty.as_ref().map_or(name.span, |t| t.span()),
                             "void has no values",
                         ));
                         self.expr(init, cx);
@@ -521,7 +521,7 @@ impl Checker<'_> {
                 value,
                 then,
                 otherwise,
-            } => self.if_let(name, value, then, otherwise.as_ref(), cx)?,
+            } => self.if_let(name, value, then, otherwise.as_deref(), cx)?,
             StmtKind::While { cond, body } => {
                 let cond = self.condition(cond, cx);
                 cx.loops += 1;
@@ -581,7 +581,7 @@ impl Checker<'_> {
                 var,
                 over,
                 body,
-            } => self.for_in(index.as_ref(), var, over, body, span, cx),
+            } => self.for_in(index.as_deref(), var, over, body, span, cx),
             StmtKind::Break | StmtKind::Continue => {
                 let is_break = matches!(s.kind, StmtKind::Break);
                 if cx.loops == 0 {
@@ -664,7 +664,7 @@ impl Checker<'_> {
                         match info.field(&field.name) {
                             Some((index, ty)) => Some((Place::Field(Box::new(obj), index), ty)),
                             None => {
-                                let is_method = info.methods.contains_key(&field.name);
+                                let is_method = info.methods.contains_key(field.name.as_str());
                                 self.report(CheckError::new(
                                     if is_method { "E0403" } else { "E0312" },
                                     format!("`{name}` has no field `{}`", field.name),
@@ -804,7 +804,7 @@ impl Checker<'_> {
                     self.unknown_global_type(index, name, target.span);
                     return None;
                 };
-                Some((Place::Global(self.globals[index].name.name.clone()), ty))
+                Some((Place::Global(self.globals[index].name.name.boxed()), ty))
             }
             Some((TopLevel::Const(_), decl)) => {
                 self.report(

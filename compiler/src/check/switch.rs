@@ -305,7 +305,7 @@ impl Checker<'_> {
         let info = &self.enums[e];
         let v = &info.variants[variant];
         let name = format!("{}.{}", info.name.name, v.name.name);
-        let fields: Vec<String> = v.fields.iter().map(|(f, _)| f.name.clone()).collect();
+        let fields: Vec<String> = v.fields.iter().map(|(f, _)| f.name.to_string()).collect();
         let given = written.map_or(0, Vec::len);
         if given != fields.len() || (written.is_some() && fields.is_empty()) {
             let (message, help) = if fields.is_empty() {
@@ -376,7 +376,7 @@ impl Checker<'_> {
                         return None;
                     }
                 },
-                ExprKind::Str(s) => (Key::Str(s.as_str().into()), Type::Str),
+                ExprKind::Str(s) => (Key::Str((**s).into()), Type::Str),
                 ExprKind::Bool(b) => (Key::Bool(*b), Type::Bool),
                 _ => return None,
             },
@@ -389,7 +389,7 @@ impl Checker<'_> {
                             .collect();
                         if let Some(e) = self.enum_named(&owner.join(".")) {
                             let info = &self.enums[e];
-                            let enum_ty = Type::Enum(info.name.name.clone());
+                            let enum_ty = Type::Enum(info.name.name.to_string());
                             let Some(v) = info.variant(&last.name) else {
                                 let error = CheckError::new(
                                     "E0901",

@@ -25,7 +25,8 @@ impl Gen<'_> {
                 );
             }
             TExprKind::FuncRef(index) => f.e.emit(Instr::FuncRef(*index), span),
-            TExprKind::CallValue(callee, args) => {
+            TExprKind::CallValue(call) => {
+                let (callee, args) = &**call;
                 self.expr(f, callee);
                 for a in args {
                     self.expr(f, a);

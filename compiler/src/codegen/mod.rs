@@ -148,7 +148,8 @@ impl Gen<'_> {
                 f.e.emit(instr, span);
             }
             TExprKind::Switch(sw) => self.switch_value(f, sw, span),
-            TExprKind::If(branches, otherwise) => {
+            TExprKind::If(if_) => {
+                let (branches, otherwise) = &**if_;
                 let depth = f.e.depth();
                 let mut ends = Vec::with_capacity(branches.len());
                 for (cond, value) in branches {
@@ -238,7 +239,7 @@ impl Gen<'_> {
                 f.e.emit_call(instr, span, args.len() as u32);
             }
             TExprKind::CallHost(builtin, args) => {
-                if !self.host_call(f, *builtin, args, span, false) {
+                if !self.host_call(f, *builtin as usize, args, span, false) {
                     // `push` as a value: the unit value a `void` call leaves.
                     f.e.emit(Instr::PushUnit(), span);
                 }
@@ -515,7 +516,7 @@ impl Gen<'_> {
             TStmtKind::Expr(e) => match &e.kind {
                 // A host call made as a statement leaves nothing to discard.
                 TExprKind::CallHost(builtin, args) => {
-                    if self.host_call(f, *builtin, args, e.span, true) {
+                    if self.host_call(f, *builtin as usize, args, e.span, true) {
                         f.e.emit(Instr::Pop(), span);
                     }
                 }
@@ -858,7 +859,7 @@ pub fn generate_files(
         functions.push(function);
         calls.push(TStmt {
             kind: TStmtKind::Expr(TExpr {
-                kind: TExprKind::Call(index, Vec::new()),
+                kind: TExprKind::Call(index, Box::default()),
                 ty: Type::Void,
                 span: start,
             }),

@@ -137,7 +137,7 @@ fn expr_inner(e: &Expr, errors: &mut Vec<ParseError>) {
         | ExprKind::Cast(x, _)
         | ExprKind::Field(x, _)
         | ExprKind::Index(x, _) => operand(x, errors),
-        ExprKind::Call(callee, _) => operand(callee, errors),
+        ExprKind::Call(call) => operand(&call.0, errors),
         _ => {}
     }
     match &e.kind {
@@ -167,7 +167,8 @@ fn expr_inner(e: &Expr, errors: &mut Vec<ParseError>) {
             expr(a, errors);
             expr(b, errors);
         }
-        ExprKind::Call(callee, args) => {
+        ExprKind::Call(call) => {
+            let (callee, args) = &**call;
             expr(callee, errors);
             for a in args {
                 expr(a, errors);
@@ -177,13 +178,18 @@ fn expr_inner(e: &Expr, errors: &mut Vec<ParseError>) {
             expr(a, errors);
             expr(b, errors);
         }
-        ExprKind::Array(items) | ExprKind::New(_, items) => {
+        ExprKind::Array(items) => {
             for a in items {
                 expr(a, errors);
             }
         }
-        ExprKind::NewNamed(_, args) => {
-            for a in args {
+        ExprKind::New(new) => {
+            for a in &new.1 {
+                expr(a, errors);
+            }
+        }
+        ExprKind::NewNamed(new) => {
+            for a in &new.1 {
                 expr(&a.value, errors);
             }
         }
@@ -194,7 +200,8 @@ fn expr_inner(e: &Expr, errors: &mut Vec<ParseError>) {
             }
         }
         ExprKind::Lambda(lambda) => block(&lambda.body, errors),
-        ExprKind::If(branches, otherwise) => {
+        ExprKind::If(if_) => {
+            let (branches, otherwise) = &**if_;
             for (cond, value) in branches {
                 expr(cond, errors);
                 expr(value, errors);

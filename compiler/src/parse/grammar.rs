@@ -64,7 +64,7 @@ where
             ));
         }
         Ident {
-            name: name.to_string(),
+            name: Name::intern(name),
             span: span(source, e.span()),
         }
     })
@@ -96,7 +96,7 @@ where
                 },
             };
             Ok(Ident {
-                name: name.to_string(),
+                name: Name::intern(name),
                 span: span(source, s),
             })
         })
@@ -120,7 +120,7 @@ where
             if let Some(Token::Ident(name)) = inp.next() {
                 let at = inp.span_since(&at);
                 return Ok(Some(Ident {
-                    name: name.to_string(),
+                    name: Name::intern(name),
                     span: span(source, at),
                 }));
             }
@@ -132,7 +132,7 @@ where
         .then(suffix)
         .map(|(first, second)| match second {
             Some(second) => Ident {
-                name: format!("{}.{}", first.name, second.name),
+                name: Name::intern(&format!("{}.{}", first.name, second.name)),
                 span: first.span.to(second.span),
             },
             None => first,
@@ -182,13 +182,13 @@ where
         let literal = select! {
             Token::Int(v) => ExprKind::Int(v),
             Token::Float(v) => ExprKind::Float(v),
-            Token::Str(s) => ExprKind::Str(s),
+            Token::Str(s) => ExprKind::Str(s.into_boxed_str()),
             Token::True => ExprKind::Bool(true),
             Token::False => ExprKind::Bool(false),
             Token::This => ExprKind::This,
         };
         let name = select! {
-            Token::Ident(name) => ExprKind::Name(name.to_string()),
+            Token::Ident(name) => ExprKind::Name(Name::intern(name)),
             Token::None => ExprKind::None,
         };
         let some = just(Token::Some)
@@ -234,8 +234,8 @@ where
             .or_not()
             .delimited_by(just(Token::LBracket), just(Token::RBracket))
             .map(|literal| match literal {
-                None => ExprKind::Array(Vec::new()),
-                Some((first, None)) => ExprKind::Array(vec![first]),
+                None => ExprKind::Array(Box::default()),
+                Some((first, None)) => ExprKind::Array(Box::new([first])),
                 Some((value, Some(Tail::Repeat(count)))) => {
                     ExprKind::ArrayRepeat(Box::new(value), Box::new(count))
                 }
@@ -243,7 +243,7 @@ where
                     let mut items = Vec::with_capacity(rest.len() + 1);
                     items.push(first);
                     items.extend(rest);
-                    ExprKind::Array(items)
+                    ExprKind::Array(items.into_boxed_slice())
                 }
             });
         // `{k: v, ...}` and `{}` (§15.6); a statement that starts with `{` is a block, so
@@ -254,9 +254,8 @@ where
             .separated_by(just(Token::Comma))
             .allow_trailing()
             .collect::<Vec<(Expr, Expr)>>()
-            .map(tight)
             .delimited_by(just(Token::LBrace), just(Token::RBrace))
-            .map(ExprKind::Map);
+            .map(|entries| ExprKind::Map(entries.into_boxed_slice()));
         // `new S(a, b, field: c)`: a named argument is a member name, then `:`.
         let new_arg = member(source)
             .then_ignore(just(Token::Colon))
@@ -273,9 +272,13 @@ where
             .then(new_args)
             .map(|(name, args)| {
                 if args.iter().all(|a| a.field.is_none()) {
-                    ExprKind::New(Box::new(name), args.into_iter().map(|a| a.value).collect())
+                    // Collected into a list of its own size (reusing the arguments' list
+                    // would keep its larger room).
+                    let mut values = Vec::with_capacity(args.len());
+                    values.extend(args.into_iter().map(|a| a.value));
+                    ExprKind::New(Box::new((name, values)))
                 } else {
-                    ExprKind::NewNamed(Box::new(name), args)
+                    ExprKind::NewNamed(Box::new((name, tight(args))))
                 }
             });
         // `if c { a } else { b }` as a value (§15.8): each block holds one expression.
@@ -298,7 +301,7 @@ where
                 let mut branches = Vec::with_capacity(rest.len() + 1);
                 branches.push(first);
                 branches.extend(rest);
-                ExprKind::If(branches, otherwise.map(Box::new))
+                ExprKind::If(Box::new((branches, otherwise)))
             });
         // `switch e { p => { a } ... }` as a value (§15.8): each arm's braces hold one expression.
         let switch_value =
@@ -380,7 +383,7 @@ where
         );
         let chain = atom.foldl_with(postfix_op.repeated(), move |lhs, op, e| {
             let kind = match op {
-                Postfix::Call(args) => ExprKind::Call(Box::new(lhs), args),
+                Postfix::Call(args) => ExprKind::Call(Box::new((lhs, args))),
                 Postfix::Field(name) => ExprKind::Field(Box::new(lhs), Box::new(name)),
                 Postfix::Index(index) => ExprKind::Index(Box::new(lhs), Box::new(index)),
             };
@@ -492,7 +495,7 @@ where
             .then_ignore(semi.clone())
             .map(|((name, ty), init)| StmtKind::Let {
                 name,
-                ty,
+                ty: ty.map(Box::new),
                 init: Box::new(init),
             });
         // An `else` part may be another `if` (or `if let`), kept as a block holding it.
@@ -526,7 +529,7 @@ where
                 branches.extend(rest);
                 StmtKind::If {
                     branches,
-                    otherwise,
+                    otherwise: otherwise.map(Box::new),
                 }
             });
         // `if let v = opt { } else { }`.
@@ -544,8 +547,8 @@ where
             .map(|(((name, value), then), otherwise)| StmtKind::IfLet {
                 name,
                 value: Box::new(value),
-                then,
-                otherwise,
+                then: Box::new(then),
+                otherwise: otherwise.map(Box::new),
             });
         let while_ = just(Token::While)
             .ignore_then(cond.clone())
@@ -562,11 +565,11 @@ where
             .map(|((from, until), step)| (from, until, step));
         let for_count = ident(source).then(counted).then(block.clone()).map(
             |((var, (from, until, step)), body)| StmtKind::For {
-                var,
+                var: Box::new(var),
                 from: Box::new(from),
                 until: Box::new(until),
                 step: step.map(Box::new),
-                body,
+                body: Box::new(body),
             },
         );
         let for_in = ident(source)
@@ -576,14 +579,14 @@ where
             .then(block.clone())
             .map(|(((first, second), over), body)| {
                 let (index, var) = match second {
-                    Some(var) => (Some(first), var),
+                    Some(var) => (Some(Box::new(first)), var),
                     None => (None, first),
                 };
                 StmtKind::ForIn {
                     index,
                     var,
                     over: Box::new(over),
-                    body,
+                    body: Box::new(body),
                 }
             });
         let for_ = just(Token::For).ignore_then(for_count.or(for_in));

@@ -171,8 +171,18 @@ pub fn parse_owned(
 
 /// Lexes and parses a whole source file: in pieces when it lexes and parses cleanly (less
 /// memory), otherwise with one lexing and one parse of the whole, for the same diagnostics.
-/// Returns the module and the lexing and parsing diagnostics, in that order.
+/// Returns the module and the lexing and parsing diagnostics, in that order. Equal names
+/// share one allocation ([`crate::name::interning`]).
 pub fn parse_source(text: &str, source: SourceId, limits: &Limits) -> (Module, Vec<Diagnostic>) {
+    crate::name::interning(|| parse_source_interned(text, source, limits))
+}
+
+/// [`parse_source`], once interning is on.
+fn parse_source_interned(
+    text: &str,
+    source: SourceId,
+    limits: &Limits,
+) -> (Module, Vec<Diagnostic>) {
     let (module, parse_errors, mut diagnostics) = match parse_in_pieces(text, source, limits) {
         Some((module, errors)) => (module, errors, Vec::new()),
         None => {

@@ -73,7 +73,7 @@ impl Checker<'_> {
                         self.report(err);
                         return error_expr(span);
                     }
-                    None => name.clone(),
+                    None => name.to_string(),
                 }
             }
             ExprKind::Field(base, field) => match &base.kind {
@@ -171,7 +171,7 @@ impl Checker<'_> {
             return error_expr(span);
         }
         TExpr {
-            kind: TExprKind::Call(index, typed),
+            kind: TExprKind::Call(index, typed.into()),
             ty: sig.ret,
             span,
         }
@@ -236,7 +236,7 @@ impl Checker<'_> {
                 typed
             };
             return TExpr {
-                kind: TExprKind::CallHost(chosen, typed),
+                kind: TExprKind::call_host(chosen, typed),
                 ty,
                 span,
             };

@@ -138,7 +138,7 @@ impl Checker<'_> {
             .collect();
         TExpr {
             kind: TExprKind::NewStruct(index as u32, fields),
-            ty: Type::Struct(info.name.name.clone()),
+            ty: Type::Struct(info.name.name.to_string()),
             span,
         }
     }

@@ -52,13 +52,13 @@ impl Checker<'_> {
             }
         }
         let list = TExpr {
-            kind: TExprKind::Array(typed),
+            kind: TExprKind::Array(typed.into()),
             // The host function takes the arguments as one array of any values.
             ty: Type::Array(Box::new(Type::Str)),
             span,
         };
         TExpr {
-            kind: TExprKind::CallHost(host, vec![tpl, list]),
+            kind: TExprKind::call_host(host, vec![tpl, list]),
             ty: Type::Str,
             span,
         }

@@ -46,7 +46,7 @@ impl Checker<'_> {
             return error_expr(span);
         }
         TExpr {
-            kind: TExprKind::If(typed, Box::new(otherwise)),
+            kind: TExprKind::If(Box::new((typed, otherwise))),
             ty: otherwise_ty(ty),
             span,
         }

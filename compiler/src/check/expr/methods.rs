@@ -30,7 +30,7 @@ impl Checker<'_> {
                     .structs
                     .iter()
                     .find(|i| i.name.name == s)
-                    .and_then(|i| i.methods.get(&name.name).copied());
+                    .and_then(|i| i.methods.get(name.name.as_str()).copied());
                 match method {
                     Some(index) => self.call_fn_with(index, Some(receiver), args, span, cx),
                     None => self.no_method(name, &s, args, span, cx),
@@ -168,7 +168,7 @@ impl Checker<'_> {
             return error_expr(span);
         }
         TExpr {
-            kind: TExprKind::CallHost(host, typed),
+            kind: TExprKind::call_host(host, typed),
             ty: result,
             span,
         }

@@ -44,7 +44,7 @@ impl Checker<'_> {
             return error_expr(span);
         }
         TExpr {
-            kind: TExprKind::CallHost(host, typed),
+            kind: TExprKind::call_host(host, typed),
             ty: result,
             span,
         }

@@ -26,7 +26,7 @@ where
 {
     let literal = select! {
         Token::Int(n) => ExprKind::Int(n),
-        Token::Str(text) => ExprKind::Str(text),
+        Token::Str(text) => ExprKind::Str(text.into_boxed_str()),
         Token::True => ExprKind::Bool(true),
         Token::False => ExprKind::Bool(false),
     }
