@@ -109,3 +109,40 @@ fn a_budget_pause_inside_a_callback_of_an_array_method_resumes_exactly() {
     assert!(pauses > 1000, "only {pauses} pauses");
     assert_eq!(sliced.stats().cycles, expected);
 }
+
+#[test]
+fn a_trap_inside_nested_calls_is_the_same_whether_the_run_was_paused_or_not() {
+    // The trap leaves the dispatch loop with the frame state of the trapping instruction:
+    // its location, the stack trace and the cycles must not depend on where earlier pauses
+    // cut the run.
+    let src = "fn get(xs: [int], i: int): int {\n    return xs[i];\n}\nfn sum(xs: [int], n: int): int {\n    let s = 0;\n    for i from 0 until n {\n        s += get(xs, i);\n    }\n    return s;\n}\nfn main(): void {\n    let xs = [1, 2, 3, 4, 5];\n    print(str(sum(xs, 5)));\n    print(str(sum(xs, 9)));\n}\n";
+    let program = build(src);
+    let mut whole = vm(program.clone());
+    let main = whole.program().program().entry.main.expect("main exists");
+    let expected = whole.call(main, None).expect_err("the index traps");
+    assert_eq!(
+        expected.kind,
+        TrapKind::IndexOutOfBounds { index: 5, len: 5 }
+    );
+    assert_eq!(
+        expected.trace.len(),
+        3,
+        "get, sum and main: {:?}",
+        expected.trace
+    );
+    let cycles = whole.stats().cycles;
+
+    for slice in [1, 2, 3, 7] {
+        let mut sliced = vm(program.clone());
+        sliced.start(main).expect("starts");
+        let trap = loop {
+            match sliced.resume(slice) {
+                Ok(Exit::OutOfCycles) => {}
+                Ok(Exit::Returned(_)) => panic!("the run returned instead of trapping"),
+                Err(trap) => break trap,
+            }
+        };
+        assert_eq!(trap, expected, "slices of {slice} cycles");
+        assert_eq!(sliced.stats().cycles, cycles, "slices of {slice} cycles");
+    }
+}

@@ -1,12 +1,11 @@
-//! The global table and its version-cached lookup.
+//! The global table and the cache entries of its access sites (the lookup itself is in `exec/global.rs`).
 //!
 //! Each global access site of a program names a global. The first time a site runs, it
 //! resolves the name to a slot and caches the slot together with the table's version; later
 //! runs reuse the slot while the version is unchanged. Defining a global bumps the version,
 //! so every site re-resolves once after a change (such as a REPL redefinition).
 
-use crate::{Packed, TrapKind};
-use prometeu_bytecode::VerifiedProgram;
+use crate::Packed;
 use std::collections::HashMap;
 
 /// The table of global variables.
@@ -52,28 +51,4 @@ impl SiteCache {
         version: u32::MAX,
         slot: 0,
     };
-}
-
-/// Resolves a global access site through its version-checked cache.
-#[inline(always)]
-pub(crate) fn resolve(
-    sites: &mut [SiteCache],
-    globals: &Globals,
-    program: &VerifiedProgram,
-    names: &[u32],
-    site: u32,
-) -> Result<usize, TrapKind> {
-    let cache = sites[site as usize];
-    if cache.version == globals.version {
-        return Ok(cache.slot as usize);
-    }
-    let name = program.program().string(names[site as usize]);
-    let slot = globals
-        .slot(name)
-        .ok_or_else(|| TrapKind::UndefinedGlobal(name.to_string()))?;
-    sites[site as usize] = SiteCache {
-        version: globals.version,
-        slot,
-    };
-    Ok(slot as usize)
 }

@@ -11,7 +11,7 @@ macro_rules! binary {
         $sp -= 1;
         match $f(a, b) {
             Ok(v) => set!($stack, $sp - 1, $wrap(v)),
-            Err(k) => break Err(trapped(k)),
+            Err(k) => trap!(k),
         }
     }};
 }
@@ -22,9 +22,7 @@ macro_rules! operand {
         match $e {
             Some(v) => v,
             None => {
-                break Err(trapped(TrapKind::InvalidProgram(
-                    "an operand of the wrong kind",
-                )))
+                trap!(TrapKind::InvalidProgram("an operand of the wrong kind",))
             }
         }
     };
@@ -35,7 +33,7 @@ macro_rules! attempt {
     ($e:expr) => {
         match $e {
             Ok(v) => v,
-            Err(k) => break Err(trapped(k)),
+            Err(k) => trap!(k),
         }
     };
 }
@@ -100,7 +98,7 @@ macro_rules! locals_binary {
         let b = operand!($stack.$get($base + $b as usize));
         match $f(a, b) {
             Ok(v) => set!($stack, $sp, $wrap(v)),
-            Err(k) => break Err(trapped(k)),
+            Err(k) => trap!(k),
         }
         $sp += 1;
     }};
@@ -113,7 +111,7 @@ macro_rules! top_local_binary {
         let b = operand!($stack.$get($base + $slot as usize));
         match $f(a, b) {
             Ok(v) => set!($stack, $sp - 1, $wrap(v)),
-            Err(k) => break Err(trapped(k)),
+            Err(k) => trap!(k),
         }
     }};
 }
@@ -126,7 +124,7 @@ macro_rules! update_local {
         let a = operand!($stack.$get(at));
         match $f(a, v) {
             Ok(r) => set!($stack, at, $wrap(r)),
-            Err(k) => break Err(trapped(k)),
+            Err(k) => trap!(k),
         }
         $sp -= 1;
     }};
@@ -140,7 +138,7 @@ macro_rules! update_from_local {
         let b = operand!($stack.$get($base + $src as usize));
         match $f(a, b) {
             Ok(r) => set!($stack, at, $wrap(r)),
-            Err(k) => break Err(trapped(k)),
+            Err(k) => trap!(k),
         }
     }};
 }
@@ -154,10 +152,10 @@ macro_rules! element {
         if (index as u64) < items.len() as u64 {
             items[index as usize]
         } else {
-            break Err(trapped(TrapKind::IndexOutOfBounds {
+            trap!(TrapKind::IndexOutOfBounds {
                 index,
                 len: items.len(),
-            }));
+            });
         }
     }};
 }
@@ -172,7 +170,7 @@ macro_rules! set_element {
         if (index as u64) < len as u64 {
             items[index as usize] = value;
         } else {
-            break Err(trapped(TrapKind::IndexOutOfBounds { index, len }));
+            trap!(TrapKind::IndexOutOfBounds { index, len });
         }
     }};
 }
@@ -184,9 +182,7 @@ macro_rules! field {
         match fields.get($index as usize) {
             Some(&value) => value,
             None => {
-                break Err(trapped(TrapKind::InvalidProgram(
-                    "field index out of range",
-                )))
+                trap!(TrapKind::InvalidProgram("field index out of range",))
             }
         }
     }};
@@ -200,9 +196,7 @@ macro_rules! set_field {
         match fields.get_mut($index as usize) {
             Some(field) => *field = value,
             None => {
-                break Err(trapped(TrapKind::InvalidProgram(
-                    "field index out of range",
-                )))
+                trap!(TrapKind::InvalidProgram("field index out of range",))
             }
         }
     }};

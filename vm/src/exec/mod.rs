@@ -13,12 +13,12 @@ mod call;
 mod closure;
 mod cold;
 mod contract;
+mod global;
 mod map;
 mod optional;
 
 pub(crate) use contract::InlineCache;
 
-use crate::globals::resolve;
 use crate::host::HostCtx;
 use crate::machine::{Exit, Vm};
 use crate::{Object, Packed, TrapKind, Value};
@@ -28,7 +28,8 @@ use arith::{
 };
 pub(crate) use call::INITIAL_FRAMES;
 use call::{enter, leave};
-use cold::{paused, trapped, uninitialized};
+use cold::{paused, trapped, uninitialized, Stop};
+use global::resolve;
 use prometeu_bytecode::Instr;
 use std::rc::Rc;
 
@@ -79,12 +80,25 @@ impl Vm {
         // input (concatenation, host calls) is subtracted as it happens.
         let start = budget.min(i64::MAX as u64) as i64;
         let mut remaining = start - run_cost.get(pc).copied().unwrap_or(0) as i64;
+        // Leaves the loop with a trap, handing the frame state to the cold exit.
+        macro_rules! trap {
+            ($kind:expr) => {{
+                let kind: TrapKind = $kind;
+                break trapped(kind, pc, sp, depth, remaining);
+            }};
+        }
+        // Leaves the loop because the budget is spent.
+        macro_rules! pause {
+            () => {
+                break paused(pc, sp, depth, remaining)
+            };
+        }
         // After a control transfer: pauses the run when the budget is spent (`pc` already
         // names the next instruction), or charges the run that starts at `pc`.
         macro_rules! check_budget {
             () => {
                 if remaining < 0 {
-                    break Ok(paused());
+                    pause!();
                 }
                 remaining -= run_cost.get(pc).copied().unwrap_or(0) as i64;
             };
@@ -97,8 +111,13 @@ impl Vm {
                 match leave(frames, &mut depth) {
                     None => {
                         let value = get!(stack, result);
-                        sp = base;
-                        break Ok(Exit::Returned(value));
+                        break Stop {
+                            result: Ok(Exit::Returned(value)),
+                            pc,
+                            sp: base,
+                            depth,
+                            remaining,
+                        };
                     }
                     Some(caller) => {
                         copy!(stack, base, result);
@@ -132,7 +151,7 @@ impl Vm {
             ($function:expr) => {{
                 let function: u32 = $function;
                 let Some(callee) = callees.get(function as usize) else {
-                    break Err(trapped(TrapKind::InvalidProgram("no such function")));
+                    trap!(TrapKind::InvalidProgram("no such function"));
                 };
                 enter_callee!(function, callee)
             }};
@@ -149,7 +168,7 @@ impl Vm {
                 pc = callee.entry as usize;
                 // The callee's first run is charged from the call table, like any run.
                 if remaining < 0 {
-                    break Ok(paused());
+                    pause!();
                 }
                 remaining -= callee.entry_cost as i64;
             }};
@@ -171,7 +190,7 @@ impl Vm {
                         collect_impl!(heap, stack, sp, globals, constants);
                         attempt!($e)
                     }
-                    Err(k) => break Err(trapped(k)),
+                    Err(k) => trap!(k),
                 }
             };
         }
@@ -207,9 +226,15 @@ impl Vm {
         }
         // Enters program function `$function`, whose parameters are the values on top of the
         // stack: pushes its frame and clears its other locals.
-        let result: Result<Exit, TrapKind> = loop {
+        let Stop {
+            result,
+            pc,
+            sp,
+            depth,
+            mut remaining,
+        } = loop {
             let Some(instr) = code.get(pc) else {
-                break Err(trapped(TrapKind::InvalidProgram("pc out of range")));
+                trap!(TrapKind::InvalidProgram("pc out of range"));
             };
             pc += 1;
             match *instr {
@@ -519,7 +544,7 @@ impl Vm {
                         operand!(stack.int(at + 2)),
                     );
                     if step == 0 {
-                        break Err(trapped(TrapKind::ZeroStep));
+                        trap!(TrapKind::ZeroStep);
                     }
                     if (step > 0 && i >= end) || (step < 0 && i <= end) {
                         pc = exit as usize;
@@ -585,7 +610,7 @@ impl Vm {
                 Instr::NewArrayRepeat() => {
                     let n = operand!(stack.int(sp - 1));
                     if n < 0 {
-                        break Err(trapped(TrapKind::NegativeLength(n)));
+                        trap!(TrapKind::NegativeLength(n));
                     }
                     let len = usize::try_from(n).unwrap_or(usize::MAX);
                     attempt!(heap.check_array_len(len));
@@ -755,7 +780,7 @@ impl Vm {
                 }
                 Instr::Unwrap() => {
                     if matches!(get!(stack, sp - 1), Value::None) {
-                        break Err(TrapKind::UnwrapNone);
+                        trap!(TrapKind::UnwrapNone);
                     }
                 }
                 Instr::JumpIfSome(target) => {
@@ -833,7 +858,7 @@ impl Vm {
                         closure::callee(heap, callees, stack.obj(at), args)
                     else {
                         let value = get!(stack, at);
-                        break Err(trapped(closure::callee_trap(heap, callees, value)));
+                        trap!(closure::callee_trap(heap, callees, value));
                     };
                     if shift {
                         for k in at..sp - 1 {
@@ -861,7 +886,7 @@ impl Vm {
                 Instr::LoadCapture(index) => {
                     let Some(v) = closure::load_capture(heap, stack.obj(base), index) else {
                         let this = get!(stack, base);
-                        break Err(trapped(closure::capture_trap(heap, this, index)));
+                        trap!(closure::capture_trap(heap, this, index));
                     };
                     set!(stack, sp, v);
                     sp += 1;
