@@ -224,3 +224,20 @@ macro_rules! collect_impl {
         )
     };
 }
+
+/// Pops two ints (or two values of the named kind) and jumps unless the comparison
+/// holds, then checks the budget (with the dispatch loop's own `check_budget!`).
+macro_rules! compare_jump {
+    ($stack:ident, $sp:ident, $pc:ident, $target:ident, $test:expr) => {
+        compare_jump!($stack, $sp, $pc, $target, int, $test)
+    };
+    ($stack:ident, $sp:ident, $pc:ident, $target:ident, $get:ident, $test:expr) => {{
+        let b = operand!($stack.$get($sp - 1));
+        let a = operand!($stack.$get($sp - 2));
+        $sp -= 2;
+        if !$test(a, b) {
+            $pc = $target as usize;
+        }
+        check_budget!();
+    }};
+}
