@@ -37,6 +37,8 @@ fn run_programs(c: &mut Criterion) {
         "globals",
         "calls",
         "closure_calls",
+        "value_calls",
+        "global_calls",
         "floats",
         "mandelbrot",
         "array",
