@@ -84,7 +84,72 @@ fn str(ctx: &mut HostCtx<'_>, args: &[Value]) -> Result<Value, TrapKind> {
             return Ok(args[0]);
         }
     }
-    let text = ctx.format(args[0], FormatStyle::Plain)?;
+    let text = match args[0] {
+        // Ints and bools are the common case in string building: their text is written
+        // into an exactly sized string, with the digits the formatter would write.
+        Value::Int(i) => int_text(i),
+        Value::Bool(b) => String::from(if b { "true" } else { "false" }),
+        other => ctx.format(other, FormatStyle::Plain)?,
+    };
     ctx.charge(text.len() as u64 / 16);
     ctx.string(text)
+}
+
+/// The decimal text of an int, as `{i}` writes it, in a string of exactly its length.
+fn int_text(i: i64) -> String {
+    // 19 digits and a sign: `i64::MIN` is the longest.
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = i.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        at -= 1;
+        digits[at] = b'-';
+    }
+    let mut text = String::with_capacity(digits.len() - at);
+    for &d in &digits[at..] {
+        text.push(char::from(d));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::int_text;
+
+    #[test]
+    fn int_text_writes_what_the_formatter_writes() {
+        let mut values = vec![
+            0,
+            1,
+            -1,
+            9,
+            10,
+            -10,
+            99,
+            100,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+        ];
+        let mut v: i64 = 7;
+        while let Some(next) = v.checked_mul(13) {
+            values.push(next);
+            values.push(-next);
+            values.push(next - 1);
+            v = next;
+        }
+        for i in values {
+            let text = int_text(i);
+            assert_eq!(text, format!("{i}"));
+            assert_eq!(text.capacity(), text.len(), "{i} is sized exactly");
+        }
+    }
 }

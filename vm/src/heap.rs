@@ -110,6 +110,10 @@ pub const OBJECT_BYTES: u64 = 40;
 /// fields) is accounted as beyond its contents, for the allocator's bookkeeping.
 pub const BLOCK_BYTES: u64 = 16;
 
+/// The least room a string buffer grows to when an append finds it full: short lines built
+/// piece by piece then grow once instead of at every other piece.
+const MIN_GROWN_BUFFER: usize = 32;
+
 /// The bytes a block of `bytes` bytes is accounted as (nothing when it is empty, since an
 /// empty block is not allocated).
 fn block(bytes: u64) -> u64 {
@@ -250,28 +254,27 @@ impl Heap {
     pub fn alloc(&mut self, object: Object) -> Result<ObjRef, TrapKind> {
         let size = object.size();
         self.ensure_room(size)?;
-        let index = match self.free.last() {
-            Some(&index) => index,
+        let slot = Slot {
+            object: Some(object),
+            marked: false,
+        };
+        let index = match self.free.pop() {
+            Some(index) => {
+                self.slots[index as usize] = slot;
+                index
+            }
             None => {
                 let index = u32::try_from(self.slots.len())
                     .map_err(|_| TrapKind::HeapExhausted(self.limit))?;
                 self.slots
                     .try_reserve(1)
                     .map_err(|_| TrapKind::HeapExhausted(self.limit))?;
+                self.slots.push(slot);
                 index
             }
         };
         self.stats.allocations += 1;
         self.account(size);
-        let slot = Slot {
-            object: Some(object),
-            marked: false,
-        };
-        if self.free.pop().is_some() {
-            self.slots[index as usize] = slot;
-        } else {
-            self.slots.push(slot);
-        }
         Ok(ObjRef(index))
     }
 
@@ -354,23 +357,16 @@ impl Heap {
             // Grow the buffer in place, doubling its room when it is full, so repeated
             // appends are amortized linear; the growth is checked against the limit first.
             let new_capacity = if total > capacity {
-                total.max(capacity.saturating_mul(2)).min(self.max_string)
+                total
+                    .max(capacity.saturating_mul(2))
+                    .max(MIN_GROWN_BUFFER)
+                    .min(self.max_string)
             } else {
                 capacity
             };
             let grown = block(new_capacity as u64) - block(capacity as u64);
             self.ensure_room(grown + OBJECT_BYTES)?;
-            let tail = self.str(b).ok_or_else(not_string)?.to_string();
-            let limit = self.limit;
-            if let Some(Some(Object::Buffer { text, .. })) = self
-                .slots
-                .get_mut(buffer.0 as usize)
-                .map(|s| s.object.as_mut())
-            {
-                text.try_reserve_exact(new_capacity - text.len())
-                    .map_err(|_| TrapKind::HeapExhausted(limit))?;
-                text.push_str(&tail);
-            }
+            self.append_in_place(buffer, b, new_capacity)?;
             self.account(grown);
             let r = self.alloc(Object::Str {
                 buffer,
@@ -384,6 +380,69 @@ impl Heap {
         text.push_str(self.str(a).ok_or_else(not_string)?);
         text.push_str(self.str(b).ok_or_else(not_string)?);
         Ok((self.new_string(text, false)?, total))
+    }
+
+    /// Appends the text of string `b` to the unfrozen buffer `buffer`, first growing the
+    /// buffer's room to `capacity` bytes. The tail is copied straight from its own buffer;
+    /// only when it lives in the same buffer (`s + s`) is it copied out first.
+    fn append_in_place(
+        &mut self,
+        buffer: ObjRef,
+        b: Value,
+        capacity: usize,
+    ) -> Result<(), TrapKind> {
+        let not_string = || TrapKind::InvalidProgram("expected a string");
+        let out_of_memory = TrapKind::HeapExhausted(self.limit);
+        let Value::Obj(b_ref) = b else {
+            return Err(not_string());
+        };
+        let Some(&Object::Str {
+            buffer: tail_buffer,
+            len: tail_len,
+            ..
+        }) = self.get(b_ref)
+        else {
+            return Err(not_string());
+        };
+        let (target, source) = (buffer.0 as usize, tail_buffer.0 as usize);
+        let tail_len = tail_len as usize;
+        if target == source {
+            let Some(Object::Buffer { text, .. }) =
+                self.slots.get_mut(target).and_then(|s| s.object.as_mut())
+            else {
+                return Err(not_string());
+            };
+            let tail = text.get(..tail_len).ok_or_else(not_string)?.to_string();
+            text.try_reserve_exact(capacity - text.len())
+                .map_err(|_| out_of_memory)?;
+            text.push_str(&tail);
+            return Ok(());
+        }
+        // Two different slots: borrow the target mutably and the source shared at once.
+        let (low, high) = self.slots.split_at_mut(target.max(source));
+        let (target_slot, source_slot) = if target < source {
+            (low.get_mut(target), high.first())
+        } else {
+            (high.first_mut(), low.get(source).map(|s| &*s))
+        };
+        let (
+            Some(Slot {
+                object: Some(Object::Buffer { text, .. }),
+                ..
+            }),
+            Some(Slot {
+                object: Some(Object::Buffer { text: tail, .. }),
+                ..
+            }),
+        ) = (target_slot, source_slot)
+        else {
+            return Err(not_string());
+        };
+        let tail = tail.get(..tail_len).ok_or_else(not_string)?;
+        text.try_reserve_exact(capacity - text.len())
+            .map_err(|_| out_of_memory)?;
+        text.push_str(tail);
+        Ok(())
     }
 
     /// The longest a string may be.
