@@ -5,6 +5,7 @@
 //! every live value is on the value stack, in a global or in the constant table.
 
 use crate::map::{hash_key, KeyRef, MapData};
+use crate::spares::Spares;
 use crate::{ObjRef, Packed, TrapKind, Value};
 use std::cell::Cell;
 
@@ -196,6 +197,8 @@ pub struct Heap {
     max_array: usize,
     /// The run counter map iteration locks are kept against (see `map.rs`).
     map_epoch: u32,
+    /// Field and element storage of freed small objects, kept for reuse.
+    spares: Spares,
 }
 
 /// The least allocation volume between two collections.
@@ -220,6 +223,7 @@ impl Heap {
             max_string: max_string.min(crate::Limits::MAX_STRING),
             max_array: max_array.min(crate::Limits::MAX_ARRAY),
             map_epoch: 0,
+            spares: Spares::default(),
         }
     }
 
@@ -423,7 +427,7 @@ impl Heap {
         let (target_slot, source_slot) = if target < source {
             (low.get_mut(target), high.first())
         } else {
-            (high.first_mut(), low.get(source).map(|s| &*s))
+            (high.first_mut(), low.get(source))
         };
         let (
             Some(Slot {
@@ -457,6 +461,28 @@ impl Heap {
         self.check_array_len(items.len())?;
         let mut items: Vec<Packed> = items.into_iter().map(Into::into).collect();
         items.shrink_to_fit();
+        self.alloc(Object::Array(items))
+    }
+
+    /// Allocates a struct of type `ty` holding `fields`, in storage a freed struct of the
+    /// same size left behind when there is one.
+    pub(crate) fn alloc_struct(
+        &mut self,
+        ty: u32,
+        fields: impl ExactSizeIterator<Item = Packed>,
+    ) -> Result<ObjRef, TrapKind> {
+        let fields = self.spares.fields(fields);
+        self.alloc(Object::Struct { ty, fields })
+    }
+
+    /// Allocates an array literal holding `items`, enforcing the array length limit, in
+    /// storage a freed array of the same room left behind when there is one.
+    pub(crate) fn alloc_literal(
+        &mut self,
+        items: impl ExactSizeIterator<Item = Packed>,
+    ) -> Result<ObjRef, TrapKind> {
+        self.check_array_len(items.len())?;
+        let items = self.spares.elements(items);
         self.alloc(Object::Array(items))
     }
 
@@ -870,7 +896,8 @@ impl Heap {
             if slot.marked {
                 slot.marked = false;
                 live += slot.object.as_ref().map_or(0, Object::size);
-            } else if slot.object.take().is_some() {
+            } else if let Some(object) = slot.object.take() {
+                self.spares.keep(object);
                 self.free.push(index as u32);
                 self.stats.freed += 1;
             }
@@ -894,57 +921,5 @@ fn children(values: &[Value]) -> impl Iterator<Item = ObjRef> + '_ {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn elements_and_fields_keep_every_kind_of_value() {
-        let mut heap = Heap::new(1 << 20, 1 << 20, 1 << 20);
-        let s = heap.alloc_string("x").unwrap();
-        let values = vec![
-            Value::Unit,
-            Value::Bool(true),
-            Value::Int(-7),
-            Value::Float(0.25),
-            Value::Obj(s),
-            Value::Enum(2, 3),
-            Value::None,
-        ];
-        let a = Value::Obj(heap.alloc_array(values.clone()).unwrap());
-        let read: Vec<Value> = heap.array(a).unwrap().iter().map(|p| p.get()).collect();
-        assert_eq!(read, values);
-        heap.push(a, Packed::new(Value::Int(9))).unwrap();
-        assert_eq!(heap.pop(a).unwrap().get(), Value::Int(9));
-        let fields = values.iter().copied().map(Packed::new).collect();
-        let p = Value::Obj(heap.alloc(Object::Struct { ty: 0, fields }).unwrap());
-        heap.fields_mut(p).unwrap()[2] = Packed::new(Value::Int(5));
-        assert_eq!(heap.fields(p).unwrap()[2].get(), Value::Int(5));
-        assert_eq!(heap.fields(p).unwrap()[4].get(), Value::Obj(s));
-    }
-
-    #[test]
-    fn the_collector_follows_handles_in_packed_elements_and_fields() {
-        let mut heap = Heap::new(1 << 20, 1 << 20, 1 << 20);
-        let s = heap.alloc_string("kept").unwrap();
-        let t = heap.alloc_string("kept too").unwrap();
-        let fields = vec![Packed::new(Value::Obj(t))].into_boxed_slice();
-        let p = heap.alloc(Object::Struct { ty: 0, fields }).unwrap();
-        let a = Value::Obj(
-            heap.alloc_array(vec![Value::Int(1), Value::Obj(s), Value::Obj(p)])
-                .unwrap(),
-        );
-        heap.collect([a]);
-        assert_eq!(heap.stats().freed, 0);
-        assert_eq!(heap.str(Value::Obj(s)), Some("kept"));
-        assert_eq!(heap.str(Value::Obj(t)), Some("kept too"));
-        heap.with_array(a, 0, |items| {
-            items.truncate(1);
-            Ok(())
-        })
-        .unwrap();
-        heap.collect([a]);
-        // Two strings of two objects each (the string and its buffer), and the struct.
-        assert_eq!(heap.stats().freed, 5);
-        assert_eq!(heap.str(Value::Obj(s)), None);
-    }
-}
+#[path = "heap_tests.rs"]
+mod tests;

@@ -26,6 +26,7 @@ mod heap;
 mod host;
 mod machine;
 mod map;
+mod spares;
 mod stack;
 mod trap;
 mod value;

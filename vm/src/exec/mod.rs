@@ -546,10 +546,9 @@ impl Vm {
                 }
                 Instr::NewStruct(ty) => {
                     let count = program.program().structs[ty as usize].fields.len();
-                    let r = allocating!(heap.alloc(Object::Struct {
-                        ty,
-                        fields: (sp - count..sp).map(|i| stack.packed(i)).collect(),
-                    }));
+                    let r = allocating!(
+                        heap.alloc_struct(ty, (sp - count..sp).map(|i| stack.packed(i)))
+                    );
                     sp -= count;
                     set!(stack, sp, Value::Obj(r));
                     sp += 1;
@@ -583,9 +582,8 @@ impl Vm {
                 }
                 Instr::NewArray(count) => {
                     let count = count as usize;
-                    let r = allocating!(heap.alloc_array::<Packed>(
-                        (sp - count..sp).map(|i| stack.packed(i)).collect()
-                    ));
+                    let r =
+                        allocating!(heap.alloc_literal((sp - count..sp).map(|i| stack.packed(i))));
                     sp -= count;
                     set!(stack, sp, Value::Obj(r));
                     sp += 1;
