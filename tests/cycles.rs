@@ -146,3 +146,82 @@ fn a_trap_inside_nested_calls_is_the_same_whether_the_run_was_paused_or_not() {
         assert_eq!(sliced.stats().cycles, cycles, "slices of {slice} cycles");
     }
 }
+
+#[test]
+fn sequences_the_vm_fuses_are_charged_as_their_canonical_instructions() {
+    // `i < 1000` (a local against a constant and a branch), `at.is_some()` and
+    // `at.unwrap().next` each run as one internal form in the VM, but the cycles counted are
+    // those of the canonical instructions, whole and in slices of 3 cycles.
+    let src = "declare struct E(v: int, next: E?);\nfn main() {\n    let i = 0;\n    while i < 1000 {\n        i += 1;\n    }\n    let at: E? = new E(1, new E(2, new E(3, none)));\n    while at.is_some() {\n        at = at.unwrap().next;\n    }\n}\n";
+    let program = build(src);
+    let code = |function: &str| {
+        let f = program.functions().iter().find(|f| f.name == function);
+        f.expect("function exists").code.clone()
+    };
+    let main = code("main");
+    let first = main
+        .windows(3)
+        .position(|w| matches!(w, [_, Instr::PushInt(1000), Instr::JumpIfNotLtInt(_)]))
+        .expect("the compare-and-branch sequence");
+    let second = main
+        .windows(3)
+        .position(|w| matches!(w, [_, Instr::IsSome(), Instr::JumpIfFalse(_)]))
+        .expect("the optional test");
+    let back = |from: usize| {
+        from + main[from..]
+            .iter()
+            .position(|i| matches!(i, Instr::Jump(_)))
+            .expect("the loop's jump back")
+    };
+    let (end1, end2) = (back(first) + 1, back(second) + 1);
+    let cost = |range: std::ops::Range<usize>| cost(&program, "main", range);
+    let globals = code("<globals>").len();
+    let expected = self::cost(&program, "<globals>", 0..globals)
+        + cost(0..first)
+        + 1001 * cost(first..first + 3)
+        + 1000 * cost(first + 3..end1)
+        + cost(end1..second)
+        + 4 * cost(second..second + 3)
+        + 3 * cost(second + 3..end2)
+        + cost(end2..main.len());
+
+    let mut whole = vm(program.clone());
+    whole.run_script(None).expect("runs");
+    assert_eq!(whole.stats().cycles, expected);
+
+    let mut sliced = vm(program);
+    let entry = sliced.program().program().entry.main.expect("main exists");
+    let init = sliced.program().program().entry.globals_init;
+    sliced.call(init, None).expect("globals run");
+    sliced.start(entry).expect("starts");
+    let mut pauses = 0;
+    loop {
+        match sliced.resume(3).expect("no trap") {
+            Exit::Returned(_) => break,
+            Exit::OutOfCycles => pauses += 1,
+        }
+    }
+    assert!(pauses > 500, "only {pauses} pauses");
+    assert_eq!(sliced.stats().cycles, expected);
+}
+
+#[test]
+fn an_unwrap_of_none_in_a_fused_field_read_traps_where_the_unwrap_is() {
+    let src = "declare struct E(v: int, next: E?);\nfn main() {\n    let at: E? = none;\n    let v = at.unwrap().v;\n    let w = v + 1;\n}\n";
+    let program = build(src);
+    let unwrap = index_of(&program, "main", |i| matches!(i, Instr::Unwrap()));
+    let globals = code_len(&program, "<globals>");
+    let expected = cost(&program, "<globals>", 0..globals) + cost(&program, "main", 0..unwrap + 1);
+    let main = program.functions().iter().find(|f| f.name == "main");
+    let at = main.expect("main exists").pcs[unwrap];
+    let mut vm = vm(program);
+    let trap = vm.run_script(None).expect_err("the unwrap traps");
+    assert_eq!(trap.kind, TrapKind::UnwrapNone);
+    assert_eq!(vm.stats().cycles, expected);
+    // The innermost frame names the `Unwrap`, whose span is the one the message shows.
+    assert_eq!(
+        trap.trace.first().map(|frame| frame.pc),
+        Some(at),
+        "{trap:?}"
+    );
+}

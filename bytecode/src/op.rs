@@ -204,6 +204,12 @@ macro_rules! opcodes {
             }
 
             /// The encoded size of the instruction in bytes, opcode included.
+            /// Whether this is one of the VM's internal forms (from [`FIRST_INTERNAL`] on),
+            /// which no `.pbc` may hold.
+            pub fn is_internal(self) -> bool {
+                self as u8 >= FIRST_INTERNAL
+            }
+
             pub fn size(self) -> usize {
                 match self { $( Opcode::$name => 1 $(+ <$ty as Operand>::SIZE)*, )* }
             }
@@ -241,6 +247,9 @@ macro_rules! opcodes {
             pub fn decode(bytes: &[u8]) -> Result<(Instr, usize), DecodeError> {
                 let (&first, _) = bytes.split_first().ok_or(DecodeError::Truncated)?;
                 let opcode = Opcode::try_from(first)?;
+                if opcode.is_internal() {
+                    return Err(DecodeError::UnknownOpcode(first));
+                }
                 let size = opcode.size();
                 if bytes.len() < size {
                     return Err(DecodeError::Truncated);
@@ -607,7 +616,37 @@ opcodes! {
     0xCC MapIterBegin(slot: u16) [0 0] 1;
     /// Notes that the `for … in` loop over the map in local `slot` has ended.
     0xCD MapIterEnd(slot: u16) [0 0] 1;
+    /// Internal form of `LoadLocal slot; IsSome; JumpIfFalse target`: continues at `target`
+    /// when the optional in local `slot` is `none`. Never in a `.pbc` (see [`Opcode::is_internal`]).
+    0xF0 JumpIfNoneL(slot: u16, target: u32) [0 0] 0;
+    /// Internal form of `LoadLocal slot; IsNone; JumpIfFalse target`: continues at `target`
+    /// when the optional in local `slot` holds a value. Never in a `.pbc`.
+    0xF1 JumpIfSomeL(slot: u16, target: u32) [0 0] 0;
+    /// Internal form of `LoadLocal slot; Unwrap; GetField index`: pushes field `index` of the
+    /// struct held by the optional in local `slot`, trapping as `Unwrap` does on `none`.
+    /// Never in a `.pbc`.
+    0xF2 UnwrapFieldL(slot: u16, index: u16) [0 1] 0;
+    /// Internal form of `LoadLocal slot; PushInt value; JumpIfNotLtInt target`. Never in a `.pbc`.
+    0xF3 JumpIfNotLtIntLI(slot: u16, value: i32, target: u32) [0 0] 0;
+    /// Internal form of `LoadLocal slot; PushInt value; JumpIfNotLeInt target`. Never in a `.pbc`.
+    0xF4 JumpIfNotLeIntLI(slot: u16, value: i32, target: u32) [0 0] 0;
+    /// Internal form of `LoadLocal slot; PushInt value; JumpIfNotGtInt target`. Never in a `.pbc`.
+    0xF5 JumpIfNotGtIntLI(slot: u16, value: i32, target: u32) [0 0] 0;
+    /// Internal form of `LoadLocal slot; PushInt value; JumpIfNotGeInt target`. Never in a `.pbc`.
+    0xF6 JumpIfNotGeIntLI(slot: u16, value: i32, target: u32) [0 0] 0;
+    /// Internal form of `LoadLocal slot; PushInt value; JumpIfNotEqInt target`. Never in a `.pbc`.
+    0xF7 JumpIfNotEqIntLI(slot: u16, value: i32, target: u32) [0 0] 0;
+    /// Internal form of `LoadLocal slot; PushInt value; JumpIfNotNeInt target`. Never in a `.pbc`.
+    0xF8 JumpIfNotNeIntLI(slot: u16, value: i32, target: u32) [0 0] 0;
 }
+
+/// The first opcode number of the VM's internal forms. The rows from here on are not part of
+/// the `.pbc` format: decoding refuses them as unknown opcodes, the compiler never emits them,
+/// and they have no cycle cost of their own. The VM puts them in place of the canonical
+/// sequence each one names when it links a verified program, keeping that sequence's
+/// instructions after it (so a jump into the sequence still finds them) and charging the
+/// sequence's own costs, so cycle counts are those of the canonical instructions.
+pub const FIRST_INTERNAL: u8 = 0xF0;
 
 /// Whether control can continue to the next instruction after `instr`.
 pub fn falls_through(instr: &Instr) -> bool {
@@ -664,6 +703,14 @@ pub fn jump_target(instr: &Instr) -> Option<u32> {
         | Instr::JumpIfNotGtFloat(t)
         | Instr::JumpIfNotGeFloat(t) => Some(t),
         Instr::ForPrep(_, t) | Instr::ForLoop(_, t) => Some(t),
+        Instr::JumpIfNoneL(_, t)
+        | Instr::JumpIfSomeL(_, t)
+        | Instr::JumpIfNotLtIntLI(_, _, t)
+        | Instr::JumpIfNotLeIntLI(_, _, t)
+        | Instr::JumpIfNotGtIntLI(_, _, t)
+        | Instr::JumpIfNotGeIntLI(_, _, t)
+        | Instr::JumpIfNotEqIntLI(_, _, t)
+        | Instr::JumpIfNotNeIntLI(_, _, t) => Some(t),
         _ => None,
     }
 }
@@ -687,6 +734,14 @@ pub fn with_jump_target(instr: Instr, target: u32) -> Instr {
         Instr::JumpIfNotLeFloat(_) => Instr::JumpIfNotLeFloat(target),
         Instr::JumpIfNotGtFloat(_) => Instr::JumpIfNotGtFloat(target),
         Instr::JumpIfNotGeFloat(_) => Instr::JumpIfNotGeFloat(target),
+        Instr::JumpIfNoneL(slot, _) => Instr::JumpIfNoneL(slot, target),
+        Instr::JumpIfSomeL(slot, _) => Instr::JumpIfSomeL(slot, target),
+        Instr::JumpIfNotLtIntLI(slot, v, _) => Instr::JumpIfNotLtIntLI(slot, v, target),
+        Instr::JumpIfNotLeIntLI(slot, v, _) => Instr::JumpIfNotLeIntLI(slot, v, target),
+        Instr::JumpIfNotGtIntLI(slot, v, _) => Instr::JumpIfNotGtIntLI(slot, v, target),
+        Instr::JumpIfNotGeIntLI(slot, v, _) => Instr::JumpIfNotGeIntLI(slot, v, target),
+        Instr::JumpIfNotEqIntLI(slot, v, _) => Instr::JumpIfNotEqIntLI(slot, v, target),
+        Instr::JumpIfNotNeIntLI(slot, v, _) => Instr::JumpIfNotNeIntLI(slot, v, target),
         other => other,
     }
 }
@@ -704,6 +759,28 @@ mod tests {
             Opcode::try_from(0xFF),
             Err(DecodeError::UnknownOpcode(0xFF))
         );
+    }
+
+    #[test]
+    fn internal_forms_never_decode_from_a_program_file() {
+        let internal: Vec<Opcode> = Opcode::ALL
+            .iter()
+            .copied()
+            .filter(|op| op.is_internal())
+            .collect();
+        assert!(!internal.is_empty());
+        for op in internal {
+            assert!(op as u8 >= FIRST_INTERNAL);
+            let mut bytes = vec![op as u8];
+            bytes.resize(op.size(), 0);
+            assert_eq!(
+                Instr::decode(&bytes),
+                Err(DecodeError::UnknownOpcode(op as u8)),
+                "{} decoded",
+                op.name()
+            );
+        }
+        assert!(!Opcode::JumpIfFalse.is_internal());
     }
 
     #[test]

@@ -406,6 +406,24 @@ fn verify_function(
             | Instr::MapClear()
             | Instr::MapKeyAt()
             | Instr::MapValueAt() => {}
+            // Decoding refuses the VM's internal forms, so none reaches this point.
+            Instr::JumpIfNoneL(..)
+            | Instr::JumpIfSomeL(..)
+            | Instr::UnwrapFieldL(..)
+            | Instr::JumpIfNotLtIntLI(..)
+            | Instr::JumpIfNotLeIntLI(..)
+            | Instr::JumpIfNotGtIntLI(..)
+            | Instr::JumpIfNotGeIntLI(..)
+            | Instr::JumpIfNotEqIntLI(..)
+            | Instr::JumpIfNotNeIntLI(..) => {
+                return Err(LoadError::new(
+                    at(pc),
+                    LoadErrorKind::UnknownOpcode {
+                        function: name(),
+                        opcode: instr.opcode() as u8,
+                    },
+                ))
+            }
             Instr::PushUnit()
             | Instr::PushTrue()
             | Instr::PushFalse()

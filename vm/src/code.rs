@@ -7,6 +7,12 @@
 //! entry holding everything a call needs (where the code starts, how many slots the frame
 //! takes, what the first run costs), so the `Call` handler reads a single table row instead
 //! of the verified function with its names and tables.
+//!
+//! Linking also puts the VM's internal forms in place of the canonical sequences they stand
+//! for (a local compared with an int constant and a branch, an optional local tested and a
+//! branch, an optional local unwrapped and a field read): the form sits at the sequence's
+//! first instruction and the rest of the sequence stays after it, so jump targets, run costs
+//! and trap locations are those of the canonical code.
 
 use crate::{Trap, TrapKind};
 use prometeu_bytecode::op::{jump_target, with_jump_target};
@@ -60,6 +66,7 @@ impl Linked {
                 Some(target) => with_jump_target(instr, entry + target),
                 None => instr,
             }));
+            fuse(&mut code[entry as usize..]);
             run_cost.extend_from_slice(&f.run_cost);
             let fresh = u32::from(f.locals.saturating_sub(f.params));
             callees.push(Callee {
@@ -75,6 +82,44 @@ impl Linked {
             run_cost,
             callees,
         })
+    }
+}
+
+/// The local that a canonical load instruction pushes, if `instr` is one.
+fn loaded_local(instr: &Instr) -> Option<u16> {
+    match *instr {
+        Instr::LoadLocal(slot) => Some(slot),
+        Instr::LoadLocal0() => Some(0),
+        Instr::LoadLocal1() => Some(1),
+        Instr::LoadLocal2() => Some(2),
+        Instr::LoadLocal3() => Some(3),
+        _ => None,
+    }
+}
+
+/// Puts an internal form (see [`prometeu_bytecode::op::FIRST_INTERNAL`]) at the first
+/// instruction of every canonical sequence that one stands for, in one function's linked
+/// code. The sequence's other instructions stay where they are, so a jump into its middle
+/// runs them as before; the internal form does their work and continues after the last one.
+/// Each sequence starts with a load of a local, which none of them holds at a later position,
+/// so no two replaced sequences overlap in a way that would change what either reads.
+fn fuse(code: &mut [Instr]) {
+    for i in 0..code.len().saturating_sub(2) {
+        let Some(slot) = loaded_local(&code[i]) else {
+            continue;
+        };
+        code[i] = match (code[i + 1], code[i + 2]) {
+            (Instr::IsSome(), Instr::JumpIfFalse(t)) => Instr::JumpIfNoneL(slot, t),
+            (Instr::IsNone(), Instr::JumpIfFalse(t)) => Instr::JumpIfSomeL(slot, t),
+            (Instr::Unwrap(), Instr::GetField(index)) => Instr::UnwrapFieldL(slot, index),
+            (Instr::PushInt(v), Instr::JumpIfNotLtInt(t)) => Instr::JumpIfNotLtIntLI(slot, v, t),
+            (Instr::PushInt(v), Instr::JumpIfNotLeInt(t)) => Instr::JumpIfNotLeIntLI(slot, v, t),
+            (Instr::PushInt(v), Instr::JumpIfNotGtInt(t)) => Instr::JumpIfNotGtIntLI(slot, v, t),
+            (Instr::PushInt(v), Instr::JumpIfNotGeInt(t)) => Instr::JumpIfNotGeIntLI(slot, v, t),
+            (Instr::PushInt(v), Instr::JumpIfNotEqInt(t)) => Instr::JumpIfNotEqIntLI(slot, v, t),
+            (Instr::PushInt(v), Instr::JumpIfNotNeInt(t)) => Instr::JumpIfNotNeIntLI(slot, v, t),
+            _ => continue,
+        };
     }
 }
 
@@ -144,5 +189,61 @@ mod tests {
             }
         );
         assert_eq!(linked.callees[0].entry, 0);
+    }
+
+    #[test]
+    fn fused_sequences_keep_their_tail_and_jump_into_the_linked_code() {
+        let first = [Instr::PushUnit(), Instr::Return()];
+        // A loop on local 2 below 9, an optional test of local 0 and a field of local 1;
+        // `LoadLocal 3; PushInt; Pop` matches nothing and stays canonical.
+        let second = [
+            Instr::LoadLocal2(),
+            Instr::PushInt(9),
+            Instr::JumpIfNotLtInt(0),
+            Instr::LoadLocal0(),
+            Instr::IsSome(),
+            Instr::JumpIfFalse(0),
+            Instr::LoadLocal(1),
+            Instr::Unwrap(),
+            Instr::GetField(1),
+            Instr::LoadLocal(3),
+            Instr::PushInt(9),
+            Instr::Pop(),
+            Instr::Pop(),
+            Instr::Pop(),
+            Instr::ReturnLocal(0),
+        ];
+        let mut bytes = 0u32;
+        let offsets: Vec<u32> = second
+            .iter()
+            .map(|instr| {
+                let at = bytes;
+                bytes += instr.opcode().size() as u32;
+                at
+            })
+            .collect();
+        // Both branches leave to the `ReturnLocal`, past the pops of what the fall-through left.
+        let exit = offsets[14];
+        let mut second = second;
+        second[2] = Instr::JumpIfNotLtInt(exit);
+        second[5] = Instr::JumpIfFalse(exit);
+        let program = Program {
+            functions: vec![
+                function("<globals>", 0, 0, 1, &first),
+                function("f", 2, 4, 3, &second),
+            ],
+            ..Program::default()
+        };
+        let verified = verify(program, &[]).expect("verifies");
+        let linked = Linked::new(&verified).expect("links");
+        let code = &linked.code[2..];
+        assert_eq!(code[0], Instr::JumpIfNotLtIntLI(2, 9, 16));
+        assert_eq!(code[3], Instr::JumpIfNoneL(0, 16));
+        assert_eq!(code[6], Instr::UnwrapFieldL(1, 1));
+        assert_eq!(code[9], Instr::LoadLocal(3));
+        // The tails are untouched, with absolute targets.
+        assert_eq!(code[1..3], [Instr::PushInt(9), Instr::JumpIfNotLtInt(16)]);
+        assert_eq!(code[4..6], [Instr::IsSome(), Instr::JumpIfFalse(16)]);
+        assert_eq!(code[7..9], [Instr::Unwrap(), Instr::GetField(1)]);
     }
 }

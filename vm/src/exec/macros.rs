@@ -225,19 +225,66 @@ macro_rules! collect_impl {
     };
 }
 
-/// Pops two ints (or two values of the named kind) and jumps unless the comparison
+/// Pops two ints (or two values of the named kind) and jumps unless the comparison `$op`
 /// holds, then checks the budget (with the dispatch loop's own `check_budget!`).
 macro_rules! compare_jump {
-    ($stack:ident, $sp:ident, $pc:ident, $target:ident, $test:expr) => {
-        compare_jump!($stack, $sp, $pc, $target, int, $test)
+    ($stack:ident, $sp:ident, $pc:ident, $target:ident, $op:tt) => {
+        compare_jump!($stack, $sp, $pc, $target, int, $op)
     };
-    ($stack:ident, $sp:ident, $pc:ident, $target:ident, $get:ident, $test:expr) => {{
+    ($stack:ident, $sp:ident, $pc:ident, $target:ident, $get:ident, $op:tt) => {{
         let b = operand!($stack.$get($sp - 1));
         let a = operand!($stack.$get($sp - 2));
         $sp -= 2;
-        if !$test(a, b) {
+        // A comparison with NaN does not hold: the branch is taken.
+        let holds = a $op b;
+        if !holds {
             $pc = $target as usize;
         }
         check_budget!();
+    }};
+}
+
+/// The internal form of a local compared with an int constant and a `JumpIfNot*Int`: jumps
+/// unless the comparison holds, otherwise continues after the canonical sequence, whose two
+/// later instructions follow the form in the code; then checks the budget.
+macro_rules! compare_local_jump {
+    ($stack:ident, $base:ident, $pc:ident, $slot:ident, $value:ident, $target:ident, $op:tt) => {{
+        // Past the sequence first, so that a trap names its last instruction, as it would.
+        $pc += 2;
+        let a = operand!($stack.int($base + $slot as usize));
+        if !(a $op i64::from($value)) {
+            $pc = $target as usize;
+        }
+        check_budget!();
+    }};
+}
+
+/// The internal form of `LoadLocal; IsSome` or `LoadLocal; IsNone` and a `JumpIfFalse`:
+/// jumps when the optional in the local is (`none`) or is not (`some`) `none`, otherwise
+/// continues after the canonical sequence; then checks the budget.
+macro_rules! optional_local_jump {
+    ($stack:ident, $base:ident, $pc:ident, $slot:ident, $target:ident, $jump_if_none:literal) => {{
+        let none = matches!(get!($stack, $base + $slot as usize), Value::None);
+        $pc = if none == $jump_if_none {
+            $target as usize
+        } else {
+            $pc + 2
+        };
+        check_budget!();
+    }};
+}
+
+/// The internal form of `LoadLocal; Unwrap; GetField`: pushes a field of the struct held by
+/// the optional in a local, or traps as the `Unwrap` would, naming it.
+macro_rules! unwrap_field_local {
+    ($stack:ident, $heap:ident, $base:ident, $sp:ident, $pc:ident, $slot:ident, $index:ident) => {{
+        $pc += 1;
+        let optional = get!($stack, $base + $slot as usize);
+        if matches!(optional, Value::None) {
+            trap!(TrapKind::UnwrapNone);
+        }
+        $pc += 1;
+        set_packed!($stack, $sp, field!($heap, optional, $index));
+        $sp += 1;
     }};
 }

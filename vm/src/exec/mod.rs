@@ -634,20 +634,12 @@ impl Vm {
                             .ok_or(TrapKind::IntegerOverflow)))
                     );
                 }
-                Instr::JumpIfNotLtInt(target) => compare_jump!(stack, sp, pc, target, |a, b| a < b),
-                Instr::JumpIfNotLeInt(target) => {
-                    compare_jump!(stack, sp, pc, target, |a, b| a <= b)
-                }
-                Instr::JumpIfNotGtInt(target) => compare_jump!(stack, sp, pc, target, |a, b| a > b),
-                Instr::JumpIfNotGeInt(target) => {
-                    compare_jump!(stack, sp, pc, target, |a, b| a >= b)
-                }
-                Instr::JumpIfNotEqInt(target) => {
-                    compare_jump!(stack, sp, pc, target, |a, b| a == b)
-                }
-                Instr::JumpIfNotNeInt(target) => {
-                    compare_jump!(stack, sp, pc, target, |a, b| a != b)
-                }
+                Instr::JumpIfNotLtInt(target) => compare_jump!(stack, sp, pc, target, <),
+                Instr::JumpIfNotLeInt(target) => compare_jump!(stack, sp, pc, target, <=),
+                Instr::JumpIfNotGtInt(target) => compare_jump!(stack, sp, pc, target, >),
+                Instr::JumpIfNotGeInt(target) => compare_jump!(stack, sp, pc, target, >=),
+                Instr::JumpIfNotEqInt(target) => compare_jump!(stack, sp, pc, target, ==),
+                Instr::JumpIfNotNeInt(target) => compare_jump!(stack, sp, pc, target, !=),
                 Instr::EqRef() => {
                     sp -= 1;
                     set!(
@@ -770,6 +762,29 @@ impl Vm {
                         pc = target as usize;
                     }
                     check_budget!();
+                }
+                Instr::JumpIfNoneL(s, t) => optional_local_jump!(stack, base, pc, s, t, true),
+                Instr::JumpIfSomeL(s, t) => optional_local_jump!(stack, base, pc, s, t, false),
+                Instr::UnwrapFieldL(s, index) => {
+                    unwrap_field_local!(stack, heap, base, sp, pc, s, index)
+                }
+                Instr::JumpIfNotLtIntLI(s, v, t) => {
+                    compare_local_jump!(stack, base, pc, s, v, t, <)
+                }
+                Instr::JumpIfNotLeIntLI(s, v, t) => {
+                    compare_local_jump!(stack, base, pc, s, v, t, <=)
+                }
+                Instr::JumpIfNotGtIntLI(s, v, t) => {
+                    compare_local_jump!(stack, base, pc, s, v, t, >)
+                }
+                Instr::JumpIfNotGeIntLI(s, v, t) => {
+                    compare_local_jump!(stack, base, pc, s, v, t, >=)
+                }
+                Instr::JumpIfNotEqIntLI(s, v, t) => {
+                    compare_local_jump!(stack, base, pc, s, v, t, ==)
+                }
+                Instr::JumpIfNotNeIntLI(s, v, t) => {
+                    compare_local_jump!(stack, base, pc, s, v, t, !=)
                 }
                 Instr::EqOpt() | Instr::NeOpt() => {
                     let (eq, extra) =
@@ -907,18 +922,10 @@ impl Vm {
                     );
                     sp -= 1;
                 }
-                Instr::JumpIfNotLtFloat(target) => {
-                    compare_jump!(stack, sp, pc, target, float, |a, b| a < b)
-                }
-                Instr::JumpIfNotLeFloat(target) => {
-                    compare_jump!(stack, sp, pc, target, float, |a, b| a <= b)
-                }
-                Instr::JumpIfNotGtFloat(target) => {
-                    compare_jump!(stack, sp, pc, target, float, |a, b| a > b)
-                }
-                Instr::JumpIfNotGeFloat(target) => {
-                    compare_jump!(stack, sp, pc, target, float, |a, b| a >= b)
-                }
+                Instr::JumpIfNotLtFloat(target) => compare_jump!(stack, sp, pc, target, float, <),
+                Instr::JumpIfNotLeFloat(target) => compare_jump!(stack, sp, pc, target, float, <=),
+                Instr::JumpIfNotGtFloat(target) => compare_jump!(stack, sp, pc, target, float, >),
+                Instr::JumpIfNotGeFloat(target) => compare_jump!(stack, sp, pc, target, float, >=),
                 Instr::AddIntToLL(d, s) => {
                     update_from_local!(stack, base, int, d, s, add_int, Value::Int)
                 }
