@@ -40,6 +40,17 @@ fn index_of(program: &VerifiedProgram, function: &str, wanted: fn(&Instr) -> boo
     f.code.iter().position(wanted).expect("instruction exists")
 }
 
+/// Resumes a started run in slices of `budget` cycles until it returns; how often it paused.
+fn resume_in_slices(vm: &mut Vm, budget: u64) -> usize {
+    let mut pauses = 0;
+    loop {
+        match vm.resume(budget).expect("no trap") {
+            Exit::Returned(_) => return pauses,
+            Exit::OutOfCycles => pauses += 1,
+        }
+    }
+}
+
 #[test]
 fn a_trap_in_the_middle_of_a_run_counts_only_what_executed() {
     let program = build(
@@ -75,13 +86,7 @@ fn a_loop_counts_every_iteration_and_pauses_resume_exactly() {
     // the same to the cycle.
     let mut sliced = vm(program);
     sliced.start(main).expect("starts");
-    let mut pauses = 0;
-    loop {
-        match sliced.resume(7).expect("no trap") {
-            Exit::Returned(_) => break,
-            Exit::OutOfCycles => pauses += 1,
-        }
-    }
+    let pauses = resume_in_slices(&mut sliced, 7);
     assert!(pauses > 100, "only {pauses} pauses");
     assert_eq!(sliced.stats().cycles, expected);
 }
@@ -99,13 +104,7 @@ fn a_budget_pause_inside_a_callback_of_an_array_method_resumes_exactly() {
 
     let mut sliced = vm(program);
     sliced.start(main).expect("starts");
-    let mut pauses = 0;
-    loop {
-        match sliced.resume(5).expect("no trap") {
-            Exit::Returned(_) => break,
-            Exit::OutOfCycles => pauses += 1,
-        }
-    }
+    let pauses = resume_in_slices(&mut sliced, 5);
     assert!(pauses > 1000, "only {pauses} pauses");
     assert_eq!(sliced.stats().cycles, expected);
 }
@@ -194,13 +193,7 @@ fn sequences_the_vm_fuses_are_charged_as_their_canonical_instructions() {
     let init = sliced.program().program().entry.globals_init;
     sliced.call(init, None).expect("globals run");
     sliced.start(entry).expect("starts");
-    let mut pauses = 0;
-    loop {
-        match sliced.resume(3).expect("no trap") {
-            Exit::Returned(_) => break,
-            Exit::OutOfCycles => pauses += 1,
-        }
-    }
+    let pauses = resume_in_slices(&mut sliced, 3);
     assert!(pauses > 500, "only {pauses} pauses");
     assert_eq!(sliced.stats().cycles, expected);
 }
