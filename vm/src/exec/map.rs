@@ -59,13 +59,8 @@ fn find_key(
         if hinted == map.0 && data.holds_at(position as usize, key) {
             return Some((data, Ok(position as usize), k.len));
         }
-        let found = data.find_packed(k.hash, key, |stored| {
-            same_text(heap, stored, Value::Obj(string))
-        });
-        if let Some(position) = found {
-            k.hint.set((map.0, position as u32));
-        }
-        return Some((data, found.ok_or(k.hash), k.len));
+        let data: &MapData = data;
+        return probe_str(heap, map, data, key).map(|(at, len)| (data, at, len));
     }
     if !matches!(tag, INT | BOOL | ENUM) {
         return None;
@@ -75,6 +70,24 @@ fn find_key(
     }
     let hash = hash_scalar(key)?;
     Some((data, data.find_packed(hash, key, |_| false).ok_or(hash), 0))
+}
+
+/// [`find_key`] for a string key that its hint does not place: probes the index with the
+/// string's kept hash, comparing texts, and remembers the position found in the hint.
+#[inline(never)]
+fn probe_str(
+    heap: &Heap,
+    map: ObjRef,
+    data: &MapData,
+    key: Packed,
+) -> Option<(Result<usize, u64>, usize)> {
+    let string = Value::Obj(key.obj()?);
+    let k = heap.str_key(string)?;
+    let found = data.find_packed(k.hash, key, |stored| same_text(heap, stored, string));
+    if let Some(position) = found {
+        k.hint.set((map.0, position as u32));
+    }
+    Some((found.ok_or(k.hash), k.len))
 }
 
 /// The trap for a lookup that [`find_key`] refused: a key that is not a string, an int, a
