@@ -197,7 +197,7 @@ fn write_value(
             Task::Entries(r, next, values, written) => match heap.get(r) {
                 Some(Object::Map(map)) => match map.slots()[next.min(map.slots().len())..]
                     .iter()
-                    .position(|e| e.key != Value::None)
+                    .position(|e| !e.is_tombstone())
                     .map(|skip| (next + skip, &map.slots()[next + skip]))
                 {
                     Some((at, entry)) => {
@@ -205,9 +205,9 @@ fn write_value(
                             out.push_str(", ");
                         }
                         work.push(Task::Entries(r, at + 1, values, true));
-                        work.push(Task::Value(entry.value, true, values));
+                        work.push(Task::Value(entry.value(), true, values));
                         work.push(Task::Colon);
-                        work.push(Task::Value(entry.key, true, 0));
+                        work.push(Task::Value(entry.key(), true, 0));
                     }
                     None => {
                         out.push('}');

@@ -817,7 +817,7 @@ impl Heap {
     /// `None` when the value is not a live string. The hash is computed from the text once
     /// and kept with the string, so later lookups with the same string read neither its
     /// buffer nor its bytes.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn str_key(&self, value: Value) -> Option<StrKey<'_>> {
         let Value::Obj(r) = value else {
             return None;
@@ -834,17 +834,26 @@ impl Heap {
         let len = *len as usize;
         let mut known = hash.get();
         if known == 0 {
-            let Object::Buffer { text, .. } = self.get(*buffer)? else {
-                return None;
-            };
-            known = hash_key(KeyRef::Str(text.as_bytes().get(..len)?));
-            hash.set(known);
+            known = self.first_hash(*buffer, len, hash)?;
         }
         Some(StrKey {
             hash: known,
             len,
             hint,
         })
+    }
+
+    /// Hashes the first `len` bytes of `buffer` for a string first used as a map key and
+    /// keeps the hash in the string's `hash` cell; `None` when `buffer` is not a buffer.
+    #[cold]
+    #[inline(never)]
+    fn first_hash(&self, buffer: ObjRef, len: usize, hash: &Cell<u64>) -> Option<u64> {
+        let Object::Buffer { text, .. } = self.get(buffer)? else {
+            return None;
+        };
+        let known = hash_key(KeyRef::Str(text.as_bytes().get(..len)?));
+        hash.set(known);
+        Some(known)
     }
 
     /// Whether the heap has grown enough since the last collection to collect at the next
@@ -882,7 +891,7 @@ impl Heap {
                 Some(Object::Str { buffer, .. }) => work.push(*buffer),
                 Some(Object::Map(map)) => {
                     for e in map.slots() {
-                        work.extend(children(&[e.key, e.value]));
+                        work.extend(children(&[e.key(), e.value()]));
                     }
                 }
                 Some(Object::Closure(c)) => work.extend(children(&c.captures)),

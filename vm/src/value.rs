@@ -31,7 +31,7 @@ pub(crate) const BOOL: u64 = 1;
 pub(crate) const INT: u64 = 2;
 pub(crate) const FLOAT: u64 = 3;
 const OBJ: u64 = 4;
-const ENUM: u64 = 5;
+pub(crate) const ENUM: u64 = 5;
 const NONE: u64 = 6;
 
 /// A value stored as two 64-bit words, a kind tag and a payload: the layout of a stack
@@ -46,6 +46,9 @@ pub struct Packed {
 impl Packed {
     /// The unit value, packed.
     pub const UNIT: Packed = Packed { tag: UNIT, bits: 0 };
+
+    /// `none`, packed.
+    pub const NONE: Packed = Packed { tag: NONE, bits: 0 };
 
     /// Whether this is the unit value (a global holds it until its initializer has run).
     #[inline(always)]

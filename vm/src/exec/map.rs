@@ -5,9 +5,10 @@
 //! fails changes nothing (room is reserved before anything is written), so an allocating
 //! handler can run again after a collection.
 
-use crate::map::{hash_key, KeyRef, MapData};
+use crate::map::{hash_scalar, MapData};
 use crate::stack::Slots;
-use crate::{format_value, FormatStyle, Heap, Object, TrapKind, Value};
+use crate::value::{BOOL, ENUM, INT};
+use crate::{format_value, FormatStyle, Heap, ObjRef, Object, Packed, TrapKind, Value};
 use prometeu_bytecode::{Instr, Program};
 
 /// What a map instruction did: the new stack pointer and the cycles to charge beyond the
@@ -36,44 +37,74 @@ fn wrong_key() -> TrapKind {
     TrapKind::InvalidProgram("a map key of the wrong kind")
 }
 
-/// Where `key` is in `map`: the map's contents, the key's entry position, the key's hash and
-/// its length in bytes (a string's; 0 for other keys). A string key first tries the
-/// position its last lookup found, any other key the map's recent lookups; either is taken
-/// only when that entry's key is the very same value.
+/// Where `key` is in the map `map`: the map's contents, the key's entry position (or, when
+/// the key is absent, its hash) and its length in bytes (a string's; 0 for other keys).
+/// `None` when `map` is not a map or `key` is not a key (see [`lookup_trap`]). A string key
+/// first tries the position its last lookup found, any other key the map's recent
+/// lookups; either is taken only when that entry's key is the very same value. The key is
+/// read as its two words, as on the stack, and compared that way.
 #[inline(always)]
-fn locate(
+fn find_key(
     heap: &Heap,
-    map: Value,
-    key: Value,
-) -> Result<(&MapData, Option<usize>, u64, usize), TrapKind> {
-    let hash = match key {
-        Value::Obj(_) => {
-            let k = heap.str_key(key).ok_or_else(wrong_key)?;
-            let (data, Value::Obj(handle)) = (heap.map(map)?, map) else {
-                // `Heap::map` succeeded, so `map` is a handle.
-                return Err(TrapKind::InvalidProgram("expected a map"));
-            };
-            let (hinted, position) = k.hint.get();
-            if hinted == handle.0 && data.holds_at(position as usize, key) {
-                return Ok((data, Some(position as usize), k.hash, k.len));
-            }
-            let found = data.find(k.hash, key, |stored| same_text(heap, stored, key));
-            if let Some(position) = found {
-                k.hint.set((handle.0, position as u32));
-            }
-            return Ok((data, found, k.hash, k.len));
+    map: ObjRef,
+    key: Packed,
+) -> Option<(&MapData, Result<usize, u64>, usize)> {
+    let Some(Object::Map(data)) = heap.get(map) else {
+        return None;
+    };
+    let (tag, _) = key.words();
+    if let Some(string) = key.obj() {
+        let k = heap.str_key(Value::Obj(string))?;
+        let (hinted, position) = k.hint.get();
+        if hinted == map.0 && data.holds_at(position as usize, key) {
+            return Some((data, Ok(position as usize), k.len));
         }
-        Value::Int(i) => hash_key(KeyRef::Int(i)),
-        Value::Bool(b) => hash_key(KeyRef::Bool(b)),
-        Value::Enum(ty, variant) => hash_key(KeyRef::Enum(ty, variant)),
-        _ => return Err(wrong_key()),
+        let data: &MapData = data;
+        return probe_str(heap, map, data, key).map(|(at, len)| (data, at, len));
+    }
+    if !matches!(tag, INT | BOOL | ENUM) {
+        return None;
+    }
+    if let Some(position) = data.find_recent(key) {
+        return Some((data, Ok(position), 0));
+    }
+    let hash = hash_scalar(key)?;
+    Some((data, data.find_packed(hash, key, |_| false).ok_or(hash), 0))
+}
+
+/// [`find_key`] for a string key that its hint does not place: probes the index with the
+/// string's kept hash, comparing texts, and remembers the position found in the hint.
+#[inline(never)]
+fn probe_str(
+    heap: &Heap,
+    map: ObjRef,
+    data: &MapData,
+    key: Packed,
+) -> Option<(Result<usize, u64>, usize)> {
+    let string = Value::Obj(key.obj()?);
+    let k = heap.str_key(string)?;
+    let found = data.find_packed(k.hash, key, |stored| same_text(heap, stored, string));
+    if let Some(position) = found {
+        k.hint.set((map.0, position as u32));
+    }
+    Some((found.ok_or(k.hash), k.len))
+}
+
+/// The trap for a lookup that [`find_key`] refused: a key that is not a string, an int, a
+/// bool or an enum value, or else a map operand that is not a map.
+#[cold]
+#[inline(never)]
+fn lookup_trap(heap: &Heap, key: Value) -> TrapKind {
+    let is_key = match key {
+        Value::Obj(_) => heap.str_key(key).is_some(),
+        Value::Int(_) | Value::Bool(_) | Value::Enum(..) => true,
+        _ => false,
     };
-    let data = heap.map(map)?;
-    let found = match data.find_recent(key) {
-        Some(position) => Some(position),
-        None => data.find(hash, key, |_| false),
-    };
-    Ok((data, found, hash, 0))
+    if is_key {
+        TrapKind::InvalidProgram("expected a map")
+    } else {
+        wrong_key()
+    }
 }
 
 /// The cycles a lookup costs beyond the instruction: for a string key 1 per 16 bytes hashed,
@@ -83,23 +114,21 @@ fn lookup_cycles(len: usize, found: bool) -> i64 {
     (len / 16 * (1 + usize::from(found))) as i64
 }
 
-/// Where `key` is in `map` (its entry's position), with the key's hash and the cycles the
-/// lookup costs ([`lookup_cycles`]). However the key is found (by a recent lookup, by the
-/// same object, by comparing texts), the cycles are those of hashing and comparing.
+/// Where `key` is in `map` (its entry's position), with the key's hash when it is absent and
+/// the cycles the lookup costs ([`lookup_cycles`]). However the key is found (by a recent
+/// lookup, by the same object, by comparing texts), the cycles are those of hashing and
+/// comparing.
 #[inline(always)]
 fn lookup(heap: &Heap, map: Value, key: Value) -> Result<(Option<usize>, u64, i64), TrapKind> {
-    let (_, found, hash, len) = locate(heap, map, key)?;
-    Ok((found, hash, lookup_cycles(len, found.is_some())))
-}
-
-/// `MapGet` when the key is in the map: the value and the extra cycles. `None` when it is
-/// not, or an operand is not what it should be; [`step`] then runs the instruction and
-/// makes its trap. Nothing changes either way.
-#[inline(always)]
-fn get_present(heap: &Heap, map: Value, key: Value) -> Option<(Value, i64)> {
-    let (data, found, _, len) = locate(heap, map, key).ok()?;
-    let value = data.slots().get(found?)?.value;
-    Some((value, lookup_cycles(len, true)))
+    let found = match map {
+        Value::Obj(map) => find_key(heap, map, Packed::new(key)),
+        _ => None,
+    };
+    match found {
+        Some((_, Ok(position), len)) => Ok((Some(position), 0, lookup_cycles(len, true))),
+        Some((_, Err(hash), len)) => Ok((None, hash, lookup_cycles(len, false))),
+        None => Err(lookup_trap(heap, key)),
+    }
 }
 
 /// The "key not found" trap, the key shown as `str` shows it with strings quoted.
@@ -130,29 +159,40 @@ fn locked(heap: &Heap, map: Value) -> Result<bool, TrapKind> {
 
 /// Stores `value` under `key`: in place when the key is present, else appended (reserving
 /// room first). Returns the extra cycles.
-#[inline(always)]
 fn insert(heap: &mut Heap, map: Value, key: Value, value: Value) -> Result<i64, TrapKind> {
     let (found, hash, extra) = lookup(heap, map, key)?;
     match found {
         // Replacing a value never changes the storage, so it needs no accounting.
-        Some(position) => heap.map_mut(map)?.set_value(position, value),
-        None => {
-            if locked(heap, map)? {
-                return Err(changed());
-            }
-            heap.with_map(map, 1, |m| {
-                m.push(hash, key, value);
-                Ok(())
-            })?
-        }
+        Some(position) => heap.map_mut(map)?.set_value(position, Packed::new(value)),
+        None => push_new(heap, map, Packed::new(key), Packed::new(value), hash)?,
     }
     Ok(extra)
 }
 
-/// Runs one map instruction at stack pointer `sp` in the frame at `base`. A get of a key
-/// that is present takes a short path and a set goes straight to the insertion; anything
-/// else (a missing key, an operand of the wrong kind, the other instructions) runs the
-/// general handler, which also makes the traps.
+/// Appends an entry for `key`, which is not in `map` and hashes to `hash`, reserving room
+/// first; traps when a loop is iterating over the map.
+#[inline(never)]
+fn push_new(
+    heap: &mut Heap,
+    map: Value,
+    key: Packed,
+    value: Packed,
+    hash: u64,
+) -> Result<(), TrapKind> {
+    if locked(heap, map)? {
+        return Err(changed());
+    }
+    heap.with_map(map, 1, |m| {
+        m.push_packed(hash, key, value);
+        Ok(())
+    })
+}
+
+/// Runs one map instruction at stack pointer `sp` in the frame at `base`. `MapGet` of a key
+/// that is present and `MapSet` take short paths that read the map operand as a handle and
+/// the key and the value as their two words; anything else (a missing key for `MapGet`,
+/// an operand of the wrong kind, the other instructions) runs the general handler, which
+/// also makes the traps.
 #[inline(never)]
 pub(super) fn step(
     instr: Instr,
@@ -163,21 +203,41 @@ pub(super) fn step(
     program: &Program,
 ) -> Result<Done, TrapKind> {
     match instr {
-        // The map operand is read as a handle (a tag test) rather than decoded as a value.
         Instr::MapGet() => {
             if let Some(map) = stack.obj(sp - 2) {
-                let key = stack.get(sp - 1);
-                if let Some((value, extra)) = get_present(heap, Value::Obj(map), key) {
-                    stack.set(sp - 2, value);
-                    return Ok(Done { sp: sp - 1, extra });
+                if let Some((data, Ok(position), len)) = find_key(heap, map, stack.packed(sp - 1)) {
+                    if let Some(entry) = data.slots().get(position) {
+                        stack.set_packed(sp - 2, entry.packed_value());
+                        let extra = lookup_cycles(len, true);
+                        return Ok(Done { sp: sp - 1, extra });
+                    }
                 }
             }
         }
         Instr::MapSet() => {
-            // Anything but a handle is not a map, and fails as one.
+            if let Some(map) = stack.obj(sp - 3) {
+                let key = stack.packed(sp - 2);
+                match find_key(heap, map, key).map(|(_, at, len)| (at, len)) {
+                    Some((Ok(position), len)) => {
+                        // Replacing a value never changes the storage, so it needs no
+                        // accounting.
+                        if let Some(Object::Map(data)) = heap.get_mut(map) {
+                            data.set_value(position, stack.packed(sp - 1));
+                        }
+                        let extra = lookup_cycles(len, true);
+                        return Ok(Done { sp: sp - 3, extra });
+                    }
+                    Some((Err(hash), len)) => {
+                        push_new(heap, Value::Obj(map), key, stack.packed(sp - 1), hash)?;
+                        let extra = lookup_cycles(len, false);
+                        return Ok(Done { sp: sp - 3, extra });
+                    }
+                    None => {}
+                }
+            }
+            // Anything but a handle is not a map; this fails, with the right trap.
             let map = stack.obj(sp - 3).map_or(Value::Unit, Value::Obj);
-            let (key, value) = (stack.get(sp - 2), stack.get(sp - 1));
-            let extra = insert(heap, map, key, value)?;
+            let extra = insert(heap, map, stack.get(sp - 2), stack.get(sp - 1))?;
             return Ok(Done { sp: sp - 3, extra });
         }
         _ => {}
@@ -219,7 +279,7 @@ fn general(
             let Some(position) = found else {
                 return Err(not_found(heap, program, key));
             };
-            let value = heap.map(map)?.slots()[position].value;
+            let value = heap.map(map)?.slots()[position].value();
             stack.set(sp - 2, value);
             Ok(Done { sp: sp - 1, extra })
         }
@@ -233,7 +293,7 @@ fn general(
             let (found, _, extra) = lookup(heap, map, key)?;
             let result = match (instr, found) {
                 (Instr::MapHas(), found) => Value::Bool(found.is_some()),
-                (_, Some(position)) => heap.map(map)?.slots()[position].value,
+                (_, Some(position)) => heap.map(map)?.slots()[position].value(),
                 (_, None) => Value::None,
             };
             stack.set(sp - 2, result);
@@ -270,7 +330,7 @@ fn general(
             items.extend(
                 heap.map(map)?
                     .iter()
-                    .map(|e| if keys { e.key } else { e.value }),
+                    .map(|e| if keys { e.key() } else { e.value() }),
             );
             let array = heap.alloc_array(items)?;
             stack.set(sp - 1, Value::Obj(array));
@@ -309,9 +369,9 @@ fn general(
                     len: entries.len(),
                 })?;
             let value = if matches!(instr, Instr::MapKeyAt()) {
-                entry.key
+                entry.key()
             } else {
-                entry.value
+                entry.value()
             };
             stack.set(sp - 2, value);
             Ok(Done {
