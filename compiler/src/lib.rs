@@ -232,8 +232,18 @@ pub(crate) fn compile_parsed(
     }
     let (declared, asset_errors) = assets::convert(&module, assets);
     diagnostics.extend(asset_errors.iter().map(|e| e.to_diagnostic()));
+    // Each function's code is generated as soon as it is checked (unless an asset error
+    // already rules the program out), so the typed bodies are never all alive at once.
+    let mut generator = codegen::Generator::new(builtins, vec![source]);
+    let clean = !diagnostics.iter().any(Diagnostic::is_error);
+    let files = check::Files {
+        modules: std::slice::from_mut(&mut module),
+        links: &[],
+        names: &[],
+    };
+    let sink = clean.then_some(&mut generator as &mut dyn check::BodySink);
     let (mut checked, errors) =
-        check::check(&mut module, builtins, options.repl.as_ref(), &declared);
+        check::check_into(files, builtins, options.repl.as_ref(), &declared, sink);
     diagnostics.extend(errors.iter().map(|e| e.to_diagnostic()));
     if options.require_entry
         && checked.main.is_none()
@@ -260,14 +270,14 @@ pub(crate) fn compile_parsed(
             diagnostics,
         };
     }
-    // The syntax tree is not needed by code generation: free it first.
+    // The syntax tree is not needed by the rest of code generation: free it first.
     drop_deep(module);
-    let generated = codegen::generate(
-        &mut checked,
-        builtins,
-        name,
-        options.keep_source.then_some(text),
-    );
+    let file = codegen::DebugFile {
+        source,
+        name: name.to_string(),
+        text: options.keep_source.then(|| text.to_string()),
+    };
+    let generated = generator.finish(&mut checked, std::slice::from_ref(&file));
     match generated {
         Ok(program) => Compiled {
             program: Some(program),

@@ -364,14 +364,26 @@ pub fn compile_program_with_assets(
         .iter_mut()
         .map(|f| std::mem::take(&mut f.module))
         .collect();
-    let (mut checked, errors) = check::check_files(
-        &mut modules,
-        &links,
-        &names,
-        builtins,
-        options.repl.as_ref(),
-        &declared,
-    );
+    // Debug files: the entry file first, then the others in initialization order.
+    let debug_order: Vec<&File> = ordered
+        .iter()
+        .rev()
+        .take(1)
+        .chain(ordered.iter().rev().skip(1).rev())
+        .collect();
+    // Each function's code is generated as soon as it is checked (unless an asset error
+    // already rules the program out).
+    let mut generator =
+        codegen::Generator::new(builtins, debug_order.iter().map(|f| f.source).collect());
+    let clean = !diagnostics.iter().any(Diagnostic::is_error);
+    let files = check::Files {
+        modules: &mut modules,
+        links: &links,
+        names: &names,
+    };
+    let sink = clean.then_some(&mut generator as &mut dyn check::BodySink);
+    let (mut checked, errors) =
+        check::check_into(files, builtins, options.repl.as_ref(), &declared, sink);
     diagnostics.extend(errors.iter().map(|e| e.to_diagnostic()));
     if options.require_entry
         && checked.main.is_none()
@@ -400,14 +412,8 @@ pub fn compile_program_with_assets(
         };
     }
     crate::drop_deep(modules);
-    // Debug files: the entry file first, then the others in initialization order.
     let mut debug: Vec<codegen::DebugFile> = Vec::new();
-    for file in ordered
-        .iter()
-        .rev()
-        .take(1)
-        .chain(ordered.iter().rev().skip(1).rev())
-    {
+    for file in debug_order {
         debug.push(codegen::DebugFile {
             source: file.source,
             name: sources.name(file.source).to_string(),
@@ -416,7 +422,7 @@ pub fn compile_program_with_assets(
                 .then(|| sources.text(file.source).to_string()),
         });
     }
-    match codegen::generate_files(&mut checked, builtins, &debug) {
+    match generator.finish(&mut checked, &debug) {
         Ok(program) => Compiled {
             program: Some(program),
             checked: Some(checked),

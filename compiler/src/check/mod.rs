@@ -11,6 +11,7 @@ mod captures;
 mod closures;
 mod consts;
 mod contracts;
+mod declarations;
 mod defaults;
 mod entries;
 mod enums;
@@ -35,7 +36,7 @@ use crate::types::Type;
 use crate::Builtins;
 use defaults::default_text;
 use entries::CartEntries;
-use prometeu_lexer::Span;
+use prometeu_lexer::{Severity, Span};
 use std::collections::HashMap;
 
 /// The names of the built-in types, which no declaration may take.
@@ -153,6 +154,19 @@ pub struct Checked {
     pub lambda_base: u32,
     /// The contract types with their implementing structs, in declaration order.
     pub contracts: Vec<prometeu_bytecode::ContractDecl>,
+}
+
+/// Receives each program function as soon as its body is checked, so its code can be
+/// generated and its typed body freed before the next body is checked.
+pub(crate) trait BodySink {
+    /// Called once, before the first function body is checked, with each program
+    /// function's parameter count by function index (the lambdas are numbered after them)
+    /// and the names of the program's globals in declaration order.
+    fn start(&mut self, params: Vec<u16>, globals: &[&str]);
+
+    /// Called with function `index` once its body is checked, in index order, as long as
+    /// no error has been reported; it may take the body.
+    fn function(&mut self, index: u32, function: &mut TFunction);
 }
 
 /// A global's initialization, in source order.
@@ -513,6 +527,14 @@ pub fn check(
     )
 }
 
+/// The files of one program, how they import each other, and their display names, as
+/// [`check_files`] takes them.
+pub(crate) struct Files<'m> {
+    pub(crate) modules: &'m mut [Module],
+    pub(crate) links: &'m [FileLinks],
+    pub(crate) names: &'m [String],
+}
+
 /// Checks the files of one program, given in initialization order (imported files first,
 /// the entry file last), with how they import each other and their display names. With
 /// one file and no links this is [`check`].
@@ -524,9 +546,35 @@ pub fn check_files(
     repl: Option<&crate::ReplContext>,
     declared: &crate::assets::Declared,
 ) -> (Checked, Vec<CheckError>) {
+    let files = Files {
+        modules,
+        links,
+        names: file_names,
+    };
+    check_into(files, builtins, repl, declared, None)
+}
+
+/// Like [`check_files`], handing each function to `sink` as soon as its body is checked
+/// (outside the REPL, whose inputs add functions after the program's).
+pub(crate) fn check_into(
+    files: Files<'_>,
+    builtins: &Builtins,
+    repl: Option<&crate::ReplContext>,
+    declared: &crate::assets::Declared,
+    sink: Option<&mut dyn BodySink>,
+) -> (Checked, Vec<CheckError>) {
+    let Files {
+        modules,
+        links,
+        names: file_names,
+    } = files;
+    let mut sink = sink.filter(|_| repl.is_none());
     // The function and method bodies are moved out (their spans stay) and each is freed
     // once checked, so the syntax tree and the typed tree are not both held whole.
-    let bodies: Vec<ast::Block> = modules.iter_mut().flat_map(take_bodies).collect();
+    let bodies: Vec<ast::Block> = modules
+        .iter_mut()
+        .flat_map(declarations::take_bodies)
+        .collect();
     let modules: &[Module] = modules;
     let entry = modules.len().saturating_sub(1);
     let many = modules.len() > 1;
@@ -700,13 +748,34 @@ pub fn check_files(
         }
     }
     out.assets = declared.assets.clone();
-    // Pass 4: function bodies.
+    // Pass 4: function bodies, each handed to the sink (and its code generated) once
+    // checked, until an error shows that no program will be generated.
+    if let Some(sink) = sink.as_deref_mut() {
+        let params = c.fns.iter().map(|f| f.params.len() as u16).collect();
+        let globals: Vec<&str> = c
+            .globals
+            .iter()
+            .filter(|g| !g.external)
+            .map(|g| g.name.name.as_str())
+            .collect();
+        sink.start(params, &globals);
+    }
+    let (mut seen, mut failed) = (0, false);
     for (index, ((f, file), body)) in fn_decls.iter().zip(bodies).enumerate() {
         c.file = *file;
         c.uses.begin_function(index as u32);
-        out.functions.push(c.check_function(index as u32, f, &body));
+        let mut function = c.check_function(index as u32, f, &body);
         c.uses.end();
         crate::drop_deep(body);
+        failed = failed
+            || c.errors[seen..]
+                .iter()
+                .any(|e| e.severity == Severity::Error);
+        seen = c.errors.len();
+        if let Some(sink) = sink.as_deref_mut().filter(|_| !failed) {
+            sink.function(index as u32, &mut function);
+        }
+        out.functions.push(function);
     }
     c.file = entry;
     c.init_order();
@@ -779,219 +848,4 @@ pub fn check_files(
         }
     }
     (out, c.errors)
-}
-
-impl<'a> Checker<'a> {
-    /// Records one top-level declaration of the current file (pass 1).
-    #[allow(clippy::too_many_arguments)]
-    fn declaration(
-        &mut self,
-        item: &'a Item,
-        in_entry: bool,
-        repl: Option<&crate::ReplContext>,
-        declared: &crate::assets::Declared,
-        entries: &mut CartEntries,
-        fn_decls: &mut Vec<(&'a ast::FnDecl, usize)>,
-        struct_index: &mut (&[usize], &mut usize),
-        global_decls: &mut Vec<(usize, GlobalDecl<'a>)>,
-        banks: &mut u32,
-        map_decls: &mut usize,
-        sound_decls: &mut usize,
-        input_stmts: &mut Vec<&'a ast::Stmt>,
-    ) {
-        let c = self;
-        let file = c.file;
-        match item {
-            Item::Fn(f) => {
-                c.builtin_type_name(&f.name, "a function");
-                let internal = c.internal(&f.name);
-                let index = c.signature(f, None, &internal);
-                for attr in &f.attrs {
-                    match attr.name.as_str() {
-                        "Init" | "Frame" if !in_entry => c.report(
-                            CheckError::new(
-                                "E0804",
-                                format!("`[{}]` must be in the entry file", attr.name),
-                                attr.span,
-                                "in an imported file",
-                            )
-                            .with_help(
-                                "move this function to the file you run, or call it from there",
-                            ),
-                        ),
-                        "Init" => entries.init.push((index, attr.span)),
-                        "Frame" => entries.frame.push((index, attr.span)),
-                        other => c.report(
-                            CheckError::new(
-                                "E0506",
-                                format!("unknown attribute `[{other}]`"),
-                                attr.span,
-                                "not an attribute",
-                            )
-                            .with_help("the attributes are `[Init]` and `[Frame]`"),
-                        ),
-                    }
-                }
-                c.declare(&internal, TopLevel::Fn(index));
-                fn_decls.push((f, file));
-            }
-            Item::Struct {
-                fields,
-                methods,
-                implements,
-                ..
-            } => {
-                let (slots, next) = struct_index;
-                let index = slots.get(**next).copied().unwrap_or(**next);
-                **next += 1;
-                let this = Type::Struct(c.structs[index].name.name.to_string());
-                let mut seen: HashMap<String, Span> = HashMap::new();
-                for field in fields {
-                    c.builtin_type_name(&field.name, "a field");
-                    c.member_name(&mut seen, &field.name);
-                    let ty = c.resolve_type(&field.ty);
-                    if ty == Type::Void {
-                        c.report(CheckError::new(
-                            "E0310",
-                            format!("field `{}` cannot have type void", field.name.name),
-                            field.ty.span(),
-                            "void has no values",
-                        ));
-                    }
-                    c.structs[index].fields.push((field.name.clone(), ty));
-                }
-                for m in methods {
-                    c.builtin_type_name(&m.name, "a method");
-                    c.member_name(&mut seen, &m.name);
-                    let f = c.signature(m, Some(this.clone()), &m.name);
-                    c.structs[index].methods.insert(m.name.name.to_string(), f);
-                    fn_decls.push((m, file));
-                }
-                c.struct_implements(index, implements);
-            }
-            Item::Const {
-                name, ty, value, ..
-            } => {
-                c.builtin_type_name(name, "a constant");
-                let index = c.consts.len();
-                let internal = c.internal(name);
-                c.consts.push(ConstInfo {
-                    name,
-                    ty: ty.as_ref(),
-                    value,
-                    state: ConstState::Pending,
-                    file,
-                });
-                c.const_refs.push(Vec::new());
-                c.declare(&internal, TopLevel::Const(index));
-            }
-            Item::Global {
-                name, ty, value, ..
-            } => {
-                c.builtin_type_name(name, "a global");
-                let internal = c.internal(name);
-                // In the REPL, declaring a session global again re-initializes it; the
-                // globals of an imported file that an earlier input ran keep their values.
-                if let Some((TopLevel::Global(existing), _)) =
-                    c.top.get(internal.name.as_str()).copied()
-                {
-                    if repl.is_some() && c.globals[existing].external {
-                        let decl = if in_entry {
-                            GlobalDecl::Expr(existing, ty.as_ref(), value)
-                        } else {
-                            GlobalDecl::Kept(existing, ty.as_ref(), value)
-                        };
-                        global_decls.push((file, decl));
-                        return;
-                    }
-                }
-                let index = c.globals.len();
-                c.globals.push(GlobalInfo {
-                    name: internal.clone(),
-                    ty: None,
-                    external: false,
-                });
-                if c.declare(&internal, TopLevel::Global(index)) {
-                    global_decls.push((file, GlobalDecl::Expr(index, ty.as_ref(), value)));
-                }
-            }
-            Item::Bank { name, .. } => {
-                let internal = c.internal(name);
-                c.declare(&internal, TopLevel::Bank(*banks));
-                *banks += 1;
-            }
-            Item::Sound { name, .. } => {
-                let sound = declared.sound_files.get(*sound_decls).copied();
-                *sound_decls += 1;
-                let internal = c.internal(name);
-                c.declare(&internal, TopLevel::Sound(sound.unwrap_or(u32::MAX)));
-            }
-            Item::Map { name, span, .. } => {
-                let map_file = declared.map_files.get(*map_decls).copied().unwrap_or(0);
-                *map_decls += 1;
-                let internal = c.internal(name);
-                if let Some((TopLevel::Global(existing), _)) =
-                    c.top.get(internal.name.as_str()).copied()
-                {
-                    // A map of an imported file that an earlier REPL input ran keeps its
-                    // value, like the file's other globals.
-                    if repl.is_some() && c.globals[existing].external && !in_entry {
-                        return;
-                    }
-                }
-                let index = c.globals.len();
-                c.globals.push(GlobalInfo {
-                    name: internal.clone(),
-                    ty: Some(Type::TileMap),
-                    external: false,
-                });
-                if c.declare(&internal, TopLevel::Global(index)) {
-                    global_decls.push((file, GlobalDecl::Map(index, map_file, *span)));
-                }
-            }
-            Item::Stmt(s) if repl.is_some() => input_stmts.push(s),
-            Item::Stmt(s) => c.report(
-                CheckError::new(
-                    "E0101",
-                    "statements are not allowed at top level",
-                    s.span,
-                    "this statement is outside any function",
-                )
-                .with_help("wrap it in `fn main() { ... }`"),
-            ),
-            Item::Import(import) if c.scopes.is_empty() => c.report(
-                CheckError::new(
-                    "E0800",
-                    "`import` needs a program compiled from a file",
-                    import.span,
-                    "nothing to import from here",
-                )
-                .with_help(
-                    "put the program in a file and compile that file, or `:load` it in the REPL",
-                ),
-            ),
-            Item::Import(_) | Item::Error | Item::Enum { .. } | Item::Contract { .. } => {}
-        }
-    }
-}
-
-/// Moves the statements of every function and method body out of a module, in the order
-/// pass 1 declares them (items in order, a struct's methods in order); the bodies keep
-/// their spans, which diagnostics still point at.
-fn take_bodies(module: &mut Module) -> Vec<ast::Block> {
-    let mut bodies = Vec::new();
-    let mut take = |f: &mut ast::FnDecl| {
-        bodies.push(ast::Block {
-            stmts: std::mem::take(&mut f.body.stmts),
-            span: f.body.span,
-        });
-    };
-    for item in &mut module.items {
-        match item {
-            Item::Fn(f) => take(f),
-            Item::Struct { methods, .. } => methods.iter_mut().for_each(&mut take),
-            _ => {}
-        }
-    }
-    bodies
 }

@@ -1,4 +1,4 @@
-//! Code generation: the typed tree to a bytecode [`Program`].
+//! Code generation: the typed tree to a bytecode [`prometeu_bytecode::Program`].
 //!
 //! Instructions are chosen by the static types (`AddInt` vs `AddFloat`), local loads use
 //! the `LoadLocal0..3` superinstructions, operands that are plain locals use the
@@ -15,22 +15,21 @@ mod loops;
 mod map;
 mod optional;
 mod peephole;
+mod program;
 mod select;
 mod switch;
 
 use crate::ast::{BinOp, UnOp};
-use crate::check::Checked;
-use crate::hir::{Place, TExpr, TExprKind, TFunction, TStmt, TStmtKind};
+use crate::hir::{Place, TExpr, TExprKind, TStmt, TStmtKind};
 use crate::intern::Pool;
 use crate::types::Type;
 use crate::Builtins;
 use emit::{Emitter, Patch};
 pub use limits::LimitError;
+pub use program::{generate, generate_files, DebugFile, Generator};
 use prometeu_bytecode::limits::MAX_CODE_BYTES;
-use prometeu_bytecode::{
-    Constant, Entry, Function, HostSig, HostType, Instr, Program, FLOAT_FUNCTIONS,
-};
-use prometeu_lexer::{SourceId, Span};
+use prometeu_bytecode::{Constant, Function, HostSig, HostType, Instr, FLOAT_FUNCTIONS};
+use prometeu_lexer::Span;
 use select::{binary, fused_branch, load_local};
 use std::collections::HashMap;
 
@@ -43,7 +42,8 @@ struct LoopLabels {
 /// Program-wide generation state.
 struct Gen<'a> {
     builtins: &'a Builtins,
-    functions: &'a [TFunction],
+    /// Each function's parameter count, by function index.
+    params: Vec<u16>,
     /// The function index of lambda 0.
     lambda_base: u32,
     pool: Pool,
@@ -223,10 +223,7 @@ impl Gen<'_> {
                 }
                 // The generated initializer functions come after the checked ones and
                 // take no parameters.
-                let params = self
-                    .functions
-                    .get(*index as usize)
-                    .map_or(0, |f| f.params as u32);
+                let params = self.params.get(*index as usize).map_or(0, |&p| p as u32);
                 f.e.emit_call(Instr::Call(*index), span, params);
             }
             TExprKind::CallContract(contract, method, args) => {
@@ -750,160 +747,4 @@ fn held_in_locals(place: &Place) -> Option<LocalPlace> {
         | Place::Boxed(_)
         | Place::Capture(_) => None,
     }
-}
-
-/// Generates the program for a checked module, or reports the limits it would exceed.
-///
-/// The function bodies and global initializers are moved out of `checked` and freed as soon
-/// as their code is generated, so the typed tree and the program are not both held whole;
-/// what stays in `checked` (signatures, globals, entry points) is what callers read after.
-pub fn generate(
-    checked: &mut Checked,
-    builtins: &Builtins,
-    source_name: &str,
-    source_text: Option<&str>,
-) -> Result<Program, Vec<LimitError>> {
-    let file = DebugFile {
-        source: SourceId::default(),
-        name: source_name.to_string(),
-        text: source_text.map(str::to_string),
-    };
-    generate_files(checked, builtins, std::slice::from_ref(&file))
-}
-
-/// A source file of the program, for its debug information.
-#[derive(Clone, Debug)]
-pub struct DebugFile {
-    /// The id its spans carry.
-    pub source: SourceId,
-    /// Its display name.
-    pub name: String,
-    /// Its text, when the program keeps source texts.
-    pub text: Option<String>,
-}
-
-/// Like [`generate`], for a program of several files: `files[0]` is the entry file. Each
-/// function records the file its spans point into; the globals of each imported file are
-/// initialized by a function of their own (`<globals enemies.pbs>`), called in order by
-/// `<globals>` before the entry file's initializers run.
-pub fn generate_files(
-    checked: &mut Checked,
-    builtins: &Builtins,
-    files: &[DebugFile],
-) -> Result<Program, Vec<LimitError>> {
-    let file_of = |span: Span| -> u32 {
-        if files.len() < 2 {
-            return 0;
-        }
-        files
-            .iter()
-            .position(|f| f.source == span.source)
-            .map_or(0, |i| i as u32)
-    };
-    let bodies: Vec<Vec<TStmt>> = checked
-        .functions
-        .iter_mut()
-        .map(|f| std::mem::take(&mut f.body))
-        .collect();
-    let global_init = std::mem::take(&mut checked.global_init);
-    let checked: &Checked = checked;
-    let mut g = Gen {
-        builtins,
-        functions: &checked.functions,
-        lambda_base: checked.lambda_base,
-        pool: Pool::default(),
-        hosts: Vec::new(),
-        host_index: HashMap::new(),
-        global_sites: Vec::new(),
-        contract_sites: 0,
-        errors: Vec::new(),
-    };
-    let globals: Vec<u32> = checked
-        .globals
-        .iter()
-        .map(|(name, _)| g.pool.string(name))
-        .collect();
-    let mut functions = Vec::with_capacity(checked.functions.len() + 1);
-    for (f, body) in checked.functions.iter().zip(bodies) {
-        let mut function = g.function(&f.name, f.params, f.locals, &body, f.end);
-        function.file = file_of(f.end);
-        functions.push(function);
-        crate::drop_deep(body);
-    }
-    // The globals initializer. A global holds no value until its initializer has run: a
-    // read before that (possible only through a function value called while the globals
-    // are initialized, §15.9) traps instead of seeing a value of the wrong type or a zero.
-    let mut init = Vec::new();
-    let start = Span::default();
-    // The initializers of each imported file, in initialization order, get a function of
-    // their own so their spans point into their file.
-    let mut per_file: Vec<(u32, Vec<TStmt>)> = Vec::new();
-    for stmt in global_init {
-        let file = file_of(stmt.span);
-        if file == 0 {
-            init.push(stmt);
-            continue;
-        }
-        match per_file.last_mut() {
-            Some((last, stmts)) if *last == file => stmts.push(stmt),
-            _ => per_file.push((file, vec![stmt])),
-        }
-    }
-    let mut calls = Vec::new();
-    for (file, stmts) in per_file {
-        let name = format!("<globals {}>", files[file as usize].name);
-        let index = functions.len() as u32;
-        let end = stmts.last().map_or(start, |s| s.span);
-        let mut function = g.function(&name, 0, 0, &stmts, end);
-        function.file = file;
-        functions.push(function);
-        calls.push(TStmt {
-            kind: TStmtKind::Expr(TExpr {
-                kind: TExprKind::Call(index, Box::default()),
-                ty: Type::Void,
-                span: start,
-            }),
-            span: start,
-        });
-    }
-    // The imported files' initializers, then the entry file's.
-    let entry_inits = std::mem::replace(&mut init, calls);
-    init.extend(entry_inits);
-    let init_index = functions.len() as u32;
-    functions.push(g.function("<globals>", 0, 0, &init, start));
-    if let Some(span) = g.pool.over_heap() {
-        g.errors.push(LimitError::ConstantsTooLarge { span });
-    }
-    if !g.errors.is_empty() {
-        return Err(g.errors);
-    }
-    let (strings, constants) = g.pool.finish();
-    Ok(Program {
-        strings,
-        constants,
-        functions,
-        hosts: g.hosts,
-        structs: checked.structs.clone(),
-        globals,
-        global_sites: g.global_sites,
-        entry: Entry {
-            globals_init: init_index,
-            main: checked.main,
-            init: checked.init,
-            frame: checked.frame,
-        },
-        source_name: files.first().map_or(String::new(), |f| f.name.clone()),
-        source_text: files.first().and_then(|f| f.text.clone()),
-        files: files
-            .iter()
-            .skip(1)
-            .map(|f| prometeu_bytecode::SourceInfo {
-                name: f.name.clone(),
-                text: f.text.clone(),
-            })
-            .collect(),
-        assets: std::sync::Arc::new(checked.assets.clone()),
-        enums: checked.enums.clone(),
-        contracts: checked.contracts.clone(),
-    })
 }
